@@ -1,0 +1,34 @@
+# Two commands (contracts §2). Each creates .venv on first use and reinstalls when pyproject changes.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: demo test lint format bench clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install -e ".[test]"
+	@touch $@
+
+demo: $(STAMP)
+	$(BIN)/jixiao batch parameters/examples --library case_library
+	@echo "报告已存入 case_library/（打开 case_library/index.html 浏览）"
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/scoring.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,23 @@
+"""Access to the data files shipped in ``methods/_data`` (frameworks, presets, templates, fonts)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent / "_data"
+
+
+def data_path(*parts: str) -> Path:
+    """Absolute path of a shipped data file."""
+    return DATA_DIR.joinpath(*parts)
+
+
+@cache
+def load_yaml(*parts: str) -> Any:
+    """Parse a shipped YAML data file (cached; treat the result as read-only)."""
+    with data_path(*parts).open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)

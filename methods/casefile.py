@@ -1,0 +1,762 @@
+"""Case files (案例文件): UTF-8 YAML whose top-level keys are the report notebook's parameters.
+
+:func:`load_case` reads and validates a case file and returns a frozen :class:`Case` model;
+errors become one :class:`~methods.errors.CaseError` naming the file, the field (with the indicator
+code) and the line. :func:`validate` also runs the checks of the case's evaluation type (for scored
+evaluations: the indicator tree). :func:`from_parameters` builds the same model inside a notebook from
+the papermill parameters, so ``jixiao run`` and plain papermill read a case identically.
+
+The schema is declared with pydantic in strict mode: YAML already types values, so ``"95"`` is not
+silently taken for 95 and ``yes`` is not a number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from methods.errors import CaseError
+
+MAX_CASE_FILE_BYTES = 2_000_000
+CASE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+BUDGET_TYPES = {
+    "general_public": "一般公共预算",
+    "government_fund": "政府性基金预算",
+    "state_capital": "国有资本经营预算",
+    "social_insurance": "社会保险基金预算",
+}
+OBJECT_TYPES = {
+    "project": "项目",
+    "policy": "政策",
+    "department": "部门（单位）整体",
+    "government": "政府（财政运行）",
+    "ppp": "政府和社会资本合作（PPP）项目",
+    "procurement": "政府采购项目",
+    "purchased_service": "政府购买服务项目",
+    "debt": "政府债务项目",
+    "investment_fund": "政府投资基金",
+}
+RULES = ("positive", "reverse", "equal", "range", "qualitative", "deduction", "checklist")
+QUANTITATIVE_RULES = ("positive", "reverse", "equal", "range", "deduction")
+VARIANTS = {
+    "reverse": ("linear", "ratio"),
+    "range": ("proportional", "binary"),
+    "deduction": ("over", "under"),
+}
+DERIVED_ACTUALS = {
+    "execution_rate": "预算执行率 = 执行数 / 全年预算（到位）数 × 100%",
+    "arrival_rate": "资金到位率 = 到位数 / 年初预算数 × 100%",
+}
+
+_TYPE_MESSAGES = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "未知字段",
+    "float_type": "应为数字",
+    "int_type": "应为整数",
+    "string_type": "应为文本（字符串）",
+    "bool_type": "应为 true 或 false",
+    "list_type": "应为列表",
+    "dict_type": "应为映射（键: 值）",
+    "model_type": "应为映射（键: 值）",
+    "literal_error": "取值无效",
+    "string_pattern_mismatch": "格式不符合要求",
+    "string_too_short": "不能为空",
+    "string_too_long": "过长",
+    "greater_than": "应大于",
+    "greater_than_equal": "应不小于",
+    "less_than_equal": "应不大于",
+    "finite_number": "应为有限数字",
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Budget(_Model):
+    """预算资金 (amounts in ``unit``, default 万元)."""
+
+    planned: float | None = Field(None, ge=0, allow_inf_nan=False, description="年初预算数")
+    allocated: float | None = Field(
+        None, ge=0, allow_inf_nan=False, description="全年预算数/到位数"
+    )
+    spent: float | None = Field(None, ge=0, allow_inf_nan=False, description="全年执行数")
+    unit: str = Field("万元", min_length=1)
+    note: str | None = Field(None, description="说明，例如执行数超过预算数的原因")
+
+    @property
+    def execution_rate(self) -> float | None:
+        """预算执行率 (%) = spent / allocated × 100, or None when either is missing or allocated is 0."""
+        if self.spent is None or not self.allocated:
+            return None
+        return self.spent / self.allocated * 100.0
+
+    @property
+    def arrival_rate(self) -> float | None:
+        """资金到位率 (%) = allocated / planned × 100."""
+        if self.allocated is None or not self.planned:
+            return None
+        return self.allocated / self.planned * 100.0
+
+
+class ChecklistItem(_Model):
+    """One 评价要点 of a checklist indicator."""
+
+    name: str = Field(min_length=1)
+    met: bool
+    points: float | None = Field(None, ge=0, allow_inf_nan=False)
+
+
+class Indicator(_Model):
+    """One indicator (末级指标) of a case file."""
+
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1)
+    level1: str = Field(min_length=1)
+    level2: str = Field(min_length=1)
+    level3: str | None = None
+    weight: float = Field(gt=0, le=100, allow_inf_nan=False)
+    rule: Literal["positive", "reverse", "equal", "range", "qualitative", "deduction", "checklist"]
+    target: float | list[float] | str | None = None
+    actual: float | str | None = None
+    unit: str | None = None
+    variant: str | None = None
+    tier: str | None = None
+    score: float | None = Field(None, ge=0, allow_inf_nan=False)
+    points_per_unit: float | None = Field(None, gt=0, allow_inf_nan=False)
+    items: list[ChecklistItem] | None = None
+    met: int | None = Field(None, ge=0)
+    total: int | None = Field(None, gt=0)
+    derive: Literal["execution_rate", "arrival_rate"] | None = None
+    cap: bool = True
+    applicable: bool = True
+    note: str | None = None
+    source: str | None = None
+    standard: Literal["计划标准", "行业标准", "历史标准", "其他标准"] | None = None
+
+
+class ScoringOptions(_Model):
+    """Named scoring choices (each a documented variant; the defaults follow practice)."""
+
+    execution_cap: bool = Field(
+        True, description="自评预算执行率得分封顶于其分值（practice：有的系统不封顶）"
+    )
+    overachievement_threshold: float | None = Field(
+        None,
+        gt=1,
+        allow_inf_nan=False,
+        description="正向指标完成率超过该倍数时视为目标偏低、按超出部分比例扣分（unverified，默认关闭）",
+    )
+
+
+class Objectives(_Model):
+    """年度总体目标: planned (预期目标) and achieved (实际完成情况)."""
+
+    planned: str = Field(min_length=1)
+    achieved: str | None = None
+
+
+class Conclusions(_Model):
+    """Evaluator-written findings added to the automatic ones."""
+
+    achievements: list[str] = []
+    problems: list[str] = []
+    suggestions: list[str] = []
+
+
+class Case(_Model):
+    """Keys every case file has (contracts §3)."""
+
+    case_id: str = Field(pattern=CASE_ID_PATTERN)
+    title: str = Field(min_length=1, max_length=200)
+    year: int = Field(ge=1990, le=2100)
+    department: str = Field(min_length=1, max_length=200)
+    evaluation: str
+    budget_type: Literal["general_public", "government_fund", "state_capital", "social_insurance"]
+    object_type: Literal[
+        "project",
+        "policy",
+        "department",
+        "government",
+        "ppp",
+        "procurement",
+        "purchased_service",
+        "debt",
+        "investment_fund",
+    ]
+    budget: Budget
+    grade_bands: str | dict[str, float] = "mof_2020"
+
+    _source: str | None = PrivateAttr(None)
+    _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
+    _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _lines: dict[tuple, int] = PrivateAttr(default_factory=dict)
+
+    @property
+    def source(self) -> str | None:
+        """The case file as the user named it (None when built from notebook parameters)."""
+        return self._source
+
+    @property
+    def base_dir(self) -> Path:
+        """Folder that relative data paths resolve against (the case file's folder)."""
+        return self._base_dir
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The mapping exactly as read from YAML: the papermill parameters."""
+        return self._raw
+
+    def resolve(self, path: str | Path) -> Path:
+        """Resolve a data path of the case against the case file's folder."""
+        return (self._base_dir / path).resolve()
+
+    def data_files(self) -> list[Path]:
+        """Data files the case reads (copied or hashed into the archive)."""
+        return []
+
+    @property
+    def evaluation_type(self) -> EvaluationType:
+        return EVALUATIONS[self.evaluation]
+
+
+class ScoredCase(Case):
+    """A case scored on an indicator tree: project evaluations and self-evaluations."""
+
+    indicators: list[Indicator] = Field(min_length=1)
+    framework: str | None = None
+    levels: dict[str, float | dict[str, float]] | None = None
+    overview: str | None = None
+    objectives: Objectives | None = None
+    evaluator: str | None = None
+    options: ScoringOptions = ScoringOptions()
+    conclusions: Conclusions | None = None
+
+
+@dataclass(frozen=True)
+class EvaluationType:
+    """An evaluation type: its notebook, schema, default framework and deep checks."""
+
+    name: str
+    title: str
+    notebook: str
+    model: type[Case]
+    default_framework: str | None = None
+    check: Callable[[Case], list[str]] | None = None
+
+
+def _check_scored(case: Case) -> list[str]:
+    from methods import scoring
+
+    return list(scoring.prepare(case).warnings)
+
+
+EVALUATIONS: dict[str, EvaluationType] = {
+    "project_evaluation": EvaluationType(
+        name="project_evaluation",
+        title="项目支出绩效评价",
+        notebook="project_evaluation.ipynb",
+        model=ScoredCase,
+        default_framework="mof_2020_project",
+        check=_check_scored,
+    ),
+    "self_evaluation": EvaluationType(
+        name="self_evaluation",
+        title="项目支出绩效自评",
+        notebook="self_evaluation.ipynb",
+        model=ScoredCase,
+        default_framework="self_evaluation_2022",
+        check=_check_scored,
+    ),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading YAML with line numbers and duplicate-key detection
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records the line of every node and refuses duplicate keys."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise CaseError(
+                f"字段 '{key}' 重复出现（第 {seen[key]} 行已定义）",
+                line=key_node.start_mark.line + 1,
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node, deep=deep)
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
+    out = {} if out is None else out
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            out[(*path, key)] = key_node.start_mark.line + 1
+            _line_map(value_node, (*path, key), out)
+            out[(*path, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _line_map(item, (*path, i), out)
+    return out
+
+
+def read_yaml(path: str | Path, *, display: str | None = None) -> tuple[dict[str, Any], dict]:
+    """Read a case file: UTF-8 (with or without BOM) YAML mapping → (mapping, line map).
+
+    Raises :class:`CaseError` for a missing, empty, oversized, non-UTF-8 or malformed file.
+    """
+    path = Path(path)
+    shown = display or str(path)
+    if not path.is_file():
+        raise CaseError("文件不存在或不是普通文件", file=shown)
+    size = path.stat().st_size
+    if size > MAX_CASE_FILE_BYTES:
+        raise CaseError(
+            f"文件过大（{size / 1e6:.1f} MB，上限 {MAX_CASE_FILE_BYTES / 1e6:.0f} MB）",
+            file=shown,
+            hint="大量数据请放在 CSV/XLSX 数据文件中，由案例文件引用",
+        )
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        hint = "请用 UTF-8 编码另存该文件"
+        try:
+            data.decode("gb18030")
+            hint = "文件看起来是 GBK/GB18030 编码，请用 UTF-8 编码另存（记事本“另存为”选择 UTF-8）"
+        except UnicodeDecodeError:
+            pass
+        raise CaseError("文件不是 UTF-8 编码", file=shown, line=line, hint=hint) from None
+    if not text.strip():
+        raise CaseError("文件为空", file=shown)
+    try:
+        node = yaml.compose(text, Loader=_LineLoader)
+        raw = yaml.load(text, Loader=_LineLoader)
+    except CaseError as exc:
+        raise exc.with_context(file=shown) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or str(exc)
+        if "\t" in text and "tab" in problem.lower():
+            problem = "缩进中含有制表符（Tab），YAML 只能用空格缩进"
+        raise CaseError(
+            f"YAML 语法错误：{problem}",
+            file=shown,
+            line=(mark.line + 1) if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise CaseError(f"YAML 语法错误：{exc}", file=shown) from None
+    if not isinstance(raw, dict):
+        raise CaseError("案例文件的顶层应为“字段: 值”的映射", file=shown)
+    bad_keys = [k for k in raw if not isinstance(k, str)]
+    if bad_keys:
+        raise CaseError(f"字段名应为文本：{bad_keys[0]!r}", file=shown)
+    return raw, _line_map(node)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+
+
+def _field_path(loc: tuple, raw: Any) -> tuple:
+    """The part of a pydantic location that exists in the data (drops union-member tags)."""
+    out: list = []
+    node = raw
+    for part in loc:
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(node, Mapping) and isinstance(part, str) and not out[-1:] == [part]:
+            out.append(part)  # a missing or unknown key: name it, then stop
+            break
+        else:
+            break
+        out.append(part)
+    return tuple(out)
+
+
+def field_label(path: tuple, raw: Mapping[str, Any] | None = None) -> str:
+    """Human label of a field path: ``indicators[3]（C11）.weight``."""
+    text = ""
+    node: Any = raw
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, Mapping) and isinstance(node.get("code"), str | int):
+                text += f"（{node['code']}）"
+        else:
+            text += ("." if text else "") + str(part)
+            node = node.get(part) if isinstance(node, Mapping) else None
+    return text
+
+
+def _line_for(path: tuple, lines: Mapping[tuple, int]) -> int | None:
+    for i in range(len(path), -1, -1):
+        if path[:i] in lines:
+            return lines[path[:i]]
+    return None
+
+
+def _pydantic_message(err: Mapping[str, Any], model: type[BaseModel], path: tuple) -> str:
+    kind = err["type"]
+    base = _TYPE_MESSAGES.get(kind)
+    ctx = err.get("ctx") or {}
+    given = err.get("input")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, path)
+        msg = "未知字段"
+        if allowed:
+            msg += "（可用字段：" + "、".join(allowed) + "）"
+        return msg
+    if kind == "missing":
+        return base
+    if kind == "literal_error":
+        return f"取值 {given!r} 无效，应为 {ctx.get('expected', '')}"
+    if kind == "string_pattern_mismatch":
+        return f"{given!r} 格式不符合要求（应匹配 {ctx.get('pattern', '')}）"
+    if kind in {"greater_than", "greater_than_equal", "less_than_equal"}:
+        bound = ctx.get("gt", ctx.get("ge", ctx.get("le")))
+        return f"{base} {bound}，实际为 {given!r}"
+    if base:
+        return f"{base}，实际为 {given!r}" if given is not None else base
+    return str(err.get("msg", kind))
+
+
+def _allowed_keys(model: type[BaseModel], path: tuple) -> list[str]:
+    current: Any = model
+    for part in path[:-1]:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        ann = field.annotation
+        current = next(
+            (
+                a
+                for a in _flatten_annotation(ann)
+                if isinstance(a, type) and issubclass(a, BaseModel)
+            ),
+            None,
+        )
+        if current is None:
+            return []
+    return list(getattr(current, "model_fields", {}))
+
+
+def _flatten_annotation(ann: Any) -> list[Any]:
+    args = getattr(ann, "__args__", None)
+    if not args:
+        return [ann]
+    out = []
+    for a in args:
+        out.extend(_flatten_annotation(a))
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_indicator(ind: Indicator, i: int) -> None:
+    """Rule-specific requirements of one indicator; raises CaseError with the field path."""
+
+    def fail(field: str, msg: str, hint: str | None = None):
+        raise CaseError(msg, field=("indicators", i, field), hint=hint)  # type: ignore[arg-type]
+
+    if ind.variant is not None:
+        allowed = VARIANTS.get(ind.rule, ())
+        if ind.variant not in allowed:
+            fail(
+                "variant",
+                f"规则 {ind.rule} 不支持变体 '{ind.variant}'"
+                + (f"（可用：{'、'.join(allowed)}）" if allowed else "（该规则没有变体）"),
+            )
+    if not ind.applicable:
+        return
+    quantitative = ind.rule in QUANTITATIVE_RULES
+    if quantitative and ind.rule != "deduction":
+        if ind.target is None:
+            fail("target", f"规则 {ind.rule} 需要目标值 target")
+        if ind.rule == "range":
+            if not (isinstance(ind.target, list) and len(ind.target) == 2):
+                fail("target", "区间型指标的目标值应写作 [下限, 上限]")
+            lo, hi = ind.target  # type: ignore[misc]
+            if lo > hi:
+                fail("target", f"区间下限 {lo:g} 大于上限 {hi:g}")
+            if lo < 0:
+                fail("target", "区间型指标的下限应不小于 0")
+        elif not _is_number(ind.target):
+            fail("target", f"规则 {ind.rule} 的目标值应为数字，实际为 {ind.target!r}")
+        elif not math.isfinite(ind.target):  # type: ignore[arg-type]
+            fail("target", "目标值应为有限数字")
+        elif ind.target < 0:  # type: ignore[operator]
+            fail(
+                "target",
+                f"目标值 {ind.target:g} 为负数，无法按 {ind.rule} 规则计算完成比例",
+                hint="负向目标（如降幅）请改写为正数并使用 reverse 规则，或使用 deduction 规则",
+            )
+    if ind.rule == "deduction":
+        if ind.points_per_unit is None:
+            fail("points_per_unit", "扣分型指标需要 points_per_unit（每单位扣分）")
+        if ind.target is not None and not _is_number(ind.target):
+            fail("target", f"扣分型指标的目标值应为数字，实际为 {ind.target!r}")
+    if quantitative and ind.actual is not None and not _is_number(ind.actual):
+        fail("actual", f"规则 {ind.rule} 的实际值应为数字，实际为 {ind.actual!r}")
+    if quantitative and _is_number(ind.actual) and not math.isfinite(ind.actual):  # type: ignore[arg-type]
+        fail("actual", "实际值应为有限数字")
+    if ind.derive is not None and ind.actual is not None:
+        fail("derive", "同时给出了 actual 与 derive，请只保留一个")
+    if ind.rule == "qualitative":
+        from methods.scoring import qualitative_tier
+
+        if ind.tier is None:
+            fail(
+                "tier",
+                "定性指标需要评价档次 tier",
+                hint="可选：达成年度指标、部分达成并具有一定效果、未达成且效果较差",
+            )
+        try:
+            tier = qualitative_tier(ind.tier)
+        except ValueError as exc:
+            fail("tier", str(exc))
+        if ind.score is not None:
+            lo, hi = tier.low * ind.weight, tier.high * ind.weight
+            top = tier.high >= 1.0
+            inside = lo - 1e-9 <= ind.score and (
+                ind.score <= hi + 1e-9 if top else ind.score < hi - 1e-9
+            )
+            if not inside:
+                bracket = "]" if top else ")"
+                fail(
+                    "score",
+                    f"评分 {ind.score:g} 不在档次“{tier.name}”的分值范围 [{lo:g}, {hi:g}{bracket} 内",
+                )
+    elif ind.score is not None:
+        fail("score", "只有定性指标（qualitative）可以直接给出评分 score")
+    if ind.rule == "checklist":
+        if ind.items:
+            points = [it.points for it in ind.items]
+            if any(p is not None for p in points):
+                if any(p is None for p in points):
+                    fail("items", "评价要点的分值 points 要么都给出，要么都不给")
+                total = sum(points)  # type: ignore[arg-type]
+                if abs(total - ind.weight) > 1e-6:
+                    fail("items", f"评价要点分值合计 {total:g}，应等于指标分值 {ind.weight:g}")
+        elif ind.met is None or ind.total is None:
+            fail("items", "评价要点型指标需要 items（逐项列出是否满足），或 met 与 total")
+        elif ind.met > ind.total:
+            fail("met", f"满足要点数 {ind.met} 大于要点总数 {ind.total}")
+    elif ind.items is not None or ind.met is not None or ind.total is not None:
+        fail("items", "只有评价要点型指标（checklist）可以使用 items / met / total")
+
+
+def _check_case(case: Case) -> None:
+    budget = case.budget
+    if budget.spent is not None and budget.allocated is not None:
+        if budget.spent > budget.allocated + 1e-9 and not budget.note:
+            raise CaseError(
+                f"执行数 {budget.spent:g} 大于全年预算数 {budget.allocated:g}，且未说明原因",
+                field=("budget", "spent"),  # type: ignore[arg-type]
+                hint="请核对数据，或在 budget.note 中说明（如：含上年结转资金）",
+            )
+    if isinstance(case.grade_bands, str):
+        from methods.scoring import grade_bands
+
+        try:
+            grade_bands(case.grade_bands)
+        except ValueError as exc:
+            raise CaseError(str(exc), field=("grade_bands",)) from None  # type: ignore[arg-type]
+    else:
+        for label, bound in case.grade_bands.items():
+            if not 0 <= bound <= 100:
+                raise CaseError(
+                    f"等级“{label}”的下限 {bound:g} 应在 0 到 100 之间",
+                    field=("grade_bands", label),  # type: ignore[arg-type]
+                )
+    if isinstance(case, ScoredCase):
+        seen: dict[str, int] = {}
+        for i, ind in enumerate(case.indicators):
+            if ind.code in seen:
+                raise CaseError(
+                    f"指标代码 '{ind.code}' 重复（与 indicators[{seen[ind.code]}] 相同）",
+                    field=("indicators", i, "code"),  # type: ignore[arg-type]
+                )
+            seen[ind.code] = i
+            _check_indicator(ind, i)
+            if ind.derive is not None:
+                value = getattr(case.budget, ind.derive)
+                if value is None:
+                    raise CaseError(
+                        f"无法由预算数据计算 {DERIVED_ACTUALS[ind.derive]}：budget 缺少所需数据",
+                        field=("indicators", i, "derive"),  # type: ignore[arg-type]
+                    )
+        if case.framework is not None:
+            from methods import frameworks
+
+            try:
+                frameworks.get(case.framework)
+            except CaseError as exc:
+                raise CaseError(exc.message, field=("framework",), hint=exc.hint) from None  # type: ignore[arg-type]
+
+
+def validate_mapping(
+    raw: Mapping[str, Any],
+    *,
+    source: str | None = None,
+    base_dir: str | Path | None = None,
+    lines: Mapping[tuple, int] | None = None,
+    deep: bool = True,
+) -> Case:
+    """Validate a parsed case mapping and return the frozen case model.
+
+    Parameters
+    ----------
+    raw : mapping
+        The case as parsed from YAML (or the notebook's papermill parameters).
+    source : str, optional
+        File name used in messages.
+    base_dir : path, optional
+        Folder that relative data paths resolve against (default: the current directory).
+    lines : mapping, optional
+        Field path → line number, from :func:`read_yaml`.
+    deep : bool
+        Also run the evaluation type's checks (indicator tree, frameworks).
+
+    Raises
+    ------
+    CaseError
+        The first problem, naming the file, field and line.
+    """
+    lines = lines or {}
+    raw = dict(raw)
+
+    def error(exc: CaseError) -> CaseError:
+        path = exc.field if isinstance(exc.field, tuple) else None
+        if path is None:
+            return exc.with_context(file=source)
+        return CaseError(
+            exc.message,
+            file=exc.file or source,
+            field=field_label(path, raw),
+            line=exc.line or _line_for(path, lines),
+            hint=exc.hint,
+        )
+
+    evaluation = raw.get("evaluation")
+    if evaluation is None:
+        raise error(CaseError("缺少必填字段 evaluation（评价类型）", field=("evaluation",)))  # type: ignore[arg-type]
+    if not isinstance(evaluation, str) or evaluation not in EVALUATIONS:
+        raise error(
+            CaseError(
+                f"未知的评价类型 {evaluation!r}",
+                field=("evaluation",),  # type: ignore[arg-type]
+                hint="可用：" + "、".join(f"{k}（{v.title}）" for k, v in EVALUATIONS.items()),
+            )
+        )
+    etype = EVALUATIONS[evaluation]
+    try:
+        case = etype.model.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        path = _field_path(tuple(err["loc"]), raw)
+        message = _pydantic_message(err, etype.model, path)
+        raise error(CaseError(message, field=path)) from None  # type: ignore[arg-type]
+    case._source = source
+    case._base_dir = Path(base_dir).resolve() if base_dir is not None else Path.cwd()
+    case._raw = raw
+    case._lines = dict(lines)
+    try:
+        _check_case(case)
+        if deep and etype.check is not None:
+            etype.check(case)
+    except CaseError as exc:
+        raise error(exc) from None
+    return case
+
+
+def load_case(path: str | Path, *, deep: bool = True, display: str | None = None) -> Case:
+    """Read and validate a case file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML case file.
+    deep : bool
+        Also check the indicator tree and other evaluation-specific rules (default True).
+    display : str, optional
+        How to name the file in messages (default: ``path`` as given).
+
+    Returns
+    -------
+    Case
+        The validated, frozen case (a :class:`ScoredCase` for scored evaluations).
+
+    Raises
+    ------
+    CaseError
+        One message naming the file, the field and the line.
+
+    Examples
+    --------
+    >>> case = load_case("parameters/examples/wujin_rural_sewage_2023.yaml")  # doctest: +SKIP
+    >>> case.title  # doctest: +SKIP
+    '武进区农村生活污水治理项目'
+    """
+    shown = display or str(path)
+    raw, lines = read_yaml(path, display=shown)
+    return validate_mapping(raw, source=shown, base_dir=Path(path).parent, lines=lines, deep=deep)
+
+
+def validate(path: str | Path) -> Case:
+    """Validate a case file completely (what ``jixiao validate`` runs)."""
+    return load_case(path, deep=True)
+
+
+def from_parameters(namespace: Mapping[str, Any], evaluation: str) -> Case:
+    """Build the case inside a report notebook from its papermill parameters.
+
+    Picks the schema's keys present in ``namespace`` (the notebook's globals), so a notebook run by
+    ``jixiao run`` and one run by plain ``papermill -f case.yaml`` validate the same mapping.
+    Relative data paths resolve against the working directory (papermill's ``--cwd``).
+    """
+    model = EVALUATIONS[evaluation].model
+    raw = {k: namespace[k] for k in model.model_fields if k in namespace}
+    raw["evaluation"] = namespace.get("evaluation", evaluation)
+    return validate_mapping(raw, source=f"notebooks/{evaluation}.ipynb 参数", base_dir=Path.cwd())
+
+
+def is_case_file(path: Path) -> bool:
+    """Whether a file looks like a case file (``*.yaml`` / ``*.yml`` not starting with ``_`` or ``.``)."""
+    return path.suffix in {".yaml", ".yml"} and not path.name.startswith(("_", "."))
+
+
+def find_case_files(paths: list[str | Path]) -> list[Path]:
+    """Case files named directly or found (recursively) under folders, sorted."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found.extend(sorted(q for q in p.rglob("*") if q.is_file() and is_case_file(q)))
+        else:
+            found.append(p)
+    return found

@@ -1,0 +1,585 @@
+"""Chinese report building blocks for the evaluation notebooks, and ``results.json``.
+
+Notebooks stay thin: each section is one call here returning an IPython display object (HTML or
+Markdown) whose user text is escaped. :func:`results` builds the machine-readable results
+(contracts §4) and :func:`publish` hands them to the runner as a tagged output (and optionally a
+file), so ``jixiao run`` and plain papermill produce the same numbers.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from methods import _format as fmt
+from methods._resources import load_yaml
+from methods.casefile import BUDGET_TYPES, OBJECT_TYPES, Case, ScoredCase
+from methods.scoring import RULE_NAMES, Evaluation
+
+RESULTS_MIME = "application/vnd.jixiao.results+json"
+HIDE_TAG = "report-hide"
+
+try:  # IPython is present wherever notebooks run; keep the module importable without it.
+    from IPython.display import HTML, Markdown, display
+except ImportError:  # pragma: no cover
+
+    class _Text(str):
+        @property
+        def data(self) -> str:
+            return str(self)
+
+    HTML = Markdown = _Text  # type: ignore[misc, assignment]
+
+    def display(*objs, **kwargs):  # type: ignore[no-redef]
+        for obj in objs:
+            print(obj)
+
+
+def esc(value: Any) -> str:
+    """HTML-escape user text (titles, names, notes): ``<script>`` shows as text."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def setup_notebook() -> None:
+    """Notebook defaults for reports: PNG figures at print resolution, quiet warnings."""
+    import warnings
+
+    import matplotlib as mpl
+
+    from methods import fonts
+
+    fonts.register()
+    mpl.rcParams["figure.dpi"] = 110
+    mpl.rcParams["savefig.dpi"] = 150
+    mpl.rcParams["figure.autolayout"] = False
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+
+# ---------------------------------------------------------------------------------------------
+# Generic HTML pieces
+
+
+def html_table(
+    rows: Iterable[Sequence[Any]],
+    header: Sequence[str],
+    *,
+    classes: str = "",
+    numeric: Iterable[int] = (),
+    raw_columns: Iterable[int] = (),
+) -> str:
+    """An HTML table; cells are escaped except in ``raw_columns`` (already-safe HTML).
+
+    ``numeric`` column indexes are right-aligned.
+    """
+    numeric, raw_columns = set(numeric), set(raw_columns)
+    out = [f'<table class="jx-table {esc(classes)}"><thead><tr>']
+    out += [f"<th>{esc(h)}</th>" for h in header]
+    out.append("</tr></thead><tbody>")
+    for row in rows:
+        out.append("<tr>")
+        for i, cell in enumerate(row):
+            cls = ' class="num"' if i in numeric else ""
+            text = cell if i in raw_columns else esc(cell)
+            out.append(f"<td{cls}>{text}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def kv_table(pairs: Iterable[tuple[str, Any]]) -> str:
+    """A two-column 项目/内容 table for basic information."""
+    rows = "".join(
+        f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in pairs if v not in (None, "")
+    )
+    return f'<table class="jx-table jx-kv"><tbody>{rows}</tbody></table>'
+
+
+def bullet_list(items: Iterable[str]) -> str:
+    items = list(items)
+    if not items:
+        return "<p>（无）</p>"
+    return "<ol>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ol>"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections
+
+
+def report_title(case: Case, kind: str | None = None) -> str:
+    """E.g. ``武进区农村生活污水治理项目 2023 年度绩效评价报告``."""
+    kind = kind or {
+        "project_evaluation": "绩效评价报告",
+        "self_evaluation": "绩效自评报告",
+    }.get(case.evaluation, case.evaluation_type.title + "报告")
+    return f"{case.title} {case.year} 年度{kind}"
+
+
+def heading(case: Case, kind: str | None = None) -> HTML:
+    """The report's title block: title, department, year, evaluation type."""
+    meta = f"{esc(case.department)} ｜ {case.year} 年度 ｜ {esc(case.evaluation_type.title)}"
+    return HTML(
+        f'<div class="jx-title"><h1>{esc(report_title(case, kind))}</h1>'
+        f'<p class="jx-meta">{meta}</p></div>'
+    )
+
+
+def basic_info(case: Case, ev: Evaluation | None = None) -> HTML:
+    """基本信息 table."""
+    pairs = [
+        ("项目名称", case.title),
+        ("主管部门（单位）", case.department),
+        ("预算年度", f"{case.year} 年"),
+        ("评价类型", case.evaluation_type.title),
+        ("预算类型", BUDGET_TYPES.get(case.budget_type, case.budget_type)),
+        ("评价对象", OBJECT_TYPES.get(case.object_type, case.object_type)),
+        ("案例编号", case.case_id),
+    ]
+    if isinstance(case, ScoredCase):
+        pairs.append(("评价机构/人员", case.evaluator))
+    if ev is not None:
+        pairs.append(("指标框架", f"{ev.framework.name}"))
+    return HTML(kv_table(pairs))
+
+
+def budget_table(case: Case) -> HTML:
+    """预算资金 table: 年初预算数, 全年预算数, 全年执行数, 执行率, 到位率."""
+    b = case.budget
+    header = [
+        f"年初预算数（{b.unit}）",
+        f"全年预算数（{b.unit}）",
+        f"全年执行数（{b.unit}）",
+        "预算执行率",
+        "资金到位率",
+    ]
+    row = [
+        fmt.fixed(b.planned),
+        fmt.fixed(b.allocated),
+        fmt.fixed(b.spent),
+        fmt.pct(b.execution_rate),
+        fmt.pct(b.arrival_rate),
+    ]
+    note = f'<p class="jx-note">说明：{esc(b.note)}</p>' if b.note else ""
+    return HTML(html_table([row], header, numeric=range(5)) + note)
+
+
+def overview(case: Case) -> HTML:
+    """项目概况 text and 年度总体目标 (planned vs achieved)."""
+    parts = []
+    if isinstance(case, ScoredCase) and case.overview:
+        parts.append(f"<p>{esc(case.overview)}</p>")
+    if isinstance(case, ScoredCase) and case.objectives:
+        parts.append(
+            html_table(
+                [[case.objectives.planned, case.objectives.achieved or "（未填写）"]],
+                ["年度总体目标（预期）", "实际完成情况"],
+                classes="jx-objectives",
+            )
+        )
+    return HTML("".join(parts) or "<p>（案例文件未提供项目概况）</p>")
+
+
+def score_card(ev: Evaluation) -> HTML:
+    """The total score and grade, with the bands used."""
+    grade_class = {"优": "a", "良": "b", "中": "c", "差": "d"}.get(ev.grade or "", "x")
+    lost = ev.lost
+    lines = [
+        f'<div class="jx-score"><span class="jx-total">{fmt.num(ev.total)}</span>'
+        f'<span class="jx-unit">分</span>'
+        f'<span class="jx-grade jx-grade-{grade_class}">{esc(ev.grade)}</span></div>',
+        f'<p class="jx-meta">评价等级标准：{esc(ev.bands.describe())}（{esc(ev.bands.source)}）</p>',
+        f"<p>本次评价共 {int(ev.table['applicable'].sum())} 项末级指标，其中 {len(lost)} 项失分，"
+        f"合计扣 {fmt.num(lost['lost'].sum())} 分。</p>",
+    ]
+    return HTML("".join(lines))
+
+
+def level1_table(ev: Evaluation) -> HTML:
+    """一级指标 points, score, lost and 得分率."""
+    rows = [
+        [
+            r.level1,
+            fmt.num(r.weight),
+            fmt.fixed(r.score),
+            fmt.fixed(r.lost),
+            fmt.fixed(r.rate) + "%",
+        ]
+        for r in ev.level1_table.itertuples()
+    ]
+    rows.append(
+        [
+            "合计",
+            fmt.num(ev.level1_table["weight"].sum()),
+            fmt.fixed(ev.total),
+            fmt.fixed(100 - ev.total),
+            fmt.fixed(ev.total) + "%",
+        ]
+    )
+    return HTML(
+        html_table(rows, ["一级指标", "分值", "得分", "失分", "得分率"], numeric=range(1, 5))
+    )
+
+
+def _target_text(r: Mapping[str, Any]) -> str:
+    if isinstance(r.get("target_text"), str):
+        return r["target_text"]
+    if r["rule"] == "qualitative":
+        return "定性"
+    if r["rule"] == "checklist":
+        return f"{fmt.num(r['total'])} 项要点"
+    if r["rule"] == "range":
+        return f"{fmt.num(r['target'])}–{fmt.num(r['target_high'])}{r['unit']}"
+    if r["rule"] == "reverse":
+        return f"≤{fmt.with_unit(r['target'], r['unit'])}"
+    if r["rule"] == "deduction":
+        return ("≥" if r["variant"] == "under" else "≤") + fmt.with_unit(r["target"], r["unit"])
+    if r["rule"] == "equal":
+        return f"={fmt.with_unit(r['target'], r['unit'])}"
+    return f"≥{fmt.with_unit(r['target'], r['unit'])}"
+
+
+def _actual_text(r: Mapping[str, Any]) -> str:
+    if isinstance(r.get("actual_text"), str):
+        return r["actual_text"]
+    if r["rule"] == "qualitative":
+        return str(r["tier"])
+    if r["rule"] == "checklist":
+        return f"满足 {fmt.num(r['met'])}"
+    return fmt.with_unit(r["actual"], r["unit"])
+
+
+def indicator_table(ev: Evaluation, *, style: str = "project") -> HTML:
+    """Indicator scores with the reason for every lost point.
+
+    Parameters
+    ----------
+    ev : Evaluation
+    style : {"project", "self"}
+        ``project``: 一级/二级/三级指标, 分值, 目标值, 实际值, 计分规则, 得分, 失分, 计分说明;
+        ``self`` (自评表): 一级/二级/三级指标, 年度指标值, 实际完成值, 分值, 得分,
+        偏差原因分析及改进措施.
+    """
+    rows = []
+    for r in ev.table.to_dict("records"):
+        score = fmt.fixed(r["score"]) if r["applicable"] else "不适用"
+        weight = fmt.num(r["weight"])
+        if abs(r["weight"] - r["design_weight"]) > 1e-9:
+            weight = f"{fmt.num(r['weight'])}（原 {fmt.num(r['design_weight'])}）"
+        lost_class = "lost" if r["applicable"] and r["lost"] > 0.005 else ""
+        if style == "self":
+            note = r["note"] if isinstance(r["note"], str) else ""
+            explain = r["reason"] + (f"。偏差原因：{note}" if note else "")
+            rows.append(
+                (
+                    lost_class,
+                    [
+                        r["level1"],
+                        r["level2"],
+                        r["name"],
+                        _target_text(r),
+                        _actual_text(r),
+                        weight,
+                        score,
+                        explain,
+                    ],
+                )
+            )
+        else:
+            rule = RULE_NAMES.get(r["rule"], r["rule"])
+            lost = fmt.fixed(r["lost"]) if r["applicable"] else "—"
+            reason = r["reason"] + (f"。说明：{r['note']}" if isinstance(r["note"], str) else "")
+            rows.append(
+                (
+                    lost_class,
+                    [
+                        r["level1"],
+                        r["level2"],
+                        r["name"],
+                        weight,
+                        _target_text(r),
+                        _actual_text(r),
+                        rule,
+                        score,
+                        lost,
+                        reason,
+                    ],
+                )
+            )
+    if style == "self":
+        header = [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "计分说明及偏差原因",
+        ]
+        numeric = {5, 6}
+    else:
+        header = [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "分值",
+            "目标值",
+            "实际值",
+            "计分规则",
+            "得分",
+            "失分",
+            "计分说明",
+        ]
+        numeric = {3, 7, 8}
+    out = [f'<table class="jx-table jx-indicators jx-{esc(style)}"><thead><tr>']
+    out += [f"<th>{esc(h)}</th>" for h in header]
+    out.append("</tr></thead><tbody>")
+    # merge repeated level-1 / level-2 cells (rowspan), as on the paper forms
+    spans1 = _spans([row[0] for _, row in rows])
+    spans2 = _spans([(row[0], row[1]) for _, row in rows])
+    for i, (cls, row) in enumerate(rows):
+        out.append(f'<tr class="{cls}">' if cls else "<tr>")
+        for j, cell in enumerate(row):
+            if j == 0 and spans1[i] == 0 or j == 1 and spans2[i] == 0:
+                continue
+            attrs = f' class="c{j}{" num" if j in numeric else ""}"'
+            if j == 0 and spans1[i] > 1:
+                attrs = f' rowspan="{spans1[i]}"'
+            elif j == 1 and spans2[i] > 1:
+                attrs = f' rowspan="{spans2[i]}"'
+            out.append(f"<td{attrs}>{esc(cell)}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return HTML("".join(out))
+
+
+def _spans(keys: list[Any]) -> list[int]:
+    """Rowspan per row: the run length at a run's first row, 0 inside the run."""
+    spans = [0] * len(keys)
+    i = 0
+    while i < len(keys):
+        j = i
+        while j < len(keys) and keys[j] == keys[i]:
+            j += 1
+        spans[i] = j - i
+        i = j
+    return spans
+
+
+# ---------------------------------------------------------------------------------------------
+# Conclusions
+
+
+def _advice_for(row: Mapping[str, Any]) -> str | None:
+    advice = load_yaml("advice.yaml")
+    name = str(row["name"])
+    for entry in advice["by_keyword"]:
+        if any(k in name for k in entry["keys"]):
+            return entry["text"]
+    level2 = str(row["level2"])
+    for entry in advice["by_keyword"]:
+        if any(k in level2 for k in entry["keys"]):
+            return entry["text"]
+    return advice["by_level1"].get(row["level1"])
+
+
+def conclusions(ev: Evaluation, *, max_achievements: int = 5) -> dict[str, list[str]]:
+    """主要成效, 存在问题 and 改进建议 drawn from the indicators, plus the case's own findings.
+
+    - 成效: full-score 产出/效益/满意度 indicators, largest weight first;
+    - 问题: every indicator that lost points, largest loss first, with its reason and the case's
+      note (偏差原因);
+    - 建议: one suggestion per problem from ``methods/_data/advice.yaml`` (matched by name,
+      level-2, then level-1), without repeats.
+    """
+    t = ev.table[ev.table["applicable"]]
+    outcome_levels = {"产出", "效益", "满意度"}
+    full = t[(t["lost"] <= 0.005) & t["level1"].isin(outcome_levels)].sort_values(
+        "weight", ascending=False, kind="stable"
+    )
+    achievements = [
+        f"项目总体得分 {fmt.num(ev.total)} 分，评价等级为“{ev.grade}”；"
+        + "，".join(
+            f"{r.level1} {fmt.num(r.score)}/{fmt.num(r.weight)} 分"
+            for r in ev.level1_table.itertuples()
+        )
+        + "。"
+    ]
+    for r in full.head(max_achievements).to_dict("records"):
+        if r["rule"] in ("qualitative", "checklist"):
+            achievements.append(f"{r['name']}：{_actual_text(r)}，得满分。")
+        else:
+            achievements.append(
+                f"{r['name']}：实际 {_actual_text(r)}，达到目标（{_target_text(r)}）。"
+            )
+    problems, suggestions = [], []
+    for r in ev.lost.to_dict("records"):
+        text = f"{r['level1']}—{r['name']}：{r['reason']}"
+        if isinstance(r["note"], str) and r["note"]:
+            text += f"。原因：{r['note']}"
+        problems.append(text + ("" if text.endswith("。") else "。"))
+        tip = _advice_for(r)
+        if tip and tip not in suggestions:
+            suggestions.append(tip)
+    extra = getattr(ev.case, "conclusions", None)
+    if extra is not None:
+        achievements += extra.achievements
+        problems += extra.problems
+        suggestions += extra.suggestions
+    if not problems:
+        problems.append("各项指标均达到目标，未发现明显问题。")
+    if not suggestions:
+        suggestions.append("保持现有管理水平，持续跟踪项目效益。")
+    return {"achievements": achievements, "problems": problems, "suggestions": suggestions}
+
+
+def conclusions_html(ev: Evaluation) -> HTML:
+    """The three conclusion lists as HTML (（一）主要成效 …)."""
+    c = conclusions(ev)
+    return HTML(
+        "<h3>（一）主要成效</h3>"
+        + bullet_list(c["achievements"])
+        + "<h3>（二）存在问题</h3>"
+        + bullet_list(c["problems"])
+        + "<h3>（三）改进建议</h3>"
+        + bullet_list(c["suggestions"])
+    )
+
+
+def method_notes(ev: Evaluation) -> HTML:
+    """How the scores were made: framework and its source, rules used, choices, warnings."""
+    used = sorted(set(ev.table["rule"]), key=list(RULE_NAMES).index)
+    rules = load_yaml("rules.yaml")["rules"]
+    rule_rows = [[rules[r]["name"], rules[r]["formula"], rules[r]["status"]] for r in used]
+    parts = [
+        f"<p>指标框架：{esc(ev.framework.name)}。来源：{esc(ev.framework.source)}（{esc(ev.framework.status)}）。</p>",
+        html_table(rule_rows, ["计分规则", "计分方法", "依据状态"]),
+        "<p>末级指标得分四舍五入保留两位小数，一级指标得分和总分为末级指标得分之和。"
+        "依据状态：reg 法规文件，local 地方规定，practice 实务通行做法，unverified 常见做法但未核实原文。</p>",
+    ]
+    if ev.notes:
+        parts.append("<p>计分口径说明：</p>" + bullet_list(ev.notes))
+    if ev.warnings:
+        parts.append('<div class="jx-warn"><p>提示：</p>' + bullet_list(ev.warnings) + "</div>")
+    return HTML("".join(parts))
+
+
+# ---------------------------------------------------------------------------------------------
+# results.json
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def results(ev: Evaluation, **extra: Any) -> dict[str, Any]:
+    """The machine-readable results of a scored evaluation (contracts §4).
+
+    Keys: ``case_id``, ``title``, ``year``, ``department``, ``evaluation``, ``budget_type``,
+    ``object_type``, ``total_score``, ``grade``, ``grade_bands``, ``level1`` (name → points),
+    ``level1_weights``, ``indicators`` (code, name, level1, level2, weight, score, lost, …),
+    ``warnings``, ``notes``, ``framework``, ``budget``, ``conclusions``; plus ``extra`` blocks.
+    """
+    case = ev.case
+    b = case.budget
+    indicators = []
+    for r in ev.table.to_dict("records"):
+        target: Any = r["target"]
+        if r["rule"] == "range":
+            target = [r["target"], r["target_high"]]
+        elif isinstance(r.get("target_text"), str):
+            target = r["target_text"]
+        indicators.append(
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "level1": r["level1"],
+                "level2": r["level2"],
+                "level3": r["level3"] if isinstance(r["level3"], str) else None,
+                "weight": round(float(r["weight"]), 4),
+                "design_weight": float(r["design_weight"]),
+                "rule": r["rule"],
+                "variant": r["variant"] if isinstance(r["variant"], str) else None,
+                "target": target,
+                "actual": r["actual"] if r["rule"] not in ("qualitative", "checklist") else None,
+                "unit": r["unit"] or None,
+                "tier": r["tier"] if isinstance(r["tier"], str) else None,
+                "applicable": bool(r["applicable"]),
+                "score": r["score"],
+                "lost": r["lost"] if r["applicable"] else None,
+                "reason": r["reason"],
+            }
+        )
+    out = {
+        "case_id": case.case_id,
+        "title": case.title,
+        "year": case.year,
+        "department": case.department,
+        "evaluation": case.evaluation,
+        "budget_type": case.budget_type,
+        "object_type": case.object_type,
+        "total_score": ev.total,
+        "grade": ev.grade,
+        "grade_bands": {"name": ev.bands.name, "bands": dict(ev.bands.bands)},
+        "level1": {r.level1: r.score for r in ev.level1_table.itertuples()},
+        "level1_weights": {r.level1: r.weight for r in ev.level1_table.itertuples()},
+        "indicators": indicators,
+        "warnings": list(ev.warnings),
+        "notes": list(ev.notes),
+        "framework": {
+            "id": ev.framework.id,
+            "name": ev.framework.name,
+            "source": ev.framework.source,
+            "status": ev.framework.status,
+        },
+        "budget": {
+            "planned": b.planned,
+            "allocated": b.allocated,
+            "spent": b.spent,
+            "unit": b.unit,
+            "execution_rate": None
+            if b.execution_rate is None
+            else fmt.round_half_up(b.execution_rate, 4),
+            "arrival_rate": None
+            if b.arrival_rate is None
+            else fmt.round_half_up(b.arrival_rate, 4),
+        },
+        "conclusions": conclusions(ev),
+    }
+    out.update(extra)
+    return _jsonable(out)
+
+
+def publish(result: Mapping[str, Any], path: str | Path | None = None) -> None:
+    """Hand the results to the runner: a tagged output in the notebook, and a file if ``path``.
+
+    ``jixiao run`` reads the output of type ``application/vnd.jixiao.results+json`` from the
+    executed notebook; it is left out of the HTML report.
+    """
+    data = _jsonable(dict(result))
+    score = data.get("total_score")
+    summary = f"评价结果已生成：{data.get('case_id')}"
+    if score is not None:
+        summary += f"，总分 {fmt.num(score)}，等级 {data.get('grade')}"
+    display({RESULTS_MIME: data, "text/plain": summary}, raw=True)
+    if path:
+        Path(path).write_text(
+            json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )

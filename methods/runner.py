@@ -1,0 +1,530 @@
+"""Run a case: validate → execute its notebook with papermill → render HTML → archive → index.
+
+:func:`run_case` is what ``jixiao run`` calls. The notebook is parameterised with exactly the case
+file's mapping (what ``papermill -f`` injects), its injected cell rewritten readably (Chinese as
+Chinese), executed in the case file's folder, and rendered from the executed notebook (never
+re-executed) with code, stderr and the results payload left out. Everything is written to a staging
+folder of the library and appears in one rename (:meth:`methods.library.Library.commit`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pprint
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from methods import casefile
+from methods._resources import data_path
+from methods.errors import ExecutionError
+from methods.library import Library, Record
+from methods.report import HIDE_TAG, RESULTS_MIME
+
+KERNEL_NAME = "python3"
+DEFAULT_TIMEOUT = 600
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+VERSIONED_PACKAGES = (
+    "jixiao",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "pydantic",
+    "PyYAML",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "nbformat",
+    "ipykernel",
+    "jupyter_client",
+)
+
+
+def notebooks_dir() -> Path:
+    """Folder of the report notebooks: ``$JIXIAO_NOTEBOOKS`` or ``<project>/notebooks``."""
+    return Path(os.environ.get("JIXIAO_NOTEBOOKS", PROJECT_DIR / "notebooks"))
+
+
+def notebook_path(evaluation: str) -> Path:
+    etype = casefile.EVALUATIONS[evaluation]
+    path = notebooks_dir() / etype.notebook
+    if not path.is_file():
+        raise ExecutionError(f"找不到评价类型 {evaluation} 的报告模板 {path}")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Hashes and versions
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@cache
+def package_hash() -> str:
+    """Hash of the ``methods`` package (code and data files), so a changed method reruns cases."""
+    h = hashlib.sha256()
+    for p in sorted(PACKAGE_DIR.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
+            h.update(str(p.relative_to(PACKAGE_DIR)).encode())
+            h.update(sha256_file(p).encode())
+    return h.hexdigest()
+
+
+@cache
+def versions() -> dict[str, str]:
+    out = {"python": sys.version.split()[0]}
+    for name in VERSIONED_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+@cache
+def git_state() -> dict[str, Any] | None:
+    """Commit of the project checkout the package runs from (None outside a git checkout)."""
+    if not (PROJECT_DIR / ".git").exists():
+        return None
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(PROJECT_DIR), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        status = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(PROJECT_DIR),
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                "methods",
+                "notebooks",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": commit, "dirty": bool(status.strip())}
+
+
+def input_hashes(case: casefile.Case, case_file: str | Path) -> dict[str, Any]:
+    """Hashes of everything that determines a case's results (the skip key of batches)."""
+    nb = notebook_path(case.evaluation)
+    data = {
+        str(Path(p).relative_to(case.base_dir))
+        if Path(p).is_relative_to(case.base_dir)
+        else Path(p).name: sha256_file(p)
+        for p in case.data_files()
+    }
+    parts = {
+        "case": sha256_file(case_file),
+        "data": data,
+        "notebook": sha256_file(nb),
+        "package": package_hash(),
+    }
+    h = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    return {**parts, "input": h}
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebook execution
+
+
+def parameters_source(params: Mapping[str, Any], comment: str = "Parameters") -> str:
+    """Python source assigning each parameter, readable (Chinese kept as Chinese).
+
+    ``repr`` of YAML values (str, int, float, bool, None, lists, dicts) is valid Python that
+    evaluates to the same value, so this cell is equivalent to papermill's escaped one.
+    """
+    lines = [f"# {comment}"]
+    for key, value in params.items():
+        text = pprint.pformat(value, width=100, sort_dicts=False, indent=1)
+        lines.append(f"{key} = {text}")
+    return "\n".join(lines) + "\n"
+
+
+def _quiet_logs() -> None:
+    for name in ("papermill", "traitlets", "nbclient", "jupyter_client", "asyncio"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def execute(
+    case: casefile.Case,
+    output: Path,
+    *,
+    timeout: int = DEFAULT_TIMEOUT,
+    kernel_name: str = KERNEL_NAME,
+) -> nbformat.NotebookNode:
+    """Execute the case's notebook with the case's parameters; save it at ``output``.
+
+    Raises
+    ------
+    ExecutionError
+        One line: the failing cell, error name and message (the failed notebook is at ``output``).
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    _quiet_logs()
+    name = case.source or case.case_id
+    nb = load_notebook_node(str(notebook_path(case.evaluation)))
+    nb = parameterize_notebook(nb, dict(case.raw), kernel_name=kernel_name, language="python")
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = parameters_source(
+                case.raw, "Parameters（案例文件中的参数，由 jixiao 注入）"
+            )
+    try:
+        executed = papermill.execute_notebook(
+            nb,
+            str(output),
+            kernel_name=kernel_name,
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            cwd=str(case.base_dir),
+            execution_timeout=timeout,
+            start_timeout=60,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except PapermillExecutionError as exc:
+        first = str(exc.evalue).splitlines()[0] if exc.evalue else ""
+        raise ExecutionError(
+            f"{name}: 报告执行失败，第 {exc.exec_count} 个代码单元 {exc.ename}: {first}",
+            kind="cell",
+        ) from None
+    except TimeoutError as exc:
+        raise ExecutionError(
+            f"{name}: 报告执行超时（单元超过 {timeout} 秒）：{exc}", kind="timeout"
+        ) from None
+    except Exception as exc:  # DeadKernelError, "Kernel didn't respond", ZMQ errors
+        text = str(exc).splitlines()[0] if str(exc) else ""
+        raise ExecutionError(
+            f"{name}: 内核运行失败：{type(exc).__name__}: {text}", kind="kernel"
+        ) from None
+    return executed
+
+
+def clean_notebook(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
+    """Drop machine-specific paths from papermill metadata; set the report title."""
+    pm = nb.metadata.get("papermill", {})
+    for key in ("input_path", "output_path", "cwd"):
+        pm.pop(key, None)
+    nb.metadata["title"] = title
+    return nb
+
+
+def extract_results(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """The results payload published by :func:`methods.report.publish` (last one wins)."""
+    found = None
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if RESULTS_MIME in data:
+                found = data[RESULTS_MIME]
+    if found is None:
+        raise ExecutionError("报告未输出评价结果（缺少 report.publish 调用）")
+    return json.loads(json.dumps(found))
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML rendering
+
+
+def render_html(nb: nbformat.NotebookNode) -> str:
+    """Self-contained HTML report: code hidden, no stderr or results payload, images embedded,
+    no network fetches (no MathJax / require.js / widget URLs), A4 print CSS."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+
+    class CleanOutputs(Preprocessor):
+        def preprocess_cell(self, cell, resources, index):
+            if cell.cell_type == "code":
+                cell.outputs = [
+                    o
+                    for o in cell.get("outputs", [])
+                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                    and RESULTS_MIME not in o.get("data", {})
+                    and o.get("output_type") != "error"
+                ]
+            return cell, resources
+
+    exporter = HTMLExporter(
+        template_name="jixiao_report",
+        extra_template_basedirs=[str(data_path("templates"))],
+    )
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(
+            remove_cell_tags={HIDE_TAG, "parameters", "injected-parameters"}, enabled=True
+        ),
+        enabled=True,
+    )
+    exporter.register_preprocessor(CleanOutputs(), enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole run: produce the files of a case (anywhere), then archive them (the coordinator)
+
+
+@dataclass(frozen=True)
+class Artifacts:
+    """Everything an archived case consists of, in memory (so a remote worker can produce it)."""
+
+    case_id: str
+    year: int
+    files: dict[str, bytes]
+    record: Record
+    results: dict[str, Any]
+    timings: dict[str, float]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Outcome of archiving one case."""
+
+    case_id: str
+    year: int
+    path: Path
+    total_score: float | None
+    grade: str | None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def dumps_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def produce(
+    path: str | Path,
+    *,
+    timeout: int = DEFAULT_TIMEOUT,
+    runner: str = "jixiao run",
+    case: casefile.Case | None = None,
+) -> Artifacts:
+    """Validate and execute a case and render its report, without touching any library.
+
+    Raises
+    ------
+    CaseError
+        Invalid case file.
+    ExecutionError
+        The notebook failed; ``.notebook`` holds the failed notebook's bytes.
+    """
+    import tempfile
+
+    from methods.report import report_title
+
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    path = Path(path)
+    if case is None:
+        case = casefile.validate(path)
+    hashes = input_hashes(case, path)
+    t_valid = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="jixiao-") as tmp:
+        out = Path(tmp) / "report.ipynb"
+        try:
+            executed = execute(case, out, timeout=timeout)
+        except ExecutionError as exc:
+            exc.notebook = out.read_bytes() if out.exists() else None
+            raise
+    t_exec = time.perf_counter()
+    clean_notebook(executed, report_title(case))
+    results = extract_results(executed)
+    html = render_html(executed)
+    t_render = time.perf_counter()
+    files: dict[str, bytes] = {
+        "report.ipynb": nbformat.writes(executed).encode("utf-8"),
+        "report.html": html.encode("utf-8"),
+        "results.json": dumps_json(results).encode("utf-8"),
+        "parameters.yaml": path.read_bytes(),
+    }
+    for data_file in case.data_files():
+        files[f"data/{Path(data_file).name}"] = Path(data_file).read_bytes()
+    timings = {
+        "validate_s": round(t_valid - t0, 3),
+        "execute_s": round(t_exec - t_valid, 3),
+        "render_s": round(t_render - t_exec, 3),
+    }
+    provenance = {
+        "case_id": case.case_id,
+        "year": case.year,
+        "evaluation": case.evaluation,
+        "case_file": {"name": path.name, "sha256": hashes["case"]},
+        "data_files": [{"name": k, "sha256": v} for k, v in hashes["data"].items()],
+        "notebook": {"name": notebook_path(case.evaluation).name, "sha256": hashes["notebook"]},
+        "package": {
+            "name": "jixiao",
+            "version": versions().get("jixiao"),
+            "sha256": hashes["package"],
+        },
+        "input_hash": hashes["input"],
+        "git": git_state(),
+        "versions": versions(),
+        "runner": runner,
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "timings": timings,
+    }
+    files["provenance.json"] = dumps_json(provenance).encode("utf-8")
+    record = Record(
+        year=case.year,
+        case_id=case.case_id,
+        title=case.title,
+        department=case.department,
+        evaluation=case.evaluation,
+        budget_type=case.budget_type,
+        object_type=case.object_type,
+        total_score=results.get("total_score"),
+        grade=results.get("grade"),
+        path=f"{case.year}/{case.case_id}",
+        input_hash=hashes["input"],
+        case_hash=hashes["case"],
+        notebook_hash=hashes["notebook"],
+        package_hash=hashes["package"],
+        source=str(path),
+        archived_at=provenance["finished_at"],
+        level1=results.get("level1") or {},
+        indicators=tuple(results.get("indicators") or ()),
+    )
+    return Artifacts(case.case_id, case.year, files, record, results, timings)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def archive(artifacts: Artifacts, library: Library) -> Path:
+    """Write a case's files to a staging folder and commit them to the library atomically."""
+    import shutil
+
+    staging = library.staging_dir(artifacts.year, artifacts.case_id)
+    try:
+        for name, data in artifacts.files.items():
+            _write(staging / name, data)
+        return library.commit(staging, artifacts.record)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def keep_failed(library: Library, year: int, case_id: str, notebook: bytes | None) -> Path | None:
+    """Keep a failed notebook for inspection under ``<library>/.failed/``."""
+    if not notebook:
+        return None
+    library.failed_root.mkdir(exist_ok=True)
+    target = library.failed_root / f"{year}__{case_id}.ipynb"
+    _write(target, notebook)
+    return target
+
+
+def run_case(
+    path: str | Path,
+    library: str | Path | Library | None = None,
+    *,
+    timeout: int = DEFAULT_TIMEOUT,
+    runner: str = "jixiao run",
+    case: casefile.Case | None = None,
+) -> RunResult:
+    """Validate, execute, render and archive one case file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The case file.
+    library : path or Library, optional
+        The case library (default ``$JIXIAO_LIBRARY`` or ``./case_library``).
+    timeout : int
+        Seconds allowed per notebook cell.
+    runner : str
+        Recorded in provenance.json.
+    case : Case, optional
+        The already validated case (skips re-reading the file).
+
+    Returns
+    -------
+    RunResult
+        Where the case was archived, its score and grade, timings.
+
+    Raises
+    ------
+    CaseError
+        Invalid case file: nothing is written.
+    ExecutionError
+        The notebook failed: nothing is archived; the failed notebook is kept under
+        ``<library>/.failed/<year>__<case_id>.ipynb``.
+    """
+    t0 = time.perf_counter()
+    path = Path(path)
+    if case is None:
+        case = casefile.validate(path)
+    lib = library if isinstance(library, Library) else Library(library)
+    try:
+        artifacts = produce(path, timeout=timeout, runner=runner, case=case)
+    except ExecutionError as exc:
+        kept = keep_failed(lib, case.year, case.case_id, exc.notebook)
+        if kept is not None:
+            exc.add_note(f"  失败的 notebook 已保存：{kept}")
+        raise
+    final = archive(artifacts, lib)
+    timings = dict(artifacts.timings, total_s=round(time.perf_counter() - t0, 3))
+    results = artifacts.results
+    return RunResult(
+        case.case_id, case.year, final, results.get("total_score"), results.get("grade"), timings
+    )
+
+
+__all__ = [
+    "Artifacts",
+    "RunResult",
+    "archive",
+    "execute",
+    "extract_results",
+    "input_hashes",
+    "parameters_source",
+    "produce",
+    "render_html",
+    "run_case",
+]

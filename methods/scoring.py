@@ -1,0 +1,938 @@
+"""Weighted indicator scoring (指标计分): the rules, the indicator tree, grades and :func:`evaluate`.
+
+Every scored evaluation goes through this module. The rules (rules.md §3, listed with their status
+and source in ``methods/_data/rules.yaml``), with weight *w*, target *t* and actual value *a*:
+
+========================  ===========================================================  ==========
+rule                      score                                                        status
+========================  ===========================================================  ==========
+``positive`` 正向          a ≥ t → w; else (a / t)·w                                     practice
+``reverse`` ``linear``     a ≤ t → w; t < a < 2t → (1 − (a − t)/t)·w; a ≥ 2t → 0          practice
+``reverse`` ``ratio``      a ≤ t → w; else (t / a)·w                                     practice
+``equal`` 等于             t = 0: a ≤ 0 → w, else 0; t > 0: as positive                  practice
+``range`` 区间             t_lo ≤ a ≤ t_hi → w; outside: a/t_lo·w or t_hi/a·w (or 0)      unverified
+``qualitative`` 定性       evaluator's score within the tier's range of w                practice
+``deduction`` 扣分         max(0, w − points_per_unit × excess)                          local
+``checklist`` 评价要点     w × met / total (or the points of the items met)              practice
+========================  ===========================================================  ==========
+
+Scores are clipped to [0, w] (the self-evaluation 预算执行率 may be left uncapped by option) and
+rounded half-up to 2 decimals at indicator level; totals add the rounded scores. Not-applicable
+indicators are dropped and the other indicators of their level-1 indicator are rescaled so the total
+stays 100.
+
+The core, :func:`score_frame`, is vectorised over rows: it scores any number of indicators of any
+number of cases at once (``benchmarks/scoring.py``). :func:`score_indicator` scores one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from methods import _format as fmt
+from methods import frameworks
+from methods._resources import load_yaml
+from methods.casefile import Case, ScoredCase, load_case, validate_mapping
+from methods.errors import CaseError
+
+RULE_CODES = {
+    "positive": 0,
+    "reverse": 1,
+    "equal": 2,
+    "range": 3,
+    "qualitative": 4,
+    "deduction": 5,
+    "checklist": 6,
+}
+DEFAULT_VARIANTS = {"reverse": "linear", "range": "proportional", "deduction": "over"}
+_ALT_VARIANTS = {"ratio", "binary", "under"}  # the non-default variant of each rule
+RULE_NAMES = {k: v["name"] for k, v in load_yaml("rules.yaml")["rules"].items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Grades
+
+
+@dataclass(frozen=True)
+class GradeBands:
+    """Grade bands: (label, inclusive lower bound) from the best grade down to a bound of 0."""
+
+    name: str
+    bands: tuple[tuple[str, float], ...]
+    source: str = ""
+    status: str = ""
+
+    def describe(self) -> str:
+        """E.g. ``优 ≥ 90，良 ≥ 80，中 ≥ 60，差 < 60``."""
+        parts = [f"{label} ≥ {fmt.num(low)}" for label, low in self.bands[:-1]]
+        label, _ = self.bands[-1]
+        parts.append(f"{label} < {fmt.num(self.bands[-2][1])}" if len(self.bands) > 1 else label)
+        return "，".join(parts)
+
+
+@cache
+def _band_presets() -> dict[str, Any]:
+    return load_yaml("grade_bands.yaml")
+
+
+def grade_bands(spec: str | Mapping[str, float] | GradeBands = "mof_2020") -> GradeBands:
+    """Resolve a grade-band preset name or an explicit ``{label: lower bound}`` mapping.
+
+    Presets (``methods/_data/grade_bands.yaml``): ``mof_2020`` (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, reg) and
+    ``local_80`` (优 ≥ 80, 良 ≥ 70, 中 ≥ 60, practice). An explicit mapping without a band starting at
+    0 gets ``差: 0`` appended.
+    """
+    if isinstance(spec, GradeBands):
+        return spec
+    if isinstance(spec, str):
+        presets = _band_presets()
+        if spec not in presets:
+            raise ValueError(f"未知的等级预设 '{spec}'（可用：{'、'.join(presets)}）")
+        p = presets[spec]
+        bands = sorted(p["bands"].items(), key=lambda kv: -kv[1])
+        return GradeBands(spec, tuple((k, float(v)) for k, v in bands), p["source"], p["status"])
+    bands = sorted(((str(k), float(v)) for k, v in spec.items()), key=lambda kv: -kv[1])
+    if not bands or bands[-1][1] > 0:
+        if any(label == "差" for label, _ in bands):
+            raise ValueError("自定义等级需要一个下限为 0 的最低等级")
+        bands.append(("差", 0.0))
+    return GradeBands("custom", tuple(bands), "案例文件自定义", "case")
+
+
+def grade(score: float | None, bands: str | Mapping[str, float] | GradeBands = "mof_2020"):
+    """The grade of a total score; lower bounds are inclusive.
+
+    Parameters
+    ----------
+    score : float or None
+        Total score (rounded to 2 dp before comparing). None or NaN gives None.
+    bands : str, mapping or GradeBands
+        ``"mof_2020"`` (default), ``"local_80"`` or ``{label: lower bound}``.
+
+    Returns
+    -------
+    str or None
+        E.g. ``"优"``.
+
+    Examples
+    --------
+    >>> grade(90), grade(89.99), grade(80, "local_80"), grade(59.995)
+    ('优', '良', '优', '中')
+    """
+    if score is None or (isinstance(score, float) and np.isnan(score)):
+        return None
+    gb = grade_bands(bands)
+    value = fmt.round_half_up(float(score), 2)
+    for label, low in gb.bands:
+        if value >= low - 1e-9:
+            return label
+    return gb.bands[-1][0]
+
+
+def grade_array(scores: np.ndarray, bands: str | Mapping[str, float] | GradeBands = "mof_2020"):
+    """Vectorised :func:`grade` for an array of scores (NaN → None)."""
+    gb = grade_bands(bands)
+    scores = np.asarray(scores, dtype=float)
+    lows = np.array([low for _, low in gb.bands])[::-1]  # ascending
+    labels = np.array([label for label, _ in gb.bands][::-1] + [None], dtype=object)
+    rounded = np.floor(np.abs(scores) * 100 + 0.5 + 1e-9) / 100 * np.sign(scores)
+    idx = np.searchsorted(lows, rounded + 1e-9, side="right") - 1
+    idx = np.where(idx < 0, 0, idx)
+    out = labels[idx]
+    out[np.isnan(scores)] = None
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Qualitative tiers
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A qualitative tier: score range [low·w, high·w) (the top tier includes w) and default share."""
+
+    name: str
+    low: float
+    high: float
+    default: float
+
+
+@cache
+def _tiers() -> tuple[tuple[Tier, tuple[str, ...]], ...]:
+    raw = load_yaml("rules.yaml")["qualitative_tiers"]
+    return tuple(
+        (Tier(t["name"], t["low"], t["high"], t["default"]), tuple(t.get("aliases", ())))
+        for t in raw
+    )
+
+
+def qualitative_tier(name: str) -> Tier:
+    """Look up a qualitative tier by its name or an alias (达成 / 部分达成 / 未达成 …)."""
+    key = str(name).strip()
+    for tier, aliases in _tiers():
+        if key == tier.name or key in aliases:
+            return tier
+    names = "、".join(t.name for t, _ in _tiers())
+    raise ValueError(f"未知的定性档次 '{name}'（可用：{names}）")
+
+
+# ---------------------------------------------------------------------------------------------
+# Vectorised core
+
+
+def _round2(x: np.ndarray) -> np.ndarray:
+    """Half-up (away from zero) rounding to 2 dp, vectorised; see ``_format.round_half_up``."""
+    scaled = np.abs(x) * 100.0
+    out = np.floor(scaled + 0.5 + 1e-9 * np.maximum(1.0, scaled)) / 100.0
+    return np.copysign(out, x)
+
+
+def _score_arrays(
+    rule: np.ndarray,
+    weight: np.ndarray,
+    target: np.ndarray,
+    target_high: np.ndarray,
+    actual: np.ndarray,
+    alt_variant: np.ndarray,
+    qual_points: np.ndarray,
+    points_per_unit: np.ndarray,
+    met: np.ndarray,
+    total: np.ndarray,
+    cap: np.ndarray,
+    over_threshold: np.ndarray,
+) -> np.ndarray:
+    """Score arrays of indicators (all arrays the same length; ``rule`` holds RULE_CODES).
+
+    ``alt_variant`` is True where the non-default variant applies (reverse ``ratio``, range
+    ``binary``, deduction ``under``). Missing actual values (NaN) score 0 for quantitative rules.
+    """
+    w, t, a = weight, target, actual
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = a / t
+        # positive (and equal with t > 0)
+        pos = np.where(t > 0, np.where(cap & (a >= t), w, ratio * w), np.where(a >= 0, w, 0.0))
+        thr = over_threshold
+        overshoot = (t > 0) & ~np.isnan(thr) & (ratio > thr)
+        pos = np.where(overshoot, w * np.maximum(0.0, 1.0 - (ratio - thr)), pos)
+        equal = np.where(t > 0, pos, np.where(a <= 0, w, 0.0))
+        # reverse: linear (default) or ratio
+        rev_linear = np.where(t > 0, np.maximum(0.0, 1.0 - (a - t) / t) * w, 0.0)
+        rev_ratio = np.where(a > 0, t / a * w, 0.0)
+        rev = np.where(a <= t, w, np.where(alt_variant, rev_ratio, rev_linear))
+        # range: proportional (default) or binary
+        lo, hi = t, target_high
+        below = np.where(lo > 0, a / lo * w, 0.0)
+        above = np.where(a > 0, hi / a * w, 0.0)
+        outside = np.where(alt_variant, 0.0, np.where(a < lo, below, above))
+        rng = np.where((a >= lo) & (a <= hi), w, outside)
+        # deduction: over (default) or under the target
+        excess = np.where(alt_variant, t - a, a - np.nan_to_num(t))
+        ded = w - points_per_unit * np.maximum(0.0, excess)
+        # checklist
+        chk = w * met / total
+    score = np.select(
+        [rule == 0, rule == 1, rule == 2, rule == 3, rule == 4, rule == 5, rule == 6],
+        [pos, rev, equal, rng, qual_points, ded, chk],
+        default=np.nan,
+    )
+    quantitative = (rule != 4) & (rule != 6)
+    score = np.where(quantitative & np.isnan(a), 0.0, score)
+    capped = np.where(rule == 0, np.where(cap, np.minimum(score, w), score), np.minimum(score, w))
+    return _round2(np.maximum(capped, 0.0))
+
+
+def _column(df: pd.DataFrame, name: str, default: Any, dtype=float) -> np.ndarray:
+    if name not in df:
+        return np.full(len(df), default, dtype=dtype)
+    col = df[name]
+    if dtype is float:
+        return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if dtype is bool:
+        return col.fillna(default).to_numpy(dtype=bool)
+    return col.to_numpy()
+
+
+def score_frame(df: pd.DataFrame) -> pd.Series:
+    """Score every row of an indicator table at once (vectorised).
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per indicator. Required columns: ``rule`` (positive, reverse, equal, range,
+        qualitative, deduction, checklist), ``weight``. Optional: ``target``, ``target_high``
+        (range upper bound), ``actual``, ``variant``, ``tier`` and ``given_score`` (qualitative: the
+        evaluator's score in points), ``points_per_unit``, ``met`` and ``total`` (checklist), ``cap`` (positive: cap at the
+        weight, default True), ``overachievement_threshold``.
+
+    Returns
+    -------
+    Series
+        Scores (2 dp, half-up), aligned with ``df.index``.
+
+    Notes
+    -----
+    Inputs are trusted (validate case files with :mod:`methods.casefile` first): a qualitative score
+    outside its tier is not rechecked here, unknown rules score NaN.
+    """
+    n = len(df)
+    rule = df["rule"].map(RULE_CODES).to_numpy(dtype=float, na_value=np.nan)
+    rule = np.where(np.isnan(rule), -1, rule).astype(int)
+    variant = _column(df, "variant", None, dtype=object)
+    alt = pd.Series(variant).isin(list(_ALT_VARIANTS)).to_numpy()
+    weight = _column(df, "weight", np.nan)
+    qual = _column(df, "given_score", np.nan)
+    if "tier" in df:
+        tiers = {t.name: t.default for t, _ in _tiers()}
+        tiers.update({a: t.default for t, aliases in _tiers() for a in aliases})
+        default_share = df["tier"].map(tiers).to_numpy(dtype=float, na_value=np.nan)
+    else:
+        default_share = np.full(n, np.nan)
+    qual = np.where(np.isnan(qual), default_share * weight, qual)
+    scores = _score_arrays(
+        rule=rule,
+        weight=weight,
+        target=_column(df, "target", np.nan),
+        target_high=_column(df, "target_high", np.nan),
+        actual=_column(df, "actual", np.nan),
+        alt_variant=alt,
+        qual_points=qual,
+        points_per_unit=_column(df, "points_per_unit", np.nan),
+        met=_column(df, "met", np.nan),
+        total=_column(df, "total", np.nan),
+        cap=_column(df, "cap", True, dtype=bool),
+        over_threshold=_column(df, "overachievement_threshold", np.nan),
+    )
+    return pd.Series(scores, index=df.index, name="score")
+
+
+def score_indicator(
+    rule: str,
+    weight: float,
+    target: float | list[float] | None = None,
+    actual: float | None = None,
+    *,
+    variant: str | None = None,
+    tier: str | None = None,
+    score: float | None = None,
+    points_per_unit: float | None = None,
+    met: int | float | None = None,
+    total: int | float | None = None,
+    items: list[Mapping[str, Any]] | None = None,
+    cap: bool = True,
+    overachievement_threshold: float | None = None,
+) -> float:
+    """Score one indicator.
+
+    Parameters
+    ----------
+    rule : str
+        ``positive``, ``reverse``, ``equal``, ``range``, ``qualitative``, ``deduction`` or
+        ``checklist`` (see the module docstring for the formulas).
+    weight : float
+        Points of the indicator (w > 0).
+    target, actual : float, optional
+        Target *t* (for ``range`` a pair ``[low, high]``) and actual value *a*. A missing actual
+        value scores 0 for quantitative rules; deduction targets default to 0.
+    variant : str, optional
+        ``reverse``: ``linear`` (default) or ``ratio``; ``range``: ``proportional`` (default) or
+        ``binary``; ``deduction``: ``over`` (default, excess a − t) or ``under`` (t − a).
+    tier, score : optional
+        ``qualitative``: the tier (达成年度指标, 部分达成并具有一定效果, 未达成且效果较差, or an alias)
+        and the evaluator's score in points, which must lie in the tier's range; without a score
+        the tier's middle (0.9w, 0.7w, 0.3w; unverified default) is used.
+    points_per_unit : float, optional
+        ``deduction``: points deducted per unit of excess.
+    met, total, items : optional
+        ``checklist``: counts of points met and in all, or ``items`` as mappings with ``met`` and
+        optional ``points``.
+    cap : bool
+        ``positive``: cap the score at the weight (default True).
+    overachievement_threshold : float, optional
+        ``positive``: above this completion ratio (e.g. 1.5) the target is taken as set too low and
+        the score falls by the excess ratio (unverified; off by default).
+
+    Returns
+    -------
+    float
+        The score, rounded half-up to 2 dp, within [0, weight] unless ``cap`` is False.
+
+    Raises
+    ------
+    ValueError
+        Unknown rule, tier or variant; a qualitative score outside its tier's range; missing
+        inputs the rule needs.
+
+    Examples
+    --------
+    >>> score_indicator("positive", 10, target=100, actual=95)
+    9.5
+    >>> score_indicator("reverse", 10, target=10, actual=12)  # (1 - 2/10) * 10
+    8.0
+    >>> score_indicator("reverse", 10, target=10, actual=12, variant="ratio")  # 10/12 * 10
+    8.33
+    >>> score_indicator("deduction", 5, target=100, actual=103, points_per_unit=0.5)
+    3.5
+    >>> score_indicator("qualitative", 10, tier="部分达成并具有一定效果", score=7)
+    7.0
+    """
+    if rule not in RULE_CODES:
+        raise ValueError(f"未知的计分规则 '{rule}'（可用：{'、'.join(RULE_CODES)}）")
+    if not weight > 0:
+        raise ValueError(f"分值 weight 应大于 0，实际为 {weight!r}")
+    allowed = {"reverse": ("linear", "ratio"), "range": ("proportional", "binary")}
+    allowed["deduction"] = ("over", "under")
+    if variant is not None and variant not in allowed.get(rule, ()):
+        raise ValueError(f"规则 {rule} 不支持变体 '{variant}'")
+    target_high = np.nan
+    if rule == "range":
+        if target is None or len(target) != 2:  # type: ignore[arg-type]
+            raise ValueError("区间型指标的目标值应为 [下限, 上限]")
+        target, target_high = target  # type: ignore[misc]
+    elif rule in ("positive", "reverse", "equal"):
+        if target is None:
+            raise ValueError(f"规则 {rule} 需要目标值 target")
+        if target < 0:  # type: ignore[operator]
+            raise ValueError(f"规则 {rule} 的目标值应不小于 0，实际为 {target}")
+    if rule == "qualitative":
+        if tier is None:
+            raise ValueError("定性指标需要评价档次 tier")
+        t = qualitative_tier(tier)
+        if score is not None:
+            lo, hi = t.low * weight, t.high * weight
+            top = t.high >= 1.0
+            if not (lo - 1e-9 <= score and (score <= hi + 1e-9 if top else score < hi - 1e-9)):
+                raise ValueError(f"评分 {score} 不在档次“{t.name}”的分值范围 [{lo:g}, {hi:g}) 内")
+        else:
+            score = t.default * weight
+    if rule == "deduction" and points_per_unit is None:
+        raise ValueError("扣分型指标需要 points_per_unit")
+    if rule == "checklist":
+        if items is not None:
+            pts = [it.get("points") for it in items]
+            if all(p is None for p in pts):
+                met, total = sum(bool(it["met"]) for it in items), len(items)
+            else:
+                met = sum(p for p, it in zip(pts, items, strict=True) if it["met"])
+                total = sum(pts)  # type: ignore[arg-type]
+        if met is None or not total:
+            raise ValueError("评价要点型指标需要 items，或 met 与 total（total > 0）")
+    a = np.array([np.nan if actual is None else actual], dtype=float)
+    one = np.ones(1)
+    result = _score_arrays(
+        rule=np.array([RULE_CODES[rule]]),
+        weight=one * weight,
+        target=one * (np.nan if target is None else target),
+        target_high=one * target_high,
+        actual=a,
+        alt_variant=np.array([variant in _ALT_VARIANTS]),
+        qual_points=one * (np.nan if score is None else score),
+        points_per_unit=one * (np.nan if points_per_unit is None else points_per_unit),
+        met=one * (np.nan if met is None else met),
+        total=one * (np.nan if total is None else total),
+        cap=np.array([cap]),
+        over_threshold=one
+        * (np.nan if overachievement_threshold is None else overachievement_threshold),
+    )
+    return float(result[0])
+
+
+def score_cases(
+    df: pd.DataFrame,
+    case_col: str = "case_id",
+    bands: str | Mapping[str, float] | GradeBands = "mof_2020",
+) -> pd.DataFrame:
+    """Score many cases at once: totals and grades from a long indicator table.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Long format, one row per indicator, with ``case_col`` and the columns :func:`score_frame`
+        reads. Weights of each case should already be final (applicable, summing to 100).
+    case_col : str
+        Column identifying the case.
+    bands : str, mapping or GradeBands
+        Grade bands for every case.
+
+    Returns
+    -------
+    DataFrame
+        Index: case id; columns ``total`` (2 dp) and ``grade``.
+    """
+    scores = score_frame(df)
+    totals = scores.groupby(df[case_col].to_numpy(), sort=False).sum()
+    totals = pd.Series(_round2(totals.to_numpy()), index=totals.index)
+    return pd.DataFrame(
+        {"total": totals, "grade": grade_array(totals.to_numpy(), bands)}, index=totals.index
+    ).rename_axis(case_col)
+
+
+# ---------------------------------------------------------------------------------------------
+# From a case to a scored table
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A case's indicator table ready for scoring, after tree checks and rescaling."""
+
+    table: pd.DataFrame
+    framework: frameworks.Framework
+    bands: GradeBands
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def _framework_for(case: ScoredCase) -> frameworks.Framework:
+    fid = case.framework or case.evaluation_type.default_framework
+    return frameworks.get(fid)  # type: ignore[arg-type]
+
+
+def prepare(case: Case) -> Prepared:
+    """Build the indicator table of a scored case: normalise levels, add the budget-execution row
+    where the framework computes it, check the tree, rescale for not-applicable indicators.
+
+    Raises
+    ------
+    CaseError
+        When the weights do not add up (naming the branch) or a level is not in the framework.
+    """
+    if not isinstance(case, ScoredCase):
+        raise TypeError("prepare() needs a scored case (project_evaluation, self_evaluation)")
+    fw = _framework_for(case)
+    bands = grade_bands(case.grade_bands)
+    warnings: list[str] = []
+    notes: list[str] = []
+    rows: list[dict[str, Any]] = []
+    for i, ind in enumerate(case.indicators):
+        level1 = frameworks.normalise_level_name(ind.level1)
+        target, target_high = ind.target, np.nan
+        if isinstance(target, list):
+            target, target_high = target
+        actual = ind.actual
+        derived = None
+        if ind.derive is not None:
+            actual = getattr(case.budget, ind.derive)
+            derived = ind.derive
+        if ind.rule == "checklist" and ind.items:
+            pts = [it.points for it in ind.items]
+            if all(p is None for p in pts):
+                met, total = sum(it.met for it in ind.items), len(ind.items)
+            else:
+                met = sum(p for p, it in zip(pts, ind.items, strict=True) if it.met)
+                total = sum(pts)
+        else:
+            met, total = ind.met, ind.total
+        if ind.rule == "deduction" and target is None:
+            target = 0.0
+        rows.append(
+            {
+                "code": ind.code,
+                "name": ind.name,
+                "level1": level1,
+                "level2": frameworks.normalise_level_name(ind.level2),
+                "level3": ind.level3,
+                "design_weight": float(ind.weight),
+                "weight": float(ind.weight),
+                "rule": ind.rule,
+                "variant": ind.variant or DEFAULT_VARIANTS.get(ind.rule),
+                "target": target if isinstance(target, int | float) else np.nan,
+                "target_high": target_high,
+                "target_text": target if isinstance(target, str) else None,
+                "actual": actual if isinstance(actual, int | float) else np.nan,
+                "actual_text": actual if isinstance(actual, str) else None,
+                "unit": ind.unit or "",
+                "tier": qualitative_tier(ind.tier).name if ind.tier else None,
+                "given_score": ind.score,
+                "points_per_unit": ind.points_per_unit,
+                "met": met,
+                "total": total,
+                "items_missed": [it.name for it in (ind.items or []) if not it.met],
+                "cap": ind.cap,
+                "applicable": ind.applicable,
+                "derived": derived,
+                "note": ind.note,
+                "source": ind.source,
+                "field": ("indicators", i),
+            }
+        )
+
+    execution = fw.budget_execution
+    if execution is not None and not any(r["level1"] == execution["level1"] for r in rows):
+        rate = case.budget.execution_rate
+        if rate is None:
+            raise CaseError(
+                "自评需要 budget.allocated（全年预算数，不为 0）和 budget.spent（全年执行数）以计算预算执行率",
+                field=("budget",),
+            )
+        cap = case.options.execution_cap
+        rows.append(
+            {
+                "code": execution["code"],
+                "name": execution["name"],
+                "level1": execution["level1"],
+                "level2": execution["level2"],
+                "level3": None,
+                "design_weight": float(execution["weight"]),
+                "weight": float(execution["weight"]),
+                "rule": "positive",
+                "variant": None,
+                "target": 100.0,
+                "target_high": np.nan,
+                "target_text": None,
+                "actual": rate,
+                "actual_text": None,
+                "unit": "%",
+                "tier": None,
+                "given_score": None,
+                "points_per_unit": None,
+                "met": None,
+                "total": None,
+                "items_missed": [],
+                "cap": cap,
+                "applicable": True,
+                "derived": "execution_rate",
+                "note": None,
+                "source": "预算执行数据",
+                "field": ("budget",),
+            }
+        )
+        notes.append(
+            f"预算执行率得分 = 全年执行数 / 全年预算数 × {fmt.num(execution['weight'])} 分"
+            + ("，封顶于该分值（默认口径）" if cap else "，不封顶（options.execution_cap: false）")
+            + f"。来源：{execution['source']}（{execution['status']}）"
+        )
+
+    warnings.extend(frameworks.check_tree(rows, fw, case.levels))
+    present = {r["level1"] for r in rows}
+    for missing, rule in fw.reassign_if_missing.items():
+        if missing not in present and missing in fw.fixed_points():
+            notes.append(
+                f"未设置“{missing}”指标，其 {fmt.num(fw.fixed_points()[missing])} 分并入“{rule['to']}”。"
+                f"来源：{rule['source']}（{rule['status']}）"
+            )
+
+    table = pd.DataFrame(rows)
+    table["level1_order"] = table["level1"].map(fw.level1_order)
+    _rescale_not_applicable(table, notes)
+    table["overachievement_threshold"] = case.options.overachievement_threshold
+    if case.options.overachievement_threshold is not None:
+        notes.append(
+            f"已启用超额完成扣分：正向指标完成率超过 {fmt.num(case.options.overachievement_threshold * 100)}% 时"
+            "视为目标偏低，按超出部分比例扣分（unverified，默认关闭）"
+        )
+    return Prepared(table, fw, bands, tuple(warnings), tuple(notes))
+
+
+def _rescale_not_applicable(table: pd.DataFrame, notes: list[str]) -> None:
+    """Give the points of not-applicable indicators to the applicable ones of the same level-1
+    indicator, proportionally; a wholly not-applicable level-1 indicator's points go to all others."""
+    na = ~table["applicable"]
+    if not na.any():
+        return
+    weight = table["design_weight"].to_numpy(dtype=float).copy()
+    applicable = ~na.to_numpy()
+    for level1, idx in table.groupby("level1", sort=False).indices.items():
+        design = weight[idx].sum()
+        keep = idx[applicable[idx]]
+        if len(keep) and len(keep) < len(idx):
+            factor = design / weight[keep].sum()
+            weight[keep] = weight[keep] * factor
+            dropped = table.loc[table.index[idx[~applicable[idx]]], "name"].tolist()
+            notes.append(
+                f"“{level1}”下不适用指标（{'、'.join(dropped)}）的分值按比例分配给同级其他指标"
+                f"（各指标分值 × {fmt.num(factor, 4)}）"
+            )
+    weight[~applicable] = 0.0
+    total = weight.sum()
+    if total <= 0:
+        raise CaseError("全部指标均为不适用，无法评分", field="indicators")
+    if abs(total - 100.0) > 1e-9:
+        factor = 100.0 / total
+        weight *= factor
+        notes.append(
+            f"有一级指标全部不适用，其余指标分值统一 × {fmt.num(factor, 4)}，总分保持 100 分"
+        )
+    table["weight"] = weight
+
+
+# ---------------------------------------------------------------------------------------------
+# Reasons (Chinese) for every indicator
+
+
+def _reason(row: Mapping[str, Any]) -> str:
+    rule, w, s = row["rule"], row["weight"], row["score"]
+    u = row["unit"] or ""
+    t, a = row["target"], row["actual"]
+    lost = w - s
+    if not row["applicable"]:
+        return "不适用，不参与评分，其分值按比例分配给同级指标"
+    parts: list[str] = []
+    if rule in ("positive", "reverse", "equal", "range", "deduction") and np.isnan(a):
+        parts.append("未提供实际完成值，不得分")
+    elif rule == "positive" or (rule == "equal" and t > 0):
+        if t > 0:
+            r = a / t * 100
+            thr = row.get("overachievement_threshold")
+            if thr is not None and not pd.isna(thr) and a / t > thr:
+                parts.append(
+                    f"实际 {fmt.with_unit(a, u)}，目标 {fmt.with_unit(t, u)}，完成率 {fmt.pct(r)}，"
+                    f"超过 {fmt.pct(thr * 100)}，目标可能偏低，按超出部分扣分"
+                )
+            elif a >= t and (row["cap"] or a == t):
+                parts.append(f"实际 {fmt.with_unit(a, u)}，达到目标 {fmt.with_unit(t, u)}")
+            elif a >= t:
+                parts.append(
+                    f"实际 {fmt.with_unit(a, u)}，目标 {fmt.with_unit(t, u)}，完成率 {fmt.pct(r)}，"
+                    "按不封顶口径计分"
+                )
+            else:
+                parts.append(
+                    f"实际 {fmt.with_unit(a, u)}，未达到目标 {fmt.with_unit(t, u)}，"
+                    f"完成率 {fmt.pct(r)}，按比例计分"
+                )
+        else:
+            ok = a >= 0
+            parts.append(
+                f"目标为 0，实际 {fmt.with_unit(a, u)}"
+                + ("，达到目标" if ok else "，低于目标，不得分")
+            )
+    elif rule == "equal":
+        ok = a <= 0
+        parts.append(
+            f"目标为 0，实际 {fmt.with_unit(a, u)}"
+            + ("，达到目标" if ok else "，未达到目标，不得分")
+        )
+    elif rule == "reverse":
+        if a <= t:
+            parts.append(f"实际 {fmt.with_unit(a, u)}，不高于目标 {fmt.with_unit(t, u)}")
+        elif row["variant"] == "ratio":
+            parts.append(
+                f"实际 {fmt.with_unit(a, u)} 高于目标 {fmt.with_unit(t, u)}，按“目标 ÷ 实际”计分"
+            )
+        elif t > 0 and a < 2 * t:
+            parts.append(
+                f"实际 {fmt.with_unit(a, u)} 高于目标 {fmt.with_unit(t, u)}，超出 {fmt.pct((a - t) / t * 100)}，"
+                "按线性反向计分"
+            )
+        else:
+            parts.append(
+                f"实际 {fmt.with_unit(a, u)} 达到目标 {fmt.with_unit(t, u)} 的 2 倍及以上，不得分"
+                if t > 0
+                else f"目标为 0，实际 {fmt.with_unit(a, u)}，不得分"
+            )
+    elif rule == "range":
+        lo, hi = t, row["target_high"]
+        span = f"{fmt.num(lo)}–{fmt.num(hi)}{u}"
+        if lo <= a <= hi:
+            parts.append(f"实际 {fmt.with_unit(a, u)}，在目标区间 {span} 内")
+        else:
+            side = "低于下限" if a < lo else "高于上限"
+            how = "区间外不得分" if row["variant"] == "binary" else "按与边界的比值计分"
+            parts.append(f"实际 {fmt.with_unit(a, u)}，{side}（目标区间 {span}），{how}")
+    elif rule == "qualitative":
+        tier = qualitative_tier(row["tier"])
+        span = f"{fmt.num(tier.low * w)}–{fmt.num(tier.high * w)} 分"
+        if not _given(row["given_score"]):
+            parts.append(f"评价档次“{tier.name}”（{span}），未给出评分，按档位中值计")
+        else:
+            parts.append(f"评价档次“{tier.name}”（{span}），评分 {fmt.num(s)} 分")
+    elif rule == "deduction":
+        under = row["variant"] == "under"
+        excess = (t - a) if under else (a - t)
+        if excess > 0:
+            parts.append(
+                f"实际 {fmt.with_unit(a, u)}，目标 {fmt.with_unit(t, u)}，{'低于' if under else '超出'} "
+                f"{fmt.with_unit(excess, '个百分点' if u == '%' else u)}，"
+                f"{'每个百分点' if u == '%' else ('每' + u if u else '每单位')}扣 "
+                f"{fmt.num(row['points_per_unit'])} 分"
+            )
+        else:
+            parts.append(
+                f"实际 {fmt.with_unit(a, u)}，未{'低于' if under else '超出'}目标 {fmt.with_unit(t, u)}"
+            )
+    elif rule == "checklist":
+        missed = row["items_missed"]
+        parts.append(f"满足评价要点 {fmt.num(row['met'])}/{fmt.num(row['total'])}")
+        if missed:
+            parts.append("未满足：" + "、".join(missed))
+    if _given(row["derived"]):
+        parts.append("实际值由预算数据计算（" + _DERIVED_TEXT[row["derived"]] + "）")
+    if abs(row["weight"] - row["design_weight"]) > 1e-9:
+        parts.append(
+            f"因同级指标不适用，分值由 {fmt.num(row['design_weight'])} 调整为 {fmt.num(w)}"
+        )
+    if lost > 0.005:
+        parts.append(f"扣 {fmt.num(lost)} 分")
+    elif lost < -0.005:
+        parts.append(f"超出分值 {fmt.num(-lost)} 分")
+    else:
+        parts.append("得满分")
+    return "；".join(parts)
+
+
+def _given(x: Any) -> bool:
+    """Whether a table cell holds a value (None, NaN and pandas NA do not)."""
+    return x is not None and not (isinstance(x, float) and np.isnan(x)) and x is not pd.NA
+
+
+_DERIVED_TEXT = {
+    "execution_rate": "执行数 ÷ 全年预算数",
+    "arrival_rate": "到位数 ÷ 年初预算数",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The evaluation
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The scored evaluation of one case.
+
+    Attributes
+    ----------
+    case : Case
+        The validated case.
+    total : float
+        Total score (0–100, 2 dp).
+    grade : str
+        Grade from the case's bands (优/良/中/差 for the shipped presets).
+    level1 : Series
+        Points per level-1 indicator (index: level-1 name, in framework order).
+    level1_table : DataFrame
+        ``level1``, ``weight``, ``score``, ``lost``, ``rate`` (得分率 %).
+    table : DataFrame
+        One row per indicator: ``code``, ``name``, ``level1``, ``level2``, ``level3``, ``weight``,
+        ``design_weight``, ``rule``, ``variant``, ``target``, ``target_high``, ``actual``, ``unit``,
+        ``score``, ``lost`` and ``reason`` (Chinese), plus ``applicable`` and the rule inputs.
+        Not-applicable indicators have NaN score.
+    bands : GradeBands
+    framework : Framework
+    warnings : tuple of str
+        Things a reviewer should look at (e.g. 产出 + 效益 < 60).
+    notes : tuple of str
+        Methodological choices that shaped the scores (rescaling, caps, moved points).
+    """
+
+    case: Case
+    total: float
+    grade: str | None
+    level1: pd.Series
+    level1_table: pd.DataFrame
+    table: pd.DataFrame
+    bands: GradeBands
+    framework: frameworks.Framework
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def __iter__(self):
+        """Unpack as ``total, grade, level1, table``."""
+        return iter((self.total, self.grade, self.level1, self.table))
+
+    @property
+    def lost(self) -> pd.DataFrame:
+        """Indicators that lost points, largest loss first."""
+        t = self.table
+        return t[t["applicable"] & (t["lost"] > 0.005)].sort_values("lost", ascending=False)
+
+    def summary(self) -> str:
+        """A short plain-text summary (Chinese)."""
+        lines = [
+            f"{self.case.title}（{self.case.year} 年，{self.case.evaluation_type.title}）",
+            f"总分 {fmt.num(self.total)} 分，等级：{self.grade}（{self.bands.describe()}）",
+        ]
+        for _, r in self.level1_table.iterrows():
+            lines.append(
+                f"  {r['level1']}：{fmt.num(r['score'])} / {fmt.num(r['weight'])} 分（得分率 {fmt.pct(r['rate'])}）"
+            )
+        if len(self.lost):
+            lines.append(
+                f"失分指标 {len(self.lost)} 个，合计扣 {fmt.num(self.lost['lost'].sum())} 分"
+            )
+        lines.extend(f"提示：{w}" for w in self.warnings)
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<Evaluation {self.case.case_id}: {self.total} {self.grade}>"
+
+
+def evaluate(case: Case | Mapping[str, Any] | str | Path) -> Evaluation:
+    """Score a case: indicator scores with reasons, level-1 points, total and grade.
+
+    Parameters
+    ----------
+    case : Case, mapping, or path
+        A validated case, a parsed case mapping, or the path of a case file.
+
+    Returns
+    -------
+    Evaluation
+        ``.total``, ``.grade``, ``.level1``, ``.table``, ``.warnings`` (see :class:`Evaluation`).
+
+    Raises
+    ------
+    CaseError
+        Invalid case (file, field and line named).
+
+    Examples
+    --------
+    >>> ev = evaluate("parameters/examples/wujin_rural_sewage_2023.yaml")  # doctest: +SKIP
+    >>> ev.total, ev.grade  # doctest: +SKIP
+    (86.62, '良')
+    """
+    if isinstance(case, str | Path):
+        case = load_case(case)
+    elif not isinstance(case, Case):
+        case = validate_mapping(case)
+    prep = prepare(case)
+    table = prep.table.copy()
+    applicable = table["applicable"].to_numpy(dtype=bool)
+    scores = score_frame(table).to_numpy()
+    table["score"] = np.where(applicable, scores, np.nan)
+    table["lost"] = _round2(table["weight"].to_numpy() - table["score"].to_numpy())
+    table["reason"] = [_reason(r) for r in table.to_dict("records")]
+    table = table.sort_values(["level1_order"], kind="stable").reset_index(drop=True)
+
+    used = table[table["applicable"]]
+    grouped = used.groupby("level1", sort=False)
+    level1_table = pd.DataFrame(
+        {
+            "weight": _round2(grouped["weight"].sum().to_numpy()),
+            "score": _round2(grouped["score"].sum().to_numpy()),
+        },
+        index=pd.Index(list(grouped.groups), name="level1"),
+    )
+    order = {name: prep.framework.level1_order(name) for name in level1_table.index}
+    level1_table = level1_table.iloc[
+        np.argsort([order[n] for n in level1_table.index], kind="stable")
+    ]
+    level1_table["lost"] = _round2(
+        level1_table["weight"].to_numpy() - level1_table["score"].to_numpy()
+    )
+    level1_table["rate"] = _round2(level1_table["score"] / level1_table["weight"] * 100)
+    total = float(_round2(np.array([used["score"].sum()]))[0])
+    warnings = list(prep.warnings)
+    if total > 100:
+        warnings.append(f"总分 {fmt.num(total)} 超过 100 分（预算执行率未封顶），按 100 分定级")
+        total = 100.0
+    for r in table[table["applicable"] & table["actual"].isna()].itertuples():
+        if r.rule in ("positive", "reverse", "equal", "range", "deduction"):
+            warnings.append(f"指标 {r.code}“{r.name}”未提供实际值，按 0 分计")
+    return Evaluation(
+        case=case,
+        total=total,
+        grade=grade(total, prep.bands),
+        level1=level1_table["score"].rename("score"),
+        level1_table=level1_table.reset_index(),
+        table=table.drop(columns=["field", "level1_order"]),
+        bands=prep.bands,
+        framework=prep.framework,
+        warnings=tuple(warnings),
+        notes=prep.notes,
+    )
