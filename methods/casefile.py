@@ -317,6 +317,24 @@ def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dic
     return out
 
 
+_YAML_PROBLEMS = {
+    "cannot start any token": "含有制表符（Tab）或非法字符，YAML 只能用空格缩进",
+    "mapping values are not allowed here": "此处不能出现“键: 值”（可能是缩进不对，或值中的冒号需要加引号）",
+    "could not find expected ':'": "缺少冒号“:”（或引号未闭合）",
+    "did not find expected key": "缩进不一致，找不到预期的字段",
+    "did not find expected '-' indicator": "列表缩进不一致（每项以“- ”开头）",
+    "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
+    "expected <block end>, but found": "缩进不一致",
+}
+
+
+def _yaml_problem(problem: str) -> str:
+    for key, text in _YAML_PROBLEMS.items():
+        if key in problem:
+            return f"{text}（{problem}）"
+    return problem
+
+
 def read_yaml(path: str | Path, *, display: str | None = None) -> tuple[dict[str, Any], dict]:
     """Read a case file: UTF-8 (with or without BOM) YAML mapping → (mapping, line map).
 
@@ -354,9 +372,7 @@ def read_yaml(path: str | Path, *, display: str | None = None) -> tuple[dict[str
         raise exc.with_context(file=shown) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or str(exc)
-        if "\t" in text and "tab" in problem.lower():
-            problem = "缩进中含有制表符（Tab），YAML 只能用空格缩进"
+        problem = _yaml_problem(exc.problem or str(exc))
         raise CaseError(
             f"YAML 语法错误：{problem}",
             file=shown,
@@ -411,7 +427,7 @@ def field_label(path: tuple, raw: Mapping[str, Any] | None = None) -> str:
 
 
 def _line_for(path: tuple, lines: Mapping[tuple, int]) -> int | None:
-    for i in range(len(path), -1, -1):
+    for i in range(len(path), 0, -1):
         if path[:i] in lines:
             return lines[path[:i]]
     return None

@@ -62,6 +62,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from methods import batch
+
+    summary = batch.run_batch(
+        args.dirs,
+        args.library,
+        workers=args.workers,
+        force=args.force,
+        timeout=args.timeout,
+        case_timeout=args.case_timeout,
+        progress=not args.no_progress and sys.stderr.isatty() or args.progress,
+        dask=args.dask,
+    )
+    for line in batch.failures_report(summary.failures):
+        _print_err(line)
+    print(summary.line())
+    if summary.interrupted:
+        return 130
+    return EXIT_OK if summary.ok else EXIT_FAILED
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from methods import casefile, templates
 
@@ -129,6 +150,20 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--timeout", type=int, default=600, help="每个代码单元的超时秒数（默认 600）")
     r.add_argument("-q", "--quiet", action="store_true", help="只输出存档路径")
     r.set_defaults(func=cmd_run)
+
+    b = sub.add_parser("batch", help="批量运行目录下的全部案例（并行、可续跑）")
+    b.add_argument("dirs", nargs="+", metavar="DIR")
+    b.add_argument("--workers", type=int, default=None, help="并行进程数（默认 CPU 核数）")
+    b.add_argument("--library", metavar="DIR", default=None, help="案例库目录")
+    b.add_argument(
+        "--dask", metavar="ADDRESS", default=None, help="Dask 调度器地址，或 local 启动本机集群"
+    )
+    b.add_argument("--force", action="store_true", help="未变化的案例也重新运行")
+    b.add_argument("--timeout", type=int, default=600, help="每个代码单元的超时秒数（默认 600）")
+    b.add_argument("--case-timeout", type=int, default=None, help="每个案例的总时限（秒）")
+    b.add_argument("--progress", action="store_true", help="总是显示进度条")
+    b.add_argument("--no-progress", action="store_true", help="不显示进度条")
+    b.set_defaults(func=cmd_batch)
 
     n = sub.add_parser("new", help="写出带注释的案例文件模板")
     n.add_argument("evaluation", metavar="EVALUATION")

@@ -218,7 +218,7 @@ def execute(
             cwd=str(case.base_dir),
             execution_timeout=timeout,
             start_timeout=60,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         first = str(exc.evalue).splitlines()[0] if exc.evalue else ""

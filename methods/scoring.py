@@ -39,7 +39,7 @@ import pandas as pd
 from methods import _format as fmt
 from methods import frameworks
 from methods._resources import load_yaml
-from methods.casefile import Case, ScoredCase, load_case, validate_mapping
+from methods.casefile import VARIANTS, Case, ScoredCase, load_case, validate_mapping
 from methods.errors import CaseError
 
 RULE_CODES = {
@@ -51,8 +51,8 @@ RULE_CODES = {
     "deduction": 5,
     "checklist": 6,
 }
-DEFAULT_VARIANTS = {"reverse": "linear", "range": "proportional", "deduction": "over"}
-_ALT_VARIANTS = {"ratio", "binary", "under"}  # the non-default variant of each rule
+DEFAULT_VARIANTS = {rule: variants[0] for rule, variants in VARIANTS.items()}
+_ALT_VARIANTS = {v for variants in VARIANTS.values() for v in variants[1:]}  # non-default variants
 RULE_NAMES = {k: v["name"] for k, v in load_yaml("rules.yaml")["rules"].items()}
 
 
@@ -259,6 +259,13 @@ def _column(df: pd.DataFrame, name: str, default: Any, dtype=float) -> np.ndarra
     return col.to_numpy()
 
 
+def _lookup(col: pd.Series, mapping: Mapping[Any, float], default: float) -> np.ndarray:
+    """Map a (string) column through a small dict, fast: factorise, map the uniques, take."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    table = np.array([mapping.get(u, default) for u in uniques] + [default], dtype=float)
+    return table[codes]  # code −1 (missing) picks the trailing default
+
+
 def score_frame(df: pd.DataFrame) -> pd.Series:
     """Score every row of an indicator table at once (vectorised).
 
@@ -282,16 +289,18 @@ def score_frame(df: pd.DataFrame) -> pd.Series:
     outside its tier is not rechecked here, unknown rules score NaN.
     """
     n = len(df)
-    rule = df["rule"].map(RULE_CODES).to_numpy(dtype=float, na_value=np.nan)
-    rule = np.where(np.isnan(rule), -1, rule).astype(int)
-    variant = _column(df, "variant", None, dtype=object)
-    alt = pd.Series(variant).isin(list(_ALT_VARIANTS)).to_numpy()
+    rule = _lookup(df["rule"], RULE_CODES, -1).astype(int)
+    alt = (
+        _lookup(df["variant"], {v: 1.0 for v in _ALT_VARIANTS}, 0.0).astype(bool)
+        if "variant" in df
+        else np.zeros(n, dtype=bool)
+    )
     weight = _column(df, "weight", np.nan)
     qual = _column(df, "given_score", np.nan)
     if "tier" in df:
-        tiers = {t.name: t.default for t, _ in _tiers()}
-        tiers.update({a: t.default for t, aliases in _tiers() for a in aliases})
-        default_share = df["tier"].map(tiers).to_numpy(dtype=float, na_value=np.nan)
+        shares = {t.name: t.default for t, _ in _tiers()}
+        shares.update({a: t.default for t, aliases in _tiers() for a in aliases})
+        default_share = _lookup(df["tier"], shares, np.nan)
     else:
         default_share = np.full(n, np.nan)
     qual = np.where(np.isnan(qual), default_share * weight, qual)
@@ -386,13 +395,11 @@ def score_indicator(
         raise ValueError(f"未知的计分规则 '{rule}'（可用：{'、'.join(RULE_CODES)}）")
     if not weight > 0:
         raise ValueError(f"分值 weight 应大于 0，实际为 {weight!r}")
-    allowed = {"reverse": ("linear", "ratio"), "range": ("proportional", "binary")}
-    allowed["deduction"] = ("over", "under")
-    if variant is not None and variant not in allowed.get(rule, ()):
+    if variant is not None and variant not in VARIANTS.get(rule, ()):
         raise ValueError(f"规则 {rule} 不支持变体 '{variant}'")
     target_high = np.nan
     if rule == "range":
-        if target is None or len(target) != 2:  # type: ignore[arg-type]
+        if not isinstance(target, list | tuple) or len(target) != 2:
             raise ValueError("区间型指标的目标值应为 [下限, 上限]")
         target, target_high = target  # type: ignore[misc]
     elif rule in ("positive", "reverse", "equal"):
@@ -685,7 +692,10 @@ def _reason(row: Mapping[str, Any]) -> str:
                     f"超过 {fmt.pct(thr * 100)}，目标可能偏低，按超出部分扣分"
                 )
             elif a >= t and (row["cap"] or a == t):
-                parts.append(f"实际 {fmt.with_unit(a, u)}，达到目标 {fmt.with_unit(t, u)}")
+                capped = (
+                    "，超出部分不加分，得分以分值为上限" if a > t and _given(row["derived"]) else ""
+                )
+                parts.append(f"实际 {fmt.with_unit(a, u)}，达到目标 {fmt.with_unit(t, u)}{capped}")
             elif a >= t:
                 parts.append(
                     f"实际 {fmt.with_unit(a, u)}，目标 {fmt.with_unit(t, u)}，完成率 {fmt.pct(r)}，"

@@ -1,0 +1,342 @@
+"""Batch evaluations: every case file under a folder, in parallel processes, into one library.
+
+Workers (separate processes, or Dask workers) execute and render cases and return the files in
+memory (:class:`methods.runner.Artifacts`); only the coordinator writes the archive and the index,
+one case at a time under the library lock. A failing case never stops the others; an interrupted
+batch leaves no half-written case and resumes where it stopped, because unchanged cases (same case
+file, data, notebook and package hashes) are skipped.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from methods import casefile, runner
+from methods.errors import CaseError, ExecutionError
+from methods.library import Library
+
+KERNEL_RETRIES = 1
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed case: the file, its id, a one-line message and where the notebook was kept."""
+
+    file: str
+    case_id: str | None
+    message: str
+    kind: str
+    notebook: str | None = None
+
+
+@dataclass
+class BatchSummary:
+    """Counts and failures of a batch."""
+
+    total: int = 0
+    done: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    elapsed: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.interrupted
+
+    def line(self) -> str:
+        text = (
+            f"共 {self.total} 个案例：完成 {len(self.done)}，跳过（未变化）{len(self.skipped)}，"
+            f"失败 {len(self.failures)}，用时 {self.elapsed:.1f} 秒"
+        )
+        return text + ("（已中断，再次运行将从中断处继续）" if self.interrupted else "")
+
+
+class _CaseTimeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):  # pragma: no cover - runs in worker processes
+    raise _CaseTimeout()
+
+
+def work(path: str, timeout: int, case_timeout: int | None) -> tuple[str, Any]:
+    """Execute and render one case (in a worker). Returns ``("ok", Artifacts)`` or
+    ``("failed", (message, kind, notebook bytes))``; never raises for a case's own failure."""
+    attempts = 0
+    if case_timeout and hasattr(signal, "SIGALRM"):
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.alarm(case_timeout)
+    try:
+        while True:
+            try:
+                return "ok", runner.produce(path, timeout=timeout, runner="jixiao batch")
+            except ExecutionError as exc:
+                if exc.kind == "kernel" and attempts < KERNEL_RETRIES:
+                    attempts += 1
+                    continue
+                return "failed", (str(exc), exc.kind, exc.notebook)
+            except CaseError as exc:
+                return "failed", (str(exc), "input", None)
+    except _CaseTimeout:
+        return "failed", (f"{path}: 超过单个案例时限 {case_timeout} 秒，已终止", "timeout", None)
+    except Exception as exc:
+        return "failed", (f"{path}: {type(exc).__name__}: {exc}", "other", None)
+    finally:
+        if case_timeout and hasattr(signal, "SIGALRM"):
+            signal.alarm(0)
+
+
+def _init_worker() -> None:  # pragma: no cover - runs in worker processes
+    # The coordinator handles Ctrl-C; workers finish or are terminated.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@dataclass(frozen=True)
+class Planned:
+    path: Path
+    case: casefile.Case
+
+
+def plan(
+    paths: Sequence[str | Path], library: Library, *, force: bool = False
+) -> tuple[list[Planned], list[str], list[Failure]]:
+    """Validate every case file and decide what to run: (to run, skipped, invalid)."""
+    files = casefile.find_case_files(list(paths))
+    todo: list[Planned] = []
+    skipped: list[str] = []
+    invalid: list[Failure] = []
+    seen: dict[tuple[int, str], Path] = {}
+    for path in files:
+        try:
+            case = casefile.validate(path)
+        except CaseError as exc:
+            invalid.append(Failure(str(path), None, str(exc), "input"))
+            continue
+        key = (case.year, case.case_id)
+        if key in seen:
+            invalid.append(
+                Failure(
+                    str(path),
+                    case.case_id,
+                    f"{path}: case_id: 与 {seen[key]} 重复（同一年度的案例编号必须唯一）",
+                    "input",
+                )
+            )
+            continue
+        seen[key] = path
+        if not force:
+            row = library.get(case.year, case.case_id)
+            if (
+                row is not None
+                and row["input_hash"] == runner.input_hashes(case, path)["input"]
+                and library.case_dir(case.year, case.case_id).is_dir()
+            ):
+                skipped.append(str(path))
+                continue
+        todo.append(Planned(path, case))
+    return todo, skipped, invalid
+
+
+def _log(library: Library, year: int, case_id: str, text: str) -> None:
+    logs = library.root / ".logs"
+    logs.mkdir(exist_ok=True)
+    (logs / f"{year}__{case_id}.log").write_text(text + "\n", encoding="utf-8")
+
+
+def run_batch(
+    paths: Sequence[str | Path],
+    library: str | Path | Library | None = None,
+    *,
+    workers: int | None = None,
+    force: bool = False,
+    timeout: int = runner.DEFAULT_TIMEOUT,
+    case_timeout: int | None = None,
+    progress: bool = True,
+    dask: str | None = None,
+    on_event: Callable[[str, str], None] | None = None,
+) -> BatchSummary:
+    """Run every case file under ``paths`` into one library.
+
+    Parameters
+    ----------
+    paths : sequence of path
+        Case files or folders (searched recursively for ``*.yaml``).
+    library : path or Library, optional
+        Target library (default ``$JIXIAO_LIBRARY`` or ``./case_library``).
+    workers : int, optional
+        Parallel worker processes (default: the CPU count).
+    force : bool
+        Rerun unchanged cases too.
+    timeout : int
+        Seconds per notebook cell.
+    case_timeout : int, optional
+        Seconds per case in all (default: no limit beyond the per-cell one).
+    progress : bool
+        Show a progress bar on stderr.
+    dask : str, optional
+        Address of a Dask scheduler, or ``"local"`` for a LocalCluster (``pip install .[distributed]``).
+    on_event : callable, optional
+        Called with (kind, text) for ``"done"``, ``"failed"``, ``"skipped"`` (used by tests and logs).
+
+    Returns
+    -------
+    BatchSummary
+    """
+    t0 = time.perf_counter()
+    lib = library if isinstance(library, Library) else Library(library)
+    todo, skipped, invalid = plan(paths, lib, force=force)
+    summary = BatchSummary(total=len(todo) + len(skipped) + len(invalid), skipped=skipped)
+    summary.failures.extend(invalid)
+    for f in invalid:
+        if on_event:
+            on_event("failed", f.message)
+    for s in skipped:
+        if on_event:
+            on_event("skipped", s)
+
+    bar = _progress(len(todo), enabled=progress and bool(todo))
+    _postfix(bar, summary)
+
+    def finish(item: Planned, status: str, payload: Any) -> None:
+        case = item.case
+        if status == "ok":
+            try:
+                runner.archive(payload, lib)
+            except OSError as exc:
+                status, payload = "failed", (f"{item.path}: 存档失败：{exc}", "archive", None)
+            else:
+                summary.done.append(str(item.path))
+                t = payload.timings
+                _log(lib, case.year, case.case_id, f"完成 {item.path} {t}")
+                if on_event:
+                    on_event("done", str(item.path))
+        if status == "failed":
+            message, kind, notebook = payload
+            kept = runner.keep_failed(lib, case.year, case.case_id, notebook)
+            summary.failures.append(
+                Failure(str(item.path), case.case_id, message, kind, str(kept) if kept else None)
+            )
+            _log(lib, case.year, case.case_id, f"失败 {item.path}\n{message}")
+            if on_event:
+                on_event("failed", message)
+        bar.update(1)
+        _postfix(bar, summary)
+
+    try:
+        if todo:
+            if dask:
+                _run_dask(todo, dask, timeout, case_timeout, finish)
+            else:
+                _run_processes(todo, workers, timeout, case_timeout, finish)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        bar.close()
+        summary.elapsed = time.perf_counter() - t0
+    return summary
+
+
+def _run_processes(todo, workers, timeout, case_timeout, finish) -> None:
+    n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+    if n == 1:
+        for item in todo:
+            finish(item, *work(str(item.path), timeout, case_timeout))
+        return
+    ctx = multiprocessing.get_context("spawn")
+    pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
+    try:
+        futures = {pool.submit(work, str(item.path), timeout, case_timeout): item for item in todo}
+        for fut in cf.as_completed(futures):
+            item = futures[fut]
+            try:
+                status, payload = fut.result()
+            except cf.process.BrokenProcessPool as exc:
+                status, payload = (
+                    "failed",
+                    (f"{item.path}: 工作进程异常退出：{exc}", "kernel", None),
+                )
+            finish(item, status, payload)
+    except KeyboardInterrupt:
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
+
+
+def _run_dask(todo, address, timeout, case_timeout, finish) -> None:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise CaseError(
+            "使用 --dask 需要安装 Dask：pip install -e '.[distributed]'", field="--dask"
+        ) from None
+    cluster = None
+    if address == "local":
+        cluster = LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(address)
+    try:
+        futures = {
+            client.submit(work, str(item.path.resolve()), timeout, case_timeout, pure=False): item
+            for item in todo
+        }
+        for fut in as_completed(list(futures)):
+            item = futures[fut]
+            try:
+                status, payload = fut.result()
+            except Exception as exc:
+                status, payload = "failed", (f"{item.path}: Dask 任务失败：{exc}", "kernel", None)
+            finish(item, status, payload)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def set_postfix_str(self, s: str, refresh: bool = True) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, *, enabled: bool):
+    if not enabled:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="评价进度", unit="案例", file=sys.stderr, dynamic_ncols=True)
+
+
+def _postfix(bar, summary: BatchSummary) -> None:
+    bar.set_postfix_str(
+        f"完成 {len(summary.done)} 失败 {len(summary.failures)} 跳过 {len(summary.skipped)}"
+    )
+
+
+def failures_report(failures: Iterable[Failure]) -> list[str]:
+    """One line per failed case (plus where its notebook was kept)."""
+    lines = []
+    for f in failures:
+        first = f.message.splitlines()[0]
+        lines.append(f"失败  {first}")
+        if f.notebook:
+            lines.append(f"      失败的 notebook：{f.notebook}")
+    return lines

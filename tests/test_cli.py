@@ -1,0 +1,137 @@
+"""The command line: validate, new, run; bad input exits 2 with one or two plain lines naming the
+file and field, no traceback, nothing archived and the index untouched."""
+
+import shutil
+
+import pytest
+
+from .conftest import EXAMPLES, run_cli
+
+GOOD = EXAMPLES / "wujin_rural_sewage_2023.yaml"
+
+
+def bad_case(tmp_path, old, new, name="bad.yaml"):
+    text = GOOD.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+BAD = [
+    (
+        "    weight: 8\n",
+        "    weight: 9\n",
+        "indicators: 一级指标“产出”下各指标分值合计 36 分，应为 35 分",
+    ),
+    (
+        "    rule: reverse\n",
+        "    rule: inverse\n",
+        "indicators[16]（C41）.rule: 取值 'inverse' 无效",
+    ),
+    ("evaluator:", "evaluater:", "evaluater: 未知字段"),
+    ("    target: 120\n", "", "indicators[11]（C11）.target: 规则 positive 需要目标值 target"),
+    (
+        "    score: 2.6\n",
+        "    score: 2.2\n",
+        "indicators[4]（A31）.score: 评分 2.2 不在档次“达成年度指标”",
+    ),
+    (
+        "case_id: wujin_rural_sewage_2023",
+        "case_id: 武进/污水",
+        "case_id: '武进/污水' 格式不符合要求",
+    ),
+    (
+        "case_id: wujin_rural_sewage_2023",
+        "case_id: ../../etc",
+        "case_id: '../../etc' 格式不符合要求",
+    ),
+    ("year: 2023", "year: 二〇二三", "year: 应为整数"),
+    ("  spent: 3420", "  spent: 3900", "budget.spent: 执行数 3900 大于全年预算数 3600"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), BAD)
+def test_validate_and_run_refuse_bad_input(tmp_path, library, old, new, expected):
+    path = bad_case(tmp_path, old, new)
+    for cmd in (["validate", path], ["run", path, "--library", library]):
+        proc = run_cli(*cmd)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        err = proc.stderr.strip()
+        assert str(path) in err
+        assert expected in err, err
+        assert "Traceback" not in err
+        assert len(err.splitlines()) <= 2
+    assert not library.exists()  # validation failed before anything was created
+
+
+def test_non_utf8_and_empty_and_missing_files(tmp_path, library):
+    gbk = tmp_path / "gbk.yaml"
+    gbk.write_bytes(GOOD.read_text(encoding="utf-8").encode("gb18030"))
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("")
+    tabs = tmp_path / "tabs.yaml"
+    tabs.write_text("case_id: a\n\ttitle: x\n", encoding="utf-8")
+    listing = tmp_path / "list.yaml"
+    listing.write_text("- a\n- b\n", encoding="utf-8")
+    cases = [
+        (gbk, "文件不是 UTF-8 编码"),
+        (empty, "文件为空"),
+        (tabs, "制表符"),
+        (listing, "顶层应为"),
+        (tmp_path / "missing.yaml", "文件不存在"),
+    ]
+    for path, expected in cases:
+        proc = run_cli("run", path, "--library", library)
+        assert proc.returncode == 2
+        assert str(path) in proc.stderr and expected in proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert not library.exists()
+
+
+def test_bad_case_leaves_existing_library_untouched(tmp_path, library):
+    from methods.library import Library
+
+    Library(library)  # an existing, empty library
+    before = (library / "index.sqlite").read_bytes()
+    path = bad_case(tmp_path, "    weight: 8\n", "    weight: 9\n")
+    assert run_cli("run", path, "--library", library).returncode == 2
+    assert (library / "index.sqlite").read_bytes() == before
+    assert [p.name for p in library.iterdir() if not p.name.startswith(".")] == ["index.sqlite"]
+
+
+def test_validate_directory_and_quiet(tmp_path):
+    proc = run_cli("validate", EXAMPLES)
+    assert proc.returncode == 0
+    assert "全部 4 个案例文件校验通过" in proc.stdout
+    shutil.copy(GOOD, tmp_path / "a.yaml")
+    proc = run_cli("validate", "-q", tmp_path)
+    assert proc.returncode == 0 and proc.stdout == ""
+
+
+@pytest.mark.parametrize("evaluation", ["project_evaluation", "self_evaluation"])
+def test_new_writes_a_valid_commented_template(tmp_path, evaluation):
+    out = tmp_path / "case.yaml"
+    proc = run_cli("new", evaluation, "-o", out)
+    assert proc.returncode == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.count("#") > 10  # commented
+    assert run_cli("validate", out).returncode == 0
+    again = run_cli("new", evaluation, "-o", out)
+    assert again.returncode == 2 and "已存在" in again.stderr
+
+
+def test_new_unknown_evaluation():
+    proc = run_cli("new", "nonsense")
+    assert proc.returncode == 2 and "未知的评价类型" in proc.stderr
+
+
+def test_usage_errors_exit_2():
+    proc = run_cli("run")
+    assert proc.returncode == 2
+    assert "参数错误" in proc.stderr
+
+
+def test_version():
+    proc = run_cli("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("jixiao ")

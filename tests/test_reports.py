@@ -1,0 +1,200 @@
+"""The report notebooks end to end: through the runner (batch of all examples), through plain
+papermill with ``-f``, and the archived files (HTML, results.json, provenance, index)."""
+
+import json
+import re
+import sqlite3
+import subprocess
+
+import nbformat
+import pytest
+import yaml
+
+from methods import casefile, runner, scoring
+
+from .conftest import BIN, EXAMPLES, NOTEBOOKS, ROOT, run_cli
+
+pytestmark = pytest.mark.notebook
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory):
+    """All example cases archived once by ``jixiao batch`` (shared by the tests below)."""
+    lib = tmp_path_factory.mktemp("lib") / "case_library"
+    proc = run_cli("batch", EXAMPLES, "--library", lib, "--workers", "2", timeout=600)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    return lib
+
+
+def example_cases():
+    return sorted(EXAMPLES.glob("*.yaml"))
+
+
+def test_every_example_archived_with_all_files(archived):
+    for path in example_cases():
+        case = casefile.load_case(path)
+        folder = archived / str(case.year) / case.case_id
+        for name in (
+            "report.ipynb",
+            "report.html",
+            "results.json",
+            "parameters.yaml",
+            "provenance.json",
+        ):
+            assert (folder / name).is_file(), f"{folder}/{name} missing"
+        assert (folder / "parameters.yaml").read_bytes() == path.read_bytes()
+    assert not any((archived / ".staging").iterdir())
+
+
+def test_results_json_contract_and_scores(archived):
+    required = {
+        "case_id",
+        "title",
+        "year",
+        "department",
+        "evaluation",
+        "budget_type",
+        "total_score",
+        "grade",
+        "level1",
+        "indicators",
+        "warnings",
+    }
+    for path in example_cases():
+        case = casefile.load_case(path)
+        res = json.loads(
+            (archived / str(case.year) / case.case_id / "results.json").read_text(encoding="utf-8")
+        )
+        assert required <= set(res)
+        ev = scoring.evaluate(path)
+        assert res["total_score"] == ev.total
+        assert res["grade"] == ev.grade
+        assert res["level1"] == {k: float(v) for k, v in ev.level1.items()}
+        assert {i["code"] for i in res["indicators"]} == set(ev.table["code"])
+        for ind in res["indicators"]:
+            assert set(ind) >= {"code", "name", "weight", "score"}
+
+
+def test_html_report_is_self_contained_chinese_and_clean(archived):
+    for path in example_cases():
+        case = casefile.load_case(path)
+        html = (archived / str(case.year) / case.case_id / "report.html").read_text(
+            encoding="utf-8"
+        )
+        assert f"<title>{case.title} {case.year} 年度" in html
+        for heading in ("一级指标得分", "主要成效", "存在问题", "改进建议"):
+            assert heading in html
+        # no network fetches: no external scripts, stylesheets or images
+        assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?https?://""", html)
+        assert "cdnjs" not in html and "mathjax" not in html.lower()
+        # images embedded, code and stderr hidden, results payload not shown
+        assert "data:image/png;base64," in html
+        assert "import matplotlib" not in html and "from methods import" not in html
+        assert "Traceback" not in html and "Warning" not in html and "Glyph" not in html
+        assert "vnd.jixiao.results" not in html
+        assert "@page" in html and "A4" in html
+
+
+def test_archived_notebook_readable_and_clean(archived):
+    case = casefile.load_case(EXAMPLES / "wujin_rural_sewage_2023.yaml")
+    nb = nbformat.read(archived / "2023" / case.case_id / "report.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    src = injected[0].source
+    assert "title = '武进区农村生活污水治理项目'" in src
+    assert "\\u" not in src
+    # the readable cell is the same Python data as the case file
+    ns = {}
+    exec(src, ns)
+    raw = yaml.safe_load((EXAMPLES / "wujin_rural_sewage_2023.yaml").read_text(encoding="utf-8"))
+    assert {k: ns[k] for k in raw} == raw
+    pm = nb.metadata["papermill"]
+    assert "input_path" not in pm and "output_path" not in pm
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.get("output_type") != "error"
+            assert not (out.get("output_type") == "stream" and out.get("name") == "stderr"), (
+                out.get("text")
+            )
+
+
+def test_provenance_and_index(archived):
+    con = sqlite3.connect(archived / "index.sqlite")
+    rows = {
+        r[0]: r
+        for r in con.execute("SELECT case_id, total_score, grade, path, input_hash FROM cases")
+    }
+    assert len(rows) == len(example_cases())
+    for path in example_cases():
+        case = casefile.load_case(path)
+        prov = json.loads(
+            (archived / str(case.year) / case.case_id / "provenance.json").read_text(
+                encoding="utf-8"
+            )
+        )
+        assert prov["case_file"]["sha256"] == runner.sha256_file(path)
+        assert prov["notebook"]["sha256"] == runner.sha256_file(
+            NOTEBOOKS / casefile.EVALUATIONS[case.evaluation].notebook
+        )
+        assert prov["input_hash"] == rows[case.case_id][4]
+        assert set(prov["timings"]) >= {"execute_s", "render_s"}
+        assert "papermill" in prov["versions"] and "python" in prov["versions"]
+        assert str(ROOT) not in json.dumps(prov)
+        assert rows[case.case_id][3] == f"{case.year}/{case.case_id}"
+    n_ind = con.execute("SELECT COUNT(*) FROM indicators").fetchone()[0]
+    assert n_ind >= 60
+
+
+def test_second_batch_skips_unchanged(archived):
+    proc = run_cli("batch", EXAMPLES, "--library", archived)
+    assert proc.returncode == 0
+    assert f"跳过（未变化）{len(example_cases())}" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("notebook", "case_name"),
+    [
+        ("project_evaluation", "wujin_old_community_renovation_2023"),
+        ("self_evaluation", "wujin_bus_subsidy_2023"),
+    ],
+)
+def test_plain_papermill_gives_the_same_scores(archived, tmp_path, notebook, case_name):
+    """contracts §3: papermill notebooks/X.ipynb out.ipynb -f case.yaml --cwd <case folder>."""
+    out = tmp_path / "out.ipynb"
+    proc = subprocess.run(
+        [
+            str(BIN / "papermill"),
+            str(NOTEBOOKS / f"{notebook}.ipynb"),
+            str(out),
+            "-f",
+            str(EXAMPLES / f"{case_name}.yaml"),
+            "--cwd",
+            str(EXAMPLES),
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    plain = runner.extract_results(nbformat.read(out, as_version=4))
+    case = casefile.load_case(EXAMPLES / f"{case_name}.yaml")
+    archived_results = json.loads(
+        (archived / str(case.year) / case.case_id / "results.json").read_text(encoding="utf-8")
+    )
+    assert plain["total_score"] == archived_results["total_score"]
+    assert plain["grade"] == archived_results["grade"]
+    assert plain["level1"] == archived_results["level1"]
+    assert [(i["code"], i["score"]) for i in plain["indicators"]] == [
+        (i["code"], i["score"]) for i in archived_results["indicators"]
+    ]
+
+
+def test_run_single_case_replaces_atomically(archived):
+    path = EXAMPLES / "wujin_rural_sewage_2023.yaml"
+    proc = run_cli("run", path, "--library", archived)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith("2023/wujin_rural_sewage_2023")
+    assert "93.8" in proc.stdout
+    assert not any((archived / ".trash").iterdir()) if (archived / ".trash").exists() else True
