@@ -13,6 +13,7 @@ silently taken for 95 and ``yes`` is not a number.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,9 +219,13 @@ class Case(_Model):
         """Resolve a data path of the case against the case file's folder."""
         return (self._base_dir / path).resolve()
 
-    def data_files(self) -> list[Path]:
-        """Data files the case reads (copied or hashed into the archive)."""
+    def data_paths(self) -> list[tuple[tuple, str]]:
+        """(field path, path as written) of every data file the case names."""
         return []
+
+    def data_files(self) -> list[Path]:
+        """Data files the case reads, resolved (copied or hashed into the archive)."""
+        return [resolve_data_path(self, value, loc) for loc, value in self.data_paths()]
 
     @property
     def evaluation_type(self) -> EvaluationType:
@@ -238,6 +243,12 @@ class ScoredCase(Case):
     evaluator: str | None = None
     options: ScoringOptions = ScoringOptions()
     conclusions: Conclusions | None = None
+    evidence: list[str] | None = Field(
+        None, description="佐证材料：相对案例文件的路径，存档时复制并记录哈希"
+    )
+
+    def data_paths(self) -> list[tuple[tuple, str]]:
+        return [(("evidence", i), value) for i, value in enumerate(self.evidence or [])]
 
 
 @dataclass(frozen=True)
@@ -587,7 +598,39 @@ def _check_indicator(ind: Indicator, i: int) -> None:
         fail("items", "只有评价要点型指标（checklist）可以使用 items / met / total")
 
 
-def _check_case(case: Case) -> None:
+def allow_external_data() -> bool:
+    """Whether data paths may point outside the case file's folder (``JIXIAO_ALLOW_EXTERNAL_DATA=1``)."""
+    return os.environ.get("JIXIAO_ALLOW_EXTERNAL_DATA") == "1"
+
+
+def resolve_data_path(case: Case, value: str, loc: tuple) -> Path:
+    """Resolve a data path of a case against its folder; refuse absolute paths, paths that leave
+    the folder (``../``, symlinks pointing out) unless allowed, and missing files."""
+    raw = Path(value)
+    base = case.base_dir.resolve()
+    if raw.is_absolute() and not allow_external_data():
+        raise CaseError(
+            f"数据文件应写相对案例文件的路径，不能是绝对路径：{value}",
+            field=loc,
+            hint="把数据文件放在案例文件所在目录（或其子目录）中",
+        )
+    full = (base / raw).resolve()
+    if not full.is_relative_to(base) and not allow_external_data():
+        raise CaseError(
+            f"数据文件路径不能指向案例文件所在目录之外：{value}",
+            field=loc,
+            hint="确需引用外部文件时设置环境变量 JIXIAO_ALLOW_EXTERNAL_DATA=1",
+        )
+    if not full.is_file():
+        raise CaseError(
+            f"数据文件不存在：{value}（相对 {case.source or '案例文件'} 所在目录）", field=loc
+        )
+    return full
+
+
+def _check_case(case: Case, *, check_data: bool = True) -> None:
+    for loc, value in case.data_paths() if check_data else ():
+        resolve_data_path(case, value, loc)
     budget = case.budget
     if budget.spent is not None and budget.allocated is not None:
         if budget.spent > budget.allocated + 1e-9 and not budget.note:
@@ -643,6 +686,7 @@ def validate_mapping(
     base_dir: str | Path | None = None,
     lines: Mapping[tuple, int] | None = None,
     deep: bool = True,
+    check_data: bool = True,
 ) -> Case:
     """Validate a parsed case mapping and return the frozen case model.
 
@@ -658,6 +702,8 @@ def validate_mapping(
         Field path → line number, from :func:`read_yaml`.
     deep : bool
         Also run the evaluation type's checks (indicator tree, frameworks).
+    check_data : bool
+        Check that the data files exist inside the case folder.
 
     Raises
     ------
@@ -703,7 +749,7 @@ def validate_mapping(
     case._raw = raw
     case._lines = dict(lines)
     try:
-        _check_case(case)
+        _check_case(case, check_data=check_data)
         if deep and etype.check is not None:
             etype.check(case)
     except CaseError as exc:
@@ -753,13 +799,26 @@ def from_parameters(namespace: Mapping[str, Any], evaluation: str) -> Case:
     """Build the case inside a report notebook from its papermill parameters.
 
     Picks the schema's keys present in ``namespace`` (the notebook's globals), so a notebook run by
-    ``jixiao run`` and one run by plain ``papermill -f case.yaml`` validate the same mapping.
-    Relative data paths resolve against the working directory (papermill's ``--cwd``).
+    ``jixiao run`` and one run by plain ``papermill -f case.yaml --cwd <case folder>`` validate the
+    same mapping. Relative data paths resolve against the working directory; when they are not
+    found there and the notebook defines ``example_dir`` (the folder of its default example, used
+    when the notebook is run as it stands in JupyterLab), they resolve against that folder.
     """
     model = EVALUATIONS[evaluation].model
     raw = {k: namespace[k] for k in model.model_fields if k in namespace}
     raw["evaluation"] = namespace.get("evaluation", evaluation)
-    return validate_mapping(raw, source=f"notebooks/{evaluation}.ipynb 参数", base_dir=Path.cwd())
+    source = f"notebooks/{evaluation}.ipynb 参数"
+    base_dir = Path.cwd()
+    example_dir = namespace.get("example_dir")
+    if example_dir:
+        shallow = validate_mapping(
+            raw, source=source, base_dir=base_dir, deep=False, check_data=False
+        )
+        paths = [Path(v) for _, v in shallow.data_paths()]
+        if paths and not all((base_dir / p).is_file() for p in paths):
+            if all((Path(example_dir) / p).is_file() for p in paths):
+                base_dir = Path(example_dir)
+    return validate_mapping(raw, source=source, base_dir=base_dir)
 
 
 def is_case_file(path: Path) -> bool:

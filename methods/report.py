@@ -453,6 +453,12 @@ def conclusions_html(ev: Evaluation) -> HTML:
     )
 
 
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def method_notes(ev: Evaluation) -> HTML:
     """How the scores were made: framework and its source, rules used, choices, warnings."""
     used = sorted(set(ev.table["rule"]), key=list(RULE_NAMES).index)
@@ -466,6 +472,11 @@ def method_notes(ev: Evaluation) -> HTML:
     ]
     if ev.notes:
         parts.append("<p>计分口径说明：</p>" + bullet_list(ev.notes))
+    files = ev.case.data_files()
+    if files:
+        rows = [[f.name, f"{f.stat().st_size:,} 字节", _sha256(f)[:16]] for f in files]
+        parts.append("<p>佐证材料（已随报告存档，哈希见 provenance.json）：</p>")
+        parts.append(html_table(rows, ["文件", "大小", "SHA-256（前 16 位）"]))
     if ev.warnings:
         parts.append('<div class="jx-warn"><p>提示：</p>' + bullet_list(ev.warnings) + "</div>")
     return HTML("".join(parts))

@@ -137,15 +137,16 @@ def git_state() -> dict[str, Any] | None:
     return {"commit": commit, "dirty": bool(status.strip())}
 
 
+def data_name(case: casefile.Case, path: Path) -> str:
+    """A data file's name inside the archive: its path relative to the case folder."""
+    base = case.base_dir.resolve()
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+
+
 def input_hashes(case: casefile.Case, case_file: str | Path) -> dict[str, Any]:
     """Hashes of everything that determines a case's results (the skip key of batches)."""
     nb = notebook_path(case.evaluation)
-    data = {
-        str(Path(p).relative_to(case.base_dir))
-        if Path(p).is_relative_to(case.base_dir)
-        else Path(p).name: sha256_file(p)
-        for p in case.data_files()
-    }
+    data = {data_name(case, p): sha256_file(p) for p in case.data_files()}
     parts = {
         "case": sha256_file(case_file),
         "data": data,
@@ -378,7 +379,7 @@ def produce(
         "parameters.yaml": path.read_bytes(),
     }
     for data_file in case.data_files():
-        files[f"data/{Path(data_file).name}"] = Path(data_file).read_bytes()
+        files[f"data/{data_name(case, data_file)}"] = data_file.read_bytes()
     timings = {
         "validate_s": round(t_valid - t0, 3),
         "execute_s": round(t_exec - t_valid, 3),

@@ -872,13 +872,18 @@ class Evaluation:
         return f"<Evaluation {self.case.case_id}: {self.total} {self.grade}>"
 
 
-def evaluate(case: Case | Mapping[str, Any] | str | Path) -> Evaluation:
+def evaluate(
+    case: Case | Mapping[str, Any] | str | Path, *, base_dir: str | Path | None = None
+) -> Evaluation:
     """Score a case: indicator scores with reasons, level-1 points, total and grade.
 
     Parameters
     ----------
     case : Case, mapping, or path
         A validated case, a parsed case mapping, or the path of a case file.
+    base_dir : path, optional
+        For a mapping: the folder its relative data paths resolve against (default: the current
+        directory).
 
     Returns
     -------
@@ -899,7 +904,7 @@ def evaluate(case: Case | Mapping[str, Any] | str | Path) -> Evaluation:
     if isinstance(case, str | Path):
         case = load_case(case)
     elif not isinstance(case, Case):
-        case = validate_mapping(case)
+        case = validate_mapping(case, base_dir=base_dir)
     prep = prepare(case)
     table = prep.table.copy()
     applicable = table["applicable"].to_numpy(dtype=bool)

@@ -15,6 +15,8 @@ def bad_case(tmp_path, old, new, name="bad.yaml"):
     assert old in text
     path = tmp_path / name
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if not (tmp_path / "evidence").exists():
+        shutil.copytree(EXAMPLES / "evidence", tmp_path / "evidence")
     return path
 
 
@@ -105,6 +107,7 @@ def test_validate_directory_and_quiet(tmp_path):
     assert proc.returncode == 0
     assert "全部 4 个案例文件校验通过" in proc.stdout
     shutil.copy(GOOD, tmp_path / "a.yaml")
+    shutil.copytree(EXAMPLES / "evidence", tmp_path / "evidence")
     proc = run_cli("validate", "-q", tmp_path)
     assert proc.returncode == 0 and proc.stdout == ""
 
@@ -135,3 +138,42 @@ def test_usage_errors_exit_2():
 def test_version():
     proc = run_cli("--version")
     assert proc.returncode == 0 and proc.stdout.startswith("jixiao ")
+
+
+def evidence_case(tmp_path, evidence):
+    folder = tmp_path / "case"
+    folder.mkdir(exist_ok=True)
+    text = GOOD.read_text(encoding="utf-8").replace(
+        "  - evidence/wujin_rural_sewage_2023_facilities.csv", f"  - {evidence}"
+    )
+    path = folder / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        ("evidence/missing.csv", "数据文件不存在：evidence/missing.csv"),
+        ("../outside.csv", "不能指向案例文件所在目录之外"),
+        ("/etc/passwd", "不能是绝对路径"),
+        ("link.csv", "不能指向案例文件所在目录之外"),
+    ],
+)
+def test_data_paths_must_exist_and_stay_in_the_case_folder(tmp_path, library, evidence, expected):
+    (tmp_path / "outside.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    path = evidence_case(tmp_path, evidence)
+    (path.parent / "link.csv").symlink_to(tmp_path / "outside.csv")
+    for cmd in (["validate", path], ["run", path, "--library", library]):
+        proc = run_cli(*cmd)
+        assert proc.returncode == 2
+        assert f"{path}:" in proc.stderr and "evidence[0]" in proc.stderr
+        assert expected in proc.stderr
+    assert not library.exists()
+
+
+def test_external_data_allowed_explicitly(tmp_path):
+    (tmp_path / "outside.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    path = evidence_case(tmp_path, "../outside.csv")
+    proc = run_cli("validate", path, env={"JIXIAO_ALLOW_EXTERNAL_DATA": "1"})
+    assert proc.returncode == 0, proc.stderr

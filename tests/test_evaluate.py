@@ -87,7 +87,7 @@ def test_bus_subsidy_satisfaction_points_move_and_execution_capped():
 def test_execution_cap_can_be_switched_off():
     raw = load("wujin_bus_subsidy_2023")
     raw["options"] = {"execution_cap": False}
-    ev = scoring.evaluate(raw)
+    ev = scoring.evaluate(raw, base_dir=EXAMPLES)
     assert by_code(ev)["BE"] == 10.15
     assert ev.total == 92.97
     assert any("不封顶" in n for n in ev.notes)
@@ -116,7 +116,7 @@ def test_examples_together_use_every_rule():
 
 def error_for(raw):
     with pytest.raises(CaseError) as info:
-        casefile.validate_mapping(raw, source="x.yaml")
+        casefile.validate_mapping(raw, source="x.yaml", base_dir=EXAMPLES)
     return str(info.value)
 
 
@@ -145,7 +145,7 @@ def test_level1_suffix_normalised_and_unknown_level_refused():
     for ind in raw["indicators"]:
         ind["level1"] += "指标"
     raw["levels"] = {k + "指标": v for k, v in raw["levels"].items()}
-    assert scoring.evaluate(raw).total == 93.8
+    assert scoring.evaluate(raw, base_dir=EXAMPLES).total == 93.8
     raw["indicators"][0]["level1"] = "管理"
     assert "一级指标“管理”不属于框架" in error_for(raw)
 
@@ -156,7 +156,7 @@ def test_output_outcome_share_warning():
     raw["indicators"][0]["weight"] = 13  # 决策 +10
     raw["indicators"][20]["weight"] = 5  # 效益 −5
     raw["indicators"][11]["weight"] = 3  # 产出 −5
-    ev = scoring.evaluate(raw)
+    ev = scoring.evaluate(raw, base_dir=EXAMPLES)
     assert any("产出与效益类指标合计 55 分" in w for w in ev.warnings)
 
 
@@ -166,7 +166,7 @@ def test_whole_level_not_applicable_rescales_all():
     for ind in raw["indicators"]:
         if ind["level1"] == "决策":
             ind["applicable"] = False
-    ev = scoring.evaluate(raw)
+    ev = scoring.evaluate(raw, base_dir=EXAMPLES)
     assert "决策" not in ev.level1.index
     assert ev.table["weight"][ev.table["applicable"]].sum() == pytest.approx(100)
     assert any("全部不适用" in n for n in ev.notes)
@@ -219,4 +219,4 @@ def test_bad_input_names_file_and_field(mutate, expected):
 def test_spent_over_allocated_accepted_with_note():
     raw = load("wujin_rural_sewage_2023")
     raw["budget"].update(spent=3700, note="含上年结转资金 100 万元")
-    assert scoring.evaluate(raw).table.set_index("code").loc["B12", "score"] == 5
+    assert scoring.evaluate(raw, base_dir=EXAMPLES).table.set_index("code").loc["B12", "score"] == 5

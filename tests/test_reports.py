@@ -198,3 +198,20 @@ def test_run_single_case_replaces_atomically(archived):
     assert proc.stdout.strip().endswith("2023/wujin_rural_sewage_2023")
     assert "93.8" in proc.stdout
     assert not any((archived / ".trash").iterdir()) if (archived / ".trash").exists() else True
+
+
+@pytest.mark.parametrize("notebook", ["project_evaluation", "self_evaluation"])
+def test_notebook_runs_as_it_stands(tmp_path, notebook):
+    """JupyterLab "Run All" with the defaults: no parameters injected, working directory notebooks/."""
+    out = tmp_path / "out.ipynb"
+    proc = subprocess.run(
+        [str(BIN / "papermill"), f"{notebook}.ipynb", str(out), "--no-progress-bar"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=NOTEBOOKS,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    nb = nbformat.read(out, as_version=4)
+    example = ROOT / nb.metadata["jixiao"]["example"]
+    assert runner.extract_results(nb)["total_score"] == scoring.evaluate(example).total
