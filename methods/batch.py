@@ -69,7 +69,7 @@ def _alarm(signum, frame):  # pragma: no cover - runs in worker processes
     raise _CaseTimeout()
 
 
-def work(path: str, timeout: int, case_timeout: int | None) -> tuple[str, Any]:
+def work(path: str, timeout: int, case_timeout: int | None, warm: bool = True) -> tuple[str, Any]:
     """Execute and render one case (in a worker). Returns ``("ok", Artifacts)`` or
     ``("failed", (message, kind, notebook bytes))``; never raises for a case's own failure."""
     attempts = 0
@@ -79,9 +79,9 @@ def work(path: str, timeout: int, case_timeout: int | None) -> tuple[str, Any]:
     try:
         while True:
             try:
-                return "ok", runner.produce(path, timeout=timeout, runner="jixiao batch")
+                return "ok", runner.produce(path, timeout=timeout, runner="jixiao batch", warm=warm)
             except ExecutionError as exc:
-                if exc.kind == "kernel" and attempts < KERNEL_RETRIES:
+                if exc.kind == "kernel_start" and attempts < KERNEL_RETRIES:
                     attempts += 1
                     continue
                 return "failed", (str(exc), exc.kind, exc.notebook)
@@ -242,6 +242,10 @@ def run_batch(
         summary.interrupted = True
     finally:
         bar.close()
+        if summary.done or not (lib.root / "index.html").exists():
+            from methods import catalogue
+
+            catalogue.build(lib)
         summary.elapsed = time.perf_counter() - t0
     return summary
 
@@ -263,7 +267,7 @@ def _run_processes(todo, workers, timeout, case_timeout, finish) -> None:
             except cf.process.BrokenProcessPool as exc:
                 status, payload = (
                     "failed",
-                    (f"{item.path}: 工作进程异常退出：{exc}", "kernel", None),
+                    (f"{item.path}: 工作进程异常退出：{exc}", "worker", None),
                 )
             finish(item, status, payload)
     except KeyboardInterrupt:
@@ -298,7 +302,7 @@ def _run_dask(todo, address, timeout, case_timeout, finish) -> None:
             try:
                 status, payload = fut.result()
             except Exception as exc:
-                status, payload = "failed", (f"{item.path}: Dask 任务失败：{exc}", "kernel", None)
+                status, payload = "failed", (f"{item.path}: Dask 任务失败：{exc}", "worker", None)
             finish(item, status, payload)
     finally:
         client.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,6 +195,16 @@ class Case(_Model):
     ]
     budget: Budget
     grade_bands: str | dict[str, float] = "mof_2020"
+    project_id: str | None = Field(
+        None,
+        pattern=CASE_ID_PATTERN,
+        description="跨年度不变的项目编号（用于历史标准）；默认为 case_id 去掉末尾的 _年份",
+    )
+    library: str | None = Field(
+        None,
+        min_length=1,
+        description="对标用的案例库目录（相对案例文件）；默认 $JIXIAO_LIBRARY 或项目的 case_library",
+    )
 
     _source: str | None = PrivateAttr(None)
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
@@ -204,6 +215,14 @@ class Case(_Model):
     def source(self) -> str | None:
         """The case file as the user named it (None when built from notebook parameters)."""
         return self._source
+
+    @property
+    def project_key(self) -> str:
+        """The project this case belongs to across years: ``project_id`` or ``case_id`` without a
+        trailing ``_<year>`` / ``-<year>``."""
+        if self.project_id:
+            return self.project_id
+        return re.sub(r"[_-](19|20)\d\d$", "", self.case_id) or self.case_id
 
     @property
     def base_dir(self) -> Path:

@@ -104,17 +104,148 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_library_list(args: argparse.Namespace) -> int:
+def _library(args):
     from methods.library import Library
 
-    lib = Library(args.library)
-    rows = lib.cases()
-    if not rows:
-        print("案例库为空。")
+    return Library(args.library)
+
+
+def _emit(df, fmt: str, columns_zh: dict[str, str] | None = None) -> None:
+    """Print a DataFrame as an aligned table (Chinese headers), CSV or JSON."""
+    if fmt == "csv":
+        from methods.exporting import neutralise_frame
+
+        sys.stdout.write(neutralise_frame(df).to_csv(index=False))
+    elif fmt == "json":
+        sys.stdout.write(df.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+    else:
+        shown = df.rename(columns=columns_zh or {})
+        with __import__("pandas").option_context(
+            "display.max_rows",
+            None,
+            "display.max_columns",
+            None,
+            "display.width",
+            200,
+            "display.unicode.east_asian_width",
+            True,
+        ):
+            print(shown.to_string(index=False))
+
+
+LIST_ZH = {
+    "year": "年度",
+    "case_id": "案例编号",
+    "title": "名称",
+    "department": "部门",
+    "evaluation": "评价类型",
+    "budget_type": "预算类型",
+    "object_type": "对象",
+    "total_score": "总分",
+    "grade": "等级",
+    "path": "路径",
+    "archived_at": "存档时间",
+}
+
+
+def cmd_library_list(args: argparse.Namespace) -> int:
+    from methods.library import list_cases
+
+    df = list_cases(
+        _library(args),
+        year=args.year,
+        department=args.department,
+        evaluation=args.evaluation,
+        grade=args.grade,
+        budget_type=args.budget_type,
+    )
+    if df.empty and args.format == "table":
+        print("没有符合条件的案例。")
         return EXIT_OK
-    for r in rows:
-        score = "—" if r["total_score"] is None else f"{r['total_score']:.2f}"
-        print(f"{r['year']}  {r['case_id']:<36} {score:>7}  {r['grade'] or '—'}  {r['title']}")
+    if args.format == "table":
+        from methods.casefile import EVALUATIONS
+
+        df = df[["year", "case_id", "title", "department", "evaluation", "total_score", "grade"]]
+        df = df.assign(evaluation=df["evaluation"].map(lambda e: getattr(EVALUATIONS.get(e), "title", e)))
+    _emit(df, args.format, LIST_ZH)
+    return EXIT_OK
+
+
+def cmd_library_show(args: argparse.Namespace) -> int:
+    import json
+
+    lib = _library(args)
+    rows = (
+        lib.find(args.case)
+        if args.year is None
+        else [r for r in [lib.get(args.year, args.case)] if r]
+    )
+    if not rows:
+        raise CaseError(f"案例库中没有案例 {args.case}", field="CASE")
+    if len(rows) > 1:
+        years = "、".join(str(r["year"]) for r in rows)
+        raise CaseError(f"案例 {args.case} 有多个年度（{years}），请加 --year", field="CASE")
+    row = rows[0]
+    folder = lib.root / row["path"]
+    results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    score = "—" if row["total_score"] is None else f"{row['total_score']:.2f}"
+    print(f"{row['title']}（{row['year']}，{row['case_id']}）")
+    print(
+        f"  部门：{row['department']}  评价类型：{row['evaluation']}  总分：{score}  等级：{row['grade'] or '—'}"
+    )
+    for name, points in (results.get("level1") or {}).items():
+        weight = (results.get("level1_weights") or {}).get(name)
+        print(f"  {name}：{points}" + (f" / {weight}" if weight is not None else ""))
+    for w in results.get("warnings") or []:
+        print(f"  提示：{w}")
+    print(f"  报告：{folder / 'report.html'}")
+    return EXIT_OK
+
+
+def cmd_library_benchmark(args: argparse.Namespace) -> int:
+    from methods.library import benchmark
+
+    years = tuple(args.years) if args.years else None
+    df = benchmark(_library(args), args.indicator, by=args.by, years=years)
+    if df.empty:
+        print(f"案例库中没有指标 {args.indicator} 的数据。")
+        return EXIT_OK
+    _emit(df.round(4), args.format)
+    return EXIT_OK
+
+
+def cmd_library_export(args: argparse.Namespace) -> int:
+    from methods.exporting import write_tables
+    from methods.library import indicator_table, list_cases
+
+    lib = _library(args)
+    tables = {"cases": list_cases(lib), "indicators": indicator_table(lib)}
+    written = write_tables(tables, args.output, args.format)
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def cmd_library_verify(args: argparse.Namespace) -> int:
+    from methods import verify
+
+    lib = _library(args)
+    n = len(lib.cases())
+    problems = verify.verify(lib, rerun=args.rerun)
+    for p in problems:
+        _print_err(p.line())
+    what = "校验并重新计算" if args.rerun else "校验"
+    if problems:
+        print(f"{what} {n} 个案例：发现 {len(problems)} 个问题。")
+        return EXIT_FAILED
+    print(f"{what} {n} 个案例：全部一致。")
+    return EXIT_OK
+
+
+def cmd_library_catalogue(args: argparse.Namespace) -> int:
+    from methods import catalogue
+
+    print(catalogue.build(_library(args)))
     return EXIT_OK
 
 
@@ -171,12 +302,49 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--force", action="store_true", help="覆盖已有文件")
     n.set_defaults(func=cmd_new)
 
-    lib = sub.add_parser("library", help="案例库：list …")
+    lib = sub.add_parser(
+        "library", help="案例库：list / show / benchmark / export / verify / catalogue"
+    )
     lib_sub = lib.add_subparsers(dest="library_command", metavar="子命令", parser_class=_Parser)
     lib_sub.required = True
-    ll = lib_sub.add_parser("list", help="列出已存档的案例")
-    ll.add_argument("--library", metavar="DIR", default=None)
+
+    def lib_parser(name: str, help: str):
+        sp = lib_sub.add_parser(name, help=help)
+        sp.add_argument("--library", metavar="DIR", default=None, help="案例库目录")
+        return sp
+
+    ll = lib_parser("list", "列出已存档的案例（可筛选）")
+    ll.add_argument("--year", type=int)
+    ll.add_argument("--department")
+    ll.add_argument("--evaluation")
+    ll.add_argument("--grade")
+    ll.add_argument("--budget-type", dest="budget_type")
+    ll.add_argument("--format", choices=["table", "csv", "json"], default="table")
     ll.set_defaults(func=cmd_library_list)
+
+    ls = lib_parser("show", "显示一个案例的结果摘要")
+    ls.add_argument("case", metavar="CASE")
+    ls.add_argument("--year", type=int)
+    ls.set_defaults(func=cmd_library_show)
+
+    lb = lib_parser("benchmark", "某指标在已存档案例中的分位数（实际值与得分率）")
+    lb.add_argument("indicator", metavar="INDICATOR", help="指标代码或名称")
+    lb.add_argument("--by", choices=["year", "department"])
+    lb.add_argument("--years", type=int, nargs=2, metavar=("FROM", "TO"))
+    lb.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    lb.set_defaults(func=cmd_library_benchmark)
+
+    le = lib_parser("export", "导出案例库（xlsx、csv、parquet、json）")
+    le.add_argument("-o", "--output", required=True, metavar="FILE")
+    le.add_argument("--format", choices=["xlsx", "csv", "parquet", "json"], default=None)
+    le.set_defaults(func=cmd_library_export)
+
+    lv = lib_parser("verify", "校验存档文件的哈希；--rerun 重新执行并比对结果")
+    lv.add_argument("--rerun", action="store_true")
+    lv.set_defaults(func=cmd_library_verify)
+
+    lc = lib_parser("catalogue", "重建案例库目录页 index.html")
+    lc.set_defaults(func=cmd_library_catalogue)
     return p
 
 

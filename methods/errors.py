@@ -83,7 +83,8 @@ class ExecutionError(JixiaoError):
     """A report notebook failed while executing (CLI exit code 1).
 
     ``notebook`` holds the failed notebook (bytes) where one was saved; ``kind`` is ``"cell"``
-    (a cell raised), ``"timeout"``, ``"kernel"`` (the kernel died or did not start) or ``"other"``.
+    (a cell raised), ``"timeout"``, ``"kernel_died"`` (the kernel exited mid-run),
+    ``"kernel_start"`` (it did not start; batches retry these once) or ``"other"``.
     """
 
     exit_code = 1

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_LIBRARY = "case_library"
 
 _SCHEMA = """
@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS cases (
     year INTEGER NOT NULL,
     case_id TEXT NOT NULL,
+    project_id TEXT,
     title TEXT,
     department TEXT,
     evaluation TEXT,
@@ -48,14 +49,11 @@ CREATE TABLE IF NOT EXISTS cases (
     notebook_hash TEXT,
     package_hash TEXT,
     source TEXT,
+    manifest_hash TEXT,
     archived_at TEXT,
     level1 TEXT,
     PRIMARY KEY (year, case_id)
 );
-CREATE INDEX IF NOT EXISTS cases_department ON cases (department);
-CREATE INDEX IF NOT EXISTS cases_evaluation ON cases (evaluation);
-CREATE INDEX IF NOT EXISTS cases_grade ON cases (grade);
-CREATE INDEX IF NOT EXISTS cases_source ON cases (source);
 CREATE TABLE IF NOT EXISTS indicators (
     year INTEGER NOT NULL,
     case_id TEXT NOT NULL,
@@ -71,7 +69,15 @@ CREATE TABLE IF NOT EXISTS indicators (
     score REAL,
     PRIMARY KEY (year, case_id, code)
 );
-CREATE INDEX IF NOT EXISTS indicators_code ON indicators (code);
+"""
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS cases_department ON cases (department);
+CREATE INDEX IF NOT EXISTS cases_evaluation ON cases (evaluation);
+CREATE INDEX IF NOT EXISTS cases_grade ON cases (grade);
+CREATE INDEX IF NOT EXISTS cases_source ON cases (source);
+CREATE INDEX IF NOT EXISTS cases_project ON cases (project_id, year);
+CREATE INDEX IF NOT EXISTS cases_year ON cases (year);
+CREATE INDEX IF NOT EXISTS indicators_code ON indicators (code, year);
 CREATE INDEX IF NOT EXISTS indicators_name ON indicators (name);
 """
 
@@ -87,6 +93,7 @@ class Record:
 
     year: int
     case_id: str
+    project_id: str
     title: str
     department: str
     evaluation: str
@@ -100,6 +107,7 @@ class Record:
     notebook_hash: str
     package_hash: str
     source: str
+    manifest_hash: str
     archived_at: str
     level1: Mapping[str, float]
     indicators: tuple[Mapping[str, Any], ...] = ()
@@ -148,6 +156,9 @@ class Library:
         con = self._connect()
         try:
             con.executescript(_SCHEMA)
+            _add_missing_columns(con)
+            con.executescript(_INDEXES)
+            con.execute("DELETE FROM meta WHERE key = 'schema_version'")
             con.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
@@ -233,13 +244,14 @@ class Library:
     @staticmethod
     def _upsert(con: sqlite3.Connection, r: Record) -> None:
         con.execute(
-            "INSERT OR REPLACE INTO cases (year, case_id, title, department, evaluation, budget_type,"
-            " object_type, total_score, grade, path, input_hash, case_hash, notebook_hash,"
-            " package_hash, source, archived_at, level1)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO cases (year, case_id, project_id, title, department, evaluation,"
+            " budget_type, object_type, total_score, grade, path, input_hash, case_hash,"
+            " notebook_hash, package_hash, source, manifest_hash, archived_at, level1)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 r.year,
                 r.case_id,
+                r.project_id,
                 r.title,
                 r.department,
                 r.evaluation,
@@ -253,6 +265,7 @@ class Library:
                 r.notebook_hash,
                 r.package_hash,
                 r.source,
+                r.manifest_hash,
                 r.archived_at,
                 json.dumps(dict(r.level1), ensure_ascii=False),
             ),
@@ -301,6 +314,25 @@ class Library:
         return self.query("SELECT * FROM cases ORDER BY year, case_id")
 
 
+def _add_missing_columns(con: sqlite3.Connection) -> None:
+    """Bring an index written by an older version up to date (new columns are nullable)."""
+    import re
+
+    for table, body in re.findall(
+        r"CREATE TABLE IF NOT EXISTS (\w+) \(\n(.*?)\n\);", _SCHEMA, re.S
+    ):
+        have = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
+        for line in body.splitlines():
+            parts = line.strip().rstrip(",").split()
+            if (
+                len(parts) >= 2
+                and parts[0].islower()
+                and parts[0] not in have
+                and parts[0] != "PRIMARY"
+            ):
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {parts[0]} {parts[1]}")
+
+
 def _pid_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -311,3 +343,126 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries (used by `jixiao library ...`, the catalogue and benchmarks from past cases)
+
+LIST_COLUMNS = (
+    "year",
+    "case_id",
+    "title",
+    "department",
+    "evaluation",
+    "budget_type",
+    "object_type",
+    "total_score",
+    "grade",
+    "path",
+    "archived_at",
+)
+FILTERS = ("year", "department", "evaluation", "grade", "budget_type", "object_type", "project_id")
+
+
+def list_cases(library: Library, **filters: Any):
+    """Archived cases as a DataFrame, filtered by equality on ``year``, ``department``,
+    ``evaluation``, ``grade``, ``budget_type``, ``object_type`` or ``project_id`` (None = any)."""
+    import pandas as pd
+
+    where, params = [], []
+    for key, value in filters.items():
+        if key not in FILTERS:
+            raise ValueError(f"未知的筛选条件 {key}（可用：{'、'.join(FILTERS)}）")
+        if value is not None:
+            where.append(f"{key} = ?")
+            params.append(value)
+    sql = f"SELECT {', '.join(LIST_COLUMNS)} FROM cases"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY year, case_id"
+    con = library._connect()
+    try:
+        return pd.read_sql_query(sql, con, params=params)
+    finally:
+        con.close()
+
+
+PERCENTILES = (10, 25, 50, 75, 90)
+
+
+def indicator_values(library: Library, indicator: str, *, years: tuple[int, int] | None = None):
+    """Every archived value of an indicator (by code, or by name when no code matches)."""
+    import pandas as pd
+
+    con = library._connect()
+    try:
+        sql = (
+            "SELECT i.year, i.case_id, c.project_id, c.department, i.code, i.name, i.unit,"
+            " i.weight, i.target, i.actual, i.score FROM indicators i"
+            " JOIN cases c ON c.year = i.year AND c.case_id = i.case_id WHERE i.{col} = ?"
+        )
+        extra, params = "", [indicator]
+        if years is not None:
+            extra = " AND i.year BETWEEN ? AND ?"
+            params += list(years)
+        df = pd.read_sql_query(sql.format(col="code") + extra, con, params=params)
+        if df.empty:
+            df = pd.read_sql_query(sql.format(col="name") + extra, con, params=params)
+        return df
+    finally:
+        con.close()
+
+
+def benchmark(library: Library, indicator: str, *, by: str | None = None, years=None):
+    """Percentiles of an indicator's actual value and score (得分率 %) across archived cases.
+
+    Parameters
+    ----------
+    indicator : str
+        Indicator code (e.g. ``C11``) or name.
+    by : {None, "year", "department"}
+        Group the percentiles.
+    years : (int, int), optional
+        Only cases of these years (inclusive).
+
+    Returns
+    -------
+    DataFrame
+        One row per group: ``n``, ``actual_mean``, ``actual_p10`` … ``actual_p90``,
+        ``score_rate_p10`` … ``score_rate_p90`` (score as % of weight).
+    """
+    import pandas as pd
+
+    if by not in (None, "year", "department"):
+        raise ValueError("by 只能是 year 或 department")
+    df = indicator_values(library, indicator, years=years)
+    if df.empty:
+        return pd.DataFrame()
+    df["score_rate"] = df["score"] / df["weight"] * 100
+    groups = df.groupby(by, sort=True) if by else df.groupby(lambda _: "全部")
+    qs = [p / 100 for p in PERCENTILES]
+    actual = groups["actual"].quantile(qs).unstack()
+    actual.columns = [f"actual_p{p}" for p in PERCENTILES]
+    rate = groups["score_rate"].quantile(qs).unstack()
+    rate.columns = [f"score_rate_p{p}" for p in PERCENTILES]
+    out = pd.concat(
+        [groups.size().rename("n"), groups["actual"].mean().rename("actual_mean"), actual, rate],
+        axis=1,
+    )
+    out.index.name = by or "group"
+    return out.reset_index()
+
+
+def indicator_table(library: Library):
+    """All archived indicator rows (for export)."""
+    import pandas as pd
+
+    con = library._connect()
+    try:
+        return pd.read_sql_query(
+            "SELECT year, case_id, code, name, level1, level2, rule, unit, weight, target, actual,"
+            " score FROM indicators ORDER BY year, case_id, code",
+            con,
+        )
+    finally:
+        con.close()

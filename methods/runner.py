@@ -185,8 +185,12 @@ def execute(
     *,
     timeout: int = DEFAULT_TIMEOUT,
     kernel_name: str = KERNEL_NAME,
+    warm: bool = False,
 ) -> nbformat.NotebookNode:
     """Execute the case's notebook with the case's parameters; save it at ``output``.
+
+    With ``warm=True`` the calling thread's reusable kernel runs it (:mod:`methods.kernels`);
+    otherwise a fresh kernel is started and shut down.
 
     Raises
     ------
@@ -207,8 +211,15 @@ def execute(
             cell.source = parameters_source(
                 case.raw, "Parameters（案例文件中的参数，由 jixiao 注入）"
             )
+    engine: dict[str, Any] = {"extra_arguments": ["--IPKernelApp.log_level=CRITICAL"]}
+    kernel = None
+    if warm:
+        from methods import kernels
+
+        kernel = kernels.warm_kernel()
+        engine = {"engine_name": kernels.ENGINE_NAME, "km": kernel.acquire(str(case.base_dir))}
     try:
-        executed = papermill.execute_notebook(
+        return papermill.execute_notebook(
             nb,
             str(output),
             kernel_name=kernel_name,
@@ -219,24 +230,34 @@ def execute(
             cwd=str(case.base_dir),
             execution_timeout=timeout,
             start_timeout=60,
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            **engine,
         )
-    except PapermillExecutionError as exc:
-        first = str(exc.evalue).splitlines()[0] if exc.evalue else ""
-        raise ExecutionError(
-            f"{name}: 报告执行失败，第 {exc.exec_count} 个代码单元 {exc.ename}: {first}",
-            kind="cell",
-        ) from None
-    except TimeoutError as exc:
-        raise ExecutionError(
-            f"{name}: 报告执行超时（单元超过 {timeout} 秒）：{exc}", kind="timeout"
-        ) from None
-    except Exception as exc:  # DeadKernelError, "Kernel didn't respond", ZMQ errors
-        text = str(exc).splitlines()[0] if str(exc) else ""
-        raise ExecutionError(
-            f"{name}: 内核运行失败：{type(exc).__name__}: {text}", kind="kernel"
-        ) from None
-    return executed
+    except BaseException as exc:
+        if kernel is not None:
+            kernel.discard()  # never reuse a kernel after a failure
+        if isinstance(exc, PapermillExecutionError):
+            first = str(exc.evalue).splitlines()[0] if exc.evalue else ""
+            raise ExecutionError(
+                f"{name}: 报告执行失败，第 {exc.exec_count} 个代码单元 {exc.ename}: {first}",
+                kind="cell",
+            ) from None
+        if isinstance(exc, TimeoutError):
+            raise ExecutionError(
+                f"{name}: 报告执行超时（单元超过 {timeout} 秒）：{exc}", kind="timeout"
+            ) from None
+        if isinstance(exc, Exception):
+            from nbclient.exceptions import DeadKernelError
+
+            text = str(exc).splitlines()[0] if str(exc) else ""
+            if isinstance(exc, DeadKernelError):
+                raise ExecutionError(
+                    f"{name}: 内核在运行中退出（可能内存不足或被终止）：{text}", kind="kernel_died"
+                ) from None
+            # "Kernel didn't respond", ZMQ port clashes …: the kernel did not start
+            raise ExecutionError(
+                f"{name}: 内核启动失败：{type(exc).__name__}: {text}", kind="kernel_start"
+            ) from None
+        raise
 
 
 def clean_notebook(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
@@ -245,6 +266,14 @@ def clean_notebook(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNo
     for key in ("input_path", "output_path", "cwd"):
         pm.pop(key, None)
     nb.metadata["title"] = title
+    count = 0
+    for cell in nb.cells:  # a reused kernel keeps counting: number the cells from 1
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            count += 1
+            cell.execution_count = count
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = count
     return nb
 
 
@@ -339,6 +368,7 @@ def produce(
     timeout: int = DEFAULT_TIMEOUT,
     runner: str = "jixiao run",
     case: casefile.Case | None = None,
+    warm: bool = False,
 ) -> Artifacts:
     """Validate and execute a case and render its report, without touching any library.
 
@@ -363,7 +393,7 @@ def produce(
     with tempfile.TemporaryDirectory(prefix="jixiao-") as tmp:
         out = Path(tmp) / "report.ipynb"
         try:
-            executed = execute(case, out, timeout=timeout)
+            executed = execute(case, out, timeout=timeout, warm=warm)
         except ExecutionError as exc:
             exc.notebook = out.read_bytes() if out.exists() else None
             raise
@@ -404,11 +434,13 @@ def produce(
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "timings": timings,
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
     }
     files["provenance.json"] = dumps_json(provenance).encode("utf-8")
     record = Record(
         year=case.year,
         case_id=case.case_id,
+        project_id=case.project_key,
         title=case.title,
         department=case.department,
         evaluation=case.evaluation,
@@ -422,6 +454,7 @@ def produce(
         notebook_hash=hashes["notebook"],
         package_hash=hashes["package"],
         source=str(path),
+        manifest_hash=hashlib.sha256(files["provenance.json"]).hexdigest(),
         archived_at=provenance["finished_at"],
         level1=results.get("level1") or {},
         indicators=tuple(results.get("indicators") or ()),
@@ -510,6 +543,9 @@ def run_case(
             exc.add_note(f"  失败的 notebook 已保存：{kept}")
         raise
     final = archive(artifacts, lib)
+    from methods import catalogue
+
+    catalogue.build(lib)
     timings = dict(artifacts.timings, total_s=round(time.perf_counter() - t0, 3))
     results = artifacts.results
     return RunResult(

@@ -1,0 +1,155 @@
+"""Checking an archive: are the files the ones that were written, and do they reproduce?
+
+``verify`` recomputes every archived file's SHA-256 against the case's ``provenance.json`` (whose
+own hash is in the index), and reports missing, tampered and unindexed cases. ``rerun=True`` also
+re-executes each case from its archived ``parameters.yaml`` and data files, in a fresh kernel, and
+compares the new ``results.json`` with the archived one (timings live in provenance.json, so the
+results must be identical).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from methods.library import Library
+
+REQUIRED = ("report.ipynb", "report.html", "results.json", "parameters.yaml", "provenance.json")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: ``kind`` is missing, tampered, unindexed, differs or failed."""
+
+    year: int | None
+    case_id: str | None
+    kind: str
+    detail: str
+
+    def line(self) -> str:
+        where = f"{self.year}/{self.case_id}" if self.case_id else "案例库"
+        label = {
+            "missing": "缺失",
+            "tampered": "被修改",
+            "unindexed": "未登记",
+            "differs": "重算结果不一致",
+            "failed": "重算失败",
+        }.get(self.kind, self.kind)
+        return f"{label}  {where}: {self.detail}"
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_files(library: Library, row) -> list[Problem]:
+    """Hash checks of one indexed case."""
+    year, case_id = row["year"], row["case_id"]
+    folder = library.root / row["path"]
+    if not folder.is_dir():
+        return [Problem(year, case_id, "missing", f"存档目录 {row['path']} 不存在")]
+    problems = [
+        Problem(year, case_id, "missing", f"缺少 {name}")
+        for name in REQUIRED
+        if not (folder / name).is_file()
+    ]
+    prov_path = folder / "provenance.json"
+    if not prov_path.is_file():
+        return problems
+    if row["manifest_hash"] and _sha(prov_path) != row["manifest_hash"]:
+        problems.append(
+            Problem(year, case_id, "tampered", "provenance.json 与索引中记录的哈希不符")
+        )
+    try:
+        prov = json.loads(prov_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return [*problems, Problem(year, case_id, "tampered", f"provenance.json 无法读取：{exc}")]
+    for name, expected in (prov.get("files") or {}).items():
+        target = folder / name
+        if not target.is_file():
+            if name not in REQUIRED:
+                problems.append(Problem(year, case_id, "missing", f"缺少 {name}"))
+        elif _sha(target) != expected:
+            problems.append(Problem(year, case_id, "tampered", f"{name} 的内容与存档时不同"))
+    return problems
+
+
+def _diff(a: Any, b: Any, path: str = "") -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for key in sorted(set(a) | set(b), key=str):
+            out += _diff(a.get(key), b.get(key), f"{path}.{key}" if path else str(key))
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        out = []
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            label = x.get("code", i) if isinstance(x, dict) else i
+            out += _diff(x, y, f"{path}[{label}]")
+        return out
+    return [] if a == b else [f"{path}: {a!r} → {b!r}"]
+
+
+def rerun_case(library: Library, row, *, timeout: int = 600) -> list[str]:
+    """Re-execute an archived case from its archived inputs; return the differences in results."""
+    from methods import runner
+
+    folder = library.root / row["path"]
+    archived = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="jixiao-verify-") as tmp:
+        work = Path(tmp)
+        case_file = work / f"{row['case_id']}.yaml"
+        case_file.write_bytes((folder / "parameters.yaml").read_bytes())
+        data = folder / "data"
+        if data.is_dir():
+            for f in data.rglob("*"):
+                if f.is_file():
+                    target = work / f.relative_to(data)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(f.read_bytes())
+        fresh = runner.produce(case_file, timeout=timeout, runner="jixiao library verify --rerun")
+    return _diff(archived, fresh.results)
+
+
+def verify(
+    library: Library,
+    *,
+    rerun: bool = False,
+    on_case: Callable[[str], None] | None = None,
+) -> list[Problem]:
+    """Check every indexed case (and find unindexed folders); with ``rerun`` re-execute them."""
+    from methods.errors import JixiaoError
+
+    problems: list[Problem] = []
+    rows = library.cases()
+    indexed = {row["path"] for row in rows}
+    for row in rows:
+        found = check_files(library, row)
+        problems += found
+        if rerun and not found:
+            try:
+                diffs = rerun_case(library, row)
+            except JixiaoError as exc:
+                problems.append(
+                    Problem(row["year"], row["case_id"], "failed", str(exc).splitlines()[0])
+                )
+            else:
+                if diffs:
+                    shown = "；".join(diffs[:5]) + (
+                        f"；等 {len(diffs)} 处" if len(diffs) > 5 else ""
+                    )
+                    problems.append(Problem(row["year"], row["case_id"], "differs", shown))
+        if on_case:
+            on_case(row["case_id"])
+    for year_dir in sorted(p for p in library.root.iterdir() if p.is_dir() and p.name.isdigit()):
+        for case_dir in sorted(p for p in year_dir.iterdir() if p.is_dir()):
+            rel = f"{year_dir.name}/{case_dir.name}"
+            if rel not in indexed:
+                problems.append(
+                    Problem(int(year_dir.name), case_dir.name, "unindexed", "存档目录不在索引中")
+                )
+    return problems
