@@ -10,6 +10,7 @@ file, data, notebook and package hashes) are skipped.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import json
 import multiprocessing
 import os
 import signal
@@ -20,9 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from methods import casefile, runner
 from methods.errors import CaseError, ExecutionError
+from methods.hashing import combine, notebook_file, package_hash, sha256_file
 from methods.library import Library
+
+DEFAULT_TIMEOUT = 600
 
 KERNEL_RETRIES = 1
 
@@ -72,6 +75,8 @@ def _alarm(signum, frame):  # pragma: no cover - runs in worker processes
 def work(path: str, timeout: int, case_timeout: int | None, warm: bool = True) -> tuple[str, Any]:
     """Execute and render one case (in a worker). Returns ``("ok", Artifacts)`` or
     ``("failed", (message, kind, notebook bytes))``; never raises for a case's own failure."""
+    from methods import runner
+
     attempts = 0
     if case_timeout and hasattr(signal, "SIGALRM"):
         signal.signal(signal.SIGALRM, _alarm)
@@ -104,46 +109,77 @@ def _init_worker() -> None:  # pragma: no cover - runs in worker processes
 @dataclass(frozen=True)
 class Planned:
     path: Path
-    case: casefile.Case
+    year: int
+    case_id: str
+
+
+def unchanged(path: Path, library: Library) -> tuple[int, str] | None:
+    """(year, case_id) when the case file, its data, notebook and package are unchanged since the
+    case was archived; None otherwise. Light: YAML, hashes and the index only, no validation."""
+    import yaml
+
+    try:
+        raw = yaml.load(path.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError):
+        return None
+    if not isinstance(raw, dict):
+        return None
+    year, case_id, evaluation = raw.get("year"), raw.get("case_id"), raw.get("evaluation")
+    if not (isinstance(year, int) and isinstance(case_id, str) and isinstance(evaluation, str)):
+        return None
+    row = library.get(year, case_id)
+    folder = library.case_dir(year, case_id) if row is not None else None
+    if folder is None or not folder.is_dir() or row["case_hash"] != sha256_file(path):
+        return None
+    notebook = notebook_file(evaluation)
+    try:
+        prov = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+        data = {d["name"]: sha256_file(path.parent / d["name"]) for d in prov.get("data_files", [])}
+        current = combine(row["case_hash"], data, sha256_file(notebook), package_hash())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return (year, case_id) if current == row["input_hash"] else None
 
 
 def plan(
     paths: Sequence[str | Path], library: Library, *, force: bool = False
 ) -> tuple[list[Planned], list[str], list[Failure]]:
     """Validate every case file and decide what to run: (to run, skipped, invalid)."""
+    from methods import casefile
+
     files = casefile.find_case_files(list(paths))
     todo: list[Planned] = []
     skipped: list[str] = []
     invalid: list[Failure] = []
     seen: dict[tuple[int, str], Path] = {}
+
+    def duplicate(key: tuple[int, str], path: Path) -> bool:
+        if key in seen:
+            invalid.append(
+                Failure(
+                    str(path),
+                    key[1],
+                    f"{path}: case_id: 与 {seen[key]} 重复（同一年度的案例编号必须唯一）",
+                    "input",
+                )
+            )
+            return True
+        seen[key] = path
+        return False
+
     for path in files:
+        key = None if force else unchanged(path, library)
+        if key is not None:
+            if not duplicate(key, path):
+                skipped.append(str(path))
+            continue
         try:
             case = casefile.validate(path)
         except CaseError as exc:
             invalid.append(Failure(str(path), None, str(exc), "input"))
             continue
-        key = (case.year, case.case_id)
-        if key in seen:
-            invalid.append(
-                Failure(
-                    str(path),
-                    case.case_id,
-                    f"{path}: case_id: 与 {seen[key]} 重复（同一年度的案例编号必须唯一）",
-                    "input",
-                )
-            )
-            continue
-        seen[key] = path
-        if not force:
-            row = library.get(case.year, case.case_id)
-            if (
-                row is not None
-                and row["input_hash"] == runner.input_hashes(case, path)["input"]
-                and library.case_dir(case.year, case.case_id).is_dir()
-            ):
-                skipped.append(str(path))
-                continue
-        todo.append(Planned(path, case))
+        if not duplicate((case.year, case.case_id), path):
+            todo.append(Planned(path, case.year, case.case_id))
     return todo, skipped, invalid
 
 
@@ -159,7 +195,7 @@ def run_batch(
     *,
     workers: int | None = None,
     force: bool = False,
-    timeout: int = runner.DEFAULT_TIMEOUT,
+    timeout: int = DEFAULT_TIMEOUT,
     case_timeout: int | None = None,
     progress: bool = True,
     dask: str | None = None,
@@ -207,8 +243,9 @@ def run_batch(
     bar = _progress(len(todo), enabled=progress and bool(todo))
     _postfix(bar, summary)
 
+    from methods import runner
+
     def finish(item: Planned, status: str, payload: Any) -> None:
-        case = item.case
         if status == "ok":
             try:
                 runner.archive(payload, lib)
@@ -217,16 +254,16 @@ def run_batch(
             else:
                 summary.done.append(str(item.path))
                 t = payload.timings
-                _log(lib, case.year, case.case_id, f"完成 {item.path} {t}")
+                _log(lib, item.year, item.case_id, f"完成 {item.path} {t}")
                 if on_event:
                     on_event("done", str(item.path))
         if status == "failed":
             message, kind, notebook = payload
-            kept = runner.keep_failed(lib, case.year, case.case_id, notebook)
+            kept = runner.keep_failed(lib, item.year, item.case_id, notebook)
             summary.failures.append(
-                Failure(str(item.path), case.case_id, message, kind, str(kept) if kept else None)
+                Failure(str(item.path), item.case_id, message, kind, str(kept) if kept else None)
             )
-            _log(lib, case.year, case.case_id, f"失败 {item.path}\n{message}")
+            _log(lib, item.year, item.case_id, f"失败 {item.path}\n{message}")
             if on_event:
                 on_event("failed", message)
         bar.update(1)

@@ -19,12 +19,10 @@ import numpy as np
 import pandas as pd
 
 from methods import _format as fmt
+from methods._protocol import HIDE_TAG, RESULTS_MIME  # noqa: E402,F401 - re-exported
 from methods._resources import load_yaml
 from methods.casefile import BUDGET_TYPES, OBJECT_TYPES, Case, ScoredCase
 from methods.scoring import RULE_NAMES, Evaluation
-
-RESULTS_MIME = "application/vnd.jixiao.results+json"
-HIDE_TAG = "report-hide"
 
 try:  # IPython is present wherever notebooks run; keep the module importable without it.
     from IPython.display import HTML, Markdown, display

@@ -23,20 +23,21 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from methods import casefile
+from methods._protocol import HIDE_TAG, RESULTS_MIME
 from methods._resources import data_path
 from methods.errors import ExecutionError
+from methods.hashing import PROJECT_DIR, notebook_file, package_hash, sha256_file
+from methods.hashing import combine as combine_hashes
 from methods.library import Library, Record
-from methods.report import HIDE_TAG, RESULTS_MIME
+
+if TYPE_CHECKING:
+    import nbformat
 
 KERNEL_NAME = "python3"
 DEFAULT_TIMEOUT = 600
-PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = PACKAGE_DIR.parent
 VERSIONED_PACKAGES = (
     "jixiao",
     "numpy",
@@ -55,40 +56,16 @@ VERSIONED_PACKAGES = (
 )
 
 
-def notebooks_dir() -> Path:
-    """Folder of the report notebooks: ``$JIXIAO_NOTEBOOKS`` or ``<project>/notebooks``."""
-    return Path(os.environ.get("JIXIAO_NOTEBOOKS", PROJECT_DIR / "notebooks"))
-
-
 def notebook_path(evaluation: str) -> Path:
-    etype = casefile.EVALUATIONS[evaluation]
-    path = notebooks_dir() / etype.notebook
-    if not path.is_file():
+    """The evaluation's report notebook (``notebooks/<evaluation>.ipynb``); it must exist."""
+    path = notebook_file(evaluation)
+    if evaluation not in casefile.EVALUATIONS or not path.is_file():
         raise ExecutionError(f"找不到评价类型 {evaluation} 的报告模板 {path}")
     return path
 
 
 # ---------------------------------------------------------------------------------------------
 # Hashes and versions
-
-
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-@cache
-def package_hash() -> str:
-    """Hash of the ``methods`` package (code and data files), so a changed method reruns cases."""
-    h = hashlib.sha256()
-    for p in sorted(PACKAGE_DIR.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
-            h.update(str(p.relative_to(PACKAGE_DIR)).encode())
-            h.update(sha256_file(p).encode())
-    return h.hexdigest()
 
 
 @cache
@@ -153,8 +130,7 @@ def input_hashes(case: casefile.Case, case_file: str | Path) -> dict[str, Any]:
         "notebook": sha256_file(nb),
         "package": package_hash(),
     }
-    h = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-    return {**parts, "input": h}
+    return {**parts, "input": combine_hashes(**parts)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -402,6 +378,8 @@ def produce(
     results = extract_results(executed)
     html = render_html(executed)
     t_render = time.perf_counter()
+    import nbformat
+
     files: dict[str, bytes] = {
         "report.ipynb": nbformat.writes(executed).encode("utf-8"),
         "report.html": html.encode("utf-8"),
