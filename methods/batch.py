@@ -72,11 +72,19 @@ def _alarm(signum, frame):  # pragma: no cover - runs in worker processes
     raise _CaseTimeout()
 
 
-def work(path: str, timeout: int, case_timeout: int | None, warm: bool = True) -> tuple[str, Any]:
+def work(
+    path: str,
+    timeout: int,
+    case_timeout: int | None,
+    warm: bool = True,
+    library: str | None = None,
+) -> tuple[str, Any]:
     """Execute and render one case (in a worker). Returns ``("ok", Artifacts)`` or
     ``("failed", (message, kind, notebook bytes))``; never raises for a case's own failure."""
     from methods import runner
 
+    if library:
+        os.environ["JIXIAO_LIBRARY"] = library  # the library cases benchmark against
     attempts = 0
     if case_timeout and hasattr(signal, "SIGALRM"):
         signal.signal(signal.SIGALRM, _alarm)
@@ -131,6 +139,8 @@ def unchanged(path: Path, library: Library) -> tuple[int, str] | None:
     folder = library.case_dir(year, case_id) if row is not None else None
     if folder is None or not folder.is_dir() or row["case_hash"] != sha256_file(path):
         return None
+    if b"target_from" in path.read_bytes():
+        return None  # targets from the library: validate and hash the resolved values
     notebook = notebook_file(evaluation)
     try:
         prov = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
@@ -269,12 +279,16 @@ def run_batch(
         bar.update(1)
         _postfix(bar, summary)
 
+    waves = [
+        [item for item in todo if item.year == year] for year in sorted({i.year for i in todo})
+    ]  # earlier years first: 历史标准 of a case may come from the previous year's cases
+    args = (timeout, case_timeout, True, str(lib.root.resolve()))
     try:
         if todo:
             if dask:
-                _run_dask(todo, dask, timeout, case_timeout, finish)
+                _run_dask(waves, dask, args, finish)
             else:
-                _run_processes(todo, workers, timeout, case_timeout, finish)
+                _run_processes(waves, workers, args, finish)
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
@@ -287,26 +301,28 @@ def run_batch(
     return summary
 
 
-def _run_processes(todo, workers, timeout, case_timeout, finish) -> None:
-    n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+def _run_processes(waves, workers, args, finish) -> None:
+    n = max(1, min(workers or os.cpu_count() or 1, max(len(w) for w in waves)))
     if n == 1:
-        for item in todo:
-            finish(item, *work(str(item.path), timeout, case_timeout))
+        for wave in waves:
+            for item in wave:
+                finish(item, *work(str(item.path), *args))
         return
     ctx = multiprocessing.get_context("spawn")
     pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
     try:
-        futures = {pool.submit(work, str(item.path), timeout, case_timeout): item for item in todo}
-        for fut in cf.as_completed(futures):
-            item = futures[fut]
-            try:
-                status, payload = fut.result()
-            except cf.process.BrokenProcessPool as exc:
-                status, payload = (
-                    "failed",
-                    (f"{item.path}: 工作进程异常退出：{exc}", "worker", None),
-                )
-            finish(item, status, payload)
+        for wave in waves:
+            futures = {pool.submit(work, str(item.path), *args): item for item in wave}
+            for fut in cf.as_completed(futures):
+                item = futures[fut]
+                try:
+                    status, payload = fut.result()
+                except cf.process.BrokenProcessPool as exc:
+                    status, payload = (
+                        "failed",
+                        (f"{item.path}: 工作进程异常退出：{exc}", "worker", None),
+                    )
+                finish(item, status, payload)
     except KeyboardInterrupt:
         for proc in list(getattr(pool, "_processes", {}).values()):
             proc.terminate()
@@ -316,7 +332,8 @@ def _run_processes(todo, workers, timeout, case_timeout, finish) -> None:
         pool.shutdown(wait=True)
 
 
-def _run_dask(todo, address, timeout, case_timeout, finish) -> None:
+def _run_dask(waves, address, args, finish) -> None:
+    """The same batch on a Dask cluster: workers execute and render, this process archives."""
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -330,17 +347,21 @@ def _run_dask(todo, address, timeout, case_timeout, finish) -> None:
     else:
         client = Client(address)
     try:
-        futures = {
-            client.submit(work, str(item.path.resolve()), timeout, case_timeout, pure=False): item
-            for item in todo
-        }
-        for fut in as_completed(list(futures)):
-            item = futures[fut]
-            try:
-                status, payload = fut.result()
-            except Exception as exc:
-                status, payload = "failed", (f"{item.path}: Dask 任务失败：{exc}", "worker", None)
-            finish(item, status, payload)
+        for wave in waves:
+            futures = {
+                client.submit(work, str(item.path.resolve()), *args, pure=False): item
+                for item in wave
+            }
+            for fut in as_completed(list(futures)):
+                item = futures[fut]
+                try:
+                    status, payload = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a lost worker fails one case
+                    status, payload = (
+                        "failed",
+                        (f"{item.path}: Dask 任务失败：{exc}", "worker", None),
+                    )
+                finish(item, status, payload)
     finally:
         client.close()
         if cluster is not None:

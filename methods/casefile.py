@@ -116,6 +116,23 @@ class ChecklistItem(_Model):
     points: float | None = Field(None, ge=0, allow_inf_nan=False)
 
 
+class TargetFrom(_Model):
+    """A target taken from the case library (标杆管理法): 历史标准 or 行业标准.
+
+    ``history``: the same project's archived cases of earlier years (``project_id``); ``stat``
+    ``last`` (default: the most recent earlier year's actual value), ``mean`` or ``median`` over the
+    last ``years`` years. ``industry``: every other project's archived value of the same indicator
+    code in earlier years (the last ``years`` years if given); ``percentile`` (default 50).
+    When the library has no value the indicator's own ``target`` is used as the fallback.
+    """
+
+    standard: Literal["history", "industry"]
+    stat: Literal["last", "mean", "median", "percentile"] | None = None
+    percentile: float = Field(50.0, ge=0, le=100)
+    years: int | None = Field(None, ge=1, le=50)
+    min_cases: int = Field(1, ge=1)
+
+
 class Indicator(_Model):
     """One indicator (末级指标) of a case file."""
 
@@ -142,6 +159,7 @@ class Indicator(_Model):
     note: str | None = None
     source: str | None = None
     standard: Literal["计划标准", "行业标准", "历史标准", "其他标准"] | None = None
+    target_from: TargetFrom | None = None
 
 
 class ScoringOptions(_Model):
@@ -541,9 +559,11 @@ def _check_indicator(ind: Indicator, i: int) -> None:
     if not ind.applicable:
         return
     quantitative = ind.rule in QUANTITATIVE_RULES
-    if quantitative and ind.rule != "deduction":
+    if ind.target_from is not None and (not quantitative or ind.rule == "range"):
+        fail("target_from", f"规则 {ind.rule} 不能从案例库取目标值（只适用于单一数值目标）")
+    if quantitative and ind.rule != "deduction" and not (ind.target is None and ind.target_from):
         if ind.target is None:
-            fail("target", f"规则 {ind.rule} 需要目标值 target")
+            fail("target", f"规则 {ind.rule} 需要目标值 target（或 target_from 从案例库取值）")
         if ind.rule == "range":
             if not (isinstance(ind.target, list) and len(ind.target) == 2):
                 fail("target", "区间型指标的目标值应写作 [下限, 上限]")

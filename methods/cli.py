@@ -166,7 +166,9 @@ def cmd_library_list(args: argparse.Namespace) -> int:
         from methods.casefile import EVALUATIONS
 
         df = df[["year", "case_id", "title", "department", "evaluation", "total_score", "grade"]]
-        df = df.assign(evaluation=df["evaluation"].map(lambda e: getattr(EVALUATIONS.get(e), "title", e)))
+        df = df.assign(
+            evaluation=df["evaluation"].map(lambda e: getattr(EVALUATIONS.get(e), "title", e))
+        )
     _emit(df, args.format, LIST_ZH)
     return EXIT_OK
 

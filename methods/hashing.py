@@ -47,7 +47,11 @@ def notebook_file(evaluation: str) -> Path:
     return notebooks_dir() / f"{evaluation}.ipynb"
 
 
-def combine(case: str, data: Mapping[str, str], notebook: str, package: str) -> str:
-    """The input hash from its parts."""
+def combine(
+    case: str, data: Mapping[str, str], notebook: str, package: str, standards: str | None = None
+) -> str:
+    """The input hash from its parts (``standards``: hash of targets taken from the library)."""
     parts = {"case": case, "data": dict(data), "notebook": notebook, "package": package}
+    if standards is not None:
+        parts["standards"] = standards
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

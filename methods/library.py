@@ -124,13 +124,18 @@ def _fsync_dir(path: Path) -> None:
 class Library:
     """A case library folder. Cheap to create; every write goes through :meth:`commit`."""
 
-    def __init__(self, root: str | Path | None = None) -> None:
+    def __init__(self, root: str | Path | None = None, *, readonly: bool = False) -> None:
         self.root = Path(root) if root is not None else default_root()
-        self.root.mkdir(parents=True, exist_ok=True)
         self.index_path = self.root / "index.sqlite"
         self.staging_root = self.root / ".staging"
         self.trash_root = self.root / ".trash"
         self.failed_root = self.root / ".failed"
+        self.readonly = readonly
+        if readonly:
+            if not self.index_path.is_file():
+                raise FileNotFoundError(f"{self.root} 不是案例库（缺少 index.sqlite）")
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
         with self.lock():
             self._init_index()
             self.recover()

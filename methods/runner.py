@@ -130,6 +130,11 @@ def input_hashes(case: casefile.Case, case_file: str | Path) -> dict[str, Any]:
         "notebook": sha256_file(nb),
         "package": package_hash(),
     }
+    if any(ind.target_from for ind in getattr(case, "indicators", [])):
+        from methods import standards
+
+        resolved = {k: v.value for k, v in sorted(standards.resolve(case).items())}
+        parts["standards"] = hashlib.sha256(json.dumps(resolved).encode()).hexdigest()
     return {**parts, "input": combine_hashes(**parts)}
 
 
@@ -472,6 +477,12 @@ def keep_failed(library: Library, year: int, case_id: str, notebook: bytes | Non
     return target
 
 
+def use_library(library: Library) -> None:
+    """Make ``library`` the one notebooks benchmark against (``$JIXIAO_LIBRARY`` for kernels
+    started from now on; a case's own ``library:`` key still wins)."""
+    os.environ["JIXIAO_LIBRARY"] = str(library.root.resolve())
+
+
 def run_case(
     path: str | Path,
     library: str | Path | Library | None = None,
@@ -513,6 +524,7 @@ def run_case(
     if case is None:
         case = casefile.validate(path)
     lib = library if isinstance(library, Library) else Library(library)
+    use_library(lib)
     try:
         artifacts = produce(path, timeout=timeout, runner=runner, case=case)
     except ExecutionError as exc:

@@ -516,11 +516,29 @@ def prepare(case: Case) -> Prepared:
     warnings: list[str] = []
     notes: list[str] = []
     rows: list[dict[str, Any]] = []
+    from methods import standards
+
+    resolved = standards.resolve(case)
     for i, ind in enumerate(case.indicators):
         level1 = frameworks.normalise_level_name(ind.level1)
         target, target_high = ind.target, np.nan
         if isinstance(target, list):
             target, target_high = target
+        basis = None
+        if ind.target_from is not None:
+            found = resolved.get(ind.code)
+            if found is not None:
+                target, basis = found.value, found.basis
+            elif ind.target is None:
+                raise CaseError(
+                    "案例库中没有可用的"
+                    + ("历史" if ind.target_from.standard == "history" else "同类案例")
+                    + "数据，且未给出备用目标值 target",
+                    field=("indicators", i, "target_from"),
+                    hint="先运行往年案例（或设置 library / JIXIAO_LIBRARY），或在 target 中给出备用目标值",
+                )
+            else:
+                basis = f"案例库中暂无可用数据，使用案例文件中的目标值 {fmt.num(target)}"
         actual = ind.actual
         derived = None
         if ind.derive is not None:
@@ -565,6 +583,7 @@ def prepare(case: Case) -> Prepared:
                 "derived": derived,
                 "note": ind.note,
                 "source": ind.source,
+                "target_basis": basis,
                 "field": ("indicators", i),
             }
         )
@@ -606,6 +625,7 @@ def prepare(case: Case) -> Prepared:
                 "derived": "execution_rate",
                 "note": None,
                 "source": "预算执行数据",
+                "target_basis": None,
                 "field": ("budget",),
             }
         )
@@ -771,6 +791,8 @@ def _reason(row: Mapping[str, Any]) -> str:
         parts.append(f"满足评价要点 {fmt.num(row['met'])}/{fmt.num(row['total'])}")
         if missed:
             parts.append("未满足：" + "、".join(missed))
+    if _given(row.get("target_basis")):
+        parts.append("目标值：" + row["target_basis"])
     if _given(row["derived"]):
         parts.append("实际值由预算数据计算（" + _DERIVED_TEXT[row["derived"]] + "）")
     if abs(row["weight"] - row["design_weight"]) > 1e-9:

@@ -124,6 +124,10 @@ def verify(
     """Check every indexed case (and find unindexed folders); with ``rerun`` re-execute them."""
     from methods.errors import JixiaoError
 
+    if rerun:
+        from methods.runner import use_library
+
+        use_library(library)  # standards (历史/行业标准) come from the library being verified
     problems: list[Problem] = []
     rows = library.cases()
     indexed = {row["path"] for row in rows}

@@ -30,3 +30,9 @@ def run_cli(*args, cwd=None, env=None, timeout=300):
 def library(tmp_path):
     """An empty case library folder."""
     return tmp_path / "library"
+
+
+@pytest.fixture(autouse=True)
+def _no_inherited_library(monkeypatch):
+    """Scores must not depend on a library the developer's shell points at."""
+    monkeypatch.delenv("JIXIAO_LIBRARY", raising=False)

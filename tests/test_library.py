@@ -12,6 +12,7 @@ def record(case_id="c1", year=2023, score=88.0, indicators=()):
     return Record(
         year=year,
         case_id=case_id,
+        project_id=case_id,
         title="测试项目",
         department="测试局",
         evaluation="project_evaluation",
@@ -25,6 +26,7 @@ def record(case_id="c1", year=2023, score=88.0, indicators=()):
         notebook_hash="n",
         package_hash="p",
         source="x.yaml",
+        manifest_hash="",
         archived_at="2026-01-01T00:00:00+00:00",
         level1={"产出": 40.0},
         indicators=tuple(indicators),

@@ -2,6 +2,7 @@
 papermill with ``-f``, and the archived files (HTML, results.json, provenance, index)."""
 
 import json
+import os
 import re
 import sqlite3
 import subprocess
@@ -46,7 +47,8 @@ def test_every_example_archived_with_all_files(archived):
     assert not any((archived / ".staging").iterdir())
 
 
-def test_results_json_contract_and_scores(archived):
+def test_results_json_contract_and_scores(archived, monkeypatch):
+    monkeypatch.setenv("JIXIAO_LIBRARY", str(archived))
     required = {
         "case_id",
         "title",
@@ -154,13 +156,14 @@ def test_second_batch_skips_unchanged(archived):
 @pytest.mark.parametrize(
     ("notebook", "case_name"),
     [
-        ("project_evaluation", "wujin_old_community_renovation_2023"),
+        ("project_evaluation", "wujin_rural_sewage_2023"),
         ("self_evaluation", "wujin_bus_subsidy_2023"),
     ],
 )
 def test_plain_papermill_gives_the_same_scores(archived, tmp_path, notebook, case_name):
     """contracts §3: papermill notebooks/X.ipynb out.ipynb -f case.yaml --cwd <case folder>."""
     out = tmp_path / "out.ipynb"
+    env = dict(os.environ, JIXIAO_LIBRARY=str(archived))
     proc = subprocess.run(
         [
             str(BIN / "papermill"),
@@ -176,6 +179,7 @@ def test_plain_papermill_gives_the_same_scores(archived, tmp_path, notebook, cas
         text=True,
         timeout=300,
         cwd=ROOT,
+        env=env,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     plain = runner.extract_results(nbformat.read(out, as_version=4))
@@ -215,3 +219,45 @@ def test_notebook_runs_as_it_stands(tmp_path, notebook):
     nb = nbformat.read(out, as_version=4)
     example = ROOT / nb.metadata["jixiao"]["example"]
     assert runner.extract_results(nb)["total_score"] == scoring.evaluate(example).total
+
+
+def test_history_standard_from_the_previous_year(archived):
+    """历史标准: the 2023 case takes C41's target from the archived 2022 actual value (0.39)."""
+    res = json.loads(
+        (archived / "2023" / "wujin_rural_sewage_2023" / "results.json").read_text(encoding="utf-8")
+    )
+    c41 = next(i for i in res["indicators"] if i["code"] == "C41")
+    assert c41["target"] == 0.39
+    assert "历史标准：2022 年实际值 0.39（案例 wujin_rural_sewage_2022）" in c41["target_basis"]
+    assert c41["score"] == 3.9  # (1 − 0.01 / 0.39) × 4 = 3.897
+    assert res["total_score"] == 93.91  # 93.8 with the fallback target 0.38, + 0.11
+    html = (archived / "2023" / "wujin_rural_sewage_2023" / "report.html").read_text(
+        encoding="utf-8"
+    )
+    assert "与案例库对标" in html and "不高于本案例的比例" in html
+
+
+def test_industry_standard_and_missing_data(archived, monkeypatch):
+    monkeypatch.setenv("JIXIAO_LIBRARY", str(archived))
+    raw = yaml.safe_load(
+        (EXAMPLES / "wujin_old_community_renovation_2023.yaml").read_text(encoding="utf-8")
+    )
+    raw["year"] = 2024
+    c1 = next(i for i in raw["indicators"] if i["code"] == "C1")
+    c1["target_from"] = {"standard": "industry", "percentile": 50}
+    del c1["target"]
+    ev = scoring.evaluate(raw, base_dir=EXAMPLES)
+    row = ev.table.set_index("code").loc["C1"]
+    # other projects' archived C1 before 2024: only 学生营养改善计划 2023 (8320 人)
+    assert row["target"] == 8320
+    assert "行业标准：1 个同类案例实际值的第 50 百分位数 8,320" in row["reason"]
+    c1["target_from"] = {"standard": "history"}  # the project has no earlier C1 … and no fallback
+    with pytest.raises(casefile.CaseError, match="没有可用的历史数据"):
+        scoring.evaluate(raw, base_dir=EXAMPLES)
+
+
+def test_verify_rerun_reproduces_the_archive(archived):
+    """library verify --rerun: fresh kernels reproduce what the batch's warm kernels archived."""
+    proc = run_cli("library", "verify", "--rerun", "--library", archived, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    assert "全部一致" in proc.stdout
