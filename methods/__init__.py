@@ -7,8 +7,15 @@ Topic modules (import them directly, e.g. ``from methods import scoring``):
 - :mod:`methods.frameworks`: indicator frameworks shipped as data (财预〔2020〕10号, 自评表 …).
 - :mod:`methods.report`: Chinese tables, narrative and ``results.json`` for the report notebooks.
 - :mod:`methods.plotting`: charts with a bundled CJK font.
-- :mod:`methods.runner`, :mod:`methods.archive`, :mod:`methods.library`: executing notebooks,
-  archiving reports and the case-library index.
+- :mod:`methods.weighting`, :mod:`methods.ranking`, :mod:`methods.robustness`: indicator weights
+  (AHP, entropy, CRITIC, Delphi), multi-criteria ranking (TOPSIS, VIKOR) and how robust a grade is.
+- :mod:`methods.cba`: cost-benefit and least-cost analysis.
+- :mod:`methods.survey`, :mod:`methods.reliability`: satisfaction surveys, design-based estimation,
+  reliability and validity.
+- :mod:`methods.indicators`: the indicator library (指标库).
+- :mod:`methods.standards`: targets from past cases (历史标准, 行业标准).
+- :mod:`methods.runner`, :mod:`methods.batch`, :mod:`methods.library`, :mod:`methods.verify`,
+  :mod:`methods.catalogue`: executing notebooks, batches, the archive, its index and catalogue.
 """
 
 from importlib import import_module
@@ -20,17 +27,31 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0+unknown"
 
 _SUBMODULES = {
-    "archive",
+    "batch",
     "casefile",
+    "catalogue",
+    "cba",
     "cli",
     "errors",
+    "exporting",
     "fonts",
     "frameworks",
+    "hashing",
+    "indicators",
+    "kernels",
     "library",
     "plotting",
+    "ranking",
+    "reliability",
     "report",
+    "robustness",
     "runner",
     "scoring",
+    "standards",
+    "survey",
+    "templates",
+    "verify",
+    "weighting",
 }
 
 

@@ -160,6 +160,7 @@ class Indicator(_Model):
     source: str | None = None
     standard: Literal["计划标准", "行业标准", "历史标准", "其他标准"] | None = None
     target_from: TargetFrom | None = None
+    ref: str | None = Field(None, description="引用的指标库代码（名称、层级、规则等继承自指标库）")
 
 
 class ScoringOptions(_Model):
@@ -718,6 +719,32 @@ def _check_case(case: Case, *, check_data: bool = True) -> None:
                 raise CaseError(exc.message, field=("framework",), hint=exc.hint) from None  # type: ignore[arg-type]
 
 
+def _expand_references(raw: dict[str, Any], error) -> dict[str, Any]:
+    """Indicators written as ``{ref: CODE, ...}`` inherit their definition from the indicator
+    library (:func:`methods.indicators.expand_reference`); the entry's own fields win."""
+    entries = raw.get("indicators")
+    if not isinstance(entries, list) or not any(
+        isinstance(e, Mapping) and "ref" in e for e in entries
+    ):
+        return raw
+    from methods import indicators as library
+
+    expanded = []
+    for i, entry in enumerate(entries):
+        if isinstance(entry, Mapping) and "ref" in entry:
+            try:
+                item = library.expand_reference(entry)
+            except ValueError as exc:
+                raise error(
+                    CaseError(str(exc).removeprefix("ref: "), field=("indicators", i, "ref"))
+                ) from None
+            item["ref"] = entry["ref"]
+            expanded.append(item)
+        else:
+            expanded.append(entry)
+    return {**raw, "indicators": expanded}
+
+
 def validate_mapping(
     raw: Mapping[str, Any],
     *,
@@ -776,6 +803,8 @@ def validate_mapping(
             )
         )
     etype = EVALUATIONS[evaluation]
+    original = raw
+    raw = _expand_references(raw, error)
     try:
         case = etype.model.model_validate(raw)
     except ValidationError as exc:
@@ -785,7 +814,7 @@ def validate_mapping(
         raise error(CaseError(message, field=path)) from None  # type: ignore[arg-type]
     case._source = source
     case._base_dir = Path(base_dir).resolve() if base_dir is not None else Path.cwd()
-    case._raw = raw
+    case._raw = original
     case._lines = dict(lines)
     try:
         _check_case(case, check_data=check_data)

@@ -251,6 +251,48 @@ def cmd_library_catalogue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_indicators_search(args: argparse.Namespace) -> int:
+    from methods import indicators
+
+    try:
+        found = indicators.search(" ".join(args.query), sector=args.sector, limit=args.limit)
+    except ValueError as exc:
+        raise CaseError(str(exc), field="indicators search") from None
+    if found.empty:
+        print("未找到匹配的指标。")
+        return EXIT_OK
+    cols = ["code", "name", "sector", "level1", "level2", "unit", "rule", "match"]
+    zh = {
+        "code": "代码",
+        "name": "名称",
+        "sector": "行业",
+        "level1": "一级",
+        "level2": "二级",
+        "unit": "单位",
+        "rule": "规则",
+        "match": "匹配",
+    }
+    _emit(found[cols], args.format, zh)
+    return EXIT_OK
+
+
+def cmd_indicators_show(args: argparse.Namespace) -> int:
+    from methods import indicators
+
+    try:
+        print(indicators.describe(args.code))
+    except KeyError as exc:
+        raise CaseError(str(exc.args[0]) if exc.args else str(exc), field="CODE") from None
+    return EXIT_OK
+
+
+def cmd_indicators_sectors(args: argparse.Namespace) -> int:
+    from methods import indicators
+
+    _emit(indicators.sector_info(), "table")
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------------------------------------
 # Parser
 
@@ -303,6 +345,21 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("-o", "--output", metavar="FILE", help="写入文件（默认输出到屏幕）")
     n.add_argument("--force", action="store_true", help="覆盖已有文件")
     n.set_defaults(func=cmd_new)
+
+    ind = sub.add_parser("indicators", help="指标库：search / show / sectors")
+    ind_sub = ind.add_subparsers(dest="indicators_command", metavar="子命令", parser_class=_Parser)
+    ind_sub.required = True
+    isr = ind_sub.add_parser("search", help="按关键词检索指标库")
+    isr.add_argument("query", nargs="+", metavar="关键词")
+    isr.add_argument("--sector", help="行业（名称或代码前缀）")
+    isr.add_argument("--limit", type=int, default=20)
+    isr.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    isr.set_defaults(func=cmd_indicators_search)
+    ish = ind_sub.add_parser("show", help="显示一个指标的定义、公式和计分规则")
+    ish.add_argument("code", metavar="CODE")
+    ish.set_defaults(func=cmd_indicators_show)
+    ise = ind_sub.add_parser("sectors", help="列出指标库的行业")
+    ise.set_defaults(func=cmd_indicators_sectors)
 
     lib = sub.add_parser(
         "library", help="案例库：list / show / benchmark / export / verify / catalogue"

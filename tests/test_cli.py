@@ -177,3 +177,57 @@ def test_external_data_allowed_explicitly(tmp_path):
     path = evidence_case(tmp_path, "../outside.csv")
     proc = run_cli("validate", path, env={"JIXIAO_ALLOW_EXTERNAL_DATA": "1"})
     assert proc.returncode == 0, proc.stderr
+
+
+def test_case_indicators_by_reference_to_the_library(tmp_path):
+    """A case may write {ref: CODE, ...}: name, levels, rule and unit come from the 指标库."""
+    from methods import scoring
+
+    text = GOOD.read_text(encoding="utf-8")
+    old = """  - code: C12
+    name: 接管农户数
+    level1: 产出
+    level2: 产出数量
+    weight: 7
+    rule: positive
+    target: 9000
+    actual: 9350
+    unit: 户
+"""
+    assert old in text
+    path = tmp_path / "ref.yaml"
+    shutil.copytree(EXAMPLES / "evidence", tmp_path / "evidence")
+    path.write_text(
+        text.replace(
+            old, "  - {ref: ST-C-003, code: C12, weight: 7, target: 9000, actual: 9350}\n"
+        ),
+        encoding="utf-8",
+    )
+    assert run_cli("validate", path).returncode == 0
+    ev = scoring.evaluate(path)
+    row = ev.table.set_index("code").loc["C12"]
+    from methods import indicators
+
+    lib = indicators.get("ST-C-003")
+    assert row["name"] == lib["name"] and row["rule"] == lib["rule"]
+    bad = tmp_path / "badref.yaml"
+    bad.write_text(
+        path.read_text(encoding="utf-8").replace("ST-C-003", "ST-C-9O3"), encoding="utf-8"
+    )
+    proc = run_cli("validate", bad)
+    assert proc.returncode == 2
+    assert "indicators[12]（C12）.ref" in proc.stderr and "指标库中没有代码" in proc.stderr
+
+
+def test_indicator_library_commands():
+    found = run_cli("indicators", "search", "满意度", "--format", "json")
+    assert found.returncode == 0
+    import json
+
+    rows = json.loads(found.stdout)
+    assert len({r["sector"] for r in rows}) >= 3
+    shown = run_cli("indicators", "show", "JY-C-001")
+    assert shown.returncode == 0 and "计分规则" in shown.stdout and "非官方" in shown.stdout
+    missing = run_cli("indicators", "show", "JY-C-0O1")
+    assert missing.returncode == 2 and "相近的指标：JY-C-001" in missing.stderr
+    assert run_cli("indicators", "search", "污水", "--sector", "生态环境").returncode == 0
