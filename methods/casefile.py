@@ -163,6 +163,40 @@ class Indicator(_Model):
     ref: str | None = Field(None, description="引用的指标库代码（名称、层级、规则等继承自指标库）")
 
 
+class RobustnessOptions(_Model):
+    """Monte Carlo perturbation of the level-1 weights reported with the grade."""
+
+    concentration: float = Field(100.0, gt=0, description="Dirichlet 集中度（越大扰动越小）")
+    draws: int = Field(10_000, ge=100, le=1_000_000)
+    seed: int = 20200210
+
+
+class WeightSpec(_Model):
+    """Weights derived in the case file instead of given as points (AHP comparisons or Delphi).
+
+    ``target: level1`` derives the level-1 points (each level's indicators keep their relative
+    weights); ``target: <level-1 name>`` derives the weights of that level's indicators (by code).
+    """
+
+    target: str = Field("level1", min_length=1)
+    method: Literal["ahp", "ahp_group", "delphi"]
+    comparisons: list[list[str | float]] | None = Field(
+        None, description="AHP 判断：[[甲, 乙, 3], …] 表示甲比乙重要 3 倍；可写 '1/3'"
+    )
+    experts: dict[str, list[list[str | float]]] | None = Field(
+        None, description="群组 AHP：每位专家一组判断"
+    )
+    aggregation: Literal["aij", "aip"] = "aij"
+    ahp_method: Literal["eigenvector", "geometric"] = "eigenvector"
+    ri_table: str = "saaty1980"
+    require_consistent: bool = Field(False, description="CR > 0.10 时报错（默认只提示）")
+    rounds: list[str] | None = Field(
+        None, description="德尔菲各轮打分文件（CSV/XLSX，行=专家，列=指标）"
+    )
+    cv_max: float = Field(0.25, gt=0)
+    alpha: float = Field(0.05, gt=0, lt=1)
+
+
 class ScoringOptions(_Model):
     """Named scoring choices (each a documented variant; the defaults follow practice)."""
 
@@ -175,6 +209,7 @@ class ScoringOptions(_Model):
         allow_inf_nan=False,
         description="正向指标完成率超过该倍数时视为目标偏低、按超出部分比例扣分（unverified，默认关闭）",
     )
+    robustness: RobustnessOptions = RobustnessOptions()
 
 
 class Objectives(_Model):
@@ -213,7 +248,7 @@ class Case(_Model):
         "investment_fund",
     ]
     budget: Budget
-    grade_bands: str | dict[str, float] = "mof_2020"
+    grade_bands: str | dict[str, float] | None = None
     project_id: str | None = Field(
         None,
         pattern=CASE_ID_PATTERN,
@@ -284,9 +319,15 @@ class ScoredCase(Case):
     evidence: list[str] | None = Field(
         None, description="佐证材料：相对案例文件的路径，存档时复制并记录哈希"
     )
+    weights: list[WeightSpec] | None = Field(
+        None, description="由 AHP 判断或德尔菲打分确定权重（代替直接给出分值）"
+    )
 
     def data_paths(self) -> list[tuple[tuple, str]]:
-        return [(("evidence", i), value) for i, value in enumerate(self.evidence or [])]
+        paths = [(("evidence", i), value) for i, value in enumerate(self.evidence or [])]
+        for i, spec in enumerate(self.weights or []):
+            paths += [(("weights", i, "rounds", j), v) for j, v in enumerate(spec.rounds or [])]
+        return paths
 
 
 @dataclass(frozen=True)
@@ -679,7 +720,9 @@ def _check_case(case: Case, *, check_data: bool = True) -> None:
                 field=("budget", "spent"),  # type: ignore[arg-type]
                 hint="请核对数据，或在 budget.note 中说明（如：含上年结转资金）",
             )
-    if isinstance(case.grade_bands, str):
+    if case.grade_bands is None:
+        pass
+    elif isinstance(case.grade_bands, str):
         from methods.scoring import grade_bands
 
         try:
@@ -863,8 +906,34 @@ def validate(path: str | Path) -> Case:
     return load_case(path, deep=True)
 
 
+def injected_names(namespace: Mapping[str, Any]) -> set[str] | None:
+    """Names assigned by the cell papermill injected (its source starts with ``# Parameters``),
+    found in the kernel's input history; None when no parameters were injected (the notebook runs
+    with its own defaults, e.g. "Run All" in JupyterLab)."""
+    import ast
+
+    history = namespace.get("In") or namespace.get("_ih") or []
+    for source in reversed(list(history)):
+        if isinstance(source, str) and source.lstrip().startswith("# Parameters"):
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                return None
+            return {
+                t.id
+                for node in tree.body
+                if isinstance(node, ast.Assign)
+                for t in node.targets
+                if isinstance(t, ast.Name)
+            }
+    return None
+
+
 def from_parameters(namespace: Mapping[str, Any], evaluation: str) -> Case:
     """Build the case inside a report notebook from its papermill parameters.
+
+    When papermill injected parameters, only the injected names are read: optional keys a case
+    file leaves out do not inherit the notebook's example values.
 
     Picks the schema's keys present in ``namespace`` (the notebook's globals), so a notebook run by
     ``jixiao run`` and one run by plain ``papermill -f case.yaml --cwd <case folder>`` validate the
@@ -873,7 +942,9 @@ def from_parameters(namespace: Mapping[str, Any], evaluation: str) -> Case:
     when the notebook is run as it stands in JupyterLab), they resolve against that folder.
     """
     model = EVALUATIONS[evaluation].model
-    raw = {k: namespace[k] for k in model.model_fields if k in namespace}
+    injected = injected_names(namespace)
+    keys = [k for k in model.model_fields if k in namespace and (injected is None or k in injected)]
+    raw = {k: namespace[k] for k in keys}
     raw["evaluation"] = namespace.get("evaluation", evaluation)
     source = f"notebooks/{evaluation}.ipynb 参数"
     base_dir = Path.cwd()

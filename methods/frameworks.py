@@ -41,6 +41,7 @@ class Framework:
     checks: tuple[Mapping[str, Any], ...] = ()
     reassign_if_missing: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     budget_execution: Mapping[str, Any] | None = None
+    default_grade_bands: str | None = None
 
     @property
     def level1_names(self) -> tuple[str, ...]:
@@ -103,6 +104,7 @@ def get(framework_id: str) -> Framework:
         checks=tuple(raw.get("checks") or ()),
         reassign_if_missing=raw.get("reassign_if_missing") or {},
         budget_execution=raw.get("budget_execution"),
+        default_grade_bands=raw.get("default_grade_bands"),
     )
 
 

@@ -457,6 +457,107 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def grade_robustness(ev: Evaluation):
+    """How robust the grade is to the level-1 weights (Monte Carlo, :mod:`methods.robustness`).
+
+    Dirichlet draws around the level-1 points with the case's ``options.robustness``
+    (concentration, draws, seed); the case's level-1 得分率 stay fixed.
+    """
+    from methods.robustness import weight_sensitivity
+
+    opts = getattr(getattr(ev.case, "options", None), "robustness", None)
+    lt = ev.level1_table
+    scores = pd.DataFrame(
+        [lt["score"].to_numpy() / lt["weight"].to_numpy()],
+        columns=list(lt["level1"]),
+        index=[ev.case.case_id],
+    )
+    weights = pd.Series(
+        lt["weight"].to_numpy() / lt["weight"].sum() * 100, index=list(lt["level1"])
+    )
+    return weight_sensitivity(
+        scores,
+        weights,
+        concentration=getattr(opts, "concentration", 100.0),
+        n=getattr(opts, "draws", 10_000),
+        seed=getattr(opts, "seed", 20200210),
+        bands=ev.bands,
+    )
+
+
+def robustness_html(result) -> HTML:
+    """One line: 该等级在权重扰动下保持的概率, with how the weights were perturbed."""
+    row = result.table.iloc[0]
+    hold = row["p_grade_holds"] * 100
+    text = (
+        f"<p><b>该等级在权重扰动下保持的概率: {fmt.num(hold, 1)}%</b>"
+        f"（一级指标分值按 Dirichlet 分布随机扰动，集中度 {fmt.num(result.concentration)}，"
+        f"{result.n:,} 次抽样，随机种子 {result.seed}；总分 90% 区间 "
+        f"{fmt.num(row['total_p05'])}–{fmt.num(row['total_p95'])} 分）。</p>"
+    )
+    return HTML(text)
+
+
+def weights_html(ev: Evaluation) -> str:
+    """How the weights were derived: the AHP matrix with λmax, CI, RI and CR, or Delphi rounds."""
+    if not ev.derivations:
+        return "<p>各指标分值由案例文件直接给出。</p>"
+    parts = []
+    for d in ev.derivations:
+        what = "一级指标分值" if d.target == "level1" else f"“{d.target}”下各指标分值"
+        r = d.result
+        if d.method in ("ahp", "ahp_group"):
+            labels = [str(x) for x in d.weights.index]
+            matrix = getattr(r, "matrix", None)
+            if matrix is not None:
+                m = (
+                    pd.DataFrame(matrix, index=labels, columns=labels)
+                    if not isinstance(matrix, pd.DataFrame)
+                    else matrix
+                )
+                rows = [[lab, *[_fraction(v) for v in m.loc[lab]]] for lab in labels]
+                parts.append(
+                    f"<p>{esc(what)}：层次分析法判断矩阵</p>"
+                    + html_table(rows, ["", *labels], numeric=range(1, len(labels) + 1))
+                )
+            ri = (
+                f"{esc(getattr(r, 'ri_table', ''))}，RI = {fmt.num(getattr(r, 'ri', float('nan')), 2)}"
+                if hasattr(r, "ri")
+                else ""
+            )
+            verdict = "通过（CR ≤ 0.10）" if d.consistent else "未通过（CR > 0.10），建议修正判断"
+            parts.append(f"<p>{esc(d.note)}；随机一致性指标表：{ri}；一致性检验{verdict}。</p>")
+        else:
+            rows = [
+                [
+                    str(c["round"]),
+                    str(c["n_experts"]),
+                    fmt.num(c["kendall_w"], 4),
+                    fmt.num(c["chi2"], 2),
+                    str(c["df"]),
+                    fmt.num(c["p_value"], 4),
+                ]
+                for c in r.concordance.to_dict("records")
+            ]
+            parts.append(f"<p>{esc(what)}：德尔菲法（{esc(d.note)}）</p>")
+            header = ["轮次", "专家数", "Kendall W", "χ²", "自由度", "p 值"]
+            parts.append(html_table(rows, header, numeric=range(1, 6)))
+        rows = [
+            [str(k), fmt.num(d.weights[k] * 100, 2) + "%", fmt.num(d.points[k], 2)]
+            for k in d.weights.index
+        ]
+        parts.append(html_table(rows, ["对象", "权重", "分值"], numeric=(1, 2)))
+    return "".join(parts)
+
+
+def _fraction(v: float) -> str:
+    """A judgement as Saaty writes it: 3, 1/3, 1."""
+    if v >= 1 or v <= 0:
+        return fmt.num(v, 2)
+    inv = 1 / v
+    return f"1/{fmt.num(inv, 2)}"
+
+
 def method_notes(ev: Evaluation) -> HTML:
     """How the scores were made: framework and its source, rules used, choices, warnings."""
     used = sorted(set(ev.table["rule"]), key=list(RULE_NAMES).index)
@@ -475,6 +576,7 @@ def method_notes(ev: Evaluation) -> HTML:
         rows = [[f.name, f"{f.stat().st_size:,} 字节", _sha256(f)[:16]] for f in files]
         parts.append("<p>佐证材料（已随报告存档，哈希见 provenance.json）：</p>")
         parts.append(html_table(rows, ["文件", "大小", "SHA-256（前 16 位）"]))
+    parts.append("<p>权重确定方法：</p>" + weights_html(ev))
     if ev.warnings:
         parts.append('<div class="jx-warn"><p>提示：</p>' + bullet_list(ev.warnings) + "</div>")
     return HTML("".join(parts))
@@ -598,7 +700,19 @@ def results(ev: Evaluation, **extra: Any) -> dict[str, Any]:
             else fmt.round_half_up(b.arrival_rate, 4),
         },
         "conclusions": conclusions(ev),
+        "weights": [d.to_dict() for d in ev.derivations],
     }
+    robustness = extra.pop("robustness", None)
+    if robustness is not None:
+        row = robustness.table.iloc[0]
+        out["robustness"] = {
+            "grade_hold_probability": float(row["p_grade_holds"]),
+            "total_p05": float(row["total_p05"]),
+            "total_p95": float(row["total_p95"]),
+            "concentration": robustness.concentration,
+            "draws": robustness.n,
+            "seed": robustness.seed,
+        }
     out.update(extra)
     return _jsonable(out)
 

@@ -493,6 +493,7 @@ class Prepared:
     bands: GradeBands
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
+    derivations: tuple = ()
 
 
 def _framework_for(case: ScoredCase) -> frameworks.Framework:
@@ -512,7 +513,7 @@ def prepare(case: Case) -> Prepared:
     if not isinstance(case, ScoredCase):
         raise TypeError("prepare() needs a scored case (project_evaluation, self_evaluation)")
     fw = _framework_for(case)
-    bands = grade_bands(case.grade_bands)
+    bands = grade_bands(case.grade_bands or fw.default_grade_bands or "mof_2020")
     warnings: list[str] = []
     notes: list[str] = []
     rows: list[dict[str, Any]] = []
@@ -635,6 +636,19 @@ def prepare(case: Case) -> Prepared:
             + f"。来源：{execution['source']}（{execution['status']}）"
         )
 
+    from methods import weight_specs
+
+    derived = weight_specs.apply(
+        case, [r for r in rows if r["field"][0] == "indicators"], fw.fixed_points()
+    )
+    for d in derived:
+        what = "一级指标分值" if d.target == "level1" else f"“{d.target}”下各指标分值"
+        how = {"ahp": "层次分析法（AHP）", "ahp_group": "群组层次分析法", "delphi": "德尔菲法"}[
+            d.method
+        ]
+        notes.append(f"{what}由{how}确定（{d.note}）")
+        if d.consistent is False:
+            warnings.append(f"{what}的{how}结果未通过检验：{d.note}")
     warnings.extend(frameworks.check_tree(rows, fw, case.levels))
     present = {r["level1"] for r in rows}
     for missing, rule in fw.reassign_if_missing.items():
@@ -653,7 +667,7 @@ def prepare(case: Case) -> Prepared:
             f"已启用超额完成扣分：正向指标完成率超过 {fmt.num(case.options.overachievement_threshold * 100)}% 时"
             "视为目标偏低，按超出部分比例扣分（unverified，默认关闭）"
         )
-    return Prepared(table, fw, bands, tuple(warnings), tuple(notes))
+    return Prepared(table, fw, bands, tuple(warnings), tuple(notes), tuple(derived))
 
 
 def _rescale_not_applicable(table: pd.DataFrame, notes: list[str]) -> None:
@@ -850,6 +864,8 @@ class Evaluation:
         Things a reviewer should look at (e.g. 产出 + 效益 < 60).
     notes : tuple of str
         Methodological choices that shaped the scores (rescaling, caps, moved points).
+    derivations : tuple of weight_specs.Derived
+        Weights derived from AHP judgements or Delphi rounds (the ``weights:`` block).
     """
 
     case: Case
@@ -862,6 +878,7 @@ class Evaluation:
     framework: frameworks.Framework
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    derivations: tuple = ()
 
     def __iter__(self):
         """Unpack as ``total, grade, level1, table``."""
@@ -972,4 +989,5 @@ def evaluate(
         framework=prep.framework,
         warnings=tuple(warnings),
         notes=prep.notes,
+        derivations=prep.derivations,
     )
