@@ -330,6 +330,81 @@ class ScoredCase(Case):
         return paths
 
 
+class PortfolioSelect(_Model):
+    """Cases taken from the library (equality filters)."""
+
+    year: int | None = None
+    department: str | None = None
+    evaluation: str | None = None
+    budget_type: str | None = None
+    object_type: str | None = None
+
+
+class CriteriaWeights(_Model):
+    """Weights of a portfolio's criteria."""
+
+    method: Literal["points", "equal", "ahp", "entropy", "critic"] = "points"
+    points: dict[str, float] | None = Field(
+        None, description="各准则分值（method: points）；省略时用案例的一级指标分值"
+    )
+    comparisons: list[list[str | float]] | None = None
+    ri_table: str = "saaty1980"
+
+
+class RankingOptions(_Model):
+    normalization: Literal["vector", "minmax"] = "vector"
+    v: float = Field(0.5, ge=0, le=1)
+
+
+class PortfolioCase(Case):
+    """A portfolio of evaluated cases ranked for budget decisions (evaluation: portfolio)."""
+
+    budget: Budget | None = None  # type: ignore[assignment]
+    cases: list[str] | None = Field(None, min_length=2, description="参评案例文件（相对本文件）")
+    select: PortfolioSelect | None = Field(None, description="或从案例库按条件选取")
+    criteria: Literal["level1"] | list[str] = "level1"
+    criteria_weights: CriteriaWeights = CriteriaWeights()
+    ranking: RankingOptions = RankingOptions()
+    robustness: RobustnessOptions = RobustnessOptions()
+    overview: str | None = None
+
+    def data_paths(self) -> list[tuple[tuple, str]]:
+        paths = [(("cases", i), v) for i, v in enumerate(self.cases or [])]
+        for i, value in enumerate(self.cases or []):
+            member_path = self.resolve(value)
+            if not member_path.is_file():
+                continue
+            try:
+                member = load_case(member_path, deep=False)
+            except CaseError:
+                continue
+            for _, inner in member.data_paths():
+                rel = (member_path.parent / inner).resolve()
+                try:
+                    paths.append(
+                        (("cases", i), rel.relative_to(self.base_dir.resolve()).as_posix())
+                    )
+                except ValueError:
+                    paths.append((("cases", i), str(rel)))
+        return paths
+
+
+def _check_portfolio(case: Case) -> list[str]:
+    if not isinstance(case, PortfolioCase):
+        return []
+    if bool(case.cases) == bool(case.select):
+        raise CaseError(
+            "请给出 cases（案例文件列表）或 select（从案例库选取）之一", field=("cases",)
+        )
+    if case.criteria_weights.method == "ahp" and not case.criteria_weights.comparisons:
+        raise CaseError("AHP 需要 comparisons", field=("criteria_weights", "comparisons"))
+    if case.cases:
+        from methods import portfolio
+
+        portfolio.analyse(case)  # the members, criteria and weights all work out
+    return []
+
+
 @dataclass(frozen=True)
 class EvaluationType:
     """An evaluation type: its notebook, schema, default framework and deep checks."""
@@ -364,6 +439,13 @@ EVALUATIONS: dict[str, EvaluationType] = {
         model=ScoredCase,
         default_framework="self_evaluation_2022",
         check=_check_scored,
+    ),
+    "portfolio": EvaluationType(
+        name="portfolio",
+        title="项目组合排序",
+        notebook="portfolio.ipynb",
+        model=PortfolioCase,
+        check=_check_portfolio,
     ),
 }
 
@@ -713,7 +795,7 @@ def _check_case(case: Case, *, check_data: bool = True) -> None:
     for loc, value in case.data_paths() if check_data else ():
         resolve_data_path(case, value, loc)
     budget = case.budget
-    if budget.spent is not None and budget.allocated is not None:
+    if budget is not None and budget.spent is not None and budget.allocated is not None:
         if budget.spent > budget.allocated + 1e-9 and not budget.note:
             raise CaseError(
                 f"执行数 {budget.spent:g} 大于全年预算数 {budget.allocated:g}，且未说明原因",

@@ -116,7 +116,10 @@ def report_title(case: Case, kind: str | None = None) -> str:
     kind = kind or {
         "project_evaluation": "绩效评价报告",
         "self_evaluation": "绩效自评报告",
+        "portfolio": "报告",
     }.get(case.evaluation, case.evaluation_type.title + "报告")
+    if str(case.year) in case.title:  # e.g. 武进区 2023 年度重点项目绩效综合排序
+        return f"{case.title}{kind}"
     return f"{case.title} {case.year} 年度{kind}"
 
 
@@ -626,6 +629,44 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def case_results(case: Case, **blocks: Any) -> dict[str, Any]:
+    """The keys every ``results.json`` has (contracts §4), for any evaluation type.
+
+    Evaluations without a score leave ``total_score`` and ``grade`` None, ``level1`` and
+    ``indicators`` empty; each adds its own block (e.g. ``portfolio``, ``cba``, ``survey``).
+    """
+    b = case.budget
+    out: dict[str, Any] = {
+        "case_id": case.case_id,
+        "title": case.title,
+        "year": case.year,
+        "department": case.department,
+        "evaluation": case.evaluation,
+        "budget_type": case.budget_type,
+        "object_type": case.object_type,
+        "total_score": None,
+        "grade": None,
+        "level1": {},
+        "indicators": [],
+        "warnings": [],
+    }
+    if b is not None:
+        out["budget"] = {
+            "planned": b.planned,
+            "allocated": b.allocated,
+            "spent": b.spent,
+            "unit": b.unit,
+            "execution_rate": None
+            if b.execution_rate is None
+            else fmt.round_half_up(b.execution_rate, 4),
+            "arrival_rate": None
+            if b.arrival_rate is None
+            else fmt.round_half_up(b.arrival_rate, 4),
+        }
+    out.update(blocks)
+    return _jsonable(out)
+
+
 def results(ev: Evaluation, **extra: Any) -> dict[str, Any]:
     """The machine-readable results of a scored evaluation (contracts §4).
 
@@ -635,7 +676,6 @@ def results(ev: Evaluation, **extra: Any) -> dict[str, Any]:
     ``warnings``, ``notes``, ``framework``, ``budget``, ``conclusions``; plus ``extra`` blocks.
     """
     case = ev.case
-    b = case.budget
     indicators = []
     for r in ev.table.to_dict("records"):
         target: Any = r["target"]
@@ -666,13 +706,7 @@ def results(ev: Evaluation, **extra: Any) -> dict[str, Any]:
             }
         )
     out = {
-        "case_id": case.case_id,
-        "title": case.title,
-        "year": case.year,
-        "department": case.department,
-        "evaluation": case.evaluation,
-        "budget_type": case.budget_type,
-        "object_type": case.object_type,
+        **case_results(case),
         "total_score": ev.total,
         "grade": ev.grade,
         "grade_bands": {"name": ev.bands.name, "bands": dict(ev.bands.bands)},
@@ -686,18 +720,6 @@ def results(ev: Evaluation, **extra: Any) -> dict[str, Any]:
             "name": ev.framework.name,
             "source": ev.framework.source,
             "status": ev.framework.status,
-        },
-        "budget": {
-            "planned": b.planned,
-            "allocated": b.allocated,
-            "spent": b.spent,
-            "unit": b.unit,
-            "execution_rate": None
-            if b.execution_rate is None
-            else fmt.round_half_up(b.execution_rate, 4),
-            "arrival_rate": None
-            if b.arrival_rate is None
-            else fmt.round_half_up(b.arrival_rate, 4),
         },
         "conclusions": conclusions(ev),
         "weights": [d.to_dict() for d in ev.derivations],

@@ -105,7 +105,7 @@ def test_bad_case_leaves_existing_library_untouched(tmp_path, library):
 def test_validate_directory_and_quiet(tmp_path):
     proc = run_cli("validate", EXAMPLES)
     assert proc.returncode == 0
-    assert "全部 5 个案例文件校验通过" in proc.stdout
+    assert "全部 8 个案例文件校验通过" in proc.stdout
     shutil.copy(GOOD, tmp_path / "a.yaml")
     shutil.copytree(EXAMPLES / "evidence", tmp_path / "evidence")
     proc = run_cli("validate", "-q", tmp_path)

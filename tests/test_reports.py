@@ -27,6 +27,9 @@ def archived(tmp_path_factory):
     return lib
 
 
+SCORED = {"project_evaluation", "self_evaluation"}
+
+
 def example_cases():
     return sorted(EXAMPLES.glob("*.yaml"))
 
@@ -68,6 +71,9 @@ def test_results_json_contract_and_scores(archived, monkeypatch):
             (archived / str(case.year) / case.case_id / "results.json").read_text(encoding="utf-8")
         )
         assert required <= set(res)
+        if case.evaluation not in SCORED:
+            assert res["total_score"] is None and res["grade"] is None
+            continue
         ev = scoring.evaluate(path)
         assert res["total_score"] == ev.total
         assert res["grade"] == ev.grade
@@ -157,6 +163,8 @@ def test_second_batch_skips_unchanged(archived):
     ("notebook", "case_name"),
     [
         ("project_evaluation", "wujin_rural_sewage_2023"),
+        ("project_evaluation", "wujin_farmland_2023"),
+        ("portfolio", "wujin_project_portfolio_2023"),
         ("self_evaluation", "wujin_bus_subsidy_2023"),
     ],
 )
@@ -204,7 +212,7 @@ def test_run_single_case_replaces_atomically(archived):
     assert not any((archived / ".trash").iterdir()) if (archived / ".trash").exists() else True
 
 
-@pytest.mark.parametrize("notebook", ["project_evaluation", "self_evaluation"])
+@pytest.mark.parametrize("notebook", ["project_evaluation", "self_evaluation", "portfolio"])
 def test_notebook_runs_as_it_stands(tmp_path, notebook):
     """JupyterLab "Run All" with the defaults: no parameters injected, working directory notebooks/."""
     out = tmp_path / "out.ipynb"
@@ -218,7 +226,14 @@ def test_notebook_runs_as_it_stands(tmp_path, notebook):
     assert proc.returncode == 0, proc.stderr[-2000:]
     nb = nbformat.read(out, as_version=4)
     example = ROOT / nb.metadata["jixiao"]["example"]
-    assert runner.extract_results(nb)["total_score"] == scoring.evaluate(example).total
+    results = runner.extract_results(nb)
+    if notebook == "portfolio":
+        from methods import portfolio
+
+        expected = portfolio.analyse(casefile.load_case(example)).to_dict()
+        assert results["portfolio"]["ranking"] == expected["ranking"]
+    else:
+        assert results["total_score"] == scoring.evaluate(example).total
 
 
 def test_history_standard_from_the_previous_year(archived):
