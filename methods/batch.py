@@ -188,8 +188,20 @@ def plan(
         except CaseError as exc:
             invalid.append(Failure(str(path), None, str(exc), "input"))
             continue
-        if not duplicate((case.year, case.case_id), path):
-            todo.append(Planned(path, case.year, case.case_id))
+        if duplicate((case.year, case.case_id), path):
+            continue
+        if not force:
+            from methods import runner
+
+            row = library.get(case.year, case.case_id)
+            if (
+                row is not None
+                and library.case_dir(case.year, case.case_id).is_dir()
+                and row["input_hash"] == runner.input_hashes(case, path)["input"]
+            ):
+                skipped.append(str(path))
+                continue
+        todo.append(Planned(path, case.year, case.case_id))
     return todo, skipped, invalid
 
 
@@ -240,6 +252,7 @@ def run_batch(
     """
     t0 = time.perf_counter()
     lib = library if isinstance(library, Library) else Library(library)
+    os.environ["JIXIAO_LIBRARY"] = str(lib.root.resolve())  # standards resolve as in the workers
     todo, skipped, invalid = plan(paths, lib, force=force)
     summary = BatchSummary(total=len(todo) + len(skipped) + len(invalid), skipped=skipped)
     summary.failures.extend(invalid)

@@ -164,11 +164,11 @@ def _build(library: Library, now) -> Path:
                 "evaluation_title": EVALUATION_TITLES.get(r["evaluation"], r["evaluation"]),
                 "budget_title": BUDGET_TYPES.get(r["budget_type"], r["budget_type"]),
                 "total_score": None if score is None or score != score else float(score),
-                "grade": r["grade"],
+                "grade": r["grade"] if isinstance(r["grade"], str) else None,
                 "path": r["path"],
             }
         )
-    data = json.dumps(records, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "<\\!--")
+    data = json.dumps(records, ensure_ascii=False, allow_nan=False).replace("</", "<\\/").replace("<!--", "<\\!--")
     generated = now.astimezone().strftime("%Y-%m-%d %H:%M")
     page = _PAGE.replace("__DATA__", data).replace("__GENERATED__", generated)
     target = library.root / "index.html"

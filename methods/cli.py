@@ -119,7 +119,7 @@ def _emit(df, fmt: str, columns_zh: dict[str, str] | None = None) -> None:
     elif fmt == "json":
         sys.stdout.write(df.to_json(orient="records", force_ascii=False, indent=2) + "\n")
     else:
-        shown = df.rename(columns=columns_zh or {})
+        shown = df.astype(object).where(df.notna(), "—").rename(columns=columns_zh or {})
         with __import__("pandas").option_context(
             "display.max_rows",
             None,

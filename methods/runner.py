@@ -297,6 +297,7 @@ def render_html(nb: nbformat.NotebookNode) -> str:
         template_name="jixiao_report",
         extra_template_basedirs=[str(data_path("templates"))],
     )
+    exporter.language_code = "zh-CN"
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True

@@ -41,7 +41,7 @@ def fault_notebooks(tmp_path):
     shutil.copytree(NOTEBOOKS, folder, ignore=shutil.ignore_patterns("training"))
     for path in folder.glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
-        at = next(i for i, c in enumerate(nb.cells) if "scoring.evaluate" in c.source) + 1
+        at = next(i for i, c in enumerate(nb.cells) if "from_parameters" in c.source) + 1
         nb.cells.insert(at, nbformat.v4.new_code_cell(FAULTS))
         nbformat.write(nb, path)
     return folder
