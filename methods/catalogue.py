@@ -168,7 +168,11 @@ def _build(library: Library, now) -> Path:
                 "path": r["path"],
             }
         )
-    data = json.dumps(records, ensure_ascii=False, allow_nan=False).replace("</", "<\\/").replace("<!--", "<\\!--")
+    data = (
+        json.dumps(records, ensure_ascii=False, allow_nan=False)
+        .replace("</", "<\\/")
+        .replace("<!--", "<\\!--")
+    )
     generated = now.astimezone().strftime("%Y-%m-%d %H:%M")
     page = _PAGE.replace("__DATA__", data).replace("__GENERATED__", generated)
     target = library.root / "index.html"

@@ -232,8 +232,8 @@ def cmd_library_verify(args: argparse.Namespace) -> int:
     from methods import verify
 
     lib = _library(args)
-    n = len(lib.cases())
-    problems = verify.verify(lib, rerun=args.rerun)
+    n = len([r for r in lib.cases() if not args.case or r["case_id"] in args.case])
+    problems = verify.verify(lib, rerun=args.rerun, cases=args.case)
     for p in problems:
         _print_err(p.line())
     what = "校验并重新计算" if args.rerun else "校验"
@@ -400,6 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     lv = lib_parser("verify", "校验存档文件的哈希；--rerun 重新执行并比对结果")
     lv.add_argument("--rerun", action="store_true")
+    lv.add_argument("--case", action="append", metavar="CASE", help="只校验这些案例（可重复）")
     lv.set_defaults(func=cmd_library_verify)
 
     lc = lib_parser("catalogue", "重建案例库目录页 index.html")

@@ -111,7 +111,9 @@ def rerun_case(library: Library, row, *, timeout: int = 600) -> list[str]:
                     target = work / f.relative_to(data)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(f.read_bytes())
-        fresh = runner.produce(case_file, timeout=timeout, runner="jixiao library verify --rerun")
+        fresh = runner.produce(
+            case_file, timeout=timeout, runner="jixiao library verify --rerun", warm=True
+        )
     return _diff(archived, fresh.results)
 
 
@@ -119,9 +121,11 @@ def verify(
     library: Library,
     *,
     rerun: bool = False,
+    cases: list[str] | None = None,
     on_case: Callable[[str], None] | None = None,
 ) -> list[Problem]:
-    """Check every indexed case (and find unindexed folders); with ``rerun`` re-execute them."""
+    """Check every indexed case (and find unindexed folders); with ``rerun`` re-execute them.
+    ``cases`` limits the check to these case ids."""
     from methods.errors import JixiaoError
 
     if rerun:
@@ -131,6 +135,8 @@ def verify(
     problems: list[Problem] = []
     rows = library.cases()
     indexed = {row["path"] for row in rows}
+    if cases:
+        rows = [row for row in rows if row["case_id"] in set(cases)]
     for row in rows:
         found = check_files(library, row)
         problems += found
@@ -149,7 +155,9 @@ def verify(
                     problems.append(Problem(row["year"], row["case_id"], "differs", shown))
         if on_case:
             on_case(row["case_id"])
-    for year_dir in sorted(p for p in library.root.iterdir() if p.is_dir() and p.name.isdigit()):
+    for year_dir in sorted(
+        p for p in library.root.iterdir() if p.is_dir() and p.name.isdigit() and not cases
+    ):
         for case_dir in sorted(p for p in year_dir.iterdir() if p.is_dir()):
             rel = f"{year_dir.name}/{case_dir.name}"
             if rel not in indexed:

@@ -60,6 +60,86 @@ def make_cases(folder, specs):
     return folder
 
 
+def fake_archive(
+    lib_root,
+    case_id,
+    title,
+    *,
+    year=2023,
+    score=88.0,
+    grade="良",
+    evaluation="project_evaluation",
+    actual=118.0,
+):
+    """Archive a case without running a notebook (for library, catalogue and verify tests)."""
+    import hashlib
+
+    from methods import runner
+    from methods.library import Library, Record
+
+    lib = Library(lib_root)
+    results = {
+        "case_id": case_id,
+        "title": title,
+        "year": year,
+        "department": "测试局",
+        "evaluation": evaluation,
+        "budget_type": "general_public",
+        "object_type": "project",
+        "total_score": score,
+        "grade": grade,
+        "level1": {} if score is None else {"产出": score / 2, "效益": score / 2},
+        "level1_weights": {} if score is None else {"产出": 50, "效益": 50},
+        "indicators": [
+            {
+                "code": "C11",
+                "name": "完成数量",
+                "level1": "产出",
+                "level2": "产出数量",
+                "weight": 8.0,
+                "target": 120.0,
+                "actual": actual,
+                "score": 7.5,
+                "unit": "个",
+                "rule": "positive",
+            }
+        ],
+        "warnings": [],
+    }
+    files = {
+        "report.ipynb": b"{}",
+        "report.html": f"<html><body>{title}</body></html>".encode(),
+        "results.json": json.dumps(results, ensure_ascii=False).encode(),
+        "parameters.yaml": f"case_id: {case_id}\n".encode(),
+    }
+    prov = {"files": {k: hashlib.sha256(v).hexdigest() for k, v in files.items()}}
+    files["provenance.json"] = json.dumps(prov).encode()
+    record = Record(
+        year=year,
+        case_id=case_id,
+        project_id=case_id,
+        title=title,
+        department="测试局",
+        evaluation=evaluation,
+        budget_type="general_public",
+        object_type="project",
+        total_score=score,
+        grade=grade,
+        path=f"{year}/{case_id}",
+        input_hash="i",
+        case_hash="c",
+        notebook_hash="n",
+        package_hash="p",
+        source="x.yaml",
+        manifest_hash=hashlib.sha256(files["provenance.json"]).hexdigest(),
+        archived_at="2026-01-01T00:00:00+00:00",
+        level1=results["level1"],
+        indicators=tuple(results["indicators"]),
+    )
+    runner.archive(runner.Artifacts(case_id, year, files, record, results, {}), lib)
+    return lib
+
+
 def archived_ids(lib):
     con = sqlite3.connect(lib / "index.sqlite")
     try:
@@ -112,7 +192,7 @@ def test_failures_are_isolated_and_summarised(tmp_path, fault_notebooks):
 
 
 def test_interrupted_batch_resumes(tmp_path, fault_notebooks):
-    cases = make_cases(tmp_path / "cases", [(f"slow_{i}", f"慢速项目{i}") for i in range(6)])
+    cases = make_cases(tmp_path / "cases", [(f"slow_{i}", f"慢速项目{i}") for i in range(4)])
     lib = tmp_path / "lib"
     env = dict(os.environ, JIXIAO_NOTEBOOKS=str(fault_notebooks))
     proc = subprocess.Popen(
@@ -133,7 +213,7 @@ def test_interrupted_batch_resumes(tmp_path, fault_notebooks):
     assert proc.returncode == 130, out + err
     assert "已中断" in out
     done = archived_ids(lib)
-    assert 1 <= len(done) < 6
+    assert 1 <= len(done) < 4
     Library(lib)  # opening recovers: no staging left behind
     assert not any((lib / ".staging").iterdir())
     for case_id in done:
@@ -155,12 +235,12 @@ def test_interrupted_batch_resumes(tmp_path, fault_notebooks):
     )
     assert again.returncode == 0, again.stderr
     assert f"跳过（未变化）{len(done)}" in again.stdout
-    assert archived_ids(lib) == sorted(f"slow_{i}" for i in range(6))
+    assert archived_ids(lib) == sorted(f"slow_{i}" for i in range(4))
     assert run_cli("library", "verify", "--library", lib).returncode == 0
 
 
 def test_killed_batch_leaves_no_half_written_case(tmp_path, fault_notebooks):
-    cases = make_cases(tmp_path / "cases", [(f"slow_{i}", f"慢速项目{i}") for i in range(4)])
+    cases = make_cases(tmp_path / "cases", [(f"slow_{i}", f"慢速项目{i}") for i in range(3)])
     lib = tmp_path / "lib"
     env = dict(os.environ, JIXIAO_NOTEBOOKS=str(fault_notebooks))
     proc = subprocess.Popen(
@@ -186,59 +266,43 @@ def test_killed_batch_leaves_no_half_written_case(tmp_path, fault_notebooks):
         timeout=600,
     )
     assert again.returncode == 0, again.stderr
-    assert archived_ids(lib) == sorted(f"slow_{i}" for i in range(4))
+    assert archived_ids(lib) == sorted(f"slow_{i}" for i in range(3))
 
 
 def test_concurrent_writers_share_one_library(tmp_path):
-    cases = make_cases(
-        tmp_path / "cases",
-        [("par_a", "并发项目甲"), ("par_b", "并发项目乙"), ("par_c", "并发项目丙")],
-    )
+    cases = make_cases(tmp_path / "cases", [("par_a", "并发项目甲"), ("par_b", "并发项目乙")])
     lib = tmp_path / "lib"
+    cmds = [
+        ["run", cases / "par_a.yaml"],
+        ["run", cases / "par_a.yaml"],
+        ["batch", cases, "--workers", "1", "--force"],
+    ]
     procs = [
         subprocess.Popen(
-            [str(BIN / "jixiao"), "run", str(cases / f"{c}.yaml"), "--library", str(lib)],
+            [str(BIN / "jixiao"), *map(str, c), "--library", str(lib)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for c in ("par_a", "par_b", "par_a")
+        for c in cmds
     ]
-    procs.append(
-        subprocess.Popen(
-            [
-                str(BIN / "jixiao"),
-                "batch",
-                str(cases),
-                "--library",
-                str(lib),
-                "--workers",
-                "1",
-                "--force",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-    )
     for p in procs:
         out, err = p.communicate(timeout=600)
         assert p.returncode == 0, err
-    assert archived_ids(lib) == ["par_a", "par_b", "par_c"]
+    assert archived_ids(lib) == ["par_a", "par_b"]
     con = sqlite3.connect(lib / "index.sqlite")
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert con.execute("SELECT COUNT(*) FROM indicators").fetchone()[0] == 3 * 21
+    assert con.execute("SELECT COUNT(*) FROM indicators").fetchone()[0] == 2 * 21
     assert run_cli("library", "verify", "--library", lib).returncode == 0
 
 
 def test_verify_detects_edits_and_missing_files(tmp_path):
-    cases = make_cases(tmp_path / "cases", [("v_a", "校验项目甲"), ("v_b", "校验项目乙")])
     lib = tmp_path / "lib"
-    assert run_cli("batch", cases, "--library", lib, "--workers", "2").returncode == 0
+    for cid in ("v_a", "v_b"):
+        fake_archive(lib, cid, f"校验项目{cid}")
+    assert run_cli("library", "verify", "--library", lib).returncode == 0
     report = lib / "2023" / "v_a" / "report.html"
-    report.write_text(
-        report.read_text(encoding="utf-8").replace("总分", "总分（已改）"), encoding="utf-8"
-    )
+    report.write_text(report.read_text(encoding="utf-8").replace("校验", "修改"), encoding="utf-8")
     (lib / "2023" / "v_b" / "results.json").unlink()
     shutil.copytree(lib / "2023" / "v_b", lib / "2023" / "stray")
     proc = run_cli("library", "verify", "--library", lib)
@@ -246,26 +310,43 @@ def test_verify_detects_edits_and_missing_files(tmp_path):
     assert "被修改  2023/v_a: report.html" in proc.stderr
     assert "缺失  2023/v_b: 缺少 results.json" in proc.stderr
     assert "未登记  2023/stray" in proc.stderr
+    prov = lib / "2023" / "v_a" / "provenance.json"
+    prov.write_text(prov.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    assert (
+        "provenance.json 与索引中记录的哈希不符"
+        in run_cli("library", "verify", "--library", lib).stderr
+    )
 
 
 def test_library_commands(tmp_path):
-    cases = make_cases(
-        tmp_path / "cases", [("l_a", '=HYPERLINK("http://x")'), ("l_b", "列表项目乙")]
-    )
     lib = tmp_path / "lib"
-    assert run_cli("batch", cases, "--library", lib).returncode == 0
-    listed = run_cli("library", "list", "--library", lib, "--format", "json")
-    rows = json.loads(listed.stdout)
-    assert {r["case_id"] for r in rows} == {"l_a", "l_b"}
+    fake_archive(lib, "l_a", '=HYPERLINK("http://x")', score=72.5, grade="中", actual=100)
+    fake_archive(lib, "l_b", "列表项目乙", score=93.8, grade="优", actual=118)
+    fake_archive(lib, "l_c", "列表项目丙", year=2022, score=81.0, grade="良", actual=110)
+    rows = json.loads(run_cli("library", "list", "--library", lib, "--format", "json").stdout)
+    assert {r["case_id"] for r in rows} == {"l_a", "l_b", "l_c"}
     only = run_cli("library", "list", "--library", lib, "--format", "csv", "--grade", "优")
-    assert only.returncode == 0 and "l_b" in only.stdout
-    assert "'=HYPERLINK" in only.stdout  # formula neutralised in CSV
-    assert "无" not in run_cli("library", "list", "--library", lib, "--year", "2023").stdout[:2]
+    assert only.returncode == 0 and "l_b" in only.stdout and "l_a" not in only.stdout
+    year = run_cli("library", "list", "--library", lib, "--year", "2022")
+    assert "l_c" in year.stdout and "l_b" not in year.stdout
+    csv_all = run_cli("library", "list", "--library", lib, "--format", "csv")
+    assert "'=HYPERLINK" in csv_all.stdout  # formula neutralised in CSV
     show = run_cli("library", "show", "l_b", "--library", lib)
     assert show.returncode == 0 and "总分：93.80" in show.stdout
-    bench = run_cli("library", "benchmark", "C11", "--library", lib, "--format", "json")
-    stats = json.loads(bench.stdout)[0]
-    assert stats["n"] == 2 and stats["actual_p50"] == 118
+    stats = json.loads(
+        run_cli("library", "benchmark", "C11", "--library", lib, "--format", "json").stdout
+    )[0]
+    assert (
+        stats["n"] == 3
+        and stats["actual_p50"] == 110
+        and stats["actual_mean"] == pytest.approx(109.3333, abs=1e-3)
+    )
+    by_year = json.loads(
+        run_cli(
+            "library", "benchmark", "完成数量", "--by", "year", "--library", lib, "--format", "json"
+        ).stdout
+    )
+    assert [r["year"] for r in by_year] == [2022, 2023]
     for fmt in ("xlsx", "csv", "parquet"):
         out = tmp_path / f"export.{fmt}"
         assert run_cli("library", "export", "-o", out, "--library", lib).returncode == 0
@@ -288,12 +369,14 @@ def test_catalogue_filters_and_links_in_a_browser(tmp_path):
     if not chromium:
         pytest.skip("未安装 Chromium（Debian: apt-get install chromium），跳过浏览器测试")
     lib = tmp_path / "lib"
-    cases = make_cases(
-        tmp_path / "cases", [("c_a", "<script>alert(1)</script>"), ("c_b", "目录项目乙")]
-    )
-    assert run_cli("batch", cases, EXAMPLES, "--library", lib).returncode == 0
-    page = lib / "index.html"
-    assert page.is_file()
+    fake_archive(lib, "c_a", "<script>alert(1)</script>", grade="良")
+    fake_archive(lib, "c_b", "目录项目乙", score=95, grade="优")
+    fake_archive(lib, "c_c", "自评项目丙", score=91, grade="优", evaluation="self_evaluation")
+    fake_archive(lib, "c_d", "组合排序丁", score=None, grade=None, evaluation="portfolio")
+    from methods import catalogue
+    from methods.library import Library
+
+    page = catalogue.build(Library(lib))
 
     def dom(fragment):
         out = subprocess.run(
@@ -321,13 +404,10 @@ def test_catalogue_filters_and_links_in_a_browser(tmp_path):
     import re
 
     everything = dom("")
-    rows = re.findall(r'data-case="([^"]+)"', everything)
-    assert sorted(rows) == sorted(["c_a", "c_b", *[p.stem for p in EXAMPLES.glob("*.yaml")]])
+    assert sorted(re.findall(r'data-case="([^"]+)"', everything)) == ["c_a", "c_b", "c_c", "c_d"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in everything  # shown as text
-    selfeval = re.findall(r'data-case="([^"]+)"', dom("#evaluation=self_evaluation"))
-    assert sorted(selfeval) == ["wujin_bus_subsidy_2023", "wujin_student_nutrition_2023"]
-    graded = re.findall(r'data-case="([^"]+)"', dom("#grade=优&q=目录"))
-    assert graded == ["c_b"]
+    assert re.findall(r'data-case="([^"]+)"', dom("#evaluation=self_evaluation")) == ["c_c"]
+    assert re.findall(r'data-case="([^"]+)"', dom("#grade=优&q=目录")) == ["c_b"]
     for href in set(re.findall(r'href="([^"]+/report\.html)"', everything)):
         assert (lib / href).is_file(), href
 
@@ -345,11 +425,13 @@ def test_dask_local_cluster(tmp_path):
 
 
 def test_case_ids_unique_per_year(tmp_path):
+    from methods import batch
+
     cases = make_cases(tmp_path / "cases", [("dup", "重复甲")])
     shutil.copy(cases / "dup.yaml", cases / "dup_copy.yaml")
-    proc = run_cli("batch", cases, "--library", tmp_path / "lib")
-    assert proc.returncode == 1
-    assert "重复" in proc.stderr
+    todo, skipped, invalid = batch.plan([cases], Library(tmp_path / "lib"))
+    assert len(todo) == 1 and not skipped
+    assert len(invalid) == 1 and "重复" in invalid[0].message
 
 
 def test_validated_case_model_pickles():
