@@ -296,6 +296,11 @@ class Case(_Model):
         """(field path, path as written) of every data file the case names."""
         return []
 
+    def private_paths(self) -> set[str]:
+        """Data paths (as written) holding personal data, e.g. survey respondents: the archive
+        keeps their hash, never a copy."""
+        return set()
+
     def data_files(self) -> list[Path]:
         """Data files the case reads, resolved (copied or hashed into the archive)."""
         return [resolve_data_path(self, value, loc) for loc, value in self.data_paths()]
@@ -415,6 +420,16 @@ class EvaluationType:
     model: type[Case]
     default_framework: str | None = None
     check: Callable[[Case], list[str]] | None = None
+    report_kind: str | None = None  # e.g. 绩效评价报告; default: title + 报告
+    scored: bool = False  # has total_score and grade
+
+
+def register(etype: EvaluationType) -> EvaluationType:
+    """Add an evaluation type (modules in :mod:`methods.evaltypes` call this on import)."""
+    if etype.notebook != f"{etype.name}.ipynb":
+        raise ValueError(f"notebook of {etype.name} must be {etype.name}.ipynb")
+    EVALUATIONS[etype.name] = etype
+    return etype
 
 
 def _check_scored(case: Case) -> list[str]:
@@ -431,6 +446,8 @@ EVALUATIONS: dict[str, EvaluationType] = {
         model=ScoredCase,
         default_framework="mof_2020_project",
         check=_check_scored,
+        report_kind="绩效评价报告",
+        scored=True,
     ),
     "self_evaluation": EvaluationType(
         name="self_evaluation",
@@ -439,6 +456,8 @@ EVALUATIONS: dict[str, EvaluationType] = {
         model=ScoredCase,
         default_framework="self_evaluation_2022",
         check=_check_scored,
+        report_kind="绩效自评报告",
+        scored=True,
     ),
     "portfolio": EvaluationType(
         name="portfolio",
@@ -446,6 +465,7 @@ EVALUATIONS: dict[str, EvaluationType] = {
         notebook="portfolio.ipynb",
         model=PortfolioCase,
         check=_check_portfolio,
+        report_kind="报告",
     ),
 }
 
@@ -1056,3 +1076,7 @@ def find_case_files(paths: list[str | Path]) -> list[Path]:
         else:
             found.append(p)
     return found
+
+
+# Further evaluation types live in methods/evaltypes/ (one module each) and register themselves.
+from methods import evaltypes  # noqa: E402,F401

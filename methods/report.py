@@ -113,11 +113,8 @@ def bullet_list(items: Iterable[str]) -> str:
 
 def report_title(case: Case, kind: str | None = None) -> str:
     """E.g. ``武进区农村生活污水治理项目 2023 年度绩效评价报告``."""
-    kind = kind or {
-        "project_evaluation": "绩效评价报告",
-        "self_evaluation": "绩效自评报告",
-        "portfolio": "报告",
-    }.get(case.evaluation, case.evaluation_type.title + "报告")
+    etype = case.evaluation_type
+    kind = kind or etype.report_kind or etype.title + "报告"
     if str(case.year) in case.title:  # e.g. 武进区 2023 年度重点项目绩效综合排序
         return f"{case.title}{kind}"
     return f"{case.title} {case.year} 年度{kind}"

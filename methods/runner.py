@@ -392,8 +392,10 @@ def produce(
         "results.json": dumps_json(results).encode("utf-8"),
         "parameters.yaml": path.read_bytes(),
     }
+    private = {case.resolve(v) for v in case.private_paths()}
     for data_file in case.data_files():
-        files[f"data/{data_name(case, data_file)}"] = data_file.read_bytes()
+        if data_file not in private:  # personal data: hashed in provenance, never archived
+            files[f"data/{data_name(case, data_file)}"] = data_file.read_bytes()
     timings = {
         "validate_s": round(t_valid - t0, 3),
         "execute_s": round(t_exec - t_valid, 3),

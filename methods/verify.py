@@ -43,6 +43,10 @@ class Problem:
         return f"{label}  {where}: {self.detail}"
 
 
+class RerunImpossible(Exception):
+    """The archived inputs are not enough to re-execute a case."""
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -111,6 +115,19 @@ def rerun_case(library: Library, row, *, timeout: int = 600) -> list[str]:
                     target = work / f.relative_to(data)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(f.read_bytes())
+        # personal data (survey respondents) is hashed, not archived: use the original file when
+        # it is still beside the case file and unchanged
+        prov = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+        source_dir = Path(row["source"]).parent if row["source"] else None
+        for item in prov.get("data_files", []):
+            target = work / item["name"]
+            if target.exists():
+                continue
+            original = source_dir / item["name"] if source_dir else None
+            if original is None or not original.is_file() or _sha(original) != item["sha256"]:
+                raise RerunImpossible(f"{item['name']} 未随存档保存（个人数据只记录哈希），且原文件已变化或不存在")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(original.read_bytes())
         fresh = runner.produce(
             case_file, timeout=timeout, runner="jixiao library verify --rerun", warm=True
         )
@@ -143,6 +160,9 @@ def verify(
         if rerun and not found:
             try:
                 diffs = rerun_case(library, row)
+            except RerunImpossible as exc:
+                problems.append(Problem(row["year"], row["case_id"], "failed", str(exc)))
+                continue
             except JixiaoError as exc:
                 problems.append(
                     Problem(row["year"], row["case_id"], "failed", str(exc).splitlines()[0])
