@@ -161,6 +161,9 @@ class Indicator(_Model):
     standard: Literal["计划标准", "行业标准", "历史标准", "其他标准"] | None = None
     target_from: TargetFrom | None = None
     ref: str | None = Field(None, description="引用的指标库代码（名称、层级、规则等继承自指标库）")
+    survey: dict[str, Any] | None = Field(
+        None, description="实际值取自满意度调查（methods.satisfaction.indicator_value）"
+    )
 
 
 class RobustnessOptions(_Model):
@@ -332,7 +335,21 @@ class ScoredCase(Case):
         paths = [(("evidence", i), value) for i, value in enumerate(self.evidence or [])]
         for i, spec in enumerate(self.weights or []):
             paths += [(("weights", i, "rounds", j), v) for j, v in enumerate(spec.rounds or [])]
+        paths += [(loc, value) for loc, value, _ in self._survey_data()]
         return paths
+
+    def private_paths(self) -> set[str]:
+        return {value for _, value, private in self._survey_data() if private}
+
+    def _survey_data(self) -> list[tuple[tuple, str, bool]]:
+        """(field, path, private) of survey files that indicators take their actual value from."""
+        out: list[tuple[tuple, str, bool]] = []
+        for i, ind in enumerate(self.indicators):
+            if ind.survey is not None:
+                from methods import satisfaction
+
+                out += satisfaction.indicator_data(self, ind.survey, ("indicators", i, "survey"))
+        return out
 
 
 class PortfolioSelect(_Model):
@@ -737,6 +754,8 @@ def _check_indicator(ind: Indicator, i: int) -> None:
         fail("actual", "实际值应为有限数字")
     if ind.derive is not None and ind.actual is not None:
         fail("derive", "同时给出了 actual 与 derive，请只保留一个")
+    if ind.survey is not None and (ind.actual is not None or ind.derive is not None):
+        fail("survey", "实际值取自满意度调查时不能再给出 actual 或 derive")
     if ind.rule == "qualitative":
         from methods.scoring import qualitative_tier
 

@@ -171,7 +171,7 @@ def budget_table(case: Case) -> HTML:
 def overview(case: Case) -> HTML:
     """项目概况 text and 年度总体目标 (planned vs achieved)."""
     parts = []
-    if isinstance(case, ScoredCase) and case.overview:
+    if getattr(case, "overview", None):
         parts.append(f"<p>{esc(case.overview)}</p>")
     if isinstance(case, ScoredCase) and case.objectives:
         parts.append(
@@ -700,6 +700,7 @@ def results(ev: Evaluation, **extra: Any) -> dict[str, Any]:
                 "lost": r["lost"] if r["applicable"] else None,
                 "reason": r["reason"],
                 "target_basis": r["target_basis"] if isinstance(r["target_basis"], str) else None,
+                "actual_basis": r["actual_basis"] if isinstance(r["actual_basis"], str) else None,
             }
         )
     out = {

@@ -545,6 +545,12 @@ def prepare(case: Case) -> Prepared:
         if ind.derive is not None:
             actual = getattr(case.budget, ind.derive)
             derived = ind.derive
+        actual_basis = None
+        if ind.survey is not None:
+            from methods import satisfaction
+
+            found = satisfaction.indicator_value(case, ind.survey, ("indicators", i, "survey"))
+            actual, actual_basis = found.value, found.basis
         if ind.rule == "checklist" and ind.items:
             pts = [it.points for it in ind.items]
             if all(p is None for p in pts):
@@ -585,6 +591,7 @@ def prepare(case: Case) -> Prepared:
                 "note": ind.note,
                 "source": ind.source,
                 "target_basis": basis,
+                "actual_basis": actual_basis,
                 "field": ("indicators", i),
             }
         )
@@ -627,6 +634,7 @@ def prepare(case: Case) -> Prepared:
                 "note": None,
                 "source": "预算执行数据",
                 "target_basis": None,
+                "actual_basis": None,
                 "field": ("budget",),
             }
         )
@@ -807,6 +815,8 @@ def _reason(row: Mapping[str, Any]) -> str:
             parts.append("未满足：" + "、".join(missed))
     if _given(row.get("target_basis")):
         parts.append("目标值：" + row["target_basis"])
+    if _given(row.get("actual_basis")):
+        parts.append("实际值：" + row["actual_basis"])
     if _given(row["derived"]):
         parts.append("实际值由预算数据计算（" + _DERIVED_TEXT[row["derived"]] + "）")
     if abs(row["weight"] - row["design_weight"]) > 1e-9:

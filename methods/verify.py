@@ -125,7 +125,9 @@ def rerun_case(library: Library, row, *, timeout: int = 600) -> list[str]:
                 continue
             original = source_dir / item["name"] if source_dir else None
             if original is None or not original.is_file() or _sha(original) != item["sha256"]:
-                raise RerunImpossible(f"{item['name']} 未随存档保存（个人数据只记录哈希），且原文件已变化或不存在")
+                raise RerunImpossible(
+                    f"{item['name']} 未随存档保存（个人数据只记录哈希），且原文件已变化或不存在"
+                )
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(original.read_bytes())
         fresh = runner.produce(
