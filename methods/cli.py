@@ -83,6 +83,33 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return EXIT_OK if summary.ok else EXIT_FAILED
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from methods import casefile, excel
+
+    imported = excel.import_form(args.file)
+    out = Path(args.output) if args.output else Path(args.file).with_suffix(".yaml")
+    if out.exists() and not args.force:
+        raise CaseError("文件已存在（使用 --force 覆盖）", file=str(out))
+    text = excel.to_yaml(imported, args.file)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        casefile.validate(tmp)
+    except CaseError as exc:
+        tmp.unlink()
+        raise CaseError(
+            f"导入的内容未通过校验：{exc.message}", file=args.file, field=exc.field, hint=exc.hint
+        ) from None
+    tmp.replace(out)
+    for note in imported.notes:
+        print(f"说明：{note}")
+    print(
+        f"已导入{excel._spec()['forms'][imported.form]['title']}：{out}（运行 jixiao run {out} 生成报告）"
+    )
+    return EXIT_OK
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from methods import casefile, templates
 
@@ -91,6 +118,15 @@ def cmd_new(args: argparse.Namespace) -> int:
             f"未知的评价类型 '{args.evaluation}'",
             hint="可用：" + "、".join(f"{k}（{v.title}）" for k, v in casefile.EVALUATIONS.items()),
         )
+    if args.xlsx:
+        from methods import excel
+
+        out = Path(args.output or f"{args.evaluation}.xlsx")
+        if out.exists() and not args.force:
+            raise CaseError("文件已存在（使用 --force 覆盖）", file=str(out))
+        excel.write_form(args.evaluation, out)
+        print(f"已写出 Excel 表样：{out}（填写后运行 jixiao import {out}）")
+        return EXIT_OK
     text = templates.case_template(args.evaluation)
     if args.output:
         out = Path(args.output)
@@ -344,7 +380,14 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("evaluation", metavar="EVALUATION")
     n.add_argument("-o", "--output", metavar="FILE", help="写入文件（默认输出到屏幕）")
     n.add_argument("--force", action="store_true", help="覆盖已有文件")
+    n.add_argument("--xlsx", action="store_true", help="写出 Excel 表样（供 jixiao import 导入）")
     n.set_defaults(func=cmd_new)
+
+    im = sub.add_parser("import", help="把填好的 Excel 表（自评表、评分表）转成案例文件")
+    im.add_argument("file", metavar="FILE.xlsx")
+    im.add_argument("-o", "--output", metavar="CASE.yaml")
+    im.add_argument("--force", action="store_true", help="覆盖已有文件")
+    im.set_defaults(func=cmd_import)
 
     ind = sub.add_parser("indicators", help="指标库：search / show / sectors")
     ind_sub = ind.add_subparsers(dest="indicators_command", metavar="子命令", parser_class=_Parser)

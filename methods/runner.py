@@ -392,6 +392,9 @@ def produce(
         "results.json": dumps_json(results).encode("utf-8"),
         "parameters.yaml": path.read_bytes(),
     }
+    from methods import excel
+
+    files["scoresheet.xlsx"] = excel.scoresheet(results)  # 评分表 workbook beside report.html
     private = {case.resolve(v) for v in case.private_paths()}
     for data_file in case.data_files():
         if data_file not in private:  # personal data: hashed in provenance, never archived
