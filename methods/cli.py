@@ -63,7 +63,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    import signal
+
     from methods import batch
+
+    # Ctrl-C (and SIGTERM) interrupt a batch cleanly even when the shell started it with SIGINT
+    # ignored (e.g. as a background job): archived cases stay, the rest resume next time.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
     summary = batch.run_batch(
         args.dirs,

@@ -144,6 +144,8 @@ def archived_ids(lib):
     con = sqlite3.connect(lib / "index.sqlite")
     try:
         return sorted(r[0] for r in con.execute("SELECT case_id FROM cases"))
+    except sqlite3.OperationalError:  # the index is being created
+        return []
     finally:
         con.close()
 
