@@ -620,12 +620,20 @@ def _cellable(v: Any) -> Any:
     return v
 
 
+SHEET_TITLES = {
+    "rectification": "整改清单",
+    "recommendations": "预算安排建议",
+    "policies": "政策清理整合",
+    "ranking": "综合排序",
+}
+
+
 def _tables_in(block: Any, name: str, depth: int = 0):
     """Lists of flat records inside a results block (for extra sheets)."""
     if depth > 2:
         return
     if isinstance(block, list) and block and all(isinstance(r, Mapping) for r in block):
-        yield name, block
+        yield SHEET_TITLES.get(name.rsplit(".", 1)[-1], name), block
     elif isinstance(block, Mapping):
         for k, v in block.items():
             yield from _tables_in(v, f"{name}.{k}" if depth else f"{name}.{k}", depth + 1)

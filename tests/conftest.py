@@ -1,5 +1,6 @@
 """Shared test fixtures and paths."""
 
+import json
 import os
 import subprocess
 import sys
@@ -36,3 +37,91 @@ def library(tmp_path):
 def _no_inherited_library(monkeypatch):
     """Scores must not depend on a library the developer's shell points at."""
     monkeypatch.delenv("JIXIAO_LIBRARY", raising=False)
+
+
+def fake_archive(
+    lib_root,
+    case_id,
+    title,
+    *,
+    year=2023,
+    score=88.0,
+    grade="良",
+    evaluation="project_evaluation",
+    actual=118.0,
+    object_type="project",
+    budget=None,
+    indicators=None,
+    department="测试局",
+):
+    """Archive a case without running a notebook (for library, catalogue and verify tests)."""
+    import hashlib
+
+    from methods import runner
+    from methods.library import Library, Record
+
+    lib = Library(lib_root)
+    results = {
+        "case_id": case_id,
+        "title": title,
+        "year": year,
+        "department": department,
+        "evaluation": evaluation,
+        "budget_type": "general_public",
+        "object_type": object_type,
+        "total_score": score,
+        "grade": grade,
+        "level1": {} if score is None else {"产出": score / 2, "效益": score / 2},
+        "level1_weights": {} if score is None else {"产出": 50, "效益": 50},
+        "indicators": indicators
+        if indicators is not None
+        else [
+            {
+                "code": "C11",
+                "name": "完成数量",
+                "level1": "产出",
+                "level2": "产出数量",
+                "weight": 8.0,
+                "target": 120.0,
+                "actual": actual,
+                "score": 7.5,
+                "unit": "个",
+                "rule": "positive",
+            }
+        ],
+        "warnings": [],
+    }
+    if budget is not None:
+        results["budget"] = budget
+    files = {
+        "report.ipynb": b"{}",
+        "report.html": f"<html><body>{title}</body></html>".encode(),
+        "results.json": json.dumps(results, ensure_ascii=False).encode(),
+        "parameters.yaml": f"case_id: {case_id}\n".encode(),
+    }
+    prov = {"files": {k: hashlib.sha256(v).hexdigest() for k, v in files.items()}}
+    files["provenance.json"] = json.dumps(prov).encode()
+    record = Record(
+        year=year,
+        case_id=case_id,
+        project_id=case_id,
+        title=title,
+        department=department,
+        evaluation=evaluation,
+        budget_type="general_public",
+        object_type=object_type,
+        total_score=score,
+        grade=grade,
+        path=f"{year}/{case_id}",
+        input_hash="i",
+        case_hash="c",
+        notebook_hash="n",
+        package_hash="p",
+        source="x.yaml",
+        manifest_hash=hashlib.sha256(files["provenance.json"]).hexdigest(),
+        archived_at="2026-01-01T00:00:00+00:00",
+        level1=results["level1"],
+        indicators=tuple(results["indicators"]),
+    )
+    runner.archive(runner.Artifacts(case_id, year, files, record, results, {}), lib)
+    return lib

@@ -1,0 +1,144 @@
+"""Results application (结果应用): grade → next-year budget (优 优先保障, 良 据实合理保障,
+中 按比例核减, 差 取消或暂停; local example, rules.md §7), rectification list, policy flags."""
+
+import pytest
+import yaml
+
+from methods import casefile, excel, results_application
+from methods.errors import CaseError
+
+from .conftest import EXAMPLES, fake_archive
+
+LOST = [
+    {
+        "code": "C1",
+        "name": "完成数量",
+        "level1": "产出",
+        "level2": "产出数量",
+        "weight": 20,
+        "score": 16,
+        "lost": 4.0,
+        "reason": "实际 80个，未达到目标 100个；扣 4 分",
+    },
+    {
+        "code": "C2",
+        "name": "资金使用合规性",
+        "level1": "过程",
+        "level2": "资金管理",
+        "weight": 5,
+        "score": 4.7,
+        "lost": 0.3,
+        "reason": "扣 0.3 分",
+    },
+    {
+        "code": "C3",
+        "name": "服务对象满意度",
+        "level1": "效益",
+        "level2": "满意度",
+        "weight": 10,
+        "score": 9,
+        "lost": 1.0,
+        "reason": "扣 1 分",
+    },
+]
+
+
+@pytest.fixture
+def library(tmp_path, monkeypatch):
+    lib = tmp_path / "lib"
+    fake_archive(lib, "p_good", "优秀项目", score=93, grade="优", budget={"allocated": 100.0})
+    fake_archive(lib, "p_fair", "良好项目", score=85, grade="良", budget={"allocated": 200.0})
+    fake_archive(
+        lib, "p_mid", "中等项目", score=70, grade="中", budget={"allocated": 300.0}, indicators=LOST
+    )
+    fake_archive(
+        lib,
+        "p_bad",
+        "较差政策",
+        score=50,
+        grade="差",
+        object_type="policy",
+        budget={"allocated": 50.0},
+        indicators=LOST,
+    )
+    fake_archive(
+        lib, "p_next", "下一年度项目", year=2024, score=95, grade="优", budget={"allocated": 999.0}
+    )
+    monkeypatch.setenv("JIXIAO_LIBRARY", str(lib))
+    return lib
+
+
+def case(**changes):
+    raw = yaml.safe_load(
+        (EXAMPLES / "wujin_results_application_2024.yaml").read_text(encoding="utf-8")
+    )
+    raw.update(
+        select={"year": 2023},
+        requests={"p_mid": 400},
+        rectification={"status": {"p_mid": {1: "整改中"}}},
+    )
+    raw.update(changes)
+    return casefile.validate_mapping(raw, base_dir=EXAMPLES)
+
+
+def test_budget_recommendations_by_grade(library):
+    app = results_application.analyse(case())
+    rec = app.recommendations.set_index("case_id")
+    assert list(app.recommendations["grade"]) == ["优", "良", "中", "差"]  # best first
+    assert rec.loc["p_good", "recommended"] == 100 and rec.loc["p_good", "action"] == "优先保障"
+    assert rec.loc["p_fair", "recommended"] == 200 and rec.loc["p_fair", "action"] == "据实合理保障"
+    # 中: requested 400 (from the case file), cut by 10% → 360
+    assert rec.loc["p_mid", "request"] == 400 and rec.loc["p_mid", "recommended"] == 360
+    assert rec.loc["p_bad", "recommended"] == 0 and rec.loc["p_bad", "action"] == "取消或暂停"
+    assert "p_next" not in rec.index  # a later year is never used
+    assert app.to_dict()["total_recommended"] == 660
+
+
+def test_cut_ratio_and_explicit_map(library):
+    app = results_application.analyse(case(cut_ratio=0.25))
+    assert app.recommendations.set_index("case_id").loc["p_mid", "recommended"] == 300
+    custom = {
+        "优": {"action": "增加 10%", "factor": 1.1},
+        "良": {"action": "持平", "factor": 1},
+        "中": {"action": "核减", "factor": "cut"},
+        "差": {"action": "取消", "factor": 0},
+    }
+    app = results_application.analyse(case(grade_map=custom, cut_ratio=0.2))
+    rec = app.recommendations.set_index("case_id")
+    assert rec.loc["p_good", "recommended"] == 110 and rec.loc["p_mid", "recommended"] == 320
+
+
+def test_rectification_list_and_policy_flags(library):
+    app = results_application.analyse(case(overlaps=[["p_good", "p_fair"]]))
+    rect = app.rectification
+    mid = rect[rect["case_id"] == "p_mid"]
+    assert list(mid["no"]) == [1, 2]  # C2 lost 0.3 < 0.5: not listed; largest loss first
+    assert mid.iloc[0]["problem"].startswith("完成数量") and mid.iloc[0]["status"] == "整改中"
+    assert mid.iloc[1]["status"] == "待整改" and mid.iloc[0]["unit"] == "测试局"
+    assert "满意度" in mid.iloc[1]["measure"]  # advice matched by the indicator name
+    flags = dict(zip(app.policies["case_id"], app.policies["flag"], strict=True))
+    assert flags["p_bad"] == "清理退出" and flags["p_good、p_fair"] == "整合"
+    # the rectification list reaches the 评分表 workbook as its own sheet
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(
+        io.BytesIO(excel.scoresheet({"case_id": "x", "results_application": app.to_dict()}))
+    )
+    assert "整改清单" in wb.sheetnames and "预算安排建议" in wb.sheetnames
+
+
+def test_bad_results_application_cases(library):
+    with pytest.raises(CaseError, match="只使用以前年度"):
+        case(select={"year": 2024})
+    with pytest.raises(CaseError, match="未知的结果应用预设"):
+        case(grade_map="nope")
+    with pytest.raises(CaseError, match="不在所选案例中"):
+        results_application.analyse(case(overlaps=[["p_good", "zzz"]]))
+
+
+def test_needs_a_library(monkeypatch):
+    monkeypatch.delenv("JIXIAO_LIBRARY", raising=False)
+    with pytest.raises(CaseError, match="需要案例库"):
+        results_application.analyse(case())
