@@ -119,6 +119,7 @@ class Planned:
     path: Path
     year: int
     case_id: str
+    late: bool = False  # built from other archived cases: run after all the others
 
 
 def unchanged(path: Path, library: Library) -> tuple[int, str] | None:
@@ -201,7 +202,7 @@ def plan(
             ):
                 skipped.append(str(path))
                 continue
-        todo.append(Planned(path, case.year, case.case_id))
+        todo.append(Planned(path, case.year, case.case_id, case.reads_library()))
     return todo, skipped, invalid
 
 
@@ -292,9 +293,10 @@ def run_batch(
         bar.update(1)
         _postfix(bar, summary)
 
-    waves = [
-        [item for item in todo if item.year == year] for year in sorted({i.year for i in todo})
-    ]  # earlier years first: 历史标准 of a case may come from the previous year's cases
+    # Earlier years first (历史标准 of a case may come from the previous year's cases); cases built
+    # from other archived cases (结果应用, 考核, portfolios selected from the library) last.
+    keys = sorted({(i.late, i.year) for i in todo})
+    waves = [[i for i in todo if (i.late, i.year) == key] for key in keys]
     args = (timeout, case_timeout, True, str(lib.root.resolve()))
     try:
         if todo:

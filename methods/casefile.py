@@ -312,6 +312,11 @@ class Case(_Model):
     def evaluation_type(self) -> EvaluationType:
         return EVALUATIONS[self.evaluation]
 
+    def reads_library(self) -> bool:
+        """Whether the case is built from other archived cases (batches then run it after all
+        cases that are not)."""
+        return self.evaluation_type.reads_library
+
 
 class ScoredCase(Case):
     """A case scored on an indicator tree: project evaluations and self-evaluations."""
@@ -390,6 +395,9 @@ class PortfolioCase(Case):
     robustness: RobustnessOptions = RobustnessOptions()
     overview: str | None = None
 
+    def reads_library(self) -> bool:
+        return self.select is not None
+
     def data_paths(self) -> list[tuple[tuple, str]]:
         paths = [(("cases", i), v) for i, v in enumerate(self.cases or [])]
         for i, value in enumerate(self.cases or []):
@@ -439,6 +447,7 @@ class EvaluationType:
     check: Callable[[Case], list[str]] | None = None
     report_kind: str | None = None  # e.g. 绩效评价报告; default: title + 报告
     scored: bool = False  # has total_score and grade
+    reads_library: bool = False  # built from other archived cases: batches run it last
 
 
 def register(etype: EvaluationType) -> EvaluationType:

@@ -71,5 +71,6 @@ register(
         model=ResultsApplicationCase,
         check=_check,
         report_kind="报告",
+        reads_library=True,
     )
 )
