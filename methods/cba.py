@@ -654,8 +654,9 @@ def _irr_conventional(C: np.ndarray, max_iter: int = 200) -> np.ndarray:
     rows = np.arange(m)
     cf, cl = C[rows, first], C[rows, last]
     big = np.abs(C).max(axis=1)
-    lo = np.maximum(np.abs(cf) / (np.abs(cf) + big), 1e-300)
-    hi = np.minimum(1.0 + big / np.abs(cl), 1e300)
+    with np.errstate(all="ignore"):
+        lo = np.maximum(np.abs(cf) / (np.abs(cf) + big), 1e-300)
+        hi = np.minimum(1.0 + big / np.abs(cl), 1e300)
     s_lo = np.sign(cf)
     x = np.clip(np.full(m, 1 / 1.1), lo * 1.000001, hi / 1.000001)  # Excel's guess, r = 10%
     step_old = hi - lo
@@ -3134,7 +3135,7 @@ _SPEC_KEYS = {
 }  # fmt: skip
 _LINE_KEYS = {
     "name", "kind", "category", "values", "amount", "from", "to", "growth", "csv",
-    "year_column", "value_column", "note",
+    "year_column", "value_column", "sheet", "note",
 }  # fmt: skip
 _KINDS = {"benefit": "benefit", "cost": "cost", "效益": "benefit", "费用": "cost", "成本": "cost"}
 
@@ -3217,17 +3218,40 @@ class _Spec:
         if "value_column" not in item:
             raise self.fail(path, "使用 csv 时必须给出 value_column（金额所在列）")
         vcol = str(item["value_column"])
+        excel = file.suffix.lower() in (".xlsx", ".xlsm")
+        kind = "XLSX" if excel else "CSV"
         try:
-            table = pd.read_csv(file)
+            if excel:
+                table = pd.read_excel(file, sheet_name=item.get("sheet", 0))
+            else:
+                table = pd.read_csv(file)
         except Exception as exc:  # pragma: no cover - parser errors vary
-            raise self.fail((*path, "csv"), f"无法读取 CSV：{exc}") from None
+            raise self.fail((*path, "csv"), f"无法读取 {kind}：{exc}") from None
         for col in (ycol, vcol):
             if col not in table.columns:
                 raise self.fail(
                     (*path, "csv"),
-                    f"CSV 缺少列 '{col}'（现有：{'、'.join(map(str, table.columns))}）",
+                    f"{kind} 缺少列 '{col}'（现有：{'、'.join(map(str, table.columns))}）",
                 )
-        return self.by_year(dict(zip(table[ycol], table[vcol], strict=True)), path, years)
+        columns = {}
+        for col in (ycol, vcol):
+            raw = table[col]
+            vals = pd.to_numeric(raw, errors="coerce")
+            bad = np.flatnonzero(vals.isna().to_numpy())
+            if bad.size:
+                row = int(bad[0])
+                cell = raw.iloc[row]
+                what = "为空" if pd.isna(cell) else f"不是数值：{_show(cell)}"
+                raise self.fail(
+                    (*path, "csv"), f"{kind} 第 {row + 2} 行 '{col}' 列{what}（第 1 行为表头）"
+                )
+            columns[col] = vals
+        dup = columns[ycol][columns[ycol].duplicated()]
+        if len(dup):
+            raise self.fail((*path, "csv"), f"{kind} 中年份 {_show(dup.iloc[0])} 重复出现")
+        return self.by_year(
+            dict(zip(columns[ycol].tolist(), columns[vcol].tolist(), strict=True)), path, years
+        )
 
     def by_year(self, mapping: Mapping, path: tuple, years: list[int]) -> np.ndarray:
         out = np.zeros(len(years))
@@ -3579,7 +3603,8 @@ def from_spec(spec: Mapping[str, Any], base_dir: str | Path = ".") -> CBAModel:
         * ``lines``: each ``{name, kind: benefit|cost, category}`` plus ``values`` (list from
           ``start_year`` or ``{year: value}``), or ``amount`` with ``from``/``to``/``growth``, or
           ``csv`` with ``value_column`` (and ``year_column``, default ``year``) relative to
-          ``base_dir``;
+          ``base_dir`` (a ``.xlsx`` file is read as a workbook, ``sheet`` default the first;
+          a year listed twice is an error);
         * ``variables``: ``{name: {lines: [...], base: 1}}`` (multipliers) or
           ``{name: {discount_rate: true}}``; default one multiplier per line;
         * ``optimism_bias``: ``{mix, bound, categories}`` (default categories ``[capex]``);
@@ -3905,7 +3930,7 @@ def from_spec(spec: Mapping[str, Any], base_dir: str | Path = ".") -> CBAModel:
             path = ("alternatives", i)
             item = sp.mapping(
                 item, path, {"name", "costs", "costs_csv", "year_column", "value_column",
-                             "effect", "note"}
+                             "sheet", "effect", "note"}
             )  # fmt: skip
             if "name" not in item:
                 raise sp.fail(path, "缺少 name")

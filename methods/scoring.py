@@ -214,7 +214,7 @@ def _score_arrays(
     ``binary``, deduction ``under``). Missing actual values (NaN) score 0 for quantitative rules.
     """
     w, t, a = weight, target, actual
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = a / t
         # positive (and equal with t > 0)
         pos = np.where(t > 0, np.where(cap & (a >= t), w, ratio * w), np.where(a >= 0, w, 0.0))
