@@ -683,7 +683,7 @@ def _irr_conventional(C: np.ndarray, max_iter: int = 200) -> np.ndarray:
             & (xn < hi_a)
             & (2 * np.abs(step) <= np.abs(step_old[active]))
         )
-        bisect = np.sqrt(lo_a * hi_a)
+        bisect = np.sqrt(lo_a) * np.sqrt(hi_a)  # geometric midpoint, no overflow
         xn = np.where(newton, xn, bisect)
         tiny = np.isfinite(step) & (np.abs(step) <= 1e-13 * xa)
         xn = np.where(done, np.where(tiny, xa - step, xa), xn)
