@@ -751,6 +751,10 @@ def _irr_general(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _irr_arrays(C: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(value, roots padded with NaN, root counts, sign changes) for a 2-D array of flows."""
     m = C.shape[0]
+    # flows below rounding level relative to the series (e.g. 5e-324 beside 2.0) are zero: they
+    # cannot move a root and would make the companion matrix overflow
+    scale = np.abs(C).max(axis=1, keepdims=True)
+    C = np.where(np.abs(C) <= 1e-15 * scale, 0.0, C)
     nsc = _sign_changes(C)
     conv = np.flatnonzero(nsc == 1)
     multi = np.flatnonzero(nsc >= 2)

@@ -130,7 +130,7 @@ def input_hashes(case: casefile.Case, case_file: str | Path) -> dict[str, Any]:
         "notebook": sha256_file(nb),
         "package": package_hash(),
     }
-    if any(ind.target_from for ind in getattr(case, "indicators", [])):
+    if any(getattr(ind, "target_from", None) for ind in (getattr(case, "indicators", None) or [])):
         from methods import standards
 
         resolved = {k: v.value for k, v in sorted(standards.resolve(case).items())}

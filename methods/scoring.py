@@ -245,7 +245,12 @@ def _score_arrays(
     quantitative = (rule != 4) & (rule != 6)
     score = np.where(quantitative & np.isnan(a), 0.0, score)
     capped = np.where(rule == 0, np.where(cap, np.minimum(score, w), score), np.minimum(score, w))
-    return _round2(np.maximum(capped, 0.0))
+    rounded = _round2(np.maximum(capped, 0.0))
+    # a weight that is not a whole number of cents (e.g. 4.375) must not round a full score up
+    # past it: scores never exceed the weight, so totals never exceed the sum of the weights
+    w_floor = np.floor(w * 100 + 1e-6) / 100
+    limit = np.where((rule == 0) & ~cap, np.inf, np.maximum(w_floor, 0.0))
+    return np.minimum(rounded, limit)
 
 
 def _column(df: pd.DataFrame, name: str, default: Any, dtype=float) -> np.ndarray:
@@ -669,6 +674,7 @@ def prepare(case: Case) -> Prepared:
     table = pd.DataFrame(rows)
     table["level1_order"] = table["level1"].map(fw.level1_order)
     _rescale_not_applicable(table, notes)
+    _round_weights(table)
     table["overachievement_threshold"] = case.options.overachievement_threshold
     if case.options.overachievement_threshold is not None:
         notes.append(
@@ -676,6 +682,32 @@ def prepare(case: Case) -> Prepared:
             "视为目标偏低，按超出部分比例扣分（unverified，默认关闭）"
         )
     return Prepared(table, fw, bands, tuple(warnings), tuple(notes), tuple(derived))
+
+
+def _cents(values: np.ndarray, total: float) -> np.ndarray:
+    """Round values to 2 dp so they sum to ``total`` (largest-remainder method)."""
+    cents = values * 100
+    floor = np.floor(cents + 1e-9)
+    short = int(round(total * 100 - floor.sum()))
+    if short > 0:
+        order = np.argsort(-(cents - floor), kind="stable")[:short]
+        floor[order] += 1
+    return floor / 100
+
+
+def _round_weights(table: pd.DataFrame) -> None:
+    """Weights that are not whole cents (after rescaling or derivation) are rounded to 2 dp within
+    each level-1 indicator so that the level keeps its points and the table shows what is used."""
+    weight = table["weight"].to_numpy(dtype=float).copy()
+    if np.allclose(weight * 100, np.round(weight * 100), atol=1e-6):
+        return
+    for _, idx in table.groupby("level1", sort=False).indices.items():
+        level_total = fmt.round_half_up(float(weight[idx].sum()), 2)
+        weight[idx] = _cents(weight[idx], level_total)
+    design = table["design_weight"].to_numpy(dtype=float)
+    same = np.isclose(table["weight"].to_numpy(dtype=float), design, atol=1e-9)
+    table["weight"] = weight
+    table.loc[same, "design_weight"] = weight[same]
 
 
 def _rescale_not_applicable(table: pd.DataFrame, notes: list[str]) -> None:

@@ -120,7 +120,11 @@ def _industry(lib: Library, case: Case, ind: Indicator) -> Resolved | None:
 
 def resolve(case: Case) -> dict[str, Resolved]:
     """Targets of the case's ``target_from`` indicators that the library can supply."""
-    wanted = [ind for ind in getattr(case, "indicators", []) if ind.target_from is not None]
+    wanted = [
+        ind
+        for ind in (getattr(case, "indicators", None) or [])
+        if getattr(ind, "target_from", None) is not None
+    ]
     if not wanted:
         return {}
     lib = library_for(case)

@@ -52,16 +52,25 @@ def test_student_nutrition_self_evaluation_by_hand():
 def test_old_community_not_applicable_rescaled_by_hand():
     ev = scoring.evaluate(EXAMPLES / "wujin_old_community_renovation_2023.yaml")
     t = ev.table.set_index("code")
-    # C4 (3 points) is not applicable: the other 产出 indicators × 35 / 32
-    assert t.loc["C1", "weight"] == pytest.approx(8.75)
+    # C4 (3 points) is not applicable: the other 产出 indicators × 35 / 32 = 8.75, 6.5625,
+    # 5.46875, 5.46875, 4.375, 4.375, rounded to cents keeping the level's 35 points
+    # (largest remainder): 8.75, 6.56, 5.47, 5.47, 4.38, 4.37
+    assert list(t.loc[["C1", "C2", "C3", "C5", "C6", "C7"], "weight"]) == [
+        8.75,
+        6.56,
+        5.47,
+        5.47,
+        4.38,
+        4.37,
+    ]
     assert t.loc["C1", "score"] == 8.26  # 17 / 18 × 8.75 = 8.264
-    assert t.loc["C2", "score"] == 5.09  # 31 / 40 × 6.5625 = 5.086
-    assert t.loc["C6", "score"] == 4.38  # 4.375 rounded half up
+    assert t.loc["C2", "score"] == 5.08  # 31 / 40 × 6.56 = 5.084
+    assert t.loc["C6", "score"] == 4.38  # reverse ratio, actual below target: full
     assert t.loc["C7", "score"] == 0  # range, binary variant, 10 months outside 6–9
     assert t.loc["C4", "applicable"] == False  # noqa: E712
-    assert ev.level1["产出"] == 28.67
+    assert ev.level1["产出"] == 28.66
     assert t["weight"][t["applicable"]].sum() == pytest.approx(100)
-    assert ev.total == 85.57
+    assert ev.total == 85.56
     assert ev.grade == "优"  # local_80 bands; mof_2020 would give 良
     assert scoring.grade(ev.total) == "良"
     assert any("不适用" in n for n in ev.notes)
@@ -94,10 +103,12 @@ def test_execution_cap_can_be_switched_off():
 
 
 def scored_examples():
+    """Example cases of the project and self-evaluation types (the indicator-scoring engine)."""
+    kinds = {"project_evaluation", "self_evaluation"}
     return [
         p
         for p in sorted(EXAMPLES.glob("*.yaml"))
-        if "evaluation: portfolio" not in p.read_text(encoding="utf-8")
+        if casefile.load_case(p, deep=False).evaluation in kinds
     ]
 
 

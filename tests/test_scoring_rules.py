@@ -210,7 +210,9 @@ def test_round_half_up_matches_hand_calculation():
     assert fmt.round_half_up(4.625) == 4.63
     assert fmt.round_half_up(-4.625) == -4.63
     assert fmt.round_half_up(0.005) == 0.01
-    assert score_indicator("checklist", 8.025, met=1, total=1) == 8.03
+    # a full score never rounds up past a weight that is not a whole number of cents
+    assert score_indicator("checklist", 8.025, met=1, total=1) == 8.02
+    assert score_indicator("checklist", 8.03, met=1, total=1) == 8.03
 
 
 class TestGrades:

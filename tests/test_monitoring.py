@@ -1,0 +1,543 @@
+"""Monitoring (evaluation: monitoring, 绩效运行监控“双监控”): the execution light, indicator
+progress, year-end forecasts and recommended-action rules with hand-worked numbers; the examples;
+bad input; the report through ``jixiao run`` and plain papermill."""
+
+import copy
+import json
+import os
+import subprocess
+
+import nbformat
+import pytest
+import yaml
+
+from methods import casefile, monitoring, report, runner
+from methods.errors import CaseError
+
+from .conftest import BIN, EXAMPLES, NOTEBOOKS, ROOT, run_cli
+
+SINGLE = EXAMPLES / "wujin_rural_sewage_monitoring_2024.yaml"
+DEPARTMENT = EXAMPLES / "wujin_agriculture_monitoring_2024.yaml"
+
+
+def load(path=SINGLE):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Execution light: v = rate ÷ (month / 12) × 100; red v < 60, yellow v < 80, else green
+
+
+def test_execution_light_hand_worked():
+    # month 6: time progress 50%; 35% executed → v = 35 / 0.5 = 70 → yellow
+    assert monitoring.time_progress(6) == 0.5
+    assert monitoring.execution_v(35, 6) == pytest.approx(70)
+    assert monitoring.execution_light(35, 6) == "yellow"
+    assert monitoring.execution_light(25, 6) == "red"  # v = 50
+    assert monitoring.execution_light(45, 6) == "green"  # v = 90
+    # month 9: time progress 75%; 50% → v = 66.67 yellow; 40% → v = 53.33 red
+    assert monitoring.execution_v(50, 9) == pytest.approx(66.6667, abs=1e-4)
+    assert monitoring.execution_light(50, 9) == "yellow"
+    assert monitoring.execution_light(40, 9) == "red"
+    # month 12: the rate itself
+    assert monitoring.execution_light(79.9, 12) == "yellow"
+    assert monitoring.execution_light(80, 12) == "green"
+
+
+def test_execution_light_bounds_are_inclusive_below():
+    assert monitoring.execution_light(30, 6) == "yellow"  # v = 60 exactly
+    assert monitoring.execution_light(29.99, 6) == "red"
+    assert monitoring.execution_light(40, 6) == "green"  # v = 80 exactly
+    assert monitoring.execution_light(0, 1) == "red"
+    assert monitoring.execution_light(120, 6) == "green"  # carried-over funds: above 100%
+
+
+def test_execution_light_thresholds_and_units_are_parameters():
+    assert monitoring.execution_light(35, 6, red=50, yellow=70) == "green"  # v = 70 ≥ 70
+    assert monitoring.execution_light(35, 6, red=75, yellow=90) == "red"
+    assert monitoring.execution_light(0.35, 6, unit="fraction") == "yellow"
+    data = monitoring.rules_data()["execution_light"]
+    assert (data["red"], data["yellow"], data["status"]) == (60, 80, "practice")
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        ((35, 0), {}, "1–12"),
+        ((35, 13), {}, "1–12"),
+        ((35, 6.5), {}, "整数"),
+        ((35, True), {}, "整数"),
+        ((-5, 6), {}, "负数"),
+        ((float("nan"), 6), {}, "有限数字"),
+        ((35, 6), {"red": 80, "yellow": 60}, "应小于"),
+        ((35, 6), {"red": 60, "yellow": 60}, "应小于"),
+        ((35, 6), {"red": -1, "yellow": 60}, "不小于 0"),
+        ((35, 6), {"unit": "permille"}, "percent"),
+    ],
+)
+def test_execution_light_bad_input(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        monitoring.execution_light(*args, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Year-end forecasts
+
+
+def test_pro_rata_forecast():
+    assert monitoring.forecast_pro_rata(35, 6) == pytest.approx(70)  # 35 × 12 / 6
+    assert monitoring.forecast_pro_rata(20, 3) == pytest.approx(80)  # 20 × 12 / 3
+    assert monitoring.forecast_pro_rata(60, 6) == 100  # 120% capped
+    assert monitoring.forecast_pro_rata(60, 6, cap=None) == pytest.approx(120)
+
+
+def test_forecast_from_history_hand_worked():
+    # 2022: 30% by June, 95% by December → 0.315789; 2023: 40% and 100% → 0.4
+    history = {2022: [5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 95], 2023: [40] * 6 + [100] * 6}
+    shares = monitoring.seasonal_shares(history, 6)
+    assert shares == pytest.approx({2022: 30 / 95, 2023: 0.4})
+    # mean share 0.357895; 35% ÷ 0.357895 = 97.79%
+    assert monitoring.forecast_from_history(35, 6, history) == pytest.approx(97.794, abs=1e-3)
+    assert monitoring.forecast_from_history(50, 6, history) == 100  # capped
+    assert monitoring.forecast_from_history(50, 6, history, cap=None) == pytest.approx(
+        139.706, 1e-4
+    )
+    # nothing spent by March in earlier years: the curve cannot be scaled
+    assert monitoring.forecast_from_history(5, 3, {2023: [0, 0, 0] + [50] * 8 + [90]}) is None
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ({2023: [10] * 11}, "12 个月"),
+        ({2023: [10, 20, 15] + [30] * 9}, "逐月不减"),
+        ({2023: [0] * 12}, "12 月累计执行率为 0"),
+        ({2023: [-1] + [10] * 11}, "负数"),
+    ],
+)
+def test_bad_history(history, message):
+    with pytest.raises(ValueError, match=message):
+        monitoring.forecast_from_history(35, 6, history)
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicator progress and lights
+
+
+class Ind:
+    def __init__(self, **kw):
+        base = dict(
+            code="C1",
+            name="指标",
+            level1="产出指标",
+            level2="数量指标",
+            rule="positive",
+            target=100,
+            actual=None,
+            tier=None,
+            unit="个",
+            progress=None,
+            expected=None,
+            forecast=None,
+            deviation=None,
+            explanation=None,
+            likelihood=None,
+            measures=None,
+        )
+        base.update(kw)
+        self.__dict__.update(base)
+
+
+def test_cumulative_indicator_against_time_progress():
+    # 38 of 100 by June: due 50 → v = 76 → yellow; forecast 100 × 0.76 = 76
+    p = monitoring.indicator_progress(Ind(actual=38), 6)
+    assert (p.mode, p.expected, p.v, p.light) == ("time", 50, pytest.approx(76), "yellow")
+    assert p.completion == pytest.approx(38) and p.forecast == pytest.approx(76)
+    # planned progress given: 42 of a planned 60 → v = 70
+    p = monitoring.indicator_progress(Ind(target=150, expected=60, actual=42), 6)
+    assert (p.v, p.light) == (pytest.approx(70), "yellow")
+    # 2 of 6 by August against a plan of 4 → v = 50 → red
+    assert monitoring.indicator_progress(Ind(target=6, expected=4, actual=2), 8).light == "red"
+
+
+def test_level_reverse_and_qualitative_indicators():
+    # % indicators are levels: 84.5 against 88 → v = 96.02 → green
+    p = monitoring.indicator_progress(Ind(target=88, actual=84.5, unit="%"), 6)
+    assert (p.mode, p.light) == ("level", "green") and p.v == pytest.approx(96.0227, 1e-4)
+    # reverse: target 28, actual 35 → v = 80 → green; 50 → v = 56 → red; 0 → green
+    assert monitoring.indicator_progress(Ind(rule="reverse", target=28, actual=35), 6).light == (
+        "green"
+    )
+    p = monitoring.indicator_progress(Ind(rule="reverse", target=28, actual=50), 6)
+    assert (p.mode, p.v, p.light) == ("level", pytest.approx(56), "red")
+    assert monitoring.indicator_progress(Ind(rule="reverse", target=1, actual=0), 6).light == (
+        "green"
+    )
+    # qualitative: light by tier (aliases accepted)
+    for tier, light in [("达成年度指标", "green"), ("部分达成", "yellow"), ("未达成", "red")]:
+        p = monitoring.indicator_progress(Ind(rule="qualitative", target="定性", tier=tier), 6)
+        assert (p.mode, p.light) == ("tier", light)
+    # no value yet: no light
+    p = monitoring.indicator_progress(Ind(target=90, unit="%"), 6)
+    assert (p.mode, p.light, p.v) == (None, None, None)
+    # indicator thresholds are a parameter
+    th = monitoring.Thresholds(50, 70)
+    assert monitoring.indicator_progress(Ind(actual=38), 6, th).light == "green"
+
+
+def test_reasons_and_likelihood_vocabularies():
+    assert monitoring.normalize_reasons("经费保障") == ("经费",)
+    assert monitoring.normalize_reasons(["硬件", "其他", "硬件条件保障"]) == (
+        "硬件条件保障",
+        "其他",
+    )
+    assert monitoring.deviation_categories() == ["经费", "制度", "人员", "硬件条件保障", "其他"]
+    assert monitoring.likelihood_values() == ["确定能", "有可能", "完全不可能"]
+    with pytest.raises(ValueError, match="未知的偏差原因"):
+        monitoring.normalize_reasons("天气")
+    with pytest.raises(ValueError, match="未知的完成可能性"):
+        monitoring.normalize_likelihood("大概能")
+
+
+# ---------------------------------------------------------------------------------------------
+# Recommended actions: the ordered rule table
+
+
+def facts(**kw):
+    base = {
+        "month": 6,
+        "allocated": 1000.0,
+        "execution_rate": 50.0,
+        "execution_v": 100.0,
+        "execution_light": "green",
+        "forecast_rate": 100.0,
+        "red_indicators": 0,
+        "yellow_indicators": 0,
+        "lagging": 0,
+        "impossible_indicators": 0,
+        "impossible_share": 0.0,
+        "uncertain_indicators": 0,
+        "reasons": [],
+    }
+    base.update(kw)
+    return base
+
+
+@pytest.mark.parametrize(
+    ("kw", "rule", "action"),
+    [
+        # red execution and 2 of 3 indicators impossible → 停止拨款
+        (
+            dict(execution_light="red", impossible_indicators=2, impossible_share=2 / 3),
+            "R1",
+            "停止拨款",
+        ),
+        # red execution and a red indicator → 暂缓拨款
+        (dict(execution_light="red", red_indicators=1, lagging=2), "R2", "暂缓拨款"),
+        # month 6, 35% executed: pro-rata forecast 70% < 80% → 调减预算
+        (dict(execution_light="yellow", forecast_rate=70.0, lagging=1), "R3", "调减预算"),
+        # the same before June: R3 does not apply yet → 继续执行 with a reminder
+        (dict(month=5, execution_light="yellow", forecast_rate=70.0, lagging=1), "R5", "继续执行"),
+        # one indicator impossible → 调整目标
+        (dict(impossible_indicators=1, impossible_share=0.25), "R4", "调整目标"),
+        (dict(execution_light="yellow", lagging=1), "R5", "继续执行"),
+        ({}, "R6", "继续执行"),
+    ],
+)
+def test_default_rules_hand_worked(kw, rule, action):
+    rec = monitoring.recommend(facts(**kw))
+    assert (rec.rule.id, rec.action) == (rule, action)
+    assert rec.to_dict()["rule"] == rule and rec.rule.reason
+
+
+def test_first_matching_rule_wins_and_others_are_reported():
+    rec = monitoring.recommend(
+        facts(
+            execution_light="red",
+            red_indicators=1,
+            impossible_indicators=1,
+            impossible_share=1 / 3,
+            forecast_rate=45.0,
+            lagging=2,
+        )
+    )
+    assert rec.rule.id == "R2" and rec.also == ("R3", "R4", "R5")
+
+
+def test_custom_rule_table():
+    rules = monitoring.parse_rules(
+        [
+            {"id": "X1", "action": "暂缓拨款", "when": [["reasons", "contains", "制度"]]},
+            {"id": "X2", "action": "调减预算", "when": [["execution_light", "in", ["red"]]]},
+            {"id": "X0", "action": "继续执行", "when": []},
+        ]
+    )
+    assert monitoring.recommend(facts(reasons=["制度"]), rules).rule.id == "X1"
+    assert monitoring.recommend(facts(execution_light="red"), rules).rule.id == "X2"
+    assert monitoring.recommend(facts(), rules).rule.id == "X0"
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ([{"action": "取消项目", "when": []}], "未知的处理建议"),
+        (
+            [{"action": "继续执行", "when": [["weather", "==", 1]]}, {"action": "继续执行"}],
+            "未知的事实",
+        ),
+        ([{"action": "继续执行", "when": [["month", "=~", 1]]}, {"action": "继续执行"}], "运算符"),
+        ([{"action": "继续执行", "when": [["month", 6]]}, {"action": "继续执行"}], "条件 1"),
+        ([{"action": "继续执行", "when": [["month", ">=", 6]]}], "兜底"),
+        ([{"id": "A", "action": "继续执行"}, {"id": "A", "action": "继续执行"}], "重复"),
+    ],
+)
+def test_bad_rule_tables(entries, message):
+    with pytest.raises(ValueError, match=message):
+        monitoring.parse_rules(entries)
+
+
+# ---------------------------------------------------------------------------------------------
+# The examples
+
+
+def test_single_project_example():
+    case = casefile.load_case(SINGLE)
+    result = monitoring.analyse(case)
+    (p,) = result.projects
+    # 1,260 of 3,600 万元 by June: 35%, v = 70 → yellow; pro rata 70%
+    assert p.execution_rate == pytest.approx(35) and p.v == pytest.approx(70)
+    assert p.light == "yellow" and p.forecast_pro_rata == pytest.approx(70)
+    # seasonal shares 34/92 and 37/96; mean 0.377491 → 35 / 0.377491 = 92.72%
+    assert p.shares == pytest.approx({2022: 34 / 92, 2023: 37 / 96})
+    assert p.forecast_history == pytest.approx(35 / ((34 / 92 + 37 / 96) / 2))
+    assert round(p.forecast_history, 2) == 92.72 and p.forecast_method == "history"
+    # the seasonal forecast keeps the project out of R3 (调减预算): continue, with a reminder
+    assert (p.recommendation.rule.id, p.recommendation.action) == ("R5", "继续执行")
+    lights = {i.code: i.light for i in p.indicators}
+    assert lights == {
+        "C1": "yellow",  # 38 of 50 due
+        "C2": "yellow",  # 42 of a planned 60
+        "C3": "green",  # 4,200 of 4,000 due
+        "C4": "green",
+        "C5": "green",  # reverse: 28 / 27.5
+        "E1": "green",  # 84.5 / 88
+        "E2": "yellow",  # 部分达成
+        "S1": None,  # surveyed at year end
+    }
+    assert any("受益农户满意度" in w and "暂无" in w for w in result.warnings)
+    out = report.case_results(case, monitoring=result.to_dict())
+    block = out["monitoring"]
+    assert out["total_score"] is None and out["grade"] is None
+    assert block["month"] == 6 and block["time_progress"] == 50
+    assert block["projects"][0]["forecast"] == {
+        "pro_rata": 70.0,
+        "history": 92.72,
+        "method": "history",
+        "rate": 92.72,
+        "amount": 3337.83,
+        "seasonal_shares": {"2022": 0.3696, "2023": 0.3854},
+    }
+
+
+def test_without_history_the_pro_rata_forecast_triggers_r3():
+    raw = load()
+    del raw["history"]
+    result = monitoring.analyse(casefile.validate_mapping(raw, base_dir=EXAMPLES))
+    rec = result.projects[0].recommendation
+    assert result.projects[0].forecast_rate == pytest.approx(70)
+    assert (rec.rule.id, rec.action) == ("R3", "调减预算")
+
+
+def test_department_summary_example():
+    result = monitoring.analyse(casefile.load_case(DEPARTMENT))
+    got = {
+        p.code: (p.light, p.recommendation.rule.id, p.recommendation.action)
+        for p in result.projects
+    }
+    assert got == {
+        "NY01": ("green", "R6", "继续执行"),  # 3300 / 5200 = 63.46% by August, v = 95.2
+        "NY02": ("red", "R2", "暂缓拨款"),  # 30%, v = 45; 18 of 40 villages due → red
+        "NY03": ("red", "R1", "停止拨款"),  # 20%, v = 30; 2 of 3 indicators impossible
+        "NY04": ("yellow", "R3", "调减预算"),  # 52.63%, v = 78.95; pro rata 78.95% < 80%
+        "NY05": ("green", "R4", "调整目标"),  # one indicator impossible
+    }
+    s = result.summary()
+    assert (s["allocated"], s["spent"]) == (9750, 5220)
+    assert s["execution_rate"] == pytest.approx(5220 / 9750 * 100, abs=1e-4)
+    assert s["v"] == pytest.approx(80.31) and s["light"] == "green"
+    assert s["project_lights"] == {"green": 2, "yellow": 1, "red": 2}
+    assert s["actions"] == dict.fromkeys(monitoring.ACTIONS, 1)
+    # ≥ 200 万元 and below 60% at the end of August
+    assert s["focus"] == ["NY02", "NY03", "NY04"]
+    # budget-weighted forecast: NY01 capped at 100% (seasonal), others pro rata
+    expected = (5200 + 1800 * 0.45 + 600 * 0.30 + 500 * 12 / 8 + 1200 * 0.95) / 9750 * 100
+    assert result.forecast_rate == pytest.approx(expected)
+
+
+def test_custom_thresholds_and_rules_in_the_case():
+    raw = load()
+    raw["thresholds"] = {"red": 50, "yellow": 70}
+    raw["action_rules"] = [
+        {"id": "K1", "action": "暂缓拨款", "when": [["reasons", "contains", "硬件条件保障"]]},
+        {"id": "K2", "action": "继续执行", "when": []},
+    ]
+    result = monitoring.analyse(casefile.validate_mapping(raw, base_dir=EXAMPLES))
+    p = result.projects[0]
+    assert p.light == "green"  # v = 70 ≥ 70
+    assert p.recommendation.rule.id == "K1" and result.to_dict()["rules_source"] == "case"
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input
+
+
+def mutate_single(fn):
+    raw = copy.deepcopy(load())
+    fn(raw)
+    return raw
+
+
+BAD = [
+    (lambda r: r.update(month=13), "month", "1–12"),
+    (lambda r: r.update(month=0), "month", "1–12"),
+    (lambda r: r.update(month="6"), "month", "整数"),
+    (lambda r: r.update(thresholds={"red": 80, "yellow": 60}), "thresholds", "应小于"),
+    (lambda r: r["budget"].update(spent=-10), "budget.spent", "不小于 0"),
+    (lambda r: r["budget"].pop("allocated"), "budget.allocated", "全年预算数"),
+    (
+        lambda r: r["indicators"][0].update(deviation="天气"),
+        "indicators[0]（C1）.deviation",
+        "偏差原因",
+    ),
+    (
+        lambda r: r["indicators"][1].update(deviation=["经费", "运气"]),
+        "indicators[1]（C2）.deviation",
+        "运气",
+    ),
+    (
+        lambda r: r["indicators"][0].update(likelihood="大概能"),
+        "indicators[0]（C1）.likelihood",
+        "完成可能性",
+    ),
+    (lambda r: r["indicators"][6].pop("tier"), "indicators[6]（E2）.tier", "档次"),
+    (
+        lambda r: r["indicators"][6].update(tier="优秀"),
+        "indicators[6]（E2）.tier",
+        "未知的定性档次",
+    ),
+    (lambda r: r["indicators"][0].update(target="一百个"), "indicators[0]（C1）.target", "数字"),
+    (lambda r: r["indicators"][0].update(actual=-3), "indicators[0]（C1）.actual", "负数"),
+    (lambda r: r["indicators"][4].update(progress="time"), "indicators[4]（C5）.progress", "反向"),
+    (lambda r: r["indicators"][1].update(code="C1"), "indicators[1]（C1）.code", "重复"),
+    (lambda r: r["history"].update({2023: [1] * 11}), "history", "12 个月"),
+    (lambda r: r["history"].update({2024: [1] * 12}), "history", "以前年度"),
+    (lambda r: r.update(indicators=[]), "indicators", "绩效指标"),
+    (
+        lambda r: r.update(projects=[{"name": "甲", "indicators": r["indicators"]}]),
+        "budget",
+        "projects",
+    ),
+    (
+        lambda r: r.update(action_rules=[{"action": "继续执行", "when": [["mood", "==", 1]]}]),
+        "action_rules[0]",
+        "未知的事实",
+    ),
+    (lambda r: r.update(color="red"), "color", "未知字段"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "field", "message"), BAD)
+def test_bad_monitoring_cases(mutate, field, message):
+    raw = mutate_single(mutate)
+    with pytest.raises(CaseError, match=message) as info:
+        casefile.validate_mapping(raw, source="m.yaml", base_dir=EXAMPLES)
+    assert info.value.field == field
+
+
+def test_bad_department_case_names_the_project():
+    raw = load(DEPARTMENT)
+    raw["projects"][2]["indicators"][1]["likelihood"] = "不好说"
+    with pytest.raises(CaseError) as info:
+        casefile.validate_mapping(raw, source="d.yaml", base_dir=EXAMPLES)
+    assert info.value.field == "projects[2]（NY03）.indicators[1]（E1）.likelihood"
+    raw = load(DEPARTMENT)
+    raw["projects"][3]["budget"]["unit"] = "元"
+    with pytest.raises(CaseError, match="金额单位应一致") as info:
+        casefile.validate_mapping(raw, source="d.yaml", base_dir=EXAMPLES)
+    assert info.value.field == "projects[3]（NY04）.budget.unit"
+    raw = load(DEPARTMENT)
+    raw["projects"][1]["code"] = "NY01"
+    with pytest.raises(CaseError, match="重复"):
+        casefile.validate_mapping(raw, source="d.yaml", base_dir=EXAMPLES)
+
+
+def test_cli_validate_exits_2_with_file_line_and_field(tmp_path):
+    text = SINGLE.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("month: 6", "month: 14", 1), encoding="utf-8")
+    proc = run_cli("validate", bad)
+    assert proc.returncode == 2
+    assert "bad.yaml:" in proc.stderr and "month" in proc.stderr and "1–12" in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) <= 2
+    bad.write_text(text.replace("deviation: 其他\n", "deviation: 天气\n", 1), encoding="utf-8")
+    proc = run_cli("validate", bad)
+    assert proc.returncode == 2 and "deviation" in proc.stderr and "天气" in proc.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports (notebooks)
+
+
+@pytest.mark.notebook
+def test_jixiao_run_and_plain_papermill_agree(tmp_path):
+    lib = tmp_path / "lib"
+    proc = run_cli("run", DEPARTMENT, "--library", lib)
+    assert proc.returncode == 0, proc.stderr
+    folder = lib / "2024" / "wujin_agriculture_monitoring_2024"
+    res = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    assert res["evaluation"] == "monitoring" and res["total_score"] is None
+    block = res["monitoring"]
+    assert block["summary"]["actions"] == dict.fromkeys(monitoring.ACTIONS, 1)
+    assert [p["recommendation"]["rule"] for p in block["projects"]] == [
+        "R6",
+        "R2",
+        "R1",
+        "R3",
+        "R4",
+    ]
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    for heading in ("监控概况", "预算执行监控", "绩效目标实现情况监控", "年末执行预测", "处理建议"):
+        assert heading in html
+    assert "data:image/png;base64," in html
+    assert "Traceback" not in html and "Warning" not in html and "from methods import" not in html
+
+    out = tmp_path / "out.ipynb"
+    proc = subprocess.run(
+        [
+            str(BIN / "papermill"),
+            str(NOTEBOOKS / "monitoring.ipynb"),
+            str(out),
+            "-f",
+            str(SINGLE),
+            "--cwd",
+            str(EXAMPLES),
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env=dict(os.environ),
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    plain = runner.extract_results(nbformat.read(out, as_version=4))
+    direct = monitoring.analyse(casefile.load_case(SINGLE)).to_dict()
+    assert plain["monitoring"] == json.loads(json.dumps(report._jsonable(direct)))
+    assert plain["monitoring"]["projects"][0]["v"] == 70.0
+
+
+def test_new_writes_a_valid_template(tmp_path):
+    out = tmp_path / "m.yaml"
+    assert run_cli("new", "monitoring", "-o", out).returncode == 0
+    case = casefile.load_case(out)
+    assert monitoring.analyse(case).projects[0].light == "green"  # 40% in June: v = 80

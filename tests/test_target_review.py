@@ -1,0 +1,315 @@
+"""Target review (evaluation: target_review, 绩效目标管理): the checklist, scores and verdicts with
+hand-worked numbers, history/benchmark comparisons, target adjustments, bad input, and the report
+through ``jixiao run`` and plain papermill."""
+
+import copy
+import json
+import os
+import subprocess
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+import yaml
+
+from methods import casefile, report, runner, target_review
+from methods.errors import CaseError
+
+from .conftest import BIN, EXAMPLES, NOTEBOOKS, ROOT, run_cli
+
+GOOD = EXAMPLES / "wujin_rural_sewage_targets_2024.yaml"
+WEAK = EXAMPLES / "wujin_hutang_elderly_meals_targets_2024.yaml"
+
+
+def load(path=GOOD):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def review_raw(raw):
+    return target_review.review(casefile.validate_mapping(raw, base_dir=EXAMPLES))
+
+
+# ---------------------------------------------------------------------------------------------
+# Verdicts
+
+
+def test_verdict_cutoffs_are_inclusive_parameters():
+    assert target_review.verdict(80) == "通过"
+    assert target_review.verdict(79.99) == "修改后通过"
+    assert target_review.verdict(60) == "修改后通过"
+    assert target_review.verdict(59.99) == "不通过"
+    assert target_review.verdict(72, {"通过": 70, "修改后通过": 50}) == "通过"
+    assert target_review.verdict(85, {"通过": 90}) == "修改后通过"  # the other default kept
+    assert target_review.cap_verdict("通过", "修改后通过") == "修改后通过"
+    assert target_review.cap_verdict("不通过", "修改后通过") == "不通过"
+    spec = target_review.rules_data()["verdicts"]
+    assert spec["cutoffs"] == {"通过": 80, "修改后通过": 60} and spec["status"] == "unverified"
+
+
+@pytest.mark.parametrize(
+    ("cutoffs", "message"),
+    [
+        ({"通过": 60, "修改后通过": 70}, "应低于"),
+        ({"通过": 70, "修改后通过": 70}, "应低于"),
+        ({"优秀": 90}, "未知的评审结论"),
+        ({"不通过": 0}, "未知的评审结论"),
+        ({"通过": 120}, "0 到 100"),
+    ],
+)
+def test_bad_cutoffs(cutoffs, message):
+    with pytest.raises(ValueError, match=message):
+        target_review.verdict(75, cutoffs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparisons with history and benchmarks
+
+
+def ind(**kw):
+    base = dict(
+        rule="positive", target=100, unit="个", history=None, benchmark=None, benchmark_source=None
+    )
+    base.update(kw)
+    return SimpleNamespace(**base)
+
+
+def test_comparison_rules_hand_worked():
+    cmp = target_review.compare_with_reference
+    # positive: below last year's 118 → 偏低; at or above → fine
+    (finding,) = cmp(ind(history={2022: 96, 2023: 118}))
+    assert "低于 2023 年实际值 118个" in finding[0]
+    assert cmp(ind(target=118, history={2023: 118})) == []
+    # above 1.5 × the best year (1.5 × 60 = 90) → 可行性存疑; stretch is a parameter
+    assert "1.5 倍" in cmp(ind(target=91, history={2022: 60, 2023: 55}))[-1][0]
+    assert cmp(ind(target=91, history={2022: 60, 2023: 55}), stretch=2) == []
+    # below a benchmark
+    assert "低于标杆值 90%" in cmp(ind(target=88, unit="%", benchmark=90))[0][0]
+    # reverse: above last year's cost → 偏松; far below the best → 可行性存疑; above benchmark
+    assert "偏松" in cmp(ind(rule="reverse", target=28, history={2023: 27.2}))[0][0]
+    assert "1/1.5" in cmp(ind(rule="reverse", target=10, history={2023: 27.2}))[0][0]
+    assert "高于标杆值" in cmp(ind(rule="reverse", target=30, benchmark=25))[0][0]
+    # other directions and non-numeric values are not compared; years may be text
+    assert cmp(ind(rule="qualitative", target="好", history={2023: 1})) == []
+    assert cmp(ind(target="较上年增加", history={2023: 1})) == []
+    assert cmp(ind(history={"2023": 118}))[0][0].startswith("指标值 100个 低于 2023 年")
+
+
+# ---------------------------------------------------------------------------------------------
+# The examples
+
+
+def test_good_sheet_hand_worked():
+    result = target_review.review(casefile.load_case(GOOD))
+    scores = {c.id: c.score for c in result.criteria}
+    # 2 indicators without a data source (−2 each), 3 comparison findings (−2 each),
+    # expert 8 of 10: 100 − 4 − 6 − 2 = 88 → 通过
+    assert scores["T5"] == 6 and scores["R1"] == 4 and scores["R2"] == 8
+    full = {c["id"]: c["points"] for c in target_review.criteria_spec()}
+    assert {k: v for k, v in scores.items() if k not in ("T5", "R1", "R2")} == {
+        k: v for k, v in full.items() if k not in ("T5", "R1", "R2")
+    }
+    assert result.score == 88 and result.verdict == "通过" and result.caps == []
+    assert [(p.criterion, p.code) for p in result.problems] == [
+        ("T5", "C3"),
+        ("T5", "E3"),
+        ("R1", "C1"),  # 100 < 118 (2023)
+        ("R1", "C6"),  # reverse 28 > 27.2 (2023)
+        ("R1", "E1"),  # 88 < benchmark 90
+        ("R2", None),
+    ]
+    assert all(p.comment for p in result.problems)
+    assert result.quantitative_share == pytest.approx(0.9)  # 9 of 10
+    (adj,) = result.adjustments
+    assert (adj.code, adj.before, adj.after, adj.change) == ("C2", 150, 130, "调低")
+    assert any("130公里 低于 2023 年实际值 136公里" in f for f in adj.findings)
+    out = report.case_results(casefile.load_case(GOOD), target_review=result.to_dict())
+    block = out["target_review"]
+    assert out["total_score"] is None and out["grade"] is None
+    assert block["score"] == 88 and block["verdict"] == "通过"
+    assert block["adjustments"][0]["reason"].startswith("湟里、嘉泽")
+
+
+def test_weak_sheet_hand_worked():
+    result = target_review.review(casefile.load_case(WEAK))
+    scores = {c.id: round(c.score, 4) for c in result.criteria}
+    assert scores == {
+        "T1": 0,  # no annual goal
+        "T2": 10,
+        "T3": 4,  # 助餐服务人次 without a unit
+        "T4": 3,  # 2 indicators without a direction
+        "T5": 0,  # 5 without a data source: 10 − 5 × 2, floored at 0
+        "S1": 10,
+        "S2": 0,  # no outcome indicator
+        "S3": 3.75,  # outputs miss 时效: 5 − 1.25
+        "S4": 0,  # no satisfaction indicator
+        "M1": round(10 * 0.5 / 0.6, 4),  # 3 of 6 quantitative: 10 × 0.5 / 0.6 = 8.3333
+        "M2": 4,  # “较上年增加” is not a number
+        "R1": 10,
+        "R2": 3,  # expert
+    }
+    assert result.score == 56.08  # 56.0833
+    assert result.verdict_by_score == "不通过" and result.verdict == "不通过"
+    t5 = [p for p in result.problems if p.criterion == "T5"]
+    assert len(t5) == 5 and sum(p.deduction for p in t5) == 10
+
+
+def test_missing_outcome_indicators_cap_the_verdict():
+    raw = load()
+    raw["indicators"] = [i for i in raw["indicators"] if i["level1"] != "效益指标"]
+    result = review_raw(raw)
+    # 100 − 10 (S2) − 2 (T5 C3) − 4 (R1 C1, C6) − 2 (R2) = 82 ≥ 80, capped by S2
+    assert result.score == 82 and result.verdict_by_score == "通过"
+    assert result.verdict == "修改后通过" and "设置效益指标" in result.caps[0]
+
+
+def test_no_indicators_means_no_budget():
+    raw = load()
+    raw["indicators"] = []
+    raw.pop("adjustments")
+    result = review_raw(raw)
+    assert result.verdict == "不通过"
+    assert result.score == 13  # goal 5 + expert 8; every indicator criterion 0
+    assert any("未设置任何绩效指标" in p.problem for p in result.problems)
+
+
+def test_skipped_and_unscored_criteria_rescale():
+    raw = load()
+    raw["review"] = {"skip": ["S4"]}
+    del raw["expert"]
+    result = review_raw(raw)
+    # applicable 100 − 5 (S4) − 10 (R2, no expert score) = 85 points; won 85 − 4 − 6 = 75
+    assert result.points_applicable == 85 and result.points_won == 75
+    assert result.score == pytest.approx(round(75 / 85 * 100, 2))  # 88.24
+    assert any("R2" in w for w in result.warnings)
+
+
+def test_review_parameters():
+    raw = load(WEAK)
+    raw["review"] = {"min_quantitative_share": 0.5, "cutoffs": {"修改后通过": 55}}
+    result = review_raw(raw)
+    # M1 full at 50%: 56.0833 + 1.6667 = 57.75 ≥ 55
+    assert result.score == 57.75 and result.verdict == "修改后通过"
+    raw = load()
+    raw["review"] = {"stretch": 1.1}
+    assert review_raw(raw).stretch == 1.1
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input
+
+
+def mutate(fn, path=GOOD):
+    raw = copy.deepcopy(load(path))
+    fn(raw)
+    return raw
+
+
+BAD = [
+    (lambda r: r["indicators"][0].pop("name"), "indicators[0]（C1）.name", "缺少必填字段"),
+    (lambda r: r["indicators"][0].pop("level1"), "indicators[0]（C1）.level1", "缺少必填字段"),
+    (
+        lambda r: r["indicators"].append({"name": "无编号", "level1": "产出指标"}),
+        "indicators[10].code",
+        "缺少",
+    ),
+    (
+        lambda r: r["indicators"][0].update(level1="过程指标"),
+        "indicators[0]（C1）.level1",
+        "未知的一级指标",
+    ),
+    (lambda r: r["indicators"][1].update(code="C1"), "indicators[1]（C1）.code", "重复"),
+    (lambda r: r["indicators"][0].update(rule="bigger"), "indicators[0]（C1）.rule", "取值"),
+    (
+        lambda r: r["indicators"][0].update(rule="range", target=[90, 80]),
+        "indicators[0]（C1）.target",
+        "下限",
+    ),
+    (lambda r: r["indicators"][0].update(target=[90, 80]), "indicators[0]（C1）.target", "区间"),
+    (
+        lambda r: r["indicators"][0].update(history={2024: 1}),
+        "indicators[0]（C1）.history.2024",
+        "早于",
+    ),
+    (
+        lambda r: r.update(review={"cutoffs": {"通过": 50, "修改后通过": 70}}),
+        "review.cutoffs",
+        "应低于",
+    ),
+    (lambda r: r.update(review={"skip": ["Z9"]}), "review.skip[0]", "未知的评审要点"),
+    (lambda r: r["expert"][0].update(criterion="T1"), "expert[0].criterion", "不是专家评审要点"),
+    (lambda r: r["expert"][0].update(score=12), "expert[0].score", "超过"),
+    (lambda r: r["adjustments"][0].update(code="C9"), "adjustments[0]（C9）.code", "没有指标"),
+    (lambda r: r["adjustments"][0].update(before=180), "adjustments[0]（C2）.before", "不一致"),
+    (lambda r: r["adjustments"][0].update(after=150), "adjustments[0]（C2）.after", "相同"),
+    (lambda r: r["adjustments"][0].pop("reason"), "adjustments[0]（C2）.reason", "缺少必填字段"),
+    (lambda r: r["adjustments"][0].update(field="weight"), "adjustments[0]（C2）.field", "取值"),
+]
+
+
+@pytest.mark.parametrize(("fn", "field", "message"), BAD)
+def test_bad_target_sheets(fn, field, message):
+    raw = mutate(fn)
+    with pytest.raises(CaseError, match=message) as info:
+        casefile.validate_mapping(raw, source="t.yaml", base_dir=EXAMPLES)
+    assert info.value.field == field
+
+
+def test_cli_validate_exits_2_naming_the_field(tmp_path):
+    text = GOOD.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("level1: 效益指标", "level1: 影响指标", 1), encoding="utf-8")
+    proc = run_cli("validate", bad)
+    assert proc.returncode == 2
+    assert "bad.yaml:" in proc.stderr and "level1" in proc.stderr and "影响指标" in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) <= 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports (notebooks)
+
+
+@pytest.mark.notebook
+def test_jixiao_run_and_plain_papermill_agree(tmp_path):
+    lib = tmp_path / "lib"
+    proc = run_cli("run", WEAK, "--library", lib)
+    assert proc.returncode == 0, proc.stderr
+    folder = lib / "2024" / "wujin_hutang_elderly_meals_targets_2024"
+    res = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    assert res["evaluation"] == "target_review" and res["total_score"] is None
+    assert res["target_review"]["score"] == 56.08 and res["target_review"]["verdict"] == "不通过"
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    for heading in ("评审结论", "评审计分", "评审意见", "绩效目标申报表", "存在问题", "修改建议"):
+        assert heading in html
+    assert "不通过" in html and "data:image/png;base64," in html
+    assert "Traceback" not in html and "Warning" not in html and "from methods import" not in html
+
+    out = tmp_path / "out.ipynb"
+    proc = subprocess.run(
+        [
+            str(BIN / "papermill"),
+            str(NOTEBOOKS / "target_review.ipynb"),
+            str(out),
+            "-f",
+            str(GOOD),
+            "--cwd",
+            str(EXAMPLES),
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env=dict(os.environ),
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    plain = runner.extract_results(nbformat.read(out, as_version=4))
+    direct = target_review.review(casefile.load_case(GOOD)).to_dict()
+    assert plain["target_review"] == json.loads(json.dumps(report._jsonable(direct)))
+    assert plain["target_review"]["score"] == 88
+
+
+def test_new_writes_a_valid_template(tmp_path):
+    out = tmp_path / "t.yaml"
+    assert run_cli("new", "target_review", "-o", out).returncode == 0
+    result = target_review.review(casefile.load_case(out))
+    assert result.verdict == "通过" and result.score == 99  # expert 9 of 10
