@@ -398,6 +398,25 @@ class PortfolioCase(Case):
     def reads_library(self) -> bool:
         return self.select is not None
 
+    def private_paths(self) -> set[str]:
+        """Members' personal data (e.g. survey respondents), relative to this case's folder."""
+        out: set[str] = set()
+        for value in self.cases or []:
+            member_path = self.resolve(value)
+            if not member_path.is_file():
+                continue
+            try:
+                member = load_case(member_path, deep=False)
+            except CaseError:
+                continue
+            for inner in member.private_paths():
+                rel = (member_path.parent / inner).resolve()
+                try:
+                    out.add(rel.relative_to(self.base_dir.resolve()).as_posix())
+                except ValueError:
+                    out.add(str(rel))
+        return out
+
     def data_paths(self) -> list[tuple[tuple, str]]:
         paths = [(("cases", i), v) for i, v in enumerate(self.cases or [])]
         for i, value in enumerate(self.cases or []):

@@ -170,8 +170,10 @@ def _build(library: Library, now) -> Path:
         )
     data = (
         json.dumps(records, ensure_ascii=False, allow_nan=False)
-        .replace("</", "<\\/")
-        .replace("<!--", "<\\!--")
+        # inert inside <script type="application/json">: no tag or comment can start in the data
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
     )
     generated = now.astimezone().strftime("%Y-%m-%d %H:%M")
     page = _PAGE.replace("__DATA__", data).replace("__GENERATED__", generated)

@@ -141,6 +141,11 @@ def cmd_new(args: argparse.Namespace) -> int:
             raise CaseError("文件已存在（使用 --force 覆盖）", file=str(out))
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
+        for name, data in templates.template_files(args.evaluation).items():
+            extra = out.parent / name
+            if not extra.exists() or args.force:
+                extra.write_bytes(data)
+                print(f"已写出示例数据：{extra}")
         print(f"已写出案例模板：{out}（填写后运行 jixiao validate {out}）")
     else:
         sys.stdout.write(text)

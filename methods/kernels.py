@@ -26,13 +26,14 @@ from papermill.utils import merge_kwargs, remove_args
 ENGINE_NAME = "jixiao-warm"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 RESET_CODE = """\
+import os as _jx_os
+_jx_os.chdir({cwd!r})
 get_ipython().run_line_magic('reset', '-f')
-import os as _jx_os, warnings as _jx_warnings
+import warnings as _jx_warnings
 import matplotlib.pyplot as _jx_plt
 _jx_plt.close('all')
 _jx_warnings.resetwarnings()
-_jx_os.chdir({cwd!r})
-del _jx_os, _jx_warnings, _jx_plt
+del _jx_warnings, _jx_plt
 """
 
 
@@ -91,7 +92,10 @@ async def _reset(km: AsyncKernelManager, cwd: str, timeout: float) -> bool:
     try:
         await kc.wait_for_ready(timeout=timeout)
         reply = await kc.execute_interactive(
-            RESET_CODE.format(cwd=cwd), timeout=timeout, store_history=False
+            RESET_CODE.format(cwd=cwd),
+            timeout=timeout,
+            store_history=False,
+            output_hook=lambda msg: None,  # a failed reset just means a fresh kernel, silently
         )
         return reply["content"]["status"] == "ok"
     finally:

@@ -573,9 +573,18 @@ def method_notes(ev: Evaluation) -> HTML:
         parts.append("<p>计分口径说明：</p>" + bullet_list(ev.notes))
     files = ev.case.data_files()
     if files:
-        rows = [[f.name, f"{f.stat().st_size:,} 字节", _sha256(f)[:16]] for f in files]
-        parts.append("<p>佐证材料（已随报告存档，哈希见 provenance.json）：</p>")
-        parts.append(html_table(rows, ["文件", "大小", "SHA-256（前 16 位）"]))
+        private = {ev.case.resolve(v) for v in ev.case.private_paths()}
+        rows = [
+            [
+                f.name,
+                f"{f.stat().st_size:,} 字节",
+                _sha256(f)[:16],
+                "个人数据，仅存哈希，未存档" if f in private else "已随报告存档",
+            ]
+            for f in files
+        ]
+        parts.append("<p>数据文件与佐证材料（哈希见 provenance.json）：</p>")
+        parts.append(html_table(rows, ["文件", "大小", "SHA-256（前 16 位）", "存档方式"]))
     parts.append("<p>权重确定方法：</p>" + weights_html(ev))
     if ev.warnings:
         parts.append('<div class="jx-warn"><p>提示：</p>' + bullet_list(ev.warnings) + "</div>")

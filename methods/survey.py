@@ -35,18 +35,22 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import sparse, special, stats
 
 from methods import _format as fmt
+from methods.reliability import bartlett, cronbach_alpha, kmo  # contracts §6 names them here
 
 __all__ = [
     "Design",
     "Estimate",
     "GroupComparison",
     "SatisfactionResult",
+    "bartlett",
     "compare_groups",
+    "cronbach_alpha",
     "index_to_points",
     "ipa",
+    "kmo",
     "ordinal_logit",
     "plot_ipa",
     "sample_size",
@@ -2607,7 +2611,18 @@ def ordinal_logit(
             dummies = pd.get_dummies(d[c].astype(str), prefix=c, prefix_sep="=", drop_first=True)
             parts.append(dummies.astype(float))
     exog = pd.concat(parts, axis=1)
-    model = OrderedModel(endog, exog, distr="logit")
+
+    class _Logit(OrderedModel):
+        # the logistic cdf/pdf without scipy.stats' per-call argument checking: the likelihood
+        # is evaluated thousands of times by the numerical-gradient BFGS fit (same values)
+        def cdf(self, x):
+            return special.expit(x)
+
+        def pdf(self, x):
+            e = special.expit(x)
+            return e * (1.0 - e)
+
+    model = _Logit(endog, exog, distr="logit")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = model.fit(method="bfgs", disp=False, maxiter=2000)

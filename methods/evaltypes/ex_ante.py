@@ -1,0 +1,84 @@
+"""Ex-ante performance assessment (evaluation: ex_ante, 事前绩效评估) of a new project or policy.
+
+The case rates the sub-items (评估要点) of a framework (``methods/_data/frameworks/ex_ante_*.yaml``)
+优/良/中/差; 投入经济性 takes suggested ratings from the case's own ``cba:`` block and 执行风险 from its
+risk register (``risks:``), both overridable with a stated reason. Scoring, conclusion and report
+pieces are in :mod:`methods.ex_ante`; the notebook is ``notebooks/ex_ante.ipynb``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from methods.casefile import Budget, Case, Conclusions, EvaluationType, register
+from methods.evaltypes.cost_benefit import cba_data_paths
+
+
+class Risk(BaseModel):
+    """One entry of the risk register (风险登记表)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    name: str = Field(min_length=1)
+    category: str | None = Field(None, description="政策、实施、资金、技术、社会稳定、环境等")
+    likelihood: int = Field(ge=1, le=5, description="可能性 1–5")
+    impact: int = Field(ge=1, le=5, description="影响程度 1–5")
+    mitigation: str | None = Field(None, description="应对措施")
+    owner: str | None = Field(None, description="责任主体")
+    residual_likelihood: int | None = Field(None, ge=1, le=5, description="采取措施后的可能性")
+    residual_impact: int | None = Field(None, ge=1, le=5, description="采取措施后的影响程度")
+
+
+class ExAnteCase(Case):
+    """A new project or policy assessed before it is budgeted (事前绩效评估)."""
+
+    budget: Budget | None = None  # type: ignore[assignment]
+    framework: str | None = Field(
+        None,
+        description="评估框架：ex_ante_project（默认）或 ex_ante_policy（object_type: policy 时默认）",
+    )
+    overview: str | None = Field(None, description="项目（政策）概况")
+    evaluator: str | None = Field(None, description="评估机构/人员")
+    ratings: dict[str, Any] = Field(
+        default_factory=dict,
+        description="各评估要点的评级：{要点代码或名称: 优 | {rating: 优, basis: 依据}}"
+        "（取值在 methods.ex_ante.assess 中校验）",
+    )
+    risks: list[Risk] = Field(default_factory=list, description="风险登记表")
+    cba: dict[str, Any] | None = Field(None, description="成本效益分析（投入经济性的依据）")
+    proposed_alternative: str | None = Field(
+        None, description="cba.alternatives 中的申报方案名称（最低成本法比较用）"
+    )
+    rating_scale: dict[str, float] | None = Field(
+        None, description="评级折算比例，覆盖默认 {优: 1.0, 良: 0.8, 中: 0.6, 差: 0.3}"
+    )
+    conclusion_bands: dict[str, float] | None = Field(
+        None, description="结论分界，覆盖默认 {予以支持: 80, 部分支持: 60}"
+    )
+    conclusions: Conclusions | None = Field(None, description="评估人补充的意见")
+
+    def data_paths(self) -> list[tuple[tuple, str]]:
+        return cba_data_paths(self.cba)
+
+
+def _check_ex_ante(case: Case) -> list[str]:
+    from methods import ex_ante
+
+    return list(ex_ante.assess(case).warnings)
+
+
+register(
+    EvaluationType(
+        name="ex_ante",
+        title="事前绩效评估",
+        notebook="ex_ante.ipynb",
+        model=ExAnteCase,
+        check=_check_ex_ante,
+        report_kind="事前绩效评估报告",
+        # total_score is given (0–100) but grade stays null: the conclusion (予以支持 …) is in
+        # the ex_ante block. `scored` means "scored on an indicator tree by methods.scoring".
+        scored=False,
+    )
+)

@@ -1,0 +1,1209 @@
+"""Government-level evaluation (财政运行综合绩效评价) of a set of towns, and the transfer-payment
+allocation by the factor method (因素法) with a performance coefficient.
+
+No national framework for 财政运行综合绩效 exists: the policy (武发〔2020〕48号) names the four
+dimensions 收入结构与质量, 支出结构与效果, 财力分布与可持续性, 财力与职能匹配性 and links the results to
+转移支付分配. The default indicators (``methods/_data/frameworks/fiscal_operation_town.yaml``) are
+this project's choice of common fiscal-analysis indicators, status unverified; a case replaces them.
+
+Each town (镇/街道) is scored with the ordinary indicator rules (:func:`methods.scoring.score_frame`,
+vectorised over towns × indicators). An indicator marked ``relative: mean`` is scored on the town's
+value ÷ the mean over the towns × 100 (e.g. 人均可用财力相对水平).
+
+The allocation (:func:`allocate`), with total *T*, factor values *x_ik* and factor weights *w_k*
+(Σ w_k = 1), performance coefficient *c_i*::
+
+    s_i  = Σ_k w_k · x_ik / Σ_j x_jk          因素得分（基础份额）
+    a_i  = T · s_i · c_i / Σ_j (s_j · c_j)     绩效调节后归一到资金总额
+
+i.e. ``allocation_i = T × s_i × c_i``, renormalised so the allocations add up to *T*; amounts are
+rounded to 2 decimals by the largest-remainder method so they still add up to *T* exactly. The
+coefficient maps a town's grade (preset ``grade_110_090``: 优 1.10, 良 1.00, 中 0.95, 差 0.90) or its
+score (preset ``linear_60_100``: 0.90 at ≤ 60 to 1.10 at 100) to *c_i*; both presets are unverified
+defaults in ``methods/_data/fiscal_allocation.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from methods import _format as fmt
+from methods._resources import load_yaml
+from methods.errors import CaseError
+
+QUANTITATIVE = ("positive", "reverse", "equal", "range", "deduction")
+NAME_COLUMNS = ("name", "名称", "镇（街道）", "镇(街道)", "town")
+
+
+# ---------------------------------------------------------------------------------------------
+# Performance coefficient
+
+
+@cache
+def _presets() -> dict[str, Any]:
+    return load_yaml("fiscal_allocation.yaml")
+
+
+@dataclass(frozen=True)
+class Coefficient:
+    """How a town's score or grade becomes its performance coefficient (绩效系数)."""
+
+    name: str
+    method: str  # "grade" or "linear"
+    grade_map: Mapping[str, float] = field(default_factory=dict)
+    score_low: float = 60.0
+    score_high: float = 100.0
+    low: float = 0.9
+    high: float = 1.1
+    source: str = ""
+    status: str = ""
+    preset: str | None = None
+
+    def __call__(self, score: float, grade: str | None = None) -> float:
+        """The coefficient of one town (exact, not rounded)."""
+        if self.method == "grade":
+            if grade not in self.grade_map:
+                raise ValueError(f"绩效系数表中没有等级“{grade}”")
+            return float(self.grade_map[grade])
+        span = self.score_high - self.score_low
+        t = (min(max(score, self.score_low), self.score_high) - self.score_low) / span
+        return self.low + t * (self.high - self.low)
+
+    def describe(self) -> str:
+        """E.g. ``优 1.10，良 1.00，中 0.95，差 0.90``."""
+        if self.method == "grade":
+            return "，".join(f"{k} {v:.2f}" for k, v in self.grade_map.items())
+        return (
+            f"得分 ≤ {fmt.num(self.score_low)} 取 {self.low:.2f}，≥ {fmt.num(self.score_high)} 取 "
+            f"{self.high:.2f}，之间线性插值：系数 = {self.low:.2f} + (得分 − {fmt.num(self.score_low)}) ÷ "
+            f"{fmt.num(self.score_high - self.score_low)} × {fmt.num(self.high - self.low, 4)}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "method": self.method,
+            "preset": self.preset,
+            "source": self.source,
+            "status": self.status,
+        }
+        if self.method == "grade":
+            out["map"] = dict(self.grade_map)
+        else:
+            out.update(
+                score_low=self.score_low, score_high=self.score_high, low=self.low, high=self.high
+            )
+        return out
+
+
+def coefficient_presets() -> list[str]:
+    """Names of the shipped coefficient presets."""
+    return list(_presets()["coefficients"])
+
+
+def coefficient_rule(spec: str | Mapping[str, Any] | Any | None = None) -> Coefficient:
+    """Resolve a coefficient preset name, a mapping or a case's coefficient block.
+
+    Parameters
+    ----------
+    spec : str, mapping or model, optional
+        ``None`` (the default preset ``grade_110_090``), a preset name, or a mapping with
+        ``method: grade`` and ``map: {优: 1.1, …}`` or ``method: linear`` with ``score_low``,
+        ``score_high``, ``low``, ``high``.
+
+    Raises
+    ------
+    ValueError
+        Unknown preset, missing map, or inconsistent linear parameters.
+
+    Examples
+    --------
+    >>> rule = coefficient_rule("linear_60_100")
+    >>> round(rule(80), 4), rule(50), rule(100)
+    (1.0, 0.9, 1.1)
+    >>> coefficient_rule()(85, "良")
+    1.0
+    """
+    presets = _presets()
+    if spec is None:
+        spec = presets["default_coefficient"]
+    if isinstance(spec, str):
+        if spec not in presets["coefficients"]:
+            raise ValueError(
+                f"未知的绩效系数预设 '{spec}'（可用：{'、'.join(presets['coefficients'])}）"
+            )
+        raw = dict(presets["coefficients"][spec])
+        preset: str | None = spec
+    else:
+        raw = dict(spec) if isinstance(spec, Mapping) else spec.model_dump(exclude_none=True)
+        preset = None
+    method = raw.get("method")
+    if method == "grade":
+        grade_map = raw.get("map")
+        if not grade_map:
+            raise ValueError(
+                "按等级取系数（method: grade）需要 map，例如 {优: 1.1, 良: 1.0, 中: 0.95, 差: 0.9}"
+            )
+        if any(not (v > 0) for v in grade_map.values()):
+            raise ValueError("绩效系数应大于 0")
+        return Coefficient(
+            name=raw.get("name") or "按等级取系数（案例文件自定义）",
+            method="grade",
+            grade_map={str(k): float(v) for k, v in grade_map.items()},
+            source=raw.get("source", "案例文件自定义"),
+            status=raw.get("status", "case"),
+            preset=preset,
+        )
+    if method == "linear":
+        try:
+            lo_s, hi_s = float(raw["score_low"]), float(raw["score_high"])
+            lo, hi = float(raw["low"]), float(raw["high"])
+        except KeyError as exc:
+            raise ValueError(
+                f"按得分线性取系数（method: linear）需要 {exc.args[0]}（score_low、score_high、low、high）"
+            ) from None
+        if not hi_s > lo_s:
+            raise ValueError(f"score_high（{hi_s:g}）应大于 score_low（{lo_s:g}）")
+        if not (lo > 0 and hi > 0):
+            raise ValueError("绩效系数应大于 0")
+        return Coefficient(
+            name=raw.get("name") or "按得分线性取系数（案例文件自定义）",
+            method="linear",
+            score_low=lo_s,
+            score_high=hi_s,
+            low=lo,
+            high=hi,
+            source=raw.get("source", "案例文件自定义"),
+            status=raw.get("status", "case"),
+            preset=preset,
+        )
+    raise ValueError(f"绩效系数的 method 应为 grade 或 linear，实际为 {method!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Factor method
+
+
+def factor_shares(values: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
+    """因素得分 (basic share) of each row: ``s_i = Σ_k w_k · x_ik / Σ_j x_jk``.
+
+    Parameters
+    ----------
+    values : DataFrame
+        Rows: towns; columns: factors (non-negative, each column with a positive sum).
+    weights : mapping
+        Factor → weight; the weights must add up to 1.
+
+    Returns
+    -------
+    Series
+        Shares adding up to 1.
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"人口": [10, 30], "面积": [50, 50]}, index=["甲", "乙"])
+    >>> factor_shares(x, {"人口": 0.6, "面积": 0.4}).round(4).tolist()
+    [0.35, 0.65]
+    """
+    w = pd.Series({str(k): float(v) for k, v in weights.items()})
+    if abs(w.sum() - 1.0) > 1e-6:
+        raise ValueError(f"因素权重之和应为 1，实际为 {fmt.num(w.sum(), 6)}")
+    missing = [k for k in w.index if k not in values.columns]
+    if missing:
+        raise ValueError(f"缺少因素 {'、'.join(missing)} 的数据")
+    x = values[list(w.index)].astype(float)
+    if (x < 0).any().any():
+        raise ValueError("因素值不能为负数")
+    sums = x.sum(axis=0)
+    if (sums <= 0).any():
+        raise ValueError(f"因素 {'、'.join(sums.index[sums <= 0])} 的合计为 0，无法计算份额")
+    return (x / sums * w).sum(axis=1)
+
+
+def round_to_total(amounts: Sequence[float], total: float, digits: int = 2) -> np.ndarray:
+    """Round amounts to ``digits`` decimals so that they add up to ``total`` exactly (largest
+    remainder: the units left over go to the amounts whose rounded-off part is largest; ties to the
+    earlier row).
+
+    >>> round_to_total([1 / 3, 1 / 3, 1 / 3], 1.0).tolist()
+    [0.34, 0.33, 0.33]
+    """
+    scale = 10**digits
+    exact = np.asarray(amounts, dtype=float) * scale
+    floor = np.floor(exact + 1e-7)
+    left = int(round(total * scale - floor.sum()))
+    order = np.argsort(-(exact - floor), kind="stable")
+    if left >= 0:
+        floor[order[:left]] += 1
+    else:  # cannot happen for non-negative amounts adding up to total; kept for safety
+        floor[order[::-1][:-left]] -= 1
+    return floor / scale
+
+
+def allocate(
+    total: float,
+    values: pd.DataFrame,
+    weights: Mapping[str, float],
+    coefficients: Mapping[str, float] | pd.Series | None = None,
+    *,
+    digits: int = 2,
+) -> pd.DataFrame:
+    """Allocate ``total`` by the factor method, adjusted by performance coefficients.
+
+    ``allocation_i = total × s_i × c_i / Σ_j s_j c_j`` with the factor shares *s_i* of
+    :func:`factor_shares`; without coefficients every *c_i* is 1 (pure factor method).
+
+    Parameters
+    ----------
+    total : float
+        Amount to allocate (e.g. 万元), > 0.
+    values : DataFrame
+        Towns × factors.
+    weights : mapping
+        Factor → weight (sum 1).
+    coefficients : mapping or Series, optional
+        Town → performance coefficient (> 0).
+    digits : int
+        Decimals of the amounts (largest-remainder rounding keeps the sum at ``total``).
+
+    Returns
+    -------
+    DataFrame
+        Index: town. Columns: one ``share:<factor>`` per factor (x_ik / Σ_j x_jk), ``share`` (s_i),
+        ``base`` (total × s_i, before the coefficient), ``coefficient``, ``weighted`` (s_i × c_i),
+        ``allocation`` (rounded), ``change`` (allocation − base, rounded), ``final_share``.
+
+    Examples
+    --------
+    Two towns, one factor (人口 1 : 3), 100 万元, coefficients 1.1 and 0.9:
+    s = 0.25 / 0.75; weighted 0.275 / 0.675; allocation = 100 × 0.275 / 0.95 = 28.95 and 71.05.
+
+    >>> x = pd.DataFrame({"人口": [1.0, 3.0]}, index=["甲", "乙"])
+    >>> allocate(100, x, {"人口": 1.0}, {"甲": 1.1, "乙": 0.9})["allocation"].tolist()
+    [28.95, 71.05]
+    """
+    if not total > 0:
+        raise ValueError(f"资金总额应大于 0，实际为 {total!r}")
+    shares = factor_shares(values, weights)
+    out = pd.DataFrame(index=values.index)
+    x = values[[str(k) for k in weights]].astype(float)
+    for k in x.columns:
+        out[f"share:{k}"] = x[k] / x[k].sum()
+    out["share"] = shares
+    out["base"] = total * shares
+    if coefficients is None:
+        c = pd.Series(1.0, index=values.index)
+    else:
+        c = pd.Series(coefficients, dtype=float).reindex(values.index)
+        if c.isna().any():
+            raise ValueError(f"缺少 {'、'.join(map(str, c.index[c.isna()]))} 的绩效系数")
+        if (c <= 0).any():
+            raise ValueError("绩效系数应大于 0")
+    out["coefficient"] = c
+    out["weighted"] = shares * c
+    exact = total * out["weighted"] / out["weighted"].sum()
+    out["exact"] = exact
+    out["allocation"] = round_to_total(exact.to_numpy(), total, digits)
+    out["change"] = np.round(out["allocation"] - out["base"], digits)
+    out["final_share"] = out["allocation"] / total
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Town scoring
+
+
+@dataclass(frozen=True)
+class FiscalResult:
+    """The scored towns and, when the case has an ``allocation`` block, the allocation.
+
+    Attributes
+    ----------
+    indicators : DataFrame
+        One row per indicator: code, name, level1, level2, weight, rule, target, target_high,
+        unit, variant, points_per_unit, relative, raw_unit, formula, basis, status.
+    raw : DataFrame
+        Towns × indicator codes: the values as given.
+    actual : DataFrame
+        Towns × codes: the values scored (relative indicators: value ÷ mean × 100).
+    scores : DataFrame
+        Towns × codes: indicator scores (2 dp).
+    level1 : DataFrame
+        Towns × level-1 names: points.
+    totals : Series
+        Town → total score (2 dp).
+    grades : Series
+        Town → grade.
+    allocation : DataFrame or None
+        :func:`allocate` output plus ``total_score`` and ``grade``.
+    """
+
+    case: Any
+    framework: Any
+    indicators: pd.DataFrame
+    raw: pd.DataFrame
+    actual: pd.DataFrame
+    scores: pd.DataFrame
+    level1: pd.DataFrame
+    level1_points: pd.Series
+    totals: pd.Series
+    grades: pd.Series
+    bands: Any
+    factors: pd.DataFrame | None = None
+    allocation: pd.DataFrame | None = None
+    coefficient: Coefficient | None = None
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ranking(self) -> pd.DataFrame:
+        """Towns by total score (best first): rank, town, total, grade, level-1 points."""
+        t = pd.DataFrame({"total": self.totals, "grade": self.grades}).join(self.level1)
+        t = t.sort_values("total", ascending=False, kind="stable")
+        t.insert(0, "rank", t["total"].rank(ascending=False, method="min").astype(int))
+        return t.rename_axis("town").reset_index()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``fiscal`` block of results.json."""
+        towns = []
+        for town in self.totals.index:
+            entry: dict[str, Any] = {
+                "name": town,
+                "total_score": float(self.totals[town]),
+                "grade": self.grades[town],
+                "level1": {k: float(v) for k, v in self.level1.loc[town].items()},
+                "indicators": [
+                    {
+                        "code": code,
+                        "value": _num_or_none(self.raw.loc[town, code]),
+                        "actual": _num_or_none(self.actual.loc[town, code]),
+                        "score": float(self.scores.loc[town, code]),
+                    }
+                    for code in self.indicators["code"]
+                ],
+            }
+            if self.allocation is not None:
+                a = self.allocation.loc[town]
+                entry["allocation"] = {
+                    "factor_share": float(a["share"]),
+                    "base": fmt.round_half_up(float(a["base"]), 2),
+                    "coefficient": float(a["coefficient"]),
+                    "amount": float(a["allocation"]),
+                    "change": float(a["change"]),
+                }
+            towns.append(entry)
+        out: dict[str, Any] = {
+            "framework": {
+                "id": self.framework.id,
+                "name": self.framework.name,
+                "source": self.framework.source,
+                "status": self.framework.status,
+            },
+            "grade_bands": {"name": self.bands.name, "bands": dict(self.bands.bands)},
+            "level1_points": {k: float(v) for k, v in self.level1_points.items()},
+            "indicators": [
+                {
+                    k: _plain(r[k])
+                    for k in (
+                        "code",
+                        "name",
+                        "level1",
+                        "level2",
+                        "weight",
+                        "rule",
+                        "target",
+                        "target_high",
+                        "unit",
+                        "relative",
+                        "status",
+                    )
+                }
+                for r in self.indicators.to_dict("records")
+            ],
+            "towns": towns,
+            "ranking": list(self.ranking["town"]),
+            "mean_score": fmt.round_half_up(float(self.totals.mean()), 2),
+            "notes": list(self.notes),
+            "warnings": list(self.warnings),
+        }
+        if self.allocation is not None:
+            alloc = self.case.allocation
+            out["allocation"] = {
+                "name": alloc.name,
+                "total": alloc.total,
+                "unit": alloc.unit,
+                "factors": [
+                    {"code": f.code, "name": f.name, "weight": f.weight, "unit": f.unit}
+                    for f in alloc.factors
+                ],
+                "coefficient": self.coefficient.to_dict() if self.coefficient else None,
+                "formula": _presets()["formula"]["text"],
+                "amounts": {t: float(v) for t, v in self.allocation["allocation"].items()},
+            }
+        return out
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    return v
+
+
+def _num_or_none(v: Any) -> float | None:
+    v = _plain(v)
+    return None if v is None else float(v)
+
+
+def framework_indicators(framework_id: str) -> list[dict[str, Any]]:
+    """The default indicators of a fiscal framework file (``indicators:``), as mappings."""
+    raw = load_yaml("frameworks", f"{framework_id}.yaml")
+    return [dict(r) for r in raw.get("indicators") or []]
+
+
+def _indicator_frame(case) -> tuple[pd.DataFrame, Any]:
+    from methods import frameworks
+
+    try:
+        fw = frameworks.get(case.framework)
+    except CaseError as exc:
+        raise CaseError(exc.message, field=("framework",), hint=exc.hint) from None
+    if case.indicators:
+        items = [i.model_dump() for i in case.indicators]
+        where = "indicators"
+    else:
+        items = framework_indicators(case.framework)
+        where = "framework"
+        if not items:
+            raise CaseError(
+                f"框架“{fw.name}”没有默认指标，请在 indicators 中给出指标",
+                field=("indicators",),
+            )
+    rows = []
+    seen: set[str] = set()
+    for i, ind in enumerate(items):
+        loc = ("indicators", i) if where == "indicators" else ("framework",)
+        code = str(ind["code"])
+        if code in seen:
+            raise CaseError(f"指标代码 '{code}' 重复", field=(*loc, "code"))
+        seen.add(code)
+        rule = ind["rule"]
+        if rule not in QUANTITATIVE:
+            raise CaseError(
+                f"财政运行指标只支持定量规则（{'、'.join(QUANTITATIVE)}），实际为 {rule}",
+                field=(*loc, "rule"),
+            )
+        target, target_high = ind.get("target"), np.nan
+        if rule == "range":
+            if not (isinstance(target, list | tuple) and len(target) == 2):
+                raise CaseError("区间型指标的目标值应写作 [下限, 上限]", field=(*loc, "target"))
+            target, target_high = float(target[0]), float(target[1])
+            if target > target_high or target < 0:
+                raise CaseError("区间目标应满足 0 ≤ 下限 ≤ 上限", field=(*loc, "target"))
+        elif rule == "deduction":
+            if ind.get("points_per_unit") is None:
+                raise CaseError(
+                    "扣分型指标需要 points_per_unit（每单位扣分）", field=(*loc, "points_per_unit")
+                )
+            target = 0.0 if target is None else target
+        if rule != "range":
+            if isinstance(target, list | tuple) or target is None:
+                raise CaseError(f"规则 {rule} 的目标值应为一个数字", field=(*loc, "target"))
+            if rule != "deduction" and target < 0:
+                raise CaseError("目标值不能为负数", field=(*loc, "target"))
+        variant = ind.get("variant")
+        from methods.casefile import VARIANTS
+
+        if variant is not None and variant not in VARIANTS.get(rule, ()):
+            raise CaseError(f"规则 {rule} 不支持变体 '{variant}'", field=(*loc, "variant"))
+        rows.append(
+            {
+                "code": code,
+                "name": ind["name"],
+                "level1": frameworks.normalise_level_name(ind["level1"]),
+                "level2": frameworks.normalise_level_name(ind["level2"]),
+                "weight": float(ind["weight"]),
+                "rule": rule,
+                "variant": variant
+                or {"reverse": "linear", "range": "proportional", "deduction": "over"}.get(rule),
+                "target": float(target),
+                "target_high": target_high,
+                "unit": ind.get("unit") or "",
+                "points_per_unit": ind.get("points_per_unit"),
+                "relative": ind.get("relative"),
+                "raw_unit": ind.get("raw_unit") or (ind.get("unit") or ""),
+                "formula": ind.get("formula"),
+                "basis": ind.get("basis"),
+                "status": ind.get("status") or ("case" if where == "indicators" else fw.status),
+                "field": loc,
+            }
+        )
+    frameworks.check_tree(rows, fw, case.levels)
+    return pd.DataFrame(rows), fw
+
+
+def _read_town_file(case) -> tuple[list[str], pd.DataFrame]:
+    from methods.casefile import resolve_data_path
+
+    path = resolve_data_path(case, case.towns, ("towns",))
+    try:
+        if path.suffix.lower() in (".xlsx", ".xls"):
+            df = pd.read_excel(path)
+        else:
+            df = pd.read_csv(path, encoding="utf-8-sig")
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is bad input
+        raise CaseError(f"无法读取数据文件 {case.towns}：{exc}", field=("towns",)) from None
+    df.columns = [str(c).strip() for c in df.columns]
+    name_col = next((c for c in NAME_COLUMNS if c in df.columns), None)
+    if name_col is None:
+        raise CaseError(
+            f"数据文件 {case.towns} 缺少名称列（{'、'.join(NAME_COLUMNS[:3])} 之一）",
+            field=("towns",),
+        )
+    names = [str(n).strip() for n in df[name_col]]
+    return names, df.drop(columns=[name_col])
+
+
+def _town_tables(case, codes: list[str], factor_codes: list[str]):
+    """(raw indicator values, factor values) as towns × columns, checked."""
+    if isinstance(case.towns, str):
+        names, df = _read_town_file(case)
+        for col in df.columns:
+            if col not in codes and col not in factor_codes:
+                raise CaseError(
+                    f"数据文件 {case.towns} 的列 '{col}' 不是指标代码或分配因素代码",
+                    field=("towns",),
+                    hint="指标代码：" + "、".join(codes),
+                )
+        records = []
+        for row_no, (name, row) in enumerate(zip(names, df.to_dict("records"), strict=True)):
+            records.append((name, row, ("towns",), row_no + 2))
+    else:
+        records = [
+            (t.name, {**t.values, **t.factors}, ("towns", i), None)
+            for i, t in enumerate(case.towns)
+        ]
+        for i, t in enumerate(case.towns):
+            for code in t.values:
+                if code not in codes:
+                    raise CaseError(
+                        f"“{t.name}”的指标代码 '{code}' 不在指标体系中",
+                        field=("towns", i, "values", code),
+                        hint="指标代码：" + "、".join(codes),
+                    )
+            for code in t.factors:
+                if code not in factor_codes:
+                    raise CaseError(
+                        f"“{t.name}”的因素代码 '{code}' 不在 allocation.factors 中",
+                        field=("towns", i, "factors", code),
+                    )
+    if len(records) < 2:
+        raise CaseError("至少需要 2 个镇（街道）", field=("towns",))
+    seen: set[str] = set()
+    raw_rows, factor_rows = {}, {}
+    for name, row, loc, line in records:
+        if name in seen:
+            raise CaseError(f"镇（街道）“{name}”重复出现", field=loc, line=line)
+        seen.add(name)
+        vals = {}
+        for code in codes:
+            v = row.get(code)
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                where = (*loc, "values") if line is None else loc
+                raise CaseError(f"“{name}”缺少指标 {code} 的值", field=where, line=line)
+            if isinstance(v, bool) or not isinstance(v, int | float | np.number):
+                raise CaseError(
+                    f"“{name}”指标 {code} 的值应为数字，实际为 {v!r}", field=loc, line=line
+                )
+            if not np.isfinite(v):
+                raise CaseError(f"“{name}”指标 {code} 的值应为有限数字", field=loc, line=line)
+            vals[code] = float(v)
+        raw_rows[name] = vals
+        fvals = {}
+        for code in factor_codes:
+            v = row.get(code)
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                where = (*loc, "factors") if line is None else loc
+                raise CaseError(f"“{name}”缺少分配因素 {code} 的值", field=where, line=line)
+            if isinstance(v, bool) or not isinstance(v, int | float | np.number) or v < 0:
+                raise CaseError(
+                    f"“{name}”分配因素 {code} 的值应为不小于 0 的数字，实际为 {v!r}",
+                    field=loc,
+                    line=line,
+                )
+            fvals[code] = float(v)
+        factor_rows[name] = fvals
+    raw = pd.DataFrame.from_dict(raw_rows, orient="index")[codes]
+    factors = (
+        pd.DataFrame.from_dict(factor_rows, orient="index")[factor_codes] if factor_codes else None
+    )
+    return raw, factors
+
+
+def score_towns(indicators: pd.DataFrame, raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score every town on every indicator at once.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        One row per indicator (``code``, ``rule``, ``weight``, ``target``, ``target_high``,
+        ``variant``, ``points_per_unit``, ``relative``).
+    raw : DataFrame
+        Towns × codes.
+
+    Returns
+    -------
+    (actual, scores) : DataFrames, towns × codes
+        ``actual`` is the value scored (``relative: mean`` → value ÷ column mean × 100).
+    """
+    from methods.scoring import score_frame
+
+    actual = raw.copy().astype(float)
+    for r in indicators.itertuples():
+        if r.relative == "mean":
+            mean = raw[r.code].mean()
+            if not mean > 0:
+                raise CaseError(
+                    f"指标 {r.code} 按各镇平均值计算相对水平，但平均值不大于 0", field=("towns",)
+                )
+            actual[r.code] = raw[r.code] / mean * 100.0
+    long = actual.rename_axis("town").reset_index().melt(id_vars="town", var_name="code")
+    long = long.rename(columns={"value": "actual"})
+    spec = indicators.drop(columns=["field"], errors="ignore").set_index("code")
+    long = long.join(spec, on="code")
+    long["score"] = score_frame(long).to_numpy()
+    scores = long.pivot(index="town", columns="code", values="score").loc[raw.index, raw.columns]
+    return actual, scores
+
+
+def _coefficient_text(c: Coefficient) -> str:
+    """E.g. ``按等级取系数（优 1.10 …）。来源：…（unverified）。``"""
+    rule = c.name if c.preset else f"{c.name}：{c.describe()}"
+    return f"{rule}。来源：{c.source}（{c.status}）。"
+
+
+def analyse(case) -> FiscalResult:
+    """Score the towns of a ``fiscal_operation`` case and allocate its transfer payment.
+
+    Raises
+    ------
+    CaseError
+        Bad indicators, tree, town data, factors or coefficients (the field named).
+    """
+    from methods import scoring
+    from methods.scoring import _round2
+
+    indicators, fw = _indicator_frame(case)
+    codes = list(indicators["code"])
+    alloc = case.allocation
+    factor_codes = [f.code for f in alloc.factors] if alloc else []
+    if alloc is not None:
+        if len(set(factor_codes)) != len(factor_codes):
+            raise CaseError("分配因素代码重复", field=("allocation", "factors"))
+        clash = set(factor_codes) & set(codes)
+        if clash:
+            raise CaseError(
+                f"分配因素代码与指标代码重复：{'、'.join(sorted(clash))}",
+                field=("allocation", "factors"),
+            )
+        total_w = sum(f.weight for f in alloc.factors)
+        if abs(total_w - 1.0) > 1e-6:
+            raise CaseError(
+                f"分配因素权重之和应为 1，实际为 {fmt.num(total_w, 6)}",
+                field=("allocation", "factors"),
+                hint="例如：常住人口 0.4、行政区域面积 0.2、行政村（社区）数 0.2、财力缺口 0.2",
+            )
+    raw, factors = _town_tables(case, codes, factor_codes)
+    actual, scores = score_towns(indicators, raw)
+    l1_order = list(dict.fromkeys(sorted(indicators["level1"], key=fw.level1_order)))
+    by_l1 = {
+        name: _round2(
+            scores[list(indicators.loc[indicators["level1"] == name, "code"])].sum(axis=1)
+        )
+        for name in l1_order
+    }
+    level1 = pd.DataFrame(by_l1, index=raw.index)
+    level1_points = indicators.groupby("level1")["weight"].sum().reindex(l1_order)
+    totals = pd.Series(_round2(scores.sum(axis=1).to_numpy()), index=raw.index, name="total")
+    bands = scoring.grade_bands(case.grade_bands or fw.default_grade_bands or "mof_2020")
+    grades = pd.Series([scoring.grade(t, bands) for t in totals], index=raw.index, name="grade")
+    notes = [
+        "财政运行综合绩效评价没有全国统一的指标体系：一级指标采用武发〔2020〕48号列明的四个方面，"
+        "二级指标、具体指标、分值、目标值和计分规则为"
+        + (
+            "案例文件给出的口径。"
+            if case.indicators
+            else "本项目默认口径（unverified），应按本地评价方案调整。"
+        )
+    ]
+    for r in indicators[indicators["relative"] == "mean"].itertuples():
+        notes.append(
+            f"“{r.name}”按相对水平计分：本镇（街道）数值 ÷ 参评各镇（街道）平均值 × 100%"
+            f"（平均值 {fmt.num(raw[r.code].mean())}{r.raw_unit}）。"
+        )
+    warnings: list[str] = []
+    allocation, coefficient = None, None
+    if alloc is not None:
+        try:
+            coefficient = coefficient_rule(alloc.coefficient)
+        except ValueError as exc:
+            raise CaseError(str(exc), field=("allocation", "coefficient")) from None
+        if coefficient.method == "grade":
+            missing = [label for label, _ in bands.bands if label not in coefficient.grade_map]
+            if missing:
+                raise CaseError(
+                    f"绩效系数表缺少等级 {'、'.join(missing)}（等级标准：{bands.describe()}）",
+                    field=("allocation", "coefficient"),
+                )
+        coef = pd.Series(
+            [coefficient(float(totals[t]), grades[t]) for t in raw.index], index=raw.index
+        )
+        weights = {f.code: f.weight for f in alloc.factors}
+        try:
+            allocation = allocate(alloc.total, factors, weights, coef)
+        except ValueError as exc:
+            raise CaseError(str(exc), field=("allocation",)) from None
+        allocation["total_score"] = totals
+        allocation["grade"] = grades
+        notes.append(
+            f"转移支付按因素法分配并以绩效系数调节：{_presets()['formula']['text']}"
+            f"（{_presets()['formula']['source']}）。{_presets()['formula']['note']}"
+        )
+        notes.append(f"绩效系数：{_coefficient_text(coefficient)}")
+        if coefficient.method == "linear":
+            notes.append("线性系数按精确值参与计算，表中显示保留四位小数。")
+    return FiscalResult(
+        case=case,
+        framework=fw,
+        indicators=indicators,
+        raw=raw,
+        actual=actual,
+        scores=scores,
+        level1=level1,
+        level1_points=level1_points,
+        totals=totals,
+        grades=grades,
+        bands=bands,
+        factors=factors,
+        allocation=allocation,
+        coefficient=coefficient,
+        notes=tuple(notes),
+        warnings=tuple(warnings),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Report pieces (Chinese)
+
+
+def _rule_text(r: Mapping[str, Any]) -> str:
+    from methods.scoring import RULE_NAMES
+
+    name = RULE_NAMES.get(r["rule"], r["rule"])
+    u = r["unit"]
+    if r["rule"] == "range":
+        return f"{name}（{fmt.num(r['target'])}–{fmt.num(r['target_high'])}{u} 得满分）"
+    if r["rule"] == "deduction":
+        per = "每个百分点" if u == "%" else f"每{u or '单位'}"
+        ppu = fmt.num(r["points_per_unit"])
+        return f"{name}（≤{fmt.with_unit(r['target'], u)} 得满分，{per}扣 {ppu} 分）"
+    if r["rule"] == "reverse":
+        return f"{name}（≤{fmt.with_unit(r['target'], u)} 得满分）"
+    return f"{name}（≥{fmt.with_unit(r['target'], u)} 得满分）"
+
+
+def framework_html(result: FiscalResult):
+    """评价指标体系 table: level-1/2, indicator, points, target and rule, formula, basis."""
+    from methods.report import HTML, esc, html_table
+
+    rows = [
+        [
+            r["level1"],
+            r["level2"],
+            f"{r['name']}（{r['code']}）",
+            fmt.num(r["weight"]),
+            _rule_text(r),
+            r["formula"] or "",
+            f"{r['basis'] or ''}（{r['status']}）",
+        ]
+        for r in result.indicators.to_dict("records")
+    ]
+    fw = result.framework
+    head = (
+        f"<p>指标框架：{esc(fw.name)}。来源：{esc(fw.source)}（{esc(fw.status)}）。</p>"
+        "<p><b>说明：国家层面没有统一的财政运行综合绩效评价指标体系。</b>"
+        "一级指标取自武发〔2020〕48号列明的四个方面；以下指标、分值、目标值和计分规则"
+        + ("由案例文件给出。" if result.case.indicators else "为本项目默认口径，依据状态见各指标。")
+        + "</p>"
+    )
+    header = ["一级指标", "二级指标", "指标", "分值", "计分规则", "计算公式", "目标值依据（状态）"]
+    return HTML(head + html_table(rows, header, numeric=(3,)))
+
+
+def ranking_html(result: FiscalResult):
+    """各镇（街道）综合得分、等级和名次."""
+    from methods.report import HTML
+
+    t = result.ranking
+    names = list(result.level1.columns)
+    rows = [
+        [str(r["rank"]), r["town"], fmt.fixed(r["total"]), r["grade"]]
+        + [fmt.fixed(r[n]) for n in names]
+        for r in t.to_dict("records")
+    ]
+    header = ["名次", "镇（街道）", "总分", "等级", *names]
+    counts = result.grades.value_counts()
+    summary = "，".join(
+        f"{label} {int(counts.get(label, 0))} 个" for label, _ in result.bands.bands
+    )
+    text = (
+        f"<p>参评 {len(t)} 个镇（街道），平均得分 {fmt.num(result.totals.mean())} 分，"
+        f"最高 {fmt.num(result.totals.max())} 分，最低 {fmt.num(result.totals.min())} 分；"
+        f"等级分布：{summary}（等级标准：{result.bands.describe()}）。"
+        "一级指标分值："
+        + "，".join(f"{n} {fmt.num(result.level1_points[n])} 分" for n in names)
+        + "。</p>"
+    )
+    numeric = set(range(4, 4 + len(names))) | {0, 2}
+    return HTML(text + _wrapping_table(rows, header, numeric=numeric))
+
+
+def level1_rate_html(result: FiscalResult):
+    """各镇（街道）一级指标得分率 (%)."""
+    from methods.report import HTML, html_table
+
+    names = list(result.level1.columns)
+    rate = result.level1 / result.level1_points * 100
+    rows = [[town] + [fmt.num(rate.loc[town, n], 1) + "%" for n in names] for town in rate.index]
+    mean = rate.mean()
+    rows.append(["平均"] + [fmt.num(mean[n], 1) + "%" for n in names])
+    return HTML(html_table(rows, ["镇（街道）", *names], numeric=range(1, len(names) + 1)))
+
+
+def _wrapping_table(rows, header, numeric=()) -> str:
+    """Like :func:`methods.report.html_table`, but long headers wrap (report CSS keeps headers on
+    one line, too wide for many indicator names)."""
+    from methods.report import html_table
+
+    out = html_table(rows, header, numeric=numeric)
+    return out.replace("<th>", '<th style="white-space: normal">')
+
+
+def indicator_detail_html(result: FiscalResult):
+    """Town × indicator, one table per level-1 indicator: value (relative value) → score."""
+    from methods.report import HTML, esc
+
+    ind = result.indicators
+    parts = []
+    for level1 in result.level1.columns:
+        sub = ind[ind["level1"] == level1]
+        header = ["镇（街道）"] + [f"{r.name}（{fmt.num(r.weight)} 分）" for r in sub.itertuples()]
+        rows = []
+        for town in result.raw.index:
+            cells = [town]
+            for r in sub.itertuples():
+                value = fmt.with_unit(result.raw.loc[town, r.code], r.raw_unit)
+                if r.relative == "mean":
+                    value += f"（{fmt.num(result.actual.loc[town, r.code], 1)}%）"
+                cells.append(f"{value} → {fmt.fixed(result.scores.loc[town, r.code])}")
+            rows.append(cells)
+        parts.append(f"<h3>{esc(level1)}</h3>")
+        parts.append(_wrapping_table(rows, header, numeric=range(1, len(header))))
+    note = (
+        '<p class="jx-note">每格为“实际值 → 得分”；相对水平指标括号内为与各镇（街道）平均值之比。'
+        "负增长等低于 0 的完成比例按 0 分计。</p>"
+    )
+    return HTML("".join(parts) + note)
+
+
+def allocation_html(result: FiscalResult):
+    """转移支付分配表: factor values and shares, basic share, coefficient, allocation."""
+    from methods.report import HTML, esc, html_table
+
+    if result.allocation is None:
+        return HTML("<p>本案例未设置转移支付分配（allocation）。</p>")
+    alloc = result.case.allocation
+    a = result.allocation
+    u = alloc.unit
+    factor_rows = [
+        [f.name, f.code, f.unit or "", fmt.num(f.weight * 100, 2) + "%", f.source or ""]
+        for f in alloc.factors
+    ]
+    parts = [
+        f"<p>资金：{esc(alloc.name or '转移支付资金')}，总额 {fmt.fixed(alloc.total)} {esc(u)}。</p>",
+        f"<p>分配公式：{esc(_presets()['formula']['text'])}。{esc(_presets()['formula']['note'])}</p>",
+        html_table(factor_rows, ["分配因素", "代码", "单位", "权重", "数据来源"], numeric=(3,)),
+        f"<p>绩效系数：{esc(_coefficient_text(result.coefficient))}</p>",
+    ]
+    factor_codes = [f.code for f in alloc.factors]
+    order = a.sort_values("allocation", ascending=False).index
+    rows = [
+        [town]
+        + [fmt.num(result.factors.loc[town, k]) for k in factor_codes]
+        + [fmt.num(a.loc[town, "share"] * 100, 2) + "%"]
+        for town in order
+    ]
+    rows.append(["合计"] + [fmt.num(result.factors[k].sum()) for k in factor_codes] + ["100%"])
+    header = ["镇（街道）"] + [f"{f.name}（{f.unit}）" if f.unit else f.name for f in alloc.factors]
+    parts.append("<h3>（一）分配因素与因素得分</h3>")
+    parts.append(html_table(rows, [*header, "因素得分"], numeric=range(1, len(header) + 1)))
+    coef_digits = 4 if result.coefficient.method == "linear" else 2
+    rows = [
+        [
+            town,
+            fmt.num(a.loc[town, "share"] * 100, 2) + "%",
+            fmt.fixed(a.loc[town, "base"]),
+            fmt.fixed(a.loc[town, "total_score"]),
+            a.loc[town, "grade"],
+            f"{a.loc[town, 'coefficient']:.{coef_digits}f}",
+            fmt.fixed(a.loc[town, "allocation"]),
+            ("+" if a.loc[town, "change"] > 0 else "") + fmt.fixed(a.loc[town, "change"]),
+        ]
+        for town in order
+    ]
+    rows.append(
+        [
+            "合计",
+            "100%",
+            fmt.fixed(a["base"].sum()),
+            "",
+            "",
+            "",
+            fmt.fixed(a["allocation"].sum()),
+            fmt.fixed(a["allocation"].sum() - a["base"].sum()),
+        ]
+    )
+    header = [
+        "镇（街道）",
+        "因素得分",
+        "基础额",
+        "绩效得分",
+        "等级",
+        "绩效系数",
+        "分配额",
+        "绩效调节",
+    ]
+    parts.append(f"<h3>（二）绩效调节与分配结果（金额单位：{esc(u)}）</h3>")
+    parts.append(html_table(rows, header, numeric=(1, 2, 3, 5, 6, 7)))
+    return HTML("".join(parts))
+
+
+def plot_scores(result: FiscalResult, ax=None):
+    """Horizontal bars of town totals, coloured by grade, with the band cut-offs."""
+    import matplotlib.pyplot as plt
+
+    from methods import fonts
+
+    fonts.register()
+    t = result.ranking.iloc[::-1]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.2, 0.38 * len(t) + 1.4))
+    colours = {"优": "#2F6DB5", "良": "#5B9BD5", "中": "#F0A202", "差": "#C0392B"}
+    bars = ax.barh(
+        t["town"], t["total"], color=[colours.get(g, "#7F8C8D") for g in t["grade"]], height=0.6
+    )
+    for bar, v in zip(bars, t["total"], strict=True):
+        ax.text(v + 0.3, bar.get_y() + bar.get_height() / 2, f"{v:.2f}", va="center", fontsize=8)
+    for label, low in result.bands.bands[:-1]:
+        ax.axvline(low, color="#999999", lw=0.8, ls="--")
+        ax.text(low, len(t) - 0.3, f" {label}≥{low:g}", fontsize=8, color="#666666")
+    ax.set_xlim(max(0, min(40, t["total"].min() - 10)), 105)
+    ax.set_xlabel("综合得分")
+    ax.set_title("各镇（街道）财政运行综合绩效得分", pad=16)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def plot_level1(result: FiscalResult, ax=None):
+    """Heat map of level-1 得分率 (%) by town."""
+    import matplotlib.pyplot as plt
+
+    from methods import fonts
+
+    fonts.register()
+    rate = (result.level1 / result.level1_points * 100).loc[result.ranking["town"]]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.2, 0.36 * len(rate) + 1.6))
+    im = ax.imshow(rate.to_numpy(), cmap="Blues", vmin=40, vmax=100, aspect="auto")
+    ax.set_xticks(range(rate.shape[1]), rate.columns, fontsize=9)
+    ax.set_yticks(range(rate.shape[0]), rate.index, fontsize=9)
+    for i in range(rate.shape[0]):
+        for j in range(rate.shape[1]):
+            v = rate.iat[i, j]
+            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=8,
+                    color="white" if v > 80 else "#333333")  # fmt: skip
+    ax.set_title("一级指标得分率（%）")
+    plt.colorbar(im, ax=ax, fraction=0.03)
+    return ax
+
+
+def plot_allocation(result: FiscalResult, ax=None):
+    """Grouped bars: the factor-method base amount and the final allocation of each town."""
+    import matplotlib.pyplot as plt
+
+    from methods import fonts
+
+    fonts.register()
+    if result.allocation is None:
+        return None
+    a = result.allocation.sort_values("allocation", ascending=False)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.6, 3.8))
+    x = np.arange(len(a))
+    ax.bar(x - 0.2, a["base"], width=0.4, color="#BFD3EA", label="因素法基础额")
+    ax.bar(x + 0.2, a["allocation"], width=0.4, color="#2F6DB5", label="绩效调节后分配额")
+    ax.set_xticks(x, a.index, rotation=45, ha="right", fontsize=9)
+    ax.set_ylabel(result.case.allocation.unit)
+    ax.set_title("转移支付分配（因素法 × 绩效系数）")
+    ax.legend(frameon=False, fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def _q(name: str) -> str:
+    """Quote a name in Chinese quotes, turning its own “” into ‘’."""
+    return "“" + str(name).replace("“", "‘").replace("”", "’") + "”"
+
+
+def conclusions(result: FiscalResult) -> dict[str, list[str]]:
+    """主要成效, 存在问题 and 改进建议 drawn from the town scores, plus the case's own findings."""
+    t = result.ranking
+    ind = result.indicators.set_index("code")
+    rate = result.scores / ind["weight"] * 100
+    achievements = [
+        f"参评 {len(t)} 个镇（街道）平均得分 {fmt.num(result.totals.mean())} 分；"
+        f"{t.iloc[0]['town']}得分最高（{fmt.num(t.iloc[0]['total'])} 分，{t.iloc[0]['grade']}）。"
+    ]
+    full = [code for code in rate.columns if (rate[code] >= 99.995).all()]
+    for code in full[:4]:
+        achievements.append(f"各镇（街道）“{ind.loc[code, 'name']}”均得满分。")
+    problems, suggestions = [], []
+    mean_rate = rate.mean().sort_values()
+    weak = [c for c in mean_rate.index if mean_rate[c] < 90 or (rate[c] < 60).any()]
+    for code in weak[:4]:
+        low = rate[code][rate[code] < 60]
+        text = f"{_q(ind.loc[code, 'name'])}平均得分率 {fmt.num(mean_rate[code], 1)}%"
+        if len(low):
+            text += "，得分率低于 60% 的有：" + "、".join(low.index)
+        problems.append(text + "。")
+    advice = {
+        "收入结构与质量": "巩固税源基础，提高税收收入占比，防止以非税收入虚增收入。",
+        "支出结构与效果": "优化支出结构，兜牢民生底线，压减一般性支出，加快支出进度并盘活结转结余资金。",
+        "财力分布与可持续性": "严格控制新增债务，落实到期债务偿还资金，增强财政可持续能力。",
+        "财力与职能匹配性": "优先保障“三保”支出，区级转移支付向财力薄弱、职能任务重的镇（街道）倾斜。",
+    }
+    weak_l1 = (result.level1 / result.level1_points).mean().sort_values()
+    for name in weak_l1.index[:2]:
+        if name in advice:
+            suggestions.append(advice[name])
+    bottom = t[t["grade"].isin(["中", "差"])]
+    if len(bottom):
+        problems.append(
+            "评价等级为中、差的镇（街道）："
+            + "、".join(f"{r.town}（{r.grade}）" for r in bottom.itertuples())
+            + "。"
+        )
+        suggestions.append(
+            "对等级为中、差的镇（街道）开展约谈和跟踪整改，整改情况与下一年度转移支付挂钩。"
+        )
+    if result.allocation is not None:
+        a = result.allocation
+        up = a.sort_values("change").iloc[-1]
+        down = a.sort_values("change").iloc[0]
+        achievements.append(
+            f"转移支付按因素法分配并以绩效系数调节，绩效调节增加最多的是{up.name}（+{fmt.fixed(up['change'])} "
+            f"{result.case.allocation.unit}），减少最多的是{down.name}（{fmt.fixed(down['change'])} "
+            f"{result.case.allocation.unit}）。"
+        )
+    extra = getattr(result.case, "conclusions", None)
+    if extra is not None:
+        achievements += extra.achievements
+        problems += extra.problems
+        suggestions += extra.suggestions
+    if not problems:
+        problems.append("各镇（街道）各项指标均达到目标，未发现明显问题。")
+    if not suggestions:
+        suggestions.append("保持财政运行良好态势，持续跟踪各项指标。")
+    return {"achievements": achievements, "problems": problems, "suggestions": suggestions}
+
+
+def conclusions_html(result: FiscalResult):
+    from methods.report import HTML, bullet_list
+
+    c = conclusions(result)
+    return HTML(
+        "<h3>（一）主要成效</h3>"
+        + bullet_list(c["achievements"])
+        + "<h3>（二）存在问题</h3>"
+        + bullet_list(c["problems"])
+        + "<h3>（三）改进建议</h3>"
+        + bullet_list(c["suggestions"])
+    )
+
+
+def method_notes_html(result: FiscalResult):
+    """How the scores and the allocation were made (framework, rules, coefficient, data)."""
+    from methods.report import HTML, _sha256, bullet_list, esc, html_table
+
+    rules = load_yaml("rules.yaml")["rules"]
+    used = list(dict.fromkeys(result.indicators["rule"]))
+    rule_rows = [[rules[r]["name"], rules[r]["formula"], rules[r]["status"]] for r in used]
+    parts = [
+        f"<p>指标框架：{esc(result.framework.name)}（{esc(result.framework.status)}）。</p>",
+        html_table(rule_rows, ["计分规则", "计分方法", "依据状态"]),
+        "<p>各指标得分四舍五入保留两位小数，一级指标得分和总分为指标得分之和；"
+        f"等级标准：{esc(result.bands.describe())}（{esc(result.bands.source)}）。"
+        "依据状态：reg 法规文件，local 地方规定，practice 实务通行做法，unverified 常见做法但未核实原文，"
+        "case 案例文件自定义。</p>",
+        "<p>计分与分配口径说明：</p>" + bullet_list(result.notes),
+    ]
+    files = result.case.data_files()
+    if files:
+        rows = [[f.name, f"{f.stat().st_size:,} 字节", _sha256(f)[:16]] for f in files]
+        parts.append("<p>数据文件（已随报告存档，哈希见 provenance.json）：</p>")
+        parts.append(html_table(rows, ["文件", "大小", "SHA-256（前 16 位）"]))
+    if result.warnings:
+        parts.append('<div class="jx-warn"><p>提示：</p>' + bullet_list(result.warnings) + "</div>")
+    return HTML("".join(parts))
+
+
+def basic_info_html(result: FiscalResult):
+    """基本信息 of a fiscal_operation case."""
+    from methods.casefile import BUDGET_TYPES
+    from methods.report import HTML, kv_table
+
+    case = result.case
+    pairs = [
+        ("评价名称", case.title),
+        ("组织单位", case.department),
+        ("评价年度", f"{case.year} 年"),
+        ("评价类型", case.evaluation_type.title),
+        ("预算类型", BUDGET_TYPES.get(case.budget_type, case.budget_type)),
+        ("评价对象", f"{len(result.raw)} 个镇（街道）：" + "、".join(result.raw.index)),
+        ("评价机构/人员", case.evaluator),
+        ("指标框架", result.framework.name),
+        ("案例编号", case.case_id),
+    ]
+    if case.allocation is not None:
+        a = case.allocation
+        pairs.append(("挂钩资金", f"{a.name or '转移支付资金'} {fmt.fixed(a.total)} {a.unit}"))
+    return HTML(kv_table(pairs))
+
+
+def results(result: FiscalResult) -> dict[str, Any]:
+    """results.json of a fiscal_operation case (no single total score: one per town)."""
+    from methods.report import case_results
+
+    return case_results(
+        result.case,
+        warnings=list(result.warnings),
+        conclusions=conclusions(result),
+        fiscal=result.to_dict(),
+    )

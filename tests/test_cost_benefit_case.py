@@ -1,0 +1,384 @@
+"""Cost-benefit case files (evaluation: cost_benefit): the ``cba:`` block read from a case, its data
+files, bad input naming the field (exit 2 from the CLI, nothing archived), and the report notebook
+through ``jixiao run`` and plain papermill.
+
+The numeric methods themselves are tested against published examples in tests/test_cba.py; here
+published examples are only used to check that a case file reaches them unchanged."""
+
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from methods import casefile, cba, cba_report, report, runner
+from methods.errors import CaseError
+
+from .conftest import BIN, EXAMPLES, NOTEBOOKS, ROOT, run_cli
+
+LANDFILL = EXAMPLES / "wujin_landfill_cba_2024.yaml"
+SEWAGE = EXAMPLES / "wujin_village_sewage_cba_2025.yaml"
+
+MINIMAL = {
+    "case_id": "cba_minimal_2024",
+    "title": "成本效益分析测试",
+    "year": 2024,
+    "department": "测试局",
+    "evaluation": "cost_benefit",
+    "budget_type": "general_public",
+    "object_type": "project",
+}
+
+
+def load(path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def case_with(spec, base_dir=EXAMPLES, **extra):
+    raw = {**MINIMAL, "cba": spec, **extra}
+    return casefile.validate_mapping(raw, source="t.yaml", base_dir=base_dir)
+
+
+# ---------------------------------------------------------------------------------------------
+# Published examples reached through a case file
+
+
+def test_excel_npv_example_through_a_case_file():
+    """Microsoft Excel NPV documentation: rate 10%, −10,000 (one year from today), 3,000, 4,200,
+    6,800 → 1,188.44 (flows at year-end: t0 = 1)."""
+    spec = {
+        "start_year": 2024,
+        "horizon": 4,
+        "discounting": {"rate": 0.10, "t0": 1},
+        "lines": [
+            {"name": "投资", "kind": "cost", "values": [10_000]},
+            {"name": "收益", "kind": "benefit", "values": [0, 3_000, 4_200, 6_800]},
+        ],
+    }
+    result = cba_report.analyse(case_with(spec))
+    assert round(result.appraisal.npv, 2) == 1188.44
+
+
+def test_lorie_savage_pump_through_a_case_file():
+    """Lorie and Savage (1955), the pump problem: −1,600, +10,000, −10,000 has two IRRs, 25% and
+    400%; the report lists both and gives no single IRR."""
+    spec = {
+        "start_year": 2024,
+        "horizon": 3,
+        "discounting": {"rate": 0.10, "t0": 0},
+        "lines": [
+            {"name": "水泵", "kind": "cost", "values": [1_600, 0, 10_000]},
+            {"name": "提前出油", "kind": "benefit", "values": [0, 10_000, 0]},
+        ],
+    }
+    result = cba_report.analyse(case_with(spec))
+    irr = result.appraisal.irr
+    np.testing.assert_allclose(irr.roots, [0.25, 4.0], rtol=1e-9)
+    assert np.isnan(irr.value) and not irr.unique
+    html = cba_report.indicators_html(result).data
+    assert "不唯一：25%、400%" in html and "jx-warn" in html
+    assert "内部收益率不唯一" in " ".join(result.conclusions())
+
+
+# ---------------------------------------------------------------------------------------------
+# The examples
+
+
+def test_landfill_example_has_two_irr_roots():
+    case = casefile.load_case(LANDFILL)
+    result = cba_report.analyse(case)
+    a = result.appraisal
+    # the flows read from the CSV, discounted by hand at 8% with year-end timing
+    flows = pd.read_csv(EXAMPLES / "cba" / "landfill_flows.csv")
+    net = (
+        flows[["disposal_saving", "environment"]].sum(axis=1)
+        - flows[["construction", "operation", "closure", "monitoring"]].sum(axis=1)
+    ).to_numpy(dtype=float)
+    by_hand = float((net / 1.08 ** np.arange(1, len(net) + 1)).sum())
+    assert a.npv == pytest.approx(by_hand, rel=1e-12)
+    assert a.irr.n_sign_changes == 2 and a.irr.n_roots == 2
+    for r in a.irr.roots:  # each root makes NPV zero
+        assert abs(float((net / (1 + r) ** np.arange(len(net))).sum())) < 1e-6
+    assert a.irr.roots[0] < result.hurdle < a.irr.roots[1]
+    assert np.isfinite(a.mirr) and a.mirr > result.hurdle
+    assert result.verdict() == "经济上可行"
+    sv = result.analysis.switching.table.set_index("variable")
+    assert sv.loc["折现率", "switching_value"] == pytest.approx(a.irr.roots[1], rel=1e-9)
+    assert bool(sv.loc["折现率", "other_side"])  # the lower root is on the other side
+    assert {p.name for p in case.data_files()} == {"landfill_flows.csv"}
+
+
+def test_sewage_example_least_cost_and_economic_analysis():
+    case = casefile.load_case(SEWAGE)
+    result = cba_report.analyse(case)
+    assert result.indicator == "ENPV"  # economic analysis with a labour conversion factor
+    lc = result.analysis.least_cost
+    assert lc.basis == "eac"  # unequal lives (wetland 15 years)
+    table = lc.table.set_index("name")
+    assert table.loc["人工湿地", "life"] == 15 and table.loc["纳管集中处理", "life"] == 20
+    costs = pd.read_csv(EXAMPLES / "cba" / "sewage_alternatives.csv")["wetland"].to_numpy()
+    costs = costs[: np.flatnonzero(costs)[-1] + 1]
+    eac = cba.equivalent_annual_cost(costs, rate=0.08, t0=1)
+    assert table.loc["人工湿地", "eac"] == pytest.approx(eac, rel=1e-12)
+    assert lc.cheapest == table["eac"].idxmin()
+    assert result.analysis.cost_effectiveness is None  # equal effects: least cost
+    out = report.case_results(case, cba=result.to_dict())
+    json.dumps(out, allow_nan=False, ensure_ascii=False)
+    assert out["total_score"] is None and out["grade"] is None
+    assert out["cba"]["least_cost"]["cheapest"] == lc.cheapest
+    assert out["cba"]["eac"] == pytest.approx(result.eac)
+
+
+def test_xlsx_data_file(tmp_path):
+    pd.DataFrame({"year": [2024, 2025, 2026], "benefit": [0.0, 60.0, 60.0]}).to_excel(
+        tmp_path / "flows.xlsx", index=False
+    )
+    spec = {
+        "start_year": 2024,
+        "horizon": 3,
+        "discounting": {"rate": 0.10, "t0": 0},
+        "lines": [
+            {"name": "投资", "kind": "cost", "values": [100]},
+            {"name": "效益", "kind": "benefit", "csv": "flows.xlsx", "value_column": "benefit"},
+        ],
+    }
+    case = case_with(spec, base_dir=tmp_path)
+    assert [p.name for p in case.data_files()] == ["flows.xlsx"]
+    # the from_spec docstring example: 4.13 at 10%
+    assert round(cba_report.analyse(case).appraisal.npv, 2) == 4.13
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input
+
+
+def landfill_spec():
+    return copy.deepcopy(load(LANDFILL)["cba"])
+
+
+def set_path(spec, path, value):
+    node = spec
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return spec
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field", "message"),
+    [
+        (("lines",), [], "cba.lines", "必须是非空列表"),
+        (
+            ("lines",),
+            [{"name": "a", "kind": "cost", "values": [0, 0]}],
+            "cba.lines",
+            "现金流全部为 0",
+        ),
+        (
+            ("lines",),
+            [{"name": "a", "kind": "cost", "values": [100, "x"]}],
+            "cba.lines[0].values[1]",
+            "必须是数值，实际为 'x'",
+        ),
+        (("discounting",), {"rate": -1.5}, "cba.discounting", "rate 必须大于 -1，实际为 -1.5"),
+        (("discounting",), {"rate": -1}, "cba.discounting", "rate 必须大于 -1，实际为 -1"),
+        (("discounting",), {"schedule": "china_2020"}, "cba.discounting", "未知的折现方案"),
+        (
+            ("lines",),
+            [{"name": "a", "kind": "cost", "values": list(range(1, 27))}],
+            "cba.lines[0].values",
+            "有 26 个值，超过计算期 25 年",
+        ),
+        (
+            ("lines",),
+            [{"name": "a", "kind": "cost", "values": {2050: 10}}],
+            "cba.lines[0].values",
+            "年份 2050 不在计算期 2024–2048 内",
+        ),
+        (("horizon",), 20, "cba.lines[0]", "年份 2044 不在计算期 2024–2043 内"),
+        (("horizon",), "25年", "cba.horizon", "必须是数值"),
+        (
+            ("monte_carlo", "distributions", "投资"),
+            {"dist": "lognormal"},
+            "cba.monte_carlo.distributions.投资",
+            "分布类型 'lognormal' 未知",
+        ),
+        (("variables", "投资", "lines"), ["建设费"], "cba.variables.投资.lines", "未知的现金流"),
+    ],
+)
+def test_bad_cba_blocks_name_the_field(path, value, field, message):
+    spec = landfill_spec()
+    if path == ("lines",):  # replacing the lines: drop what refers to the example's lines
+        spec = {k: spec[k] for k in ("start_year", "horizon", "discounting")}
+    spec = set_path(spec, path, value)
+    with pytest.raises(CaseError) as err:
+        case_with(spec)
+    assert err.value.field == field
+    assert message in err.value.message
+
+
+def test_non_numeric_and_duplicate_cells_in_a_data_file(tmp_path):
+    (tmp_path / "d").mkdir()
+    pd.DataFrame({"year": [2024, 2025], "v": [100, "abc"]}).to_csv(
+        tmp_path / "d/a.csv", index=False
+    )
+    pd.DataFrame({"year": [2024, 2024], "v": [100, 50]}).to_csv(tmp_path / "d/b.csv", index=False)
+    pd.DataFrame({"year": [2024, 2025], "v": [100, None]}).to_csv(tmp_path / "d/c.csv", index=False)
+    base = {"start_year": 2024, "horizon": 2}
+    cases = [
+        ("a.csv", "cba.lines[0].csv", "CSV 第 3 行 'v' 列不是数值：'abc'（第 1 行为表头）"),
+        ("b.csv", "cba.lines[0].csv", "年份 2024 重复出现"),
+        ("c.csv", "cba.lines[0].csv", "CSV 第 3 行 'v' 列为空"),
+    ]
+    for name, field, message in cases:
+        spec = {
+            **base,
+            "lines": [{"name": "x", "kind": "cost", "csv": f"d/{name}", "value_column": "v"}],
+        }
+        with pytest.raises(CaseError) as err:
+            case_with(spec, base_dir=tmp_path)
+        assert (err.value.field, message in err.value.message) == (field, True), name
+
+
+def test_missing_cba_block_and_missing_data_file():
+    with pytest.raises(CaseError) as err:
+        casefile.validate_mapping(dict(MINIMAL), source="t.yaml", base_dir=EXAMPLES)
+    assert err.value.field == "cba" and "缺少必填字段" in err.value.message
+    spec = landfill_spec()
+    spec["lines"][0]["csv"] = "cba/nope.csv"
+    with pytest.raises(CaseError, match="数据文件不存在：cba/nope.csv") as err:
+        case_with(spec)
+    assert err.value.field == "cba.lines[0].csv"
+    spec["lines"][0]["csv"] = "../tests/data/x.csv"
+    with pytest.raises(CaseError, match="不能指向案例文件所在目录之外"):
+        case_with(spec)
+
+
+def test_cli_validate_exits_2_with_file_line_and_field(tmp_path, library):
+    text = (EXAMPLES / "wujin_village_sewage_cba_2025.yaml").read_text(encoding="utf-8")
+    bad = text.replace("schedule: china_2006", "rate: -1.2")
+    (tmp_path / "cba").mkdir()
+    (tmp_path / "cba" / "sewage_alternatives.csv").write_bytes(
+        (EXAMPLES / "cba" / "sewage_alternatives.csv").read_bytes()
+    )
+    path = tmp_path / "bad.yaml"
+    path.write_text(bad, encoding="utf-8")
+    line = bad.splitlines().index("  discounting:") + 1
+    proc = run_cli("validate", path)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert 1 <= len(lines) <= 2 and "Traceback" not in proc.stderr
+    assert f"bad.yaml:{line}: cba.discounting: rate 必须大于 -1，实际为 -1.2" in lines[0]
+    proc = run_cli("run", path, "--library", library)
+    assert proc.returncode == 2
+    assert not (library / "2025").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# The report notebook
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory):
+    """Both examples archived by ``jixiao batch`` (two workers) from a copy of their folder."""
+    root = tmp_path_factory.mktemp("cba")
+    folder = root / "examples"
+    shutil.copytree(EXAMPLES / "cba", folder / "cba")
+    for path in (LANDFILL, SEWAGE):
+        shutil.copy(path, folder / path.name)
+    lib = root / "library"
+    proc = run_cli("batch", folder, "--library", lib, "--workers", "2", timeout=600)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    return lib
+
+
+def archived_results(lib, path):
+    case = casefile.load_case(path)
+    folder = lib / str(case.year) / case.case_id
+    return case, json.loads((folder / "results.json").read_text(encoding="utf-8")), folder
+
+
+@pytest.mark.notebook
+def test_jixiao_run_archives_the_cba_reports(archived):
+    for path in (LANDFILL, SEWAGE):
+        case, res, folder = archived_results(archived, path)
+        expected = cba_report.analyse(case)
+        assert res["evaluation"] == "cost_benefit"
+        assert res["total_score"] is None and res["grade"] is None
+        assert res["cba"]["appraisal"]["npv"] == pytest.approx(expected.appraisal.npv, rel=1e-12)
+        assert res["cba"]["monte_carlo"]["mean"] == pytest.approx(
+            expected.analysis.monte_carlo.mean, rel=1e-12
+        )
+        assert res["cba"]["verdict"] == expected.verdict()
+        html = (folder / "report.html").read_text(encoding="utf-8")
+        assert f"<title>{report.report_title(case)}</title>" in html
+        for heading in (
+            "一、项目概况",
+            "四、经济评价指标",
+            "五、敏感性分析",
+            "六、风险分析（蒙特卡洛模拟）",
+            "七、方案比选",
+            "八、结论与建议",
+        ):
+            assert heading in html
+        assert html.count("data:image/png;base64,") >= 4
+        assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?https?://""", html)
+        assert "Traceback" not in html and "Warning" not in html and "Glyph" not in html
+        assert "from methods import" not in html and "vnd.jixiao.results" not in html
+        parameters = (folder / "parameters.yaml").read_bytes()
+        assert parameters == path.read_bytes()
+    _, res, folder = archived_results(archived, LANDFILL)
+    assert res["cba"]["appraisal"]["irr"]["irr"] is None
+    assert len(res["cba"]["appraisal"]["irr"]["roots"]) == 2
+    assert "内部收益率不唯一" in (folder / "report.html").read_text(encoding="utf-8")
+    _, res, folder = archived_results(archived, SEWAGE)
+    assert res["cba"]["least_cost"]["basis"] == "eac"
+    assert "最低成本方案为“人工湿地”" in (folder / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.notebook
+def test_plain_papermill_gives_the_same_numbers(archived, tmp_path):
+    """contracts §3: papermill notebooks/cost_benefit.ipynb out.ipynb -f case.yaml --cwd <folder>."""
+    out = tmp_path / "out.ipynb"
+    proc = subprocess.run(
+        [
+            str(BIN / "papermill"),
+            str(NOTEBOOKS / "cost_benefit.ipynb"),
+            str(out),
+            "-f",
+            str(LANDFILL),
+            "--cwd",
+            str(EXAMPLES),
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env=dict(os.environ),
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    plain = runner.extract_results(nbformat.read(out, as_version=4))
+    _, res, _ = archived_results(archived, LANDFILL)
+    assert plain["cba"]["appraisal"] == res["cba"]["appraisal"]
+    assert plain["cba"]["monte_carlo"] == res["cba"]["monte_carlo"]
+    assert plain["cba"]["switching_values"] == res["cba"]["switching_values"]
+
+
+def test_case_template_validates(tmp_path):
+    """``jixiao new cost_benefit`` writes a commented template that validates as it stands."""
+    from methods import templates
+
+    text = templates.case_template("cost_benefit")
+    assert text.count("#") > 10
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cba_report.analyse(casefile.load_case(path))
+    assert result.model.discounting.name == "china_2006" and result.analysis.monte_carlo.n == 10_000

@@ -1,0 +1,230 @@
+"""Department overall evaluation (evaluation: department_overall): the six-dimension framework,
+library indicators with their deduction rules, key projects feeding an indicator, bad input, and
+the report through ``jixiao run`` and plain papermill."""
+
+import copy
+import json
+import subprocess
+
+import nbformat
+import pytest
+import yaml
+
+from methods import casefile, runner, scoring
+from methods._format import round_half_up
+from methods.errors import CaseError
+from methods.evaltypes import department_overall as dept
+
+from .conftest import BIN, EXAMPLES, NOTEBOOKS, ROOT, run_cli
+
+EXAMPLE = EXAMPLES / "wujin_housing_department_2023.yaml"
+
+
+def load():
+    return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def validate(raw, base_dir=EXAMPLES):
+    return casefile.validate_mapping(raw, source="d.yaml", base_dir=base_dir)
+
+
+def test_example_scores_by_hand():
+    ev = scoring.evaluate(EXAMPLE)
+    s = dict(zip(ev.table["code"], ev.table["score"], strict=True))
+    # 在职人员控制率 101.5%: 4 − 0.5 × 1.5 = 3.25 (GX-B-001, −0.5 per point over 100%)
+    assert s["GX-B-001"] == 3.25
+    # “三公”经费变动率 −6.2% ≤ 0: full 4 (GX-B-002, −0.8 per point of growth)
+    assert s["GX-B-002"] == 4.0
+    # 结转结余率 12.6% over 10%: 4 − 0.5 × 2.6 = 2.7
+    assert s["GX-B-006"] == 2.7
+    # 支出完成率 = 49870 / 52300 = 95.354%: 5 × 0.95354 = 4.77
+    assert s["GX-B-008"] == 4.77
+    # 重点支出安排率 63.4% not below the target 60%: full 5 (deduction, variant under)
+    assert s["GX-B-005"] == 5.0
+    # 资产管理规范性 3 of 4 points: 4 × 3/4 = 3
+    assert s["GX-B-013"] == 3.0
+    # key projects: (85.57 × 15600 + 93.91 × 3600 + 84.6 × 5200) / 24400 = 86.59; 10 × 86.59/90
+    lz4 = ev.table.set_index("code").loc["LZ4"]
+    assert lz4["actual"] == 86.59
+    assert s["LZ4"] == 9.62
+    assert "重点项目评价得分的按项目资金加权平均" in lz4["note"]
+    assert ev.level1.to_dict() == {
+        "运行成本": 14.25,
+        "管理效率": 22.15,
+        "履职效能": 28.58,
+        "社会效应": 12.5,
+        "可持续发展能力": 4.1,
+        "服务对象满意度": 10.0,
+    }
+    assert (ev.total, ev.grade) == (91.58, "优")
+    assert ev.framework.id == "department_overall_2020"
+
+
+def test_key_project_average_weighted_and_plain():
+    case = casefile.load_case(EXAMPLE)
+    t = dept.key_project_scores(case)
+    # the first project is scored afresh from its case file (85.57 when this was written)
+    first = scoring.evaluate(EXAMPLES / "wujin_old_community_renovation_2023.yaml").total
+    assert list(t.table["score"]) == [first, 93.91, 84.6]
+    # budgets: the first from its case file's 全年预算数, the others as given
+    assert list(t.table["budget"]) == [15600, 3600, 5200]
+    average = round_half_up((first * 15600 + 93.91 * 3600 + 84.6 * 5200) / 24400, 2)
+    assert t.average == average == 86.59
+    raw = load()
+    raw["key_projects"]["weighting"] = "equal"
+    ev = scoring.evaluate(validate(raw))
+    # (85.57 + 93.91 + 84.6) / 3 = 88.0267 → 88.03; 10 × 88.03 / 90 = 9.78
+    assert ev.table.set_index("code").loc["LZ4", "actual"] == round_half_up(
+        (first + 93.91 + 84.6) / 3, 2
+    )
+    assert ev.table.set_index("code").loc["LZ4", "score"] == 9.78
+
+
+def test_key_projects_shown_without_feeding_an_indicator():
+    raw = load()
+    del raw["key_projects"]["indicator"]
+    lz4 = next(i for i in raw["indicators"] if i.get("code") == "LZ4")
+    lz4["actual"] = 88
+    ev = scoring.evaluate(validate(raw))
+    assert ev.table.set_index("code").loc["LZ4", "actual"] == 88
+    assert dept.key_project_scores(ev.case).average == 86.59
+    out = dept.results(ev)
+    assert out["key_projects"]["average"] == 86.59
+    assert out["total_score"] == ev.total
+
+
+def test_results_block_and_conclusions():
+    ev = scoring.evaluate(EXAMPLE)
+    out = dept.results(ev)
+    assert out["evaluation"] == "department_overall"
+    assert [p["name"] for p in out["key_projects"]["projects"]][0] == "武进区城镇老旧小区改造项目"
+    advice = out["conclusions"]["suggestions"]
+    assert any("“三公”经费" in a for a in advice)  # 运行成本 lost points → its advice
+    assert out["conclusions"]["achievements"][0].startswith("部门整体绩效得分 91.58 分")
+
+
+def _mutate(raw, fn):
+    raw = copy.deepcopy(raw)
+    fn(raw)
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "message"),
+    [
+        (
+            lambda r: r["key_projects"].update(indicator="NOPE"),
+            "key_projects.indicator",
+            "不在 indicators 中",
+        ),
+        (
+            lambda r: r["key_projects"]["projects"][1].update(
+                case="wujin_old_community_renovation_2023.yaml"
+            ),
+            "key_projects.projects[1]",
+            "score（已有评价得分）或 case",
+        ),
+        (
+            lambda r: r["key_projects"]["projects"][2].pop("budget"),
+            "key_projects.projects[2].budget",
+            "按项目资金加权",
+        ),
+        (
+            lambda r: r["key_projects"]["projects"][0].update(case="missing.yaml"),
+            "key_projects.projects[0].case",
+            "数据文件不存在",
+        ),
+        (
+            lambda r: next(i for i in r["indicators"] if i.get("code") == "LZ4").update(actual=80),
+            "indicators[14]（LZ4）.actual",
+            "请删除 actual",
+        ),
+        (
+            lambda r: r["indicators"][0].update(level1="产出"),
+            "indicators",
+            "不属于框架",
+        ),
+        (lambda r: r["key_projects"].update(weighting="median"), "key_projects.weighting", "取值"),
+    ],
+)
+def test_bad_department_cases(mutate, field, message):
+    with pytest.raises(CaseError, match=message) as info:
+        validate(_mutate(load(), mutate))
+    assert info.value.field.startswith(field)
+
+
+def test_cli_validate_exit_2_names_the_field(tmp_path):
+    raw = load()
+    raw["key_projects"]["projects"] = [
+        {"name": "甲项目", "score": 120, "budget": 100},
+    ]
+    bad = tmp_path / "bad_department.yaml"
+    bad.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    proc = run_cli("validate", bad)
+    assert proc.returncode == 2
+    assert "key_projects.projects[0].score" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_case_template_validates(tmp_path):
+    """``jixiao new department_overall`` gives a commented template that validates as it stands."""
+    from methods import templates
+
+    path = tmp_path / "new.yaml"
+    path.write_text(templates.case_template("department_overall"), encoding="utf-8")
+    case = casefile.validate(path)
+    assert case.evaluation == "department_overall"
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory):
+    lib = tmp_path_factory.mktemp("lib") / "case_library"
+    proc = run_cli("run", EXAMPLE, "--library", lib)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    return lib / "2023" / "wujin_housing_department_2023"
+
+
+@pytest.mark.notebook
+def test_jixiao_run_archives_a_chinese_report(archived):
+    res = json.loads((archived / "results.json").read_text(encoding="utf-8"))
+    ev = scoring.evaluate(EXAMPLE)
+    assert res["total_score"] == ev.total == 91.58
+    assert res["grade"] == "优"
+    assert res["level1"] == {k: float(v) for k, v in ev.level1.items()}
+    assert res["key_projects"]["average"] == 86.59
+    html = (archived / "report.html").read_text(encoding="utf-8")
+    for heading in ("一、部门概况", "三、一级指标得分", "四、重点项目绩效", "主要成效", "改进建议"):
+        assert heading in html
+    assert "Traceback" not in html and "data:image/png;base64," in html
+    # the key project's case file is archived with the department case
+    params = archived / "parameters.yaml"
+    assert params.read_bytes() == EXAMPLE.read_bytes()
+
+
+@pytest.mark.notebook
+def test_plain_papermill_gives_the_same_scores(archived, tmp_path):
+    out = tmp_path / "out.ipynb"
+    proc = subprocess.run(
+        [
+            str(BIN / "papermill"),
+            str(NOTEBOOKS / "department_overall.ipynb"),
+            str(out),
+            "-f",
+            str(EXAMPLE),
+            "--cwd",
+            str(EXAMPLES),
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    plain = runner.extract_results(nbformat.read(out, as_version=4))
+    res = json.loads((archived / "results.json").read_text(encoding="utf-8"))
+    assert plain["total_score"] == res["total_score"]
+    assert [(i["code"], i["score"]) for i in plain["indicators"]] == [
+        (i["code"], i["score"]) for i in res["indicators"]
+    ]
+    assert plain["key_projects"] == res["key_projects"]
