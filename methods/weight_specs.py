@@ -191,10 +191,12 @@ def _rescale(row: dict[str, Any], weight: float) -> None:
 
 def apply(case: ScoredCase, rows: list[dict[str, Any]], fixed: dict[str, float]) -> list[Derived]:
     """Rewrite the ``weight`` of indicator rows from the case's ``weights`` blocks (in place)."""
+    derived: list[Derived] = []
+    if not case.weights:
+        return derived
     from methods import weighting
 
-    derived: list[Derived] = []
-    for i, spec in enumerate(case.weights or []):
+    for i, spec in enumerate(case.weights):
         if spec.target == "level1":
             if case.levels:
                 raise CaseError(

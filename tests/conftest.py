@@ -14,17 +14,62 @@ NOTEBOOKS = ROOT / "notebooks"
 BIN = Path(sys.executable).parent
 
 
+IN_PROCESS = {"validate", "new", "import", "indicators", "library"}
+
+
 def run_cli(*args, cwd=None, env=None, timeout=300):
-    """Run the installed ``jixiao`` console script; return the CompletedProcess (text)."""
+    """Run ``jixiao``; return a CompletedProcess-like result (text).
+
+    Commands that execute no notebook (validate, new, import, indicators, library without
+    ``--rerun``) run in this process through :func:`methods.cli.main` with stdout/stderr captured:
+    the same code and exit codes, without a second's start-up per call. Everything else runs the
+    installed console script in a subprocess.
+    """
+    args = [str(a) for a in args]
+    if args and args[0] in IN_PROCESS and "--rerun" not in args and cwd is None:
+        return _run_in_process(args, env)
     full_env = dict(os.environ, **(env or {}))
     return subprocess.run(
-        [str(BIN / "jixiao"), *map(str, args)],
+        [str(BIN / "jixiao"), *args],
         cwd=cwd,
         env=full_env,
         capture_output=True,
         text=True,
         timeout=timeout,
     )
+
+
+def _run_in_process(args, env):
+    import contextlib
+    import io
+
+    from methods import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(args)
+            except SystemExit as exc:  # argparse usage errors, --version
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return subprocess.CompletedProcess(["jixiao", *args], code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture(scope="session")
+def demo_library(tmp_path_factory):
+    """Every example case archived once by ``jixiao batch`` (shared by the report tests)."""
+    lib = tmp_path_factory.mktemp("demo") / "case_library"
+    proc = run_cli("batch", EXAMPLES, "--library", lib, "--workers", "2", timeout=1200)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    return lib
 
 
 @pytest.fixture

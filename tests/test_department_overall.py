@@ -177,11 +177,8 @@ def test_case_template_validates(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def archived(tmp_path_factory):
-    lib = tmp_path_factory.mktemp("lib") / "case_library"
-    proc = run_cli("run", EXAMPLE, "--library", lib)
-    assert proc.returncode == 0, proc.stderr + proc.stdout
-    return lib / "2023" / "wujin_housing_department_2023"
+def archived(demo_library):
+    return demo_library / "2023" / "wujin_housing_department_2023"
 
 
 @pytest.mark.notebook

@@ -11,7 +11,6 @@ import copy
 import json
 import os
 import re
-import shutil
 import subprocess
 
 import nbformat
@@ -414,17 +413,9 @@ def test_cli_validate_exits_2_naming_file_line_and_field(tmp_path, library):
 
 
 @pytest.fixture(scope="module")
-def archived(tmp_path_factory):
-    """Both examples archived by ``jixiao batch`` (two workers) from a copy of their folder."""
-    root = tmp_path_factory.mktemp("exante")
-    folder = root / "examples"
-    shutil.copytree(EXAMPLES / "cba", folder / "cba")
-    for path in (PROJECT, POLICY):
-        shutil.copy(path, folder / path.name)
-    lib = root / "library"
-    proc = run_cli("batch", folder, "--library", lib, "--workers", "2", timeout=600)
-    assert proc.returncode == 0, proc.stderr + proc.stdout
-    return lib
+def archived(demo_library):
+    """The examples as archived by ``jixiao batch`` (the session's demo library)."""
+    return demo_library
 
 
 def archived_results(lib, path):

@@ -489,10 +489,8 @@ def test_cli_validate_exits_2_with_file_line_and_field(tmp_path):
 
 
 @pytest.mark.notebook
-def test_jixiao_run_and_plain_papermill_agree(tmp_path):
-    lib = tmp_path / "lib"
-    proc = run_cli("run", DEPARTMENT, "--library", lib)
-    assert proc.returncode == 0, proc.stderr
+def test_jixiao_run_and_plain_papermill_agree(tmp_path, demo_library):
+    lib = demo_library
     folder = lib / "2024" / "wujin_agriculture_monitoring_2024"
     res = json.loads((folder / "results.json").read_text(encoding="utf-8"))
     assert res["evaluation"] == "monitoring" and res["total_score"] is None

@@ -19,12 +19,9 @@ pytestmark = pytest.mark.notebook
 
 
 @pytest.fixture(scope="module")
-def archived(tmp_path_factory):
-    """All example cases archived once by ``jixiao batch`` (shared by the tests below)."""
-    lib = tmp_path_factory.mktemp("lib") / "case_library"
-    proc = run_cli("batch", EXAMPLES, "--library", lib, "--workers", "2", timeout=600)
-    assert proc.returncode == 0, proc.stderr + proc.stdout
-    return lib
+def archived(demo_library):
+    """All example cases archived once by ``jixiao batch`` (the session's demo library)."""
+    return demo_library
 
 
 SCORED = {k for k, e in casefile.EVALUATIONS.items() if e.scored}

@@ -560,12 +560,8 @@ def test_cli_validate_exits_2_with_one_plain_message(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def archived(tmp_path_factory):
-    lib = tmp_path_factory.mktemp("satlib")
-    for path in (ELDERLY, SCORED):  # the survey with personal columns, and the scored case
-        proc = run_cli("run", path, "--library", lib)
-        assert proc.returncode == 0, proc.stderr
-    return lib
+def archived(demo_library):
+    return demo_library
 
 
 def folder(lib, path):
