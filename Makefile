@@ -28,7 +28,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/scoring.py
+	$(PIP) install -e ".[benchmark]"
+	for b in scoring cba survey_design reliability weighting library batch; do \
+		$(BIN)/python benchmarks/$$b.py || exit 1; done
 
 clean-venv:
 	rm -rf $(VENV)
