@@ -623,6 +623,10 @@ def check(exercise_id: str, answer: Any) -> bool:
     if answer is None or (isinstance(answer, str) and not answer.strip()):
         return _say(False, ex, f"{UNANSWERED}（练习 {ex.id}）：{ex.prompt}")
     try:
+        answer_key(ex.id)
+    except Exception as exc:  # noqa: BLE001 - a broken exercise must not stop a learner's notebook
+        return _fail(ex, f"参考答案计算出错，请告诉培训老师（{type(exc).__name__}: {exc}）。")
+    try:
         if ex.type == "number":
             return _check_number(ex, answer)
         if ex.type == "sequence":
