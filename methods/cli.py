@@ -93,27 +93,33 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from methods import casefile, excel
 
-    imported = excel.import_form(args.file)
+    imported, extra = excel.import_any(args.file)
     out = Path(args.output) if args.output else Path(args.file).with_suffix(".yaml")
     if out.exists() and not args.force:
         raise CaseError("文件已存在（使用 --force 覆盖）", file=str(out))
     text = excel.to_yaml(imported, args.file)
     out.parent.mkdir(parents=True, exist_ok=True)
+    for name, data in extra.items():  # e.g. survey data as CSV, personal columns removed
+        (out.parent / name).write_bytes(data)
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     try:
         casefile.validate(tmp)
     except CaseError as exc:
         tmp.unlink()
+        for name in extra:
+            (out.parent / name).unlink(missing_ok=True)
         raise CaseError(
             f"导入的内容未通过校验：{exc.message}", file=args.file, field=exc.field, hint=exc.hint
         ) from None
     tmp.replace(out)
     for note in imported.notes:
         print(f"说明：{note}")
-    print(
-        f"已导入{excel._spec()['forms'][imported.form]['title']}：{out}（运行 jixiao run {out} 生成报告）"
-    )
+    forms = excel._spec()["forms"]
+    kind = forms[imported.form]["title"] if imported.form in forms else "满意度调查数据"
+    for name in extra:
+        print(f"已写出数据文件：{out.parent / name}")
+    print(f"已导入{kind}：{out}（运行 jixiao run {out} 生成报告）")
     return EXIT_OK
 
 

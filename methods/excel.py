@@ -110,6 +110,9 @@ class Sheet:
     name: str
     rows: list[list[Any]]
     file: str
+    path: Path | None = None
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r1, c1, r2, c2
+    _formulas: dict[tuple[int, int], str] | None = field(default=None, repr=False)
 
     def cell(self, r: int, c: int) -> str:
         from openpyxl.utils import get_column_letter
@@ -118,6 +121,36 @@ class Sheet:
 
     def error(self, r: int, c: int, message: str, hint: str | None = None) -> CaseError:
         return CaseError(message, file=self.file, field=self.cell(r, c), hint=hint)
+
+    def formula(self, r: int, c: int) -> str | None:
+        """The formula of a cell, read only when its value is missing: a workbook written by a
+        program and never opened in Excel keeps formulas without their computed values."""
+        if self._formulas is None:
+            import openpyxl
+
+            self._formulas = {}
+            try:
+                ws = openpyxl.load_workbook(self.path)[self.name] if self.path else None
+            except Exception:  # noqa: BLE001 - already read once; no formulas then
+                ws = None
+            for row in ws.iter_rows() if ws is not None else ():
+                for cell in row:
+                    if cell.data_type == "f":
+                        self._formulas[(cell.row - 1, cell.column - 1)] = str(cell.value)
+        return self._formulas.get((r, c))
+
+    def check_formula(self, value: Any, r: int, c: int, what: str) -> None:
+        """Raise naming the cell when it is an empty formula (no computed value saved)."""
+        if clean_text(value) or c is None:
+            return
+        formula = self.formula(r, c)
+        if formula:
+            raise self.error(
+                r,
+                c,
+                f"{what}是公式 {formula}，但文件中没有保存公式的计算结果",
+                hint="请在 Excel（或 WPS）中打开该文件并保存，让公式算出数值；或把公式改为数值",
+            )
 
 
 def read_workbook(path: Path) -> list[Sheet]:
@@ -142,7 +175,11 @@ def read_workbook(path: Path) -> list[Sheet]:
                 for c in range(merged.min_col, merged.max_col + 1):
                     if r - 1 < len(grid) and c - 1 < len(grid[r - 1]):
                         grid[r - 1][c - 1] = top
-        sheets.append(Sheet(ws.title, grid, shown))
+        merged = [
+            (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
+            for m in ws.merged_cells.ranges
+        ]
+        sheets.append(Sheet(ws.title, grid, shown, path=path, merged=sorted(merged)))
     return sheets
 
 
@@ -165,6 +202,16 @@ def find_header(sheet: Sheet, columns: Mapping[str, Sequence[str]], required: Se
         if all(k in found for k in required):
             return r, found
     names = "、".join(columns[k][0] for k in required)
+    tall = [m for m in sheet.merged if m[0] < 40 and m[2] > m[0] and m[3] > m[1]]
+    if tall:  # a block merged over several rows and columns may hide the header row
+        r1, c1, r2, c2 = tall[0]
+        area = f"{sheet.cell(r1, c1).split('!')[1]}:{sheet.cell(r2, c2).split('!')[1]}"
+        raise sheet.error(
+            r1,
+            c1,
+            f"工作表“{sheet.name}”中找不到表头（需要列：{names}）；合并单元格 {area} 可能遮住了表头行",
+            hint="请取消该合并单元格，让表头（一级指标、三级指标、分值……）单独占一行",
+        )
     raise CaseError(
         f"工作表“{sheet.name}”中找不到表头（需要列：{names}）", file=sheet.file, field=sheet.name
     )
@@ -203,26 +250,34 @@ class Imported:
 
 
 def detect_form(sheets: list[Sheet]) -> tuple[str, Sheet]:
-    """Which standard form a workbook is (by sheet names and title text)."""
+    """Which standard form a workbook is (by sheet names and title text), or ``survey`` data."""
     spec = _spec()["forms"]
     for sheet in sheets:
         head = " ".join(clean_text(v) for row in sheet.rows[:6] for v in row if v is not None)
         for name, form in spec.items():
             if any(k in sheet.name or k in head for k in form["detect"]):
                 return name, sheet
+    for sheet in sheets:
+        if looks_like_survey(sheet):
+            return "survey", sheet
     names = "、".join(f["title"] for f in spec.values())
-    raise CaseError(f"无法识别表格类型（支持：{names}）", file=sheets[0].file if sheets else None)
+    raise CaseError(
+        f"无法识别表格类型（支持：{names}、满意度调查数据）",
+        file=sheets[0].file if sheets else None,
+    )
 
 
 def _number(sheet: Sheet, value: Any, r: int, c: int, what: str) -> float:
     p = parse_value(value)
     if p.number is None:
+        sheet.check_formula(value, r, c, what)
         raise sheet.error(r, c, f"{what}应为数字，实际为 {clean_text(value)!r}")
     return p.number
 
 
 def import_form(path: str | Path) -> Imported:
-    """Read a filled-in standard form (绩效自评表 or 项目绩效评价评分表) into a case mapping.
+    """Read a filled-in standard form (绩效自评表, 项目绩效评价评分表, 绩效目标申报表 or
+    绩效监控表) into a case mapping.
 
     Raises
     ------
@@ -232,6 +287,10 @@ def import_form(path: str | Path) -> Imported:
     path = Path(path)
     sheets = read_workbook(path)
     form, sheet = detect_form(sheets)
+    if form == "survey":
+        raise CaseError(
+            "这是调查数据，请用 import_survey（jixiao import 会自动处理）", file=str(path)
+        )
     spec = _spec()["forms"][form]
     header_row, cols = find_header(sheet, spec["columns"], spec["required_columns"])
     labels = find_labels(sheet, _spec()["labels"], header_row)
@@ -278,6 +337,23 @@ def import_form(path: str | Path) -> Imported:
         clean_text(label("goal_planned", "")),
         clean_text(label("goal_achieved", "")),
     )
+    kind = spec.get("kind", "scored")
+    if kind == "target":
+        del budget["unit"]
+        case["budget"] = {**budget, "unit": unit}
+        if planned_goal:
+            case["goal"] = planned_goal
+        return Imported(_target_rows(case, sheet, header_row, cols, notes), form, notes)
+    if kind == "monitoring":
+        month = label("month")
+        m = re.search(r"(\d{1,2})\s*月?\s*$", clean_text(month)) if month is not None else None
+        if m is None:
+            raise sheet.error(0, 0, "找不到监控截止月份", hint="在表头上方填写：监控截止月份 | 6")
+        case["month"] = int(m.group(1))
+        for key in ("deviation", "explanation", "measures"):
+            if clean_text(label(key, "")):
+                case[key] = clean_text(label(key))
+        return Imported(_monitoring_rows(case, sheet, header_row, cols, notes), form, notes)
     if planned_goal:
         case["objectives"] = {
             "planned": planned_goal,
@@ -379,11 +455,14 @@ def import_form(path: str | Path) -> Imported:
                     float(m.group(2).replace(",", "")),
                 ]
             elif target.number is None:
+                sheet.check_formula(get("target"), r, cols["target"], "年度指标值")
                 raise sheet.error(
                     r, cols["target"], f"年度指标值应为数字，实际为 {clean_text(get('target'))!r}"
                 )
             else:
                 ind["target"] = target.number
+            if actual.number is None and "actual" in cols:
+                sheet.check_formula(get("actual"), r, cols["actual"], "实际完成值")
             if actual.number is not None:
                 ind["actual"] = actual.number
             elif clean_text(get("actual")):
@@ -408,6 +487,238 @@ def import_form(path: str | Path) -> Imported:
     return Imported(case, form, notes)
 
 
+def _table_rows(sheet: Sheet, header_row: int, cols: Mapping[str, int]):
+    """(row index, getter) of the indicator rows below a header; levels carried down through
+    blank (merged) cells, blank and 合计 rows skipped."""
+    current: dict[str, str] = {}
+    for r in range(header_row + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+
+        def get(key: str, row: list[Any] = row) -> Any:
+            c = cols.get(key)
+            return row[c] if c is not None and c < len(row) else None
+
+        if not clean_text(get("name")):
+            continue
+        for level in ("level1", "level2"):
+            if clean_text(get(level)):
+                current[level] = clean_text(get(level))
+        if "level1" not in current:
+            raise sheet.error(r, cols.get("level1", 0), "缺少一级指标")
+        yield r, get, dict(current)
+
+
+def _rule_of(
+    sheet: Sheet, r: int, cols: Mapping[str, int], text: str, target: Parsed, allowed
+) -> str | None:
+    if text:
+        rule = RULE_BY_LABEL.get(text, text if text in RULE_LABELS else None)
+        rule = {"越大越好": "positive", "越小越好": "reverse", "≥": "positive", "≤": "reverse"}.get(
+            text, rule
+        )
+        if rule is None or rule not in allowed:
+            names = "、".join(RULE_LABELS[a] for a in allowed)
+            raise sheet.error(
+                r, cols["rule"], f"未知的指标方向/计分规则“{text}”", hint=f"可选：{names}"
+            )
+        return rule
+    if target.number is None and target.text:
+        return "qualitative" if "qualitative" in allowed else None
+    if target.direction == "reverse":
+        return "reverse"
+    return "positive"
+
+
+def _target_rows(
+    case: dict[str, Any], sheet: Sheet, header_row: int, cols, notes
+) -> dict[str, Any]:
+    """绩效目标申报表 → a target_review case."""
+    allowed = ("positive", "reverse", "equal", "range", "qualitative")
+    indicators = []
+    for r, get, level in _table_rows(sheet, header_row, cols):
+        target = parse_value(get("target"))
+        ind: dict[str, Any] = {
+            "code": clean_text(get("code")) or f"T{len(indicators) + 1:02d}",
+            "name": clean_text(get("name")),
+            "level1": level["level1"],
+            "level2": level.get("level2") or level["level1"],
+        }
+        rule = _rule_of(sheet, r, cols, clean_text(get("rule")), target, allowed)
+        if rule:
+            ind["rule"] = rule
+        if target.number is not None:
+            ind["target"] = target.number
+        elif target.text:
+            ind["target"] = target.text
+        unit = clean_text(get("unit")) or target.unit
+        if unit:
+            ind["unit"] = unit
+        if clean_text(get("source")):
+            ind["source"] = clean_text(get("source"))
+        last = parse_value(get("last_actual"))
+        if last.number is not None:
+            ind["history"] = {case["year"] - 1: last.number}
+        bench = parse_value(get("benchmark"))
+        if bench.number is not None:
+            ind["benchmark"] = bench.number
+        if clean_text(get("note")):
+            ind["note"] = clean_text(get("note"))
+        indicators.append(ind)
+    if not indicators:
+        raise sheet.error(header_row, 0, "表中没有指标行")
+    case["indicators"] = indicators
+    return case
+
+
+def _monitoring_rows(
+    case: dict[str, Any], sheet: Sheet, header_row: int, cols, notes
+) -> dict[str, Any]:
+    """绩效监控表 → a monitoring case."""
+    allowed = ("positive", "reverse", "qualitative")
+    indicators = []
+    for r, get, level in _table_rows(sheet, header_row, cols):
+        target = parse_value(get("target"))
+        actual = parse_value(get("actual"))
+        ind: dict[str, Any] = {
+            "code": clean_text(get("code")) or f"M{len(indicators) + 1:02d}",
+            "name": clean_text(get("name")),
+            "level1": level["level1"],
+            "level2": level.get("level2") or level["level1"],
+        }
+        ind["rule"] = (
+            _rule_of(sheet, r, cols, clean_text(get("rule")), target, allowed) or "positive"
+        )
+        if ind["rule"] == "qualitative":
+            ind["target"] = target.text or clean_text(get("target"))
+            tier = clean_text(get("tier"))
+            if not tier:
+                raise sheet.error(r, cols.get("tier", cols["name"]), "定性指标需要填写当前档次")
+            ind["tier"] = tier
+        else:
+            if target.number is None:
+                raise sheet.error(
+                    r, cols["target"], f"年度指标值应为数字，实际为 {clean_text(get('target'))!r}"
+                )
+            ind["target"] = target.number
+            if actual.number is not None:
+                ind["actual"] = actual.number
+            elif clean_text(get("actual")):
+                raise sheet.error(
+                    r,
+                    cols["actual"],
+                    f"截至目前完成值应为数字，实际为 {clean_text(get('actual'))!r}",
+                )
+        unit = clean_text(get("unit")) or target.unit or actual.unit
+        if unit:
+            ind["unit"] = unit
+        for key in ("deviation", "explanation", "likelihood", "measures"):
+            if clean_text(get(key)):
+                ind[key] = clean_text(get(key))
+        indicators.append(ind)
+    if not indicators:
+        raise sheet.error(header_row, 0, "表中没有指标行")
+    case["indicators"] = indicators
+    return case
+
+
+# ---------------------------------------------------------------------------------------------
+# Survey data
+
+
+NA_TEXTS = {"不适用", "不了解", "不清楚", "无法评价", "说不清", "N/A", "NA"}
+PERSONAL = ("姓名", "名字", "电话", "手机", "联系方式", "身份证", "证件号", "住址", "地址", "门牌")
+
+
+def looks_like_survey(sheet: Sheet) -> bool:
+    """A sheet of respondents: a header row, then ≥ 5 rows with ≥ 2 columns of small integers."""
+    if len(sheet.rows) < 6:
+        return False
+    body = sheet.rows[1:40]
+    numeric_cols = 0
+    for c in range(len(sheet.rows[0])):
+        values = [parse_value(row[c]).number for row in body if c < len(row) and clean_text(row[c])]
+        if len(values) >= 5 and all(
+            v is not None and float(v).is_integer() and 0 <= v <= 10 for v in values
+        ):
+            numeric_cols += 1
+    return numeric_cols >= 2
+
+
+def import_survey(path: Path, sheet: Sheet) -> tuple[Imported, bytes]:
+    """Survey data (one row per respondent) → a satisfaction case and its data as CSV (UTF-8 BOM).
+
+    Score columns (small integers) become items, the scale is read off the data, personal columns
+    are listed under ``drop`` (never exported), other text columns are offered as groups.
+    """
+    import csv
+
+    header = [clean_text(v) for v in sheet.rows[0]]
+    if len(set(h for h in header if h)) != len([h for h in header if h]):
+        raise sheet.error(0, 0, "表头有重复的列名")
+    rows = [row for row in sheet.rows[1:] if any(clean_text(v) for v in row)]
+    items, groups, drop, lo, hi = [], [], [], 10, 0
+    na_codes: set[str] = set()
+    for c, name in enumerate(header):
+        if not name:
+            continue
+        if any(k in name for k in PERSONAL):
+            drop.append(name)
+            continue
+        values = [row[c] for row in rows if c < len(row) and clean_text(row[c])]
+        codes = {clean_text(v) for v in values if clean_text(v) in NA_TEXTS}
+        scores = [v for v in values if clean_text(v) not in NA_TEXTS]
+        nums = [parse_value(v).number for v in scores]
+        if scores and all(n is not None and float(n).is_integer() and 0 <= n <= 10 for n in nums):
+            items.append(name)
+            na_codes |= codes
+            lo, hi = min(lo, int(min(nums))), max(hi, int(max(nums)))
+        elif values and len({clean_text(v) for v in values}) <= min(30, len(values) / 2):
+            groups.append(name)  # a few repeated values: a group (镇街道, 人群); ids are not
+    if len(items) < 2:
+        raise CaseError(
+            "调查数据至少需要两个量表题目（每列为 1–5 之类的整数）",
+            file=sheet.file,
+            field=sheet.name,
+        )
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    keep = [c for c, h in enumerate(header) if h and h not in drop]
+    writer.writerow([header[c] for c in keep])
+    for row in rows:
+        writer.writerow([clean_text(row[c]) if c < len(row) else "" for c in keep])
+    data_name = f"{path.stem}.csv"
+    title = clean_text(path.stem)
+    year = (
+        int(m.group(0))
+        if (m := re.search(r"(19|20)\d\d", path.stem))
+        else __import__("datetime").date.today().year
+    )
+    case = {
+        "case_id": _slug(title, year),
+        "title": title,
+        "year": year,
+        "department": "（未填写）",
+        "evaluation": "satisfaction",
+        "budget_type": "general_public",
+        "object_type": "policy",
+        "survey": {
+            "data": data_name,
+            "scale": [max(lo, 1) if lo > 0 else lo, hi],
+            "items": [{"column": name, "text": name} for name in items],
+            **({"na_codes": sorted(na_codes)} if na_codes else {}),
+            "method": "rate",
+            **({"groups": groups[:3]} if groups else {}),
+        },
+    }
+    notes = [
+        f"识别出 {len(items)} 个量表题目（{lo}–{hi} 分），{len(rows)} 名受访者；请核对题目维度、反向题和“不适用”代码"
+    ]
+    if drop:
+        notes.append("个人信息列不导出（drop）：" + "、".join(drop))
+    # personal columns are removed from the exported data, so nothing needs dropping on read
+    return Imported(case, "survey", notes), buf.getvalue().encode("utf-8-sig")
+
+
 def _choice(value: Any, mapping: Mapping[str, str], default: str) -> str:
     text = clean_text(value)
     if not text:
@@ -419,6 +730,17 @@ def _slug(title: str, year: int) -> str:
     import hashlib
 
     return f"case_{year}_{hashlib.sha256(title.encode()).hexdigest()[:8]}"
+
+
+def import_any(path: str | Path) -> tuple[Imported, dict[str, bytes]]:
+    """A standard form or survey data → (case mapping, data files to write beside the case)."""
+    path = Path(path)
+    sheets = read_workbook(path)
+    form, sheet = detect_form(sheets)
+    if form == "survey":
+        imported, data = import_survey(path, sheet)
+        return imported, {imported.case["survey"]["data"]: data}
+    return import_form(path), {}
 
 
 def to_yaml(imported: Imported, source: str) -> str:

@@ -238,3 +238,74 @@ def test_scoresheet_neutralises_formulas():
     assert info["名称"].startswith("'=") and info["部门"] == "'+cmd" and info["提示"] == "'@SUM(A1)"
     row = [c.value for c in wb["指标得分"][2]]
     assert row[3] == "'-1+1" and row[6] == -3 and row[10] == "'=1"  # numbers stay numbers
+
+
+@pytest.mark.parametrize("evaluation", ["target_review", "monitoring"])
+def test_target_and_monitoring_forms_round_trip(tmp_path, evaluation):
+    form = excel.write_form(evaluation, tmp_path / "form.xlsx")
+    imported = excel.import_form(form)
+    case = casefile.validate_mapping(imported.case)
+    assert case.evaluation == evaluation and len(case.indicators) >= 4
+    if evaluation == "monitoring":
+        assert case.month == 6 and case.budget.spent == 200
+        c1 = case.indicators[0]
+        assert (c1.actual, c1.deviation, c1.likelihood) == (45, "硬件条件保障", "有可能")
+    else:
+        c1 = case.indicators[0]
+        assert c1.history == {2024: 96} and c1.source == "竣工验收资料"
+        assert case.indicators[3].rule == "reverse" and case.indicators[3].benchmark == 27
+
+
+def test_messy_target_sheet(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "绩效目标申报表"
+    ws.append(["2025年度项目绩效目标申报表"])
+    ws.append(["项目名称", "武进区某某项目"])
+    ws.append(["预算年度", "2025"])
+    ws.append(["申请预算数", "１，２００"])
+    ws.append(["年度总体目标", "完成 100 个"])
+    ws.append(["一级指标", "二级指标", "指标名称", "指标值", "单位", "数据来源"])
+    ws.append(["产出指标", "数量指标", "完成数量", "≥100", "个", "台账"])
+    ws.append([None, None, "单位成本", "≤28万元", None, "审计"])
+    ws.append(["效益指标", "社会效益指标", "群众获得感", "明显提升", None, "问卷"])
+    ws.merge_cells("A7:A8")
+    wb.save(tmp_path / "t.xlsx")
+    case = casefile.validate_mapping(excel.import_form(tmp_path / "t.xlsx").case)
+    rules = {i.name: (i.rule, i.target, i.unit) for i in case.indicators}
+    assert rules["完成数量"] == ("positive", 100, "个")
+    assert rules["单位成本"] == ("reverse", 28, "万元")
+    assert rules["群众获得感"] == ("qualitative", "明显提升", None)
+    assert case.budget.planned == 1200 and case.goal == "完成 100 个"
+
+
+def test_survey_data_import_drops_personal_columns(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["编号", "姓名", "联系电话", "镇街道", "q1", "q2", "q3"])
+    import random
+
+    rng = random.Random(3)
+    for i in range(30):
+        ws.append(
+            [
+                i,
+                f"张{i}",
+                f"138{i:08d}",
+                rng.choice(["湖塘镇", "牛塘镇"]),
+                rng.randint(1, 5),
+                rng.randint(2, 5),
+                rng.choice([1, 2, 3, 4, 5, "不适用"]),
+            ]
+        )
+    wb.save(tmp_path / "调查2024.xlsx")
+    out = tmp_path / "s.yaml"
+    proc = run_cli("import", tmp_path / "调查2024.xlsx", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    raw = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert raw["evaluation"] == "satisfaction" and raw["year"] == 2024
+    assert [i["column"] for i in raw["survey"]["items"]] == ["q1", "q2", "q3"]
+    assert raw["survey"]["na_codes"] == ["不适用"] and raw["survey"]["groups"] == ["镇街道"]
+    data = (tmp_path / "调查2024.csv").read_text(encoding="utf-8-sig")
+    assert "姓名" not in data and "138" not in data and "张1" not in data
+    assert "个人信息列不导出" in proc.stdout
