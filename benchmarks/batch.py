@@ -32,7 +32,19 @@ BIN = Path(sys.executable).parent
 def make_cases(folder: Path, n: int) -> list[Path]:
     """n cases: the examples repeated with unique case ids."""
     shutil.copytree(EXAMPLES / "evidence", folder / "evidence")
-    examples = sorted(EXAMPLES.glob("*.yaml"))
+    shutil.copytree(EXAMPLES / "weights", folder / "weights")
+    # self-contained examples (no library needed): project evaluations and self-evaluations
+    examples = [
+        EXAMPLES / f"{name}.yaml"
+        for name in (
+            "wujin_rural_sewage_2023",
+            "wujin_student_nutrition_2023",
+            "wujin_old_community_renovation_2023",
+            "wujin_bus_subsidy_2023",
+            "wujin_farmland_2023",
+            "part_employment_subsidy_2023",
+        )
+    ]
     paths = []
     for i in range(n):
         src = examples[i % len(examples)]
