@@ -153,13 +153,13 @@ class Library:
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.index_path, timeout=60, isolation_level=None)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=NORMAL")
+        con.execute("PRAGMA synchronous=NORMAL")  # WAL mode is set once, when the index is made
         return con
 
     def _init_index(self) -> None:
         con = self._connect()
         try:
+            con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)
             _add_missing_columns(con)
             con.executescript(_INDEXES)
@@ -384,12 +384,14 @@ def list_cases(library: Library, **filters: Any):
     sql = f"SELECT {', '.join(LIST_COLUMNS)} FROM cases"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY year, case_id"
+    # sorted here rather than by SQL: ORDER BY would steer SQLite to scan the primary key
+    # instead of using the index of the filter
     con = library._connect()
     try:
-        return pd.read_sql_query(sql, con, params=params)
+        df = pd.read_sql_query(sql, con, params=params)
     finally:
         con.close()
+    return df.sort_values(["year", "case_id"], kind="stable").reset_index(drop=True)
 
 
 PERCENTILES = (10, 25, 50, 75, 90)
@@ -444,7 +446,9 @@ def benchmark(library: Library, indicator: str, *, by: str | None = None, years=
     if df.empty:
         return pd.DataFrame()
     df["score_rate"] = df["score"] / df["weight"] * 100
-    groups = df.groupby(by, sort=True) if by else df.groupby(lambda _: "全部")
+    if not by:
+        df["group"] = "全部"
+    groups = df.groupby(by or "group", sort=True)
     qs = [p / 100 for p in PERCENTILES]
     actual = groups["actual"].quantile(qs).unstack()
     actual.columns = [f"actual_p{p}" for p in PERCENTILES]
