@@ -12,6 +12,7 @@ silently taken for 95 and ``yes`` is not a number.
 
 from __future__ import annotations
 
+import datetime
 import math
 import os
 import re
@@ -26,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from methods.errors import CaseError
 
 MAX_CASE_FILE_BYTES = 2_000_000
+MAX_YAML_NODES = 500_000  # values after expanding YAML aliases
 CASE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
 BUDGET_TYPES = {
@@ -293,6 +295,8 @@ class Case(_Model):
 
     def resolve(self, path: str | Path) -> Path:
         """Resolve a data path of the case against the case file's folder."""
+        if "\0" in str(path):
+            raise CaseError(f"数据文件路径含有空字符（\\0）：{str(path)!r}")
         return (self._base_dir / path).resolve()
 
     def data_paths(self) -> list[tuple[tuple, str]]:
@@ -554,6 +558,28 @@ def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dic
     return out
 
 
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """Number of values in the YAML tree with every alias expanded, in time linear in the file
+    (memoised per node), stopping early past :data:`MAX_YAML_NODES` ("billion laughs")."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # an alias of a node being counted (a recursive structure) counts once
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    else:
+        children = []
+    for child in children:
+        size += _expanded_size(child, memo)
+        if size > MAX_YAML_NODES:
+            break
+    memo[key] = size
+    return size
+
+
 _YAML_PROBLEMS = {
     "cannot start any token": "含有制表符（Tab）或非法字符，YAML 只能用空格缩进",
     "mapping values are not allowed here": "此处不能出现“键: 值”（可能是缩进不对，或值中的冒号需要加引号）",
@@ -562,6 +588,8 @@ _YAML_PROBLEMS = {
     "did not find expected '-' indicator": "列表缩进不一致（每项以“- ”开头）",
     "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
     "expected <block end>, but found": "缩进不一致",
+    "could not determine a constructor for the tag": "不支持的 YAML 标签（如 !!python/…），"
+    "案例文件只能写普通的文本、数字、列表和映射",
 }
 
 
@@ -589,6 +617,12 @@ def read_yaml(path: str | Path, *, display: str | None = None) -> tuple[dict[str
             hint="大量数据请放在 CSV/XLSX 数据文件中，由案例文件引用",
         )
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (or UTF-32 LE) byte-order mark
+        raise CaseError(
+            "文件不是 UTF-8 编码：文件以 UTF-16 字节顺序标记（BOM）开头",
+            file=shown,
+            hint="请用 UTF-8 编码另存该文件（记事本“另存为”选择 UTF-8，而不是 Unicode）",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -604,7 +638,15 @@ def read_yaml(path: str | Path, *, display: str | None = None) -> tuple[dict[str
         raise CaseError("文件为空", file=shown)
     try:
         node = yaml.compose(text, Loader=_LineLoader)
+        if node is not None and _expanded_size(node, {}) > MAX_YAML_NODES:
+            raise CaseError(
+                f"YAML 内容过大：别名（&锚点 / *引用）展开后超过 {MAX_YAML_NODES:,} 个值",
+                hint="案例文件中不要用别名层层复制内容；大量数据请放在 CSV/XLSX 数据文件中",
+            )
         raw = yaml.load(text, Loader=_LineLoader)
+        lines = _line_map(node) if isinstance(raw, dict) else {}
+    except RecursionError:
+        raise CaseError("YAML 嵌套层次过深（或别名引用了自身）", file=shown) from None
     except CaseError as exc:
         raise exc.with_context(file=shown) from None
     except yaml.MarkedYAMLError as exc:
@@ -622,22 +664,31 @@ def read_yaml(path: str | Path, *, display: str | None = None) -> tuple[dict[str
     bad_keys = [k for k in raw if not isinstance(k, str)]
     if bad_keys:
         raise CaseError(f"字段名应为文本：{bad_keys[0]!r}", file=shown)
-    return raw, _line_map(node)
+    return raw, lines
 
 
 # ---------------------------------------------------------------------------------------------
 # Validation
 
 
-def _field_path(loc: tuple, raw: Any) -> tuple:
-    """The part of a pydantic location that exists in the data (drops union-member tags)."""
+def _field_path(loc: tuple, raw: Any, kind: str | None = None) -> tuple:
+    """The part of a pydantic location that exists in the data (drops union-member tags).
+
+    With the error ``kind``, a key not in the data is named only when it is the missing or
+    unknown key itself (the last part of a ``missing`` / ``extra_forbidden`` location); other
+    parts not in the data are union-member tags (``float``, ``dict[str,float]``) and are skipped.
+    """
     out: list = []
     node = raw
-    for part in loc:
+    for k, part in enumerate(loc):
         if isinstance(node, Mapping) and part in node:
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
+        elif kind is not None:
+            if k == len(loc) - 1 and kind in ("missing", "extra_forbidden"):
+                out.append(part)
+            continue
         elif isinstance(node, Mapping) and isinstance(part, str) and not out[-1:] == [part]:
             out.append(part)  # a missing or unknown key: name it, then stop
             break
@@ -645,6 +696,22 @@ def _field_path(loc: tuple, raw: Any) -> tuple:
             break
         out.append(part)
     return tuple(out)
+
+
+def _pick_error(errors: list[dict[str, Any]], raw: Any) -> tuple[dict[str, Any], tuple]:
+    """The error to report and its field path: the first error, or, when that field may be
+    written in several forms (a union), the most specific error of the same field (e.g. the
+    entry of ``levels.产出`` that is not a number rather than "levels.产出 is not a number")."""
+    first = errors[0]
+    anchor = _field_path(tuple(first["loc"]), raw, first["type"])
+    best, best_path = first, anchor
+    if not anchor:
+        return best, best_path
+    for err in errors[1:]:
+        path = _field_path(tuple(err["loc"]), raw, err["type"])
+        if path[: len(anchor)] == anchor and len(path) > len(best_path):
+            best, best_path = err, path
+    return best, best_path
 
 
 def field_label(path: tuple, raw: Mapping[str, Any] | None = None) -> str:
@@ -683,6 +750,16 @@ def _pydantic_message(err: Mapping[str, Any], model: type[BaseModel], path: tupl
         return msg
     if kind == "missing":
         return base
+    if isinstance(given, datetime.date):  # YAML reads an unquoted 2023-01-01 as a date
+        wanted = base or "取值无效"
+        return (
+            f"{wanted}，实际为日期 {given.isoformat()}"
+            "（YAML 把未加引号的 年-月-日 读作日期；文本请加引号）"
+        )
+    if kind in {"too_short", "too_long"}:
+        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        which = "至少" if kind == "too_short" else "至多"
+        return f"{which}需要 {bound} 项，实际为 {ctx.get('actual_length', len(given or ()))} 项"
     if kind == "literal_error":
         return f"取值 {given!r} 无效，应为 {ctx.get('expected', '')}"
     if kind == "string_pattern_mismatch":
@@ -836,6 +913,8 @@ def allow_external_data() -> bool:
 def resolve_data_path(case: Case, value: str, loc: tuple) -> Path:
     """Resolve a data path of a case against its folder; refuse absolute paths, paths that leave
     the folder (``../``, symlinks pointing out) unless allowed, and missing files."""
+    if "\0" in value:
+        raise CaseError(f"数据文件路径含有空字符（\\0）：{value!r}", field=loc)
     raw = Path(value)
     base = case.base_dir.resolve()
     if raw.is_absolute() and not allow_external_data():
@@ -879,12 +958,19 @@ def _check_case(case: Case, *, check_data: bool = True) -> None:
         except ValueError as exc:
             raise CaseError(str(exc), field=("grade_bands",)) from None  # type: ignore[arg-type]
     else:
+        lower: dict[float, str] = {}
         for label, bound in case.grade_bands.items():
             if not 0 <= bound <= 100:
                 raise CaseError(
                     f"等级“{label}”的下限 {bound:g} 应在 0 到 100 之间",
                     field=("grade_bands", label),  # type: ignore[arg-type]
                 )
+            if bound in lower:
+                raise CaseError(
+                    f"等级“{label}”与“{lower[bound]}”的下限都是 {bound:g}，其中一个等级永远不会出现",
+                    field=("grade_bands", label),  # type: ignore[arg-type]
+                )
+            lower[bound] = label
     if isinstance(case, ScoredCase):
         seen: dict[str, int] = {}
         for i, ind in enumerate(case.indicators):
@@ -1000,8 +1086,7 @@ def validate_mapping(
     try:
         case = etype.model.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        path = _field_path(tuple(err["loc"]), raw)
+        err, path = _pick_error(exc.errors(include_url=False), raw)
         message = _pydantic_message(err, etype.model, path)
         raise error(CaseError(message, field=path)) from None  # type: ignore[arg-type]
     case._source = source

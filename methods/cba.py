@@ -3199,7 +3199,7 @@ class _Spec:
         return int(v)
 
     def path(self, value: Any, path: tuple) -> Path:
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not value or "\0" in value:
             raise self.fail(path, "必须是相对案例文件的路径")
         raw = Path(value)
         base = self.base_dir.resolve()
@@ -3229,6 +3229,12 @@ class _Spec:
                 table = pd.read_excel(file, sheet_name=item.get("sheet", 0))
             else:
                 table = pd.read_csv(file)
+        except UnicodeDecodeError:
+            raise self.fail(
+                (*path, "csv"),
+                f"{kind} 文件 {item['csv']} 不是 UTF-8 编码（可能是 GBK）",
+                hint="请用 UTF-8 编码另存（Excel：另存为“CSV UTF-8（逗号分隔）”）",
+            ) from None
         except Exception as exc:  # pragma: no cover - parser errors vary
             raise self.fail((*path, "csv"), f"无法读取 {kind}：{exc}") from None
         for col in (ycol, vcol):

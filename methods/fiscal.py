@@ -558,6 +558,12 @@ def _read_town_file(case) -> tuple[list[str], pd.DataFrame]:
             df = pd.read_excel(path)
         else:
             df = pd.read_csv(path, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise CaseError(
+            f"数据文件 {case.towns} 不是 UTF-8 编码（可能是 GBK）",
+            field=("towns",),
+            hint="请用 UTF-8 编码另存（Excel：另存为“CSV UTF-8（逗号分隔）”）",
+        ) from None
     except Exception as exc:  # noqa: BLE001 - any unreadable file is bad input
         raise CaseError(f"无法读取数据文件 {case.towns}：{exc}", field=("towns",)) from None
     df.columns = [str(c).strip() for c in df.columns]
@@ -569,6 +575,20 @@ def _read_town_file(case) -> tuple[list[str], pd.DataFrame]:
         )
     names = [str(n).strip() for n in df[name_col]]
     return names, df.drop(columns=[name_col])
+
+
+def _file_cell(value: Any) -> Any:
+    """A cell of a town file as a number where it is one: a column holding one text cell is read
+    as text, and its other cells ("6.2", "1,200") are still numbers."""
+    if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        if not text:
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            return value
+    return value
 
 
 def _town_tables(case, codes: list[str], factor_codes: list[str]):
@@ -609,32 +629,34 @@ def _town_tables(case, codes: list[str], factor_codes: list[str]):
     seen: set[str] = set()
     raw_rows, factor_rows = {}, {}
     for name, row, loc, line in records:
+        # rows of a town file: the message names the file and its row (header = row 1)
+        at = "" if line is None else f"{case.towns} 第 {line} 行："
         if name in seen:
-            raise CaseError(f"镇（街道）“{name}”重复出现", field=loc, line=line)
+            raise CaseError(f"{at}镇（街道）“{name}”重复出现", field=loc, line=line)
         seen.add(name)
         vals = {}
         for code in codes:
-            v = row.get(code)
+            v = row.get(code) if line is None else _file_cell(row.get(code))
             if v is None or (isinstance(v, float) and np.isnan(v)):
                 where = (*loc, "values") if line is None else loc
-                raise CaseError(f"“{name}”缺少指标 {code} 的值", field=where, line=line)
+                raise CaseError(f"{at}“{name}”缺少指标 {code} 的值", field=where, line=line)
             if isinstance(v, bool) or not isinstance(v, int | float | np.number):
                 raise CaseError(
-                    f"“{name}”指标 {code} 的值应为数字，实际为 {v!r}", field=loc, line=line
+                    f"{at}“{name}”指标 {code} 的值应为数字，实际为 {v!r}", field=loc, line=line
                 )
             if not np.isfinite(v):
-                raise CaseError(f"“{name}”指标 {code} 的值应为有限数字", field=loc, line=line)
+                raise CaseError(f"{at}“{name}”指标 {code} 的值应为有限数字", field=loc, line=line)
             vals[code] = float(v)
         raw_rows[name] = vals
         fvals = {}
         for code in factor_codes:
-            v = row.get(code)
+            v = row.get(code) if line is None else _file_cell(row.get(code))
             if v is None or (isinstance(v, float) and np.isnan(v)):
                 where = (*loc, "factors") if line is None else loc
-                raise CaseError(f"“{name}”缺少分配因素 {code} 的值", field=where, line=line)
+                raise CaseError(f"{at}“{name}”缺少分配因素 {code} 的值", field=where, line=line)
             if isinstance(v, bool) or not isinstance(v, int | float | np.number) or v < 0:
                 raise CaseError(
-                    f"“{name}”分配因素 {code} 的值应为不小于 0 的数字，实际为 {v!r}",
+                    f"{at}“{name}”分配因素 {code} 的值应为不小于 0 的数字，实际为 {v!r}",
                     field=loc,
                     line=line,
                 )

@@ -156,9 +156,11 @@ def check_tree(
 
     unknown = [name for name in by_l1 if name not in framework.level1_names]
     if unknown:
+        first = next(r for r in rows if r["level1"] == unknown[0])
+        where = first.get("field")
         raise CaseError(
             f"一级指标“{unknown[0]}”不属于框架“{framework.name}”",
-            field="indicators.level1",
+            field=(*where, "level1") if isinstance(where, tuple) else "indicators.level1",
             hint="可用的一级指标：" + "、".join(framework.level1_names),
         )
 

@@ -398,7 +398,9 @@ def test_all_project_indicators_score_in_one_case():
     used = dict(zip(ev.table["code"], ev.table["weight"], strict=True))
     assert sum(used.values()) == pytest.approx(100)
     assert all(abs(used[c] - weight) < 0.01 for c in codes)
-    assert got == {c: scoring.score_indicator(rule, used[c], **inp) for c, (rule, inp) in expected.items()}
+    assert got == {
+        c: scoring.score_indicator(rule, used[c], **inp) for c, (rule, inp) in expected.items()
+    }
     assert set(ev.level1.index) == PROJECT_LEVELS
 
 

@@ -3,6 +3,7 @@ policy flags from archived evaluations of earlier years."""
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import Field
@@ -56,6 +57,18 @@ def _check(case: Case) -> list[str]:
             f"结果应用只使用以前年度的评价结果：select.year {case.select.year} 应早于本案例年度 {case.year}",
             field=("select", "year"),
         )
+    if isinstance(case.grade_map, dict):
+        for grade, rule in case.grade_map.items():
+            if rule.factor != "cut" and not (math.isfinite(rule.factor) and rule.factor >= 0):
+                raise CaseError(
+                    f"等级“{grade}”的预算系数 {rule.factor:g} 应为不小于 0 的数字（或 cut）",
+                    field=("grade_map", grade, "factor"),
+                )
+    for cid, amount in case.requests.items():
+        if not (math.isfinite(amount) and amount >= 0):
+            raise CaseError(
+                f"案例 {cid} 的下年度申报数 {amount:g} 应为不小于 0 的数字", field=("requests", cid)
+            )
     results_application.grade_map(case)
     for i, pair in enumerate(case.overlaps):
         if len(pair) != 2:
