@@ -122,6 +122,19 @@ class Planned:
     late: bool = False  # built from other archived cases: run after all the others
 
 
+LIBRARY_READERS = {"results_application", "work_assessment"}
+
+
+def library_changed_since(library: Library, row, year: int, case_id: str) -> bool:
+    """Whether an evaluation was archived after this case (a case built from the library, such as
+    结果应用 or 考核, must then be rebuilt). Cases built from the library never feed one another."""
+    readers = ", ".join(f"'{e}'" for e in sorted(LIBRARY_READERS | {"portfolio"}))
+    latest = library.query(
+        f"SELECT MAX(archived_at) AS t FROM cases WHERE evaluation NOT IN ({readers})"
+    )[0]["t"]
+    return latest is not None and latest > row["archived_at"]
+
+
 def unchanged(path: Path, library: Library) -> tuple[int, str] | None:
     """(year, case_id) when the case file, its data, notebook and package are unchanged since the
     case was archived; None otherwise. Light: YAML, hashes and the index only, no validation."""
@@ -140,13 +153,23 @@ def unchanged(path: Path, library: Library) -> tuple[int, str] | None:
     folder = library.case_dir(year, case_id) if row is not None else None
     if folder is None or not folder.is_dir() or row["case_hash"] != sha256_file(path):
         return None
-    if b"target_from" in path.read_bytes():
-        return None  # targets from the library: validate and hash the resolved values
     notebook = notebook_file(evaluation)
+    reader = evaluation in LIBRARY_READERS or (evaluation == "portfolio" and "select" in raw)
+    if reader and library_changed_since(library, row, year, case_id):
+        return None
     try:
         prov = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+        standards = prov.get("standards_hash")
+        if standards is not None:
+            # targets from the library (历史标准/行业标准) come from earlier years only: they are
+            # unchanged when no earlier-year case was archived after this one
+            latest = library.query(
+                "SELECT MAX(archived_at) AS t FROM cases WHERE year < ?", (year,)
+            )
+            if latest[0]["t"] is not None and latest[0]["t"] > row["archived_at"]:
+                return None
         data = {d["name"]: sha256_file(path.parent / d["name"]) for d in prov.get("data_files", [])}
-        current = combine(row["case_hash"], data, sha256_file(notebook), package_hash())
+        current = combine(row["case_hash"], data, sha256_file(notebook), package_hash(), standards)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return (year, case_id) if current == row["input_hash"] else None
@@ -198,6 +221,10 @@ def plan(
             if (
                 row is not None
                 and library.case_dir(case.year, case.case_id).is_dir()
+                and not (
+                    case.reads_library()
+                    and library_changed_since(library, row, case.year, case.case_id)
+                )
                 and row["input_hash"] == runner.input_hashes(case, path)["input"]
             ):
                 skipped.append(str(path))

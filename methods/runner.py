@@ -417,6 +417,7 @@ def produce(
             "sha256": hashes["package"],
         },
         "input_hash": hashes["input"],
+        "standards_hash": hashes.get("standards"),
         "git": git_state(),
         "versions": versions(),
         "runner": runner,
@@ -444,7 +445,7 @@ def produce(
         package_hash=hashes["package"],
         source=str(path),
         manifest_hash=hashlib.sha256(files["provenance.json"]).hexdigest(),
-        archived_at=provenance["finished_at"],
+        archived_at=datetime.now(UTC).isoformat(timespec="microseconds"),
         level1=results.get("level1") or {},
         indicators=tuple(results.get("indicators") or ()),
     )
