@@ -468,7 +468,10 @@ def archive(artifacts: Artifacts, library: Library) -> Path:
     try:
         for name, data in artifacts.files.items():
             _write(staging / name, data)
-        return library.commit(staging, artifacts.record)
+        from dataclasses import replace
+
+        now = datetime.now(UTC).isoformat(timespec="microseconds")  # the index orders by this
+        return library.commit(staging, replace(artifacts.record, archived_at=now))
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
