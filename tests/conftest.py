@@ -63,6 +63,38 @@ def _run_in_process(args, env):
     return subprocess.CompletedProcess(["jixiao", *args], code, out.getvalue(), err.getvalue())
 
 
+def plain_papermill(case_path, tmp_path, env=None):
+    """Run a case's notebook with the plain papermill command line (contracts §3:
+    ``papermill notebooks/<evaluation>.ipynb out.ipynb -f case.yaml --cwd <case folder>``) and
+    return the results it published."""
+    import nbformat
+    import yaml
+
+    from methods import runner
+
+    evaluation = yaml.safe_load(Path(case_path).read_text(encoding="utf-8"))["evaluation"]
+    out = Path(tmp_path) / "out.ipynb"
+    proc = subprocess.run(
+        [
+            str(BIN / "papermill"),
+            str(NOTEBOOKS / f"{evaluation}.ipynb"),
+            str(out),
+            "-f",
+            str(case_path),
+            "--cwd",
+            str(Path(case_path).parent),
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env=dict(os.environ, **(env or {})),
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return runner.extract_results(nbformat.read(out, as_version=4))
+
+
 @pytest.fixture(scope="session")
 def demo_library(tmp_path_factory):
     """Every example case archived once by ``jixiao batch`` (shared by the report tests)."""

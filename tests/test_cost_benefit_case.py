@@ -7,20 +7,17 @@ published examples are only used to check that a case file reaches them unchange
 
 import copy
 import json
-import os
 import re
-import subprocess
 
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
-from methods import casefile, cba, cba_report, report, runner
+from methods import casefile, cba, cba_report, report
 from methods.errors import CaseError
 
-from .conftest import BIN, EXAMPLES, NOTEBOOKS, ROOT, run_cli
+from .conftest import EXAMPLES, plain_papermill, run_cli
 
 LANDFILL = EXAMPLES / "wujin_landfill_cba_2024.yaml"
 SEWAGE = EXAMPLES / "wujin_village_sewage_cba_2025.yaml"
@@ -337,26 +334,7 @@ def test_jixiao_run_archives_the_cba_reports(archived):
 @pytest.mark.notebook
 def test_plain_papermill_gives_the_same_numbers(archived, tmp_path):
     """contracts §3: papermill notebooks/cost_benefit.ipynb out.ipynb -f case.yaml --cwd <folder>."""
-    out = tmp_path / "out.ipynb"
-    proc = subprocess.run(
-        [
-            str(BIN / "papermill"),
-            str(NOTEBOOKS / "cost_benefit.ipynb"),
-            str(out),
-            "-f",
-            str(LANDFILL),
-            "--cwd",
-            str(EXAMPLES),
-            "--no-progress-bar",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env=dict(os.environ),
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    plain = runner.extract_results(nbformat.read(out, as_version=4))
+    plain = plain_papermill(LANDFILL, tmp_path)
     _, res, _ = archived_results(archived, LANDFILL)
     assert plain["cba"]["appraisal"] == res["cba"]["appraisal"]
     assert plain["cba"]["monte_carlo"] == res["cba"]["monte_carlo"]

@@ -4,18 +4,16 @@ the report through ``jixiao run`` and plain papermill."""
 
 import copy
 import json
-import subprocess
 
-import nbformat
 import pytest
 import yaml
 
-from methods import casefile, runner, scoring
+from methods import casefile, scoring
 from methods._format import round_half_up
 from methods.errors import CaseError
 from methods.evaltypes import department_overall as dept
 
-from .conftest import BIN, EXAMPLES, NOTEBOOKS, ROOT, run_cli
+from .conftest import EXAMPLES, plain_papermill, run_cli
 
 EXAMPLE = EXAMPLES / "wujin_housing_department_2023.yaml"
 
@@ -200,25 +198,7 @@ def test_jixiao_run_archives_a_chinese_report(archived):
 
 @pytest.mark.notebook
 def test_plain_papermill_gives_the_same_scores(archived, tmp_path):
-    out = tmp_path / "out.ipynb"
-    proc = subprocess.run(
-        [
-            str(BIN / "papermill"),
-            str(NOTEBOOKS / "department_overall.ipynb"),
-            str(out),
-            "-f",
-            str(EXAMPLE),
-            "--cwd",
-            str(EXAMPLES),
-            "--no-progress-bar",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    plain = runner.extract_results(nbformat.read(out, as_version=4))
+    plain = plain_papermill(EXAMPLE, tmp_path)
     res = json.loads((archived / "results.json").read_text(encoding="utf-8"))
     assert plain["total_score"] == res["total_score"]
     assert [(i["code"], i["score"]) for i in plain["indicators"]] == [

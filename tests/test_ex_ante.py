@@ -9,18 +9,15 @@ the hand-worked totals below follow from them."""
 
 import copy
 import json
-import os
 import re
-import subprocess
 
-import nbformat
 import pytest
 import yaml
 
-from methods import casefile, ex_ante, report, runner
+from methods import casefile, ex_ante, report
 from methods.errors import CaseError
 
-from .conftest import BIN, EXAMPLES, NOTEBOOKS, ROOT, run_cli
+from .conftest import EXAMPLES, plain_papermill, run_cli
 
 PROJECT = EXAMPLES / "wujin_flood_pumping_exante_2025.yaml"
 POLICY = EXAMPLES / "wujin_elevator_subsidy_exante_2025.yaml"
@@ -464,26 +461,7 @@ def test_jixiao_run_archives_the_ex_ante_reports(archived):
 @pytest.mark.notebook
 def test_plain_papermill_gives_the_same_numbers(archived, tmp_path):
     """contracts §3: papermill notebooks/ex_ante.ipynb out.ipynb -f case.yaml --cwd <folder>."""
-    out = tmp_path / "out.ipynb"
-    proc = subprocess.run(
-        [
-            str(BIN / "papermill"),
-            str(NOTEBOOKS / "ex_ante.ipynb"),
-            str(out),
-            "-f",
-            str(POLICY),
-            "--cwd",
-            str(EXAMPLES),
-            "--no-progress-bar",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env=dict(os.environ),
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    plain = runner.extract_results(nbformat.read(out, as_version=4))
+    plain = plain_papermill(POLICY, tmp_path)
     _, res, _ = archived_results(archived, POLICY)
     for key in ("total_score", "grade", "level1", "indicators", "ex_ante"):
         assert plain[key] == res[key], key

@@ -4,17 +4,15 @@ allocation with a performance coefficient (hand-worked numbers), bad input, and 
 
 import copy
 import json
-import subprocess
 
-import nbformat
 import pandas as pd
 import pytest
 import yaml
 
-from methods import casefile, fiscal, runner
+from methods import casefile, fiscal
 from methods.errors import CaseError
 
-from .conftest import BIN, EXAMPLES, NOTEBOOKS, ROOT, run_cli
+from .conftest import EXAMPLES, plain_papermill, run_cli
 
 EXAMPLE = EXAMPLES / "wujin_town_fiscal_2023.yaml"
 
@@ -281,25 +279,7 @@ def test_jixiao_run_archives_a_chinese_report(archived):
 
 @pytest.mark.notebook
 def test_plain_papermill_gives_the_same_allocation(archived, tmp_path):
-    out = tmp_path / "out.ipynb"
-    proc = subprocess.run(
-        [
-            str(BIN / "papermill"),
-            str(NOTEBOOKS / "fiscal_operation.ipynb"),
-            str(out),
-            "-f",
-            str(EXAMPLE),
-            "--cwd",
-            str(EXAMPLES),
-            "--no-progress-bar",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    plain = runner.extract_results(nbformat.read(out, as_version=4))
+    plain = plain_papermill(EXAMPLE, tmp_path)
     res = json.loads((archived / "results.json").read_text(encoding="utf-8"))
     assert plain["fiscal"]["towns"] == res["fiscal"]["towns"]
     assert plain["fiscal"]["allocation"] == res["fiscal"]["allocation"]

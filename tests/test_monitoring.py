@@ -4,17 +4,14 @@ bad input; the report through ``jixiao run`` and plain papermill."""
 
 import copy
 import json
-import os
-import subprocess
 
-import nbformat
 import pytest
 import yaml
 
-from methods import casefile, monitoring, report, runner
+from methods import casefile, monitoring, report
 from methods.errors import CaseError
 
-from .conftest import BIN, EXAMPLES, NOTEBOOKS, ROOT, run_cli
+from .conftest import EXAMPLES, plain_papermill, run_cli
 
 SINGLE = EXAMPLES / "wujin_rural_sewage_monitoring_2024.yaml"
 DEPARTMENT = EXAMPLES / "wujin_agriculture_monitoring_2024.yaml"
@@ -509,26 +506,7 @@ def test_jixiao_run_and_plain_papermill_agree(tmp_path, demo_library):
     assert "data:image/png;base64," in html
     assert "Traceback" not in html and "Warning" not in html and "from methods import" not in html
 
-    out = tmp_path / "out.ipynb"
-    proc = subprocess.run(
-        [
-            str(BIN / "papermill"),
-            str(NOTEBOOKS / "monitoring.ipynb"),
-            str(out),
-            "-f",
-            str(SINGLE),
-            "--cwd",
-            str(EXAMPLES),
-            "--no-progress-bar",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env=dict(os.environ),
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    plain = runner.extract_results(nbformat.read(out, as_version=4))
+    plain = plain_papermill(SINGLE, tmp_path)
     direct = monitoring.analyse(casefile.load_case(SINGLE)).to_dict()
     assert plain["monitoring"] == json.loads(json.dumps(report._jsonable(direct)))
     assert plain["monitoring"]["projects"][0]["v"] == 70.0

@@ -2,7 +2,6 @@
 papermill with ``-f``, and the archived files (HTML, results.json, provenance, index)."""
 
 import json
-import os
 import re
 import sqlite3
 import subprocess
@@ -13,7 +12,7 @@ import yaml
 
 from methods import casefile, report, runner, scoring
 
-from .conftest import BIN, EXAMPLES, NOTEBOOKS, ROOT, run_cli
+from .conftest import BIN, EXAMPLES, NOTEBOOKS, ROOT, plain_papermill, run_cli
 
 pytestmark = pytest.mark.notebook
 
@@ -182,27 +181,9 @@ def test_second_batch_skips_unchanged(archived):
 )
 def test_plain_papermill_gives_the_same_scores(archived, tmp_path, notebook, case_name):
     """contracts §3: papermill notebooks/X.ipynb out.ipynb -f case.yaml --cwd <case folder>."""
-    out = tmp_path / "out.ipynb"
-    env = dict(os.environ, JIXIAO_LIBRARY=str(archived))
-    proc = subprocess.run(
-        [
-            str(BIN / "papermill"),
-            str(NOTEBOOKS / f"{notebook}.ipynb"),
-            str(out),
-            "-f",
-            str(EXAMPLES / f"{case_name}.yaml"),
-            "--cwd",
-            str(EXAMPLES),
-            "--no-progress-bar",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env=env,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    plain = runner.extract_results(nbformat.read(out, as_version=4))
+    path = EXAMPLES / f"{case_name}.yaml"
+    assert casefile.load_case(path, deep=False).evaluation == notebook
+    plain = plain_papermill(path, tmp_path, env={"JIXIAO_LIBRARY": str(archived)})
     case = casefile.load_case(EXAMPLES / f"{case_name}.yaml")
     archived_results = json.loads(
         (archived / str(case.year) / case.case_id / "results.json").read_text(encoding="utf-8")

@@ -6,7 +6,6 @@ self-evaluation taken from a survey, and the archived reports holding no respond
 from __future__ import annotations
 
 import json
-import subprocess
 
 import numpy as np
 import pandas as pd
@@ -16,7 +15,7 @@ import yaml
 from methods import casefile, satisfaction, scoring, survey
 from methods.errors import CaseError
 
-from .conftest import BIN, EXAMPLES, NOTEBOOKS, ROOT, run_cli
+from .conftest import EXAMPLES, plain_papermill, run_cli
 
 BUS = EXAMPLES / "wujin_bus_satisfaction_2023.yaml"
 ELDERLY = EXAMPLES / "wujin_elderly_care_satisfaction_2023.yaml"
@@ -643,29 +642,8 @@ def test_scored_example_report_shows_the_survey_basis(archived):
 
 @pytest.mark.notebook
 def test_plain_papermill_gives_the_same_numbers(archived, tmp_path):
-    from methods import runner
 
-    out = tmp_path / "out.ipynb"
-    proc = subprocess.run(
-        [
-            str(BIN / "papermill"),
-            str(NOTEBOOKS / "satisfaction.ipynb"),
-            str(out),
-            "-f",
-            str(ELDERLY),
-            "--cwd",
-            str(EXAMPLES),
-            "--no-progress-bar",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    import nbformat
-
-    plain = runner.extract_results(nbformat.read(out, as_version=4))["survey"]
+    plain = plain_papermill(ELDERLY, tmp_path)["survey"]
     stored = json.loads((folder(archived, ELDERLY) / "results.json").read_text(encoding="utf-8"))
     stored = stored["survey"]
     assert plain["index"] == stored["index"]

@@ -4,18 +4,15 @@ through ``jixiao run`` and plain papermill."""
 
 import copy
 import json
-import os
-import subprocess
 from types import SimpleNamespace
 
-import nbformat
 import pytest
 import yaml
 
-from methods import casefile, report, runner, target_review
+from methods import casefile, report, target_review
 from methods.errors import CaseError
 
-from .conftest import BIN, EXAMPLES, NOTEBOOKS, ROOT, run_cli
+from .conftest import EXAMPLES, plain_papermill, run_cli
 
 GOOD = EXAMPLES / "wujin_rural_sewage_targets_2024.yaml"
 WEAK = EXAMPLES / "wujin_hutang_elderly_meals_targets_2024.yaml"
@@ -281,26 +278,7 @@ def test_jixiao_run_and_plain_papermill_agree(tmp_path, demo_library):
     assert "不通过" in html and "data:image/png;base64," in html
     assert "Traceback" not in html and "Warning" not in html and "from methods import" not in html
 
-    out = tmp_path / "out.ipynb"
-    proc = subprocess.run(
-        [
-            str(BIN / "papermill"),
-            str(NOTEBOOKS / "target_review.ipynb"),
-            str(out),
-            "-f",
-            str(GOOD),
-            "--cwd",
-            str(EXAMPLES),
-            "--no-progress-bar",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env=dict(os.environ),
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    plain = runner.extract_results(nbformat.read(out, as_version=4))
+    plain = plain_papermill(GOOD, tmp_path)
     direct = target_review.review(casefile.load_case(GOOD)).to_dict()
     assert plain["target_review"] == json.loads(json.dumps(report._jsonable(direct)))
     assert plain["target_review"]["score"] == 88
