@@ -3893,6 +3893,13 @@ def from_spec(spec: Mapping[str, Any], base_dir: str | Path = ".") -> CBAModel:
     for key in ("delta", "threshold", "change"):
         if key in sens:
             sens[key] = sp.number(sens[key], ("sensitivity", key))
+            # delta and change are relative changes of a variable (0.01 = 1%); a change of 100%
+            # or more would zero or flip the sign of the variable
+            if sens[key] <= 0 or (key != "threshold" and sens[key] >= 1):
+                limits = "大于 0" if key == "threshold" else "大于 0 且小于 1（如 0.2 表示 ±20%）"
+                raise sp.fail(
+                    ("sensitivity", key), f"应{limits}，实际为 {_show(spec['sensitivity'][key])}"
+                )
     settings["sensitivity"] = sens
     if "scenarios" in spec:
         sc = sp.mapping(spec["scenarios"], ("scenarios",))

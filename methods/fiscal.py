@@ -557,10 +557,14 @@ def _read_town_file(case) -> tuple[list[str], pd.DataFrame]:
         if path.suffix.lower() in (".xlsx", ".xls"):
             df = pd.read_excel(path)
         else:
-            df = pd.read_csv(path, encoding="utf-8-sig")
+            try:
+                df = pd.read_csv(path, encoding="utf-8-sig")
+            except UnicodeDecodeError:
+                # town files saved by Excel on Chinese Windows are GBK/GB18030
+                df = pd.read_csv(path, encoding="gb18030")
     except UnicodeDecodeError:
         raise CaseError(
-            f"数据文件 {case.towns} 不是 UTF-8 编码（可能是 GBK）",
+            f"数据文件 {case.towns} 的编码无法识别：既不是 UTF-8，也不是 GBK/GB18030",
             field=("towns",),
             hint="请用 UTF-8 编码另存（Excel：另存为“CSV UTF-8（逗号分隔）”）",
         ) from None
@@ -629,23 +633,22 @@ def _town_tables(case, codes: list[str], factor_codes: list[str]):
     seen: set[str] = set()
     raw_rows, factor_rows = {}, {}
     for name, row, loc, line in records:
-        # rows of a town file: the message names the file and its row (header = row 1)
-        at = "" if line is None else f"{case.towns} 第 {line} 行："
+        # rows of a town file: the message names the data file and its row (header = row 1);
+        # the error's line stays the case file's line of `towns:`
+        at = "" if line is None else f"数据文件 {case.towns} 第 {line} 行："
         if name in seen:
-            raise CaseError(f"{at}镇（街道）“{name}”重复出现", field=loc, line=line)
+            raise CaseError(f"{at}镇（街道）“{name}”重复出现", field=loc)
         seen.add(name)
         vals = {}
         for code in codes:
             v = row.get(code) if line is None else _file_cell(row.get(code))
             if v is None or (isinstance(v, float) and np.isnan(v)):
                 where = (*loc, "values") if line is None else loc
-                raise CaseError(f"{at}“{name}”缺少指标 {code} 的值", field=where, line=line)
+                raise CaseError(f"{at}“{name}”缺少指标 {code} 的值", field=where)
             if isinstance(v, bool) or not isinstance(v, int | float | np.number):
-                raise CaseError(
-                    f"{at}“{name}”指标 {code} 的值应为数字，实际为 {v!r}", field=loc, line=line
-                )
+                raise CaseError(f"{at}“{name}”指标 {code} 的值应为数字，实际为 {v!r}", field=loc)
             if not np.isfinite(v):
-                raise CaseError(f"{at}“{name}”指标 {code} 的值应为有限数字", field=loc, line=line)
+                raise CaseError(f"{at}“{name}”指标 {code} 的值应为有限数字", field=loc)
             vals[code] = float(v)
         raw_rows[name] = vals
         fvals = {}
@@ -653,12 +656,11 @@ def _town_tables(case, codes: list[str], factor_codes: list[str]):
             v = row.get(code) if line is None else _file_cell(row.get(code))
             if v is None or (isinstance(v, float) and np.isnan(v)):
                 where = (*loc, "factors") if line is None else loc
-                raise CaseError(f"{at}“{name}”缺少分配因素 {code} 的值", field=where, line=line)
+                raise CaseError(f"{at}“{name}”缺少分配因素 {code} 的值", field=where)
             if isinstance(v, bool) or not isinstance(v, int | float | np.number) or v < 0:
                 raise CaseError(
                     f"{at}“{name}”分配因素 {code} 的值应为不小于 0 的数字，实际为 {v!r}",
                     field=loc,
-                    line=line,
                 )
             fvals[code] = float(v)
         factor_rows[name] = fvals

@@ -207,6 +207,11 @@ def set_path(spec, path, value):
             "分布类型 'lognormal' 未知",
         ),
         (("variables", "投资", "lines"), ["建设费"], "cba.variables.投资.lines", "未知的现金流"),
+        # a ±0 range gives a tornado of zero-width bars; ±100% or more zeroes or flips a variable
+        (("sensitivity", "change"), 0, "cba.sensitivity.change", "应大于 0 且小于 1"),
+        (("sensitivity", "change"), 1.5, "cba.sensitivity.change", "实际为 1.5"),
+        (("sensitivity", "delta"), -0.01, "cba.sensitivity.delta", "应大于 0 且小于 1"),
+        (("sensitivity", "threshold"), 0, "cba.sensitivity.threshold", "应大于 0"),
     ],
 )
 def test_bad_cba_blocks_name_the_field(path, value, field, message):

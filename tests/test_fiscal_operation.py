@@ -223,13 +223,32 @@ def test_bad_town_file_names_the_row(tmp_path):
     raw["towns"] = "towns.csv"
     case_file = tmp_path / "bad_fiscal.yaml"
     case_file.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(CaseError, match="“洛阳镇”缺少指标 F11") as info:
+    with pytest.raises(CaseError, match="towns.csv 第 4 行：“洛阳镇”缺少指标 F11") as info:
         casefile.validate(case_file)
-    assert info.value.line == 4
+    # the error's line is the case file's `towns:` line, not the CSV row
+    towns_line = next(
+        i
+        for i, text in enumerate(case_file.read_text(encoding="utf-8").splitlines(), 1)
+        if text.startswith("towns:")
+    )
+    assert info.value.line == towns_line
     proc = run_cli("validate", case_file)
     assert proc.returncode == 2
-    assert "towns" in proc.stderr and "洛阳镇" in proc.stderr
+    assert f"bad_fiscal.yaml:{towns_line}: towns" in proc.stderr
+    assert "towns.csv 第 4 行" in proc.stderr and "洛阳镇" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_gbk_town_file_is_read(tmp_path):
+    """Town files saved by Excel on Chinese Windows (GBK) score the same as the UTF-8 original."""
+    data = (EXAMPLES / "fiscal" / "wujin_towns_fiscal_2023.csv").read_text(encoding="utf-8")
+    (tmp_path / "towns.csv").write_bytes(data.encode("gb18030"))
+    raw = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    raw["towns"] = "towns.csv"
+    case_file = tmp_path / "gbk_fiscal.yaml"
+    case_file.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    gbk = fiscal.analyse(casefile.load_case(case_file))
+    assert gbk.scores.equals(fiscal.analyse(casefile.load_case(EXAMPLE)).scores)
 
 
 def test_case_template_validates(tmp_path):

@@ -783,9 +783,11 @@ def build() -> None:
            ["towns", "town_value_text.csv 第 3 行", "“牛塘镇”指标 F12 的值应为数字", "约5.4"],
            setter(("towns",), "town_value_text.csv"),
            data=towns("town_value_text", town_cell(2, "F12", "约5.4")))
-    mutate(T, "towns_gbk", "encoding", "各镇数据文件是 GBK 编码", ["towns", "不是 UTF-8 编码"],
-           setter(("towns",), "towns_gbk.csv"),
-           data={"towns_gbk.csv": csv_bytes(town_rows(), encoding="gbk")})
+    # GBK town files are read (test_fiscal_operation.py::test_gbk_town_file_is_read); UTF-16 is not
+    mutate(T, "towns_utf16", "encoding", "各镇数据文件是 UTF-16 编码",
+           ["towns", "既不是 UTF-8，也不是 GBK/GB18030"],
+           setter(("towns",), "towns_utf16.csv"),
+           data={"towns_utf16.csv": csv_bytes(town_rows(), encoding="utf-16")})
     mutate(T, "factor_weights_sum", "weights_sum", "分配因素权重之和不为 1",
            ["allocation.factors", "权重之和应为 1"],
            setter(("allocation", "factors", 0, "weight"), 0.45))
