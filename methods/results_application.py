@@ -163,6 +163,20 @@ def analyse(case) -> Application:
                     "reason": f"评价等级为“{r['grade']}”",
                 }
             )
+    selected = set(rows["case_id"])
+    shown = "、".join(sorted(selected)[:8]) + ("等" if len(selected) > 8 else "")
+    # a mistyped case id would otherwise fall back silently to the archived budget / status
+    for field, keys in (("requests", case.requests), ("rectification", case.rectification.status)):
+        for cid in keys:
+            if cid not in selected:
+                where = (field, cid) if field == "requests" else (field, "status", cid)
+                raise CaseError(
+                    f"案例 {cid} 不在所选案例中（本次选中 {len(selected)} 个"
+                    + (f"：{shown}" if selected else "")
+                    + "）",
+                    field=where,
+                    hint="核对案例编号，或调整 select 的筛选条件（只选以前年度已评价的案例）",
+                )
     ids = {r["case_id"] for r in recs}
     for a, b in case.overlaps:
         for cid in (a, b):

@@ -136,6 +136,13 @@ def test_bad_results_application_cases(library):
         case(grade_map="nope")
     with pytest.raises(CaseError, match="不在所选案例中"):
         results_application.analyse(case(overlaps=[["p_good", "zzz"]]))
+    # a mistyped case id in requests or rectification.status is refused, not silently ignored
+    with pytest.raises(CaseError, match="案例 p_goood 不在所选案例中") as info:
+        results_application.analyse(case(requests={"p_goood": 100}))
+    assert info.value.field == ("requests", "p_goood")
+    with pytest.raises(CaseError, match="案例 zzz 不在所选案例中") as info:
+        results_application.analyse(case(rectification={"status": {"zzz": {1: "已整改"}}}))
+    assert info.value.field == ("rectification", "status", "zzz")
 
 
 def test_needs_a_library(monkeypatch):
