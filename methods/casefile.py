@@ -16,6 +16,7 @@ import datetime
 import math
 import os
 import re
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -997,30 +998,107 @@ def _check_case(case: Case, *, check_data: bool = True) -> None:
                 raise CaseError(exc.message, field=("framework",), hint=exc.hint) from None  # type: ignore[arg-type]
 
 
-def _expand_references(raw: dict[str, Any], error) -> dict[str, Any]:
-    """Indicators written as ``{ref: CODE, ...}`` inherit their definition from the indicator
-    library (:func:`methods.indicators.expand_reference`); the entry's own fields win."""
-    entries = raw.get("indicators")
-    if not isinstance(entries, list) or not any(
-        isinstance(e, Mapping) and "ref" in e for e in entries
-    ):
-        return raw
+def _list_item_model(model: type[BaseModel], key: str) -> type[BaseModel] | None:
+    """The model of the items of a ``list[Model]`` (or ``list[Model] | None``) field."""
+    info = model.model_fields.get(key)
+    if info is None:
+        return None
+    stack = [info.annotation]
+    while stack:
+        ann = stack.pop()
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            return ann
+        stack.extend(typing.get_args(ann))
+    return None
+
+
+def _literal_values(model: type[BaseModel], key: str) -> tuple[Any, ...] | None:
+    """The allowed values of a ``Literal[...]`` (or ``Literal[...] | None``) field, else None."""
+    info = model.model_fields.get(key)
+    if info is None:
+        return None
+    stack, values = [info.annotation], []
+    while stack:
+        ann = stack.pop()
+        if typing.get_origin(ann) is Literal:
+            values.extend(typing.get_args(ann))
+        else:
+            stack.extend(typing.get_args(ann))
+    return tuple(values) or None
+
+
+def _expand_entries(entries: list, path: tuple, item_model: type[BaseModel], error) -> list:
     from methods import indicators as library
 
+    fields = set(item_model.model_fields)
+    rules = _literal_values(item_model, "rule")
     expanded = []
     for i, entry in enumerate(entries):
-        if isinstance(entry, Mapping) and "ref" in entry:
-            try:
-                item = library.expand_reference(entry)
-            except ValueError as exc:
-                raise error(
-                    CaseError(str(exc).removeprefix("ref: "), field=("indicators", i, "ref"))
-                ) from None
-            item["ref"] = entry["ref"]
-            expanded.append(item)
-        else:
+        if not (isinstance(entry, Mapping) and "ref" in entry):
             expanded.append(entry)
-    return {**raw, "indicators": expanded}
+            continue
+        try:
+            item = library.expand_reference(entry)
+        except ValueError as exc:
+            raise error(
+                CaseError(str(exc).removeprefix("ref: "), field=(*path, i, "ref"))
+            ) from None
+        # library fields this evaluation type's indicators do not have (e.g. ``derive`` on a
+        # target sheet) are left behind; the entry's own fields are always checked
+        item = {k: v for k, v in item.items() if k in entry or k in fields}
+        if "ref" in fields:
+            item["ref"] = entry["ref"]
+        if rules is not None and "rule" not in entry and item.get("rule") not in rules:
+            raise error(
+                CaseError(
+                    f"指标库指标 {entry['ref']} 的计分规则 {item.get('rule')} 不适用于本评价类型"
+                    f"（可用：{'、'.join(map(str, rules))}）",
+                    field=(*path, i, "ref"),
+                    hint="在该条目中写明 rule，或改用其他指标",
+                )
+            )
+        expanded.append(item)
+    return expanded
+
+
+def _expand_references(raw: dict[str, Any], error, model: type[BaseModel]) -> dict[str, Any]:
+    """Indicators written as ``{ref: CODE, ...}`` inherit their definition from the indicator
+    library (:func:`methods.indicators.expand_reference`); the entry's own fields win. Works for
+    the case's ``indicators`` and for ``indicators`` of its ``projects`` (monitoring), keeping
+    only the library fields the evaluation type's indicator model has."""
+
+    def has_ref(entries: Any) -> bool:
+        return isinstance(entries, list) and any(
+            isinstance(e, Mapping) and "ref" in e for e in entries
+        )
+
+    out = raw
+    item_model = _list_item_model(model, "indicators")
+    if item_model is not None and has_ref(raw.get("indicators")):
+        out = {
+            **out,
+            "indicators": _expand_entries(raw["indicators"], ("indicators",), item_model, error),
+        }
+    project_model = _list_item_model(model, "projects")
+    projects = raw.get("projects")
+    inner = _list_item_model(project_model, "indicators") if project_model else None
+    if inner is not None and isinstance(projects, list):
+        if any(isinstance(p, Mapping) and has_ref(p.get("indicators")) for p in projects):
+            out = {
+                **out,
+                "projects": [
+                    {
+                        **p,
+                        "indicators": _expand_entries(
+                            p["indicators"], ("projects", j, "indicators"), inner, error
+                        ),
+                    }
+                    if isinstance(p, Mapping) and has_ref(p.get("indicators"))
+                    else p
+                    for j, p in enumerate(projects)
+                ],
+            }
+    return out
 
 
 def validate_mapping(
@@ -1082,7 +1160,7 @@ def validate_mapping(
         )
     etype = EVALUATIONS[evaluation]
     original = raw
-    raw = _expand_references(raw, error)
+    raw = _expand_references(raw, error, etype.model)
     try:
         case = etype.model.model_validate(raw)
     except ValidationError as exc:

@@ -8,6 +8,7 @@ import pytest
 
 from methods import casefile, indicators, scoring
 from methods._resources import data_path
+from methods.errors import CaseError
 
 LIBRARY = data_path("indicators")
 ALL = indicators.load()
@@ -449,6 +450,78 @@ def test_self_evaluation_case_built_from_references():
     ev = scoring.evaluate(mapping)
     assert dict(ev.level1) == {"产出": 49.4, "效益": 25.5, "满意度": 10.0, "预算执行率": 9.5}
     assert ev.table.set_index("code").loc["JY-C-007", "level2"] == "产出质量"
+
+
+def _stage_case(evaluation, **extra):
+    raw = {k: v for k, v in case_mapping([], evaluation).items() if k != "budget"}
+    raw.pop("indicators")
+    return raw | extra
+
+
+def test_target_sheet_built_from_references():
+    """A target sheet (target_review) picks indicators from the library: name, level, direction,
+    unit, data source and standard type are inherited; scoring-only fields (derive) are not."""
+    raw = _stage_case(
+        "target_review",
+        goal="新建设施 100 个，治理率达到 88%",
+        indicators=[
+            {"ref": "ST-C-001", "code": "C1", "target": 88},
+            {"ref": "ST-C-010", "code": "C2", "target": 1.2},
+            {"ref": "NY-M-002", "code": "C3", "target": 90, "source": "第三方满意度调查"},
+        ],
+    )
+    case = casefile.validate_mapping(raw)
+    c1, c2, c3 = case.indicators
+    assert (c1.name, c1.level1, c1.rule, c1.unit, c1.ref) == (
+        "农村生活污水治理率",
+        "产出",
+        "positive",
+        "%",
+        "ST-C-001",
+    )
+    assert c1.source == indicators.get("ST-C-001")["source"] and c1.standard == "计划标准"
+    assert (c2.rule, c2.unit) == ("reverse", "元/吨")
+    assert c3.source == "第三方满意度调查"  # the entry wins over the library
+    # a process indicator (过程) is not a target-sheet indicator: the error says where it came from
+    raw["indicators"].append({"ref": "GX-G-002", "code": "C4", "target": 100})
+    with pytest.raises(CaseError, match="未知的一级指标“过程”") as info:
+        casefile.validate_mapping(raw)
+    assert "GX-G-002" in info.value.hint
+    # a library rule the type cannot take is named at the reference
+    raw["indicators"][-1] = {"ref": "NY-X-009", "code": "C4"}
+    with pytest.raises(CaseError, match="计分规则 checklist 不适用") as info:
+        casefile.validate_mapping(raw)
+    assert info.value.field == "indicators[3]（C4）.ref"
+
+
+def test_monitoring_sheet_built_from_references():
+    """A monitoring case's indicators, and those of a department's projects, may be references."""
+    one = _stage_case(
+        "monitoring",
+        month=6,
+        budget={"planned": 100.0, "allocated": 100.0, "spent": 40.0},
+        indicators=[{"ref": "ST-C-004", "code": "C1", "target": 150, "actual": 42}],
+    )
+    case = casefile.validate_mapping(one)
+    assert (case.indicators[0].name, case.indicators[0].unit) == ("污水管网建设长度", "公里")
+    dept = _stage_case(
+        "monitoring",
+        month=6,
+        projects=[
+            {
+                "name": "农村生活污水治理",
+                "budget": {"planned": 100.0, "allocated": 100.0, "spent": 40.0},
+                "indicators": [{"ref": "ST-C-001", "code": "C1", "target": 88, "actual": 84}],
+            }
+        ],
+    )
+    case = casefile.validate_mapping(dept)
+    ind = case.projects[0].indicators[0]
+    assert (ind.name, ind.rule, ind.ref) == ("农村生活污水治理率", "positive", "ST-C-001")
+    dept["projects"][0]["indicators"][0]["ref"] = "ST-C-0O1"
+    with pytest.raises(CaseError, match="指标库中没有代码为 'ST-C-0O1'") as info:
+        casefile.validate_mapping(dept)
+    assert info.value.field.startswith("projects[0]")
 
 
 # ---------------------------------------------------------------------------------------------

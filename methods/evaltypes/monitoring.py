@@ -55,6 +55,9 @@ class MonitorIndicator(_Model):
     likelihood: str | None = Field(None, description="完成可能性：确定能 / 有可能 / 完全不可能")
     measures: str | None = Field(None, description="纠偏措施")
     note: str | None = None
+    ref: str | None = Field(
+        None, description="引用的指标库代码（名称、层级、方向、单位等继承自指标库）"
+    )
 
     @property
     def target_from(self) -> None:

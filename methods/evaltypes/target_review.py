@@ -41,6 +41,9 @@ class TargetIndicator(_Model):
     benchmark_source: str | None = None
     standard: Literal["计划标准", "行业标准", "历史标准", "其他标准"] | None = None
     note: str | None = None
+    ref: str | None = Field(
+        None, description="引用的指标库代码（名称、层级、方向、单位等继承自指标库）"
+    )
 
     @property
     def target_from(self) -> None:
@@ -112,6 +115,9 @@ def _check_target_review(case: Case) -> list[str]:
             raise CaseError(
                 f"未知的一级指标“{ind.level1}”（可用：{allowed}）",
                 field=("indicators", i, "level1"),
+                hint=f"引用的指标库指标 {ind.ref} 属于“{ind.level1}”，不是绩效目标表中的指标"
+                if ind.ref
+                else None,
             )
         if ind.rule == "range" and isinstance(ind.target, list):
             if len(ind.target) != 2 or ind.target[0] > ind.target[1]:
