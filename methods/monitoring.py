@@ -623,6 +623,100 @@ def recommend(facts: Mapping[str, Any], rules: Sequence[Rule] | None = None) -> 
 
 
 # ---------------------------------------------------------------------------------------------
+# Review of the monitoring sheet (监控结果审核)
+
+REVIEW_OUTCOMES = ("通过", "不通过", "委托专家组", "委托中介机构")
+
+
+@dataclass(frozen=True)
+class SheetReview:
+    """The review conclusion on one project's monitoring sheet (监控结果审核结论).
+
+    Attributes
+    ----------
+    suggested : str
+        通过 when the automatic checks found no problem, else 不通过 (退回补充).
+    problems : tuple of str
+        What the checks found (missing values, 偏差原因, 完成可能性, inconsistencies).
+    refer : bool
+        The recommended action is one before which a referral to experts or an intermediary is
+        suggested (``review.refer.actions`` in ``monitoring.yaml``: 暂缓拨款, 停止拨款).
+    outcome : str
+        The recorded outcome when the case gives one, else ``suggested``.
+    recorded : bool
+        Whether ``outcome`` was recorded in the case file.
+    reason, reviewer, date : str or None
+        As recorded.
+    """
+
+    suggested: str
+    problems: tuple[str, ...]
+    refer: bool
+    outcome: str
+    recorded: bool
+    reason: str | None = None
+    reviewer: str | None = None
+    date: str | None = None
+
+    @property
+    def meaning(self) -> str:
+        return rules_data()["review"]["outcomes"][self.outcome]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome,
+            "recorded": self.recorded,
+            "suggested": self.suggested,
+            "problems": list(self.problems),
+            "refer": self.refer,
+            "reason": self.reason,
+            "reviewer": self.reviewer,
+            "date": self.date,
+        }
+
+
+def review_sheet(problems: Sequence[str], action: str, recorded: Any | None = None) -> SheetReview:
+    """The review conclusion of a monitoring sheet.
+
+    Parameters
+    ----------
+    problems : sequence of str
+        Problems the completeness and consistency checks found (``review.checks``).
+    action : str
+        The recommended action (:func:`recommend`).
+    recorded : object with ``outcome`` (and optional ``reason``, ``reviewer``, ``date``), optional
+        The conclusion recorded by the finance department; it is the outcome when given.
+
+    Examples
+    --------
+    >>> review_sheet([], "继续执行").outcome
+    '通过'
+    >>> r = review_sheet(["C1：未填报完成可能性。"], "暂缓拨款")
+    >>> r.outcome, r.refer
+    ('不通过', True)
+    """
+    spec = rules_data()["review"]
+    suggested = "不通过" if problems else "通过"
+    refer = action in spec["refer"]["actions"]
+    if recorded is None:
+        return SheetReview(suggested, tuple(problems), refer, suggested, False)
+    if recorded.outcome not in REVIEW_OUTCOMES:
+        raise ValueError(
+            f"未知的审核结论 '{recorded.outcome}'（可用：{'、'.join(REVIEW_OUTCOMES)}）"
+        )
+    return SheetReview(
+        suggested,
+        tuple(problems),
+        refer,
+        recorded.outcome,
+        True,
+        getattr(recorded, "reason", None),
+        getattr(recorded, "reviewer", None),
+        getattr(recorded, "date", None),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Projects and the whole case
 
 
@@ -649,6 +743,7 @@ class ProjectResult:
     facts: dict[str, Any]
     recommendation: Recommendation
     focus: bool
+    review: SheetReview
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -700,6 +795,7 @@ class ProjectResult:
             "indicator_lights": self.light_counts(),
             "facts": {k: (_r(v, 4) if isinstance(v, float) else v) for k, v in self.facts.items()},
             "recommendation": self.recommendation.to_dict(),
+            "review": self.review.to_dict(),
             "focus": self.focus,
             "warnings": list(self.warnings),
         }
@@ -771,8 +867,10 @@ class MonitoringResult:
             for k, n in p.light_counts().items():
                 indicator_lights[k] += n
         actions = {a: 0 for a in ACTIONS}
+        reviews = {o: 0 for o in REVIEW_OUTCOMES}
         for p in self.projects:
             actions[p.recommendation.action] += 1
+            reviews[p.review.outcome] += 1
         return {
             "projects": len(self.projects),
             "allocated": _r(self.allocated),
@@ -786,6 +884,7 @@ class MonitoringResult:
             "allocated_by_light": {k: _r(v) for k, v in amounts.items()},
             "indicator_lights": indicator_lights,
             "actions": actions,
+            "review_outcomes": reviews,
             "focus": [p.code for p in self.projects if p.focus],
         }
 
@@ -829,6 +928,7 @@ def _project(
     path: tuple,
     year: int | None = None,
     several: bool = False,
+    review: Any | None = None,
 ) -> ProjectResult:
     """Analyse one project (``spec`` has budget, indicators, history, deviation, explanation,
     measures); CaseErrors name fields under ``path``."""
@@ -901,20 +1001,26 @@ def _project(
         and rate < focus_rule["max_rate"]
     )
     who = f"{name}—" if several else ""
-    warnings = []
+    # completeness and consistency of the sheet (review.checks in monitoring.yaml)
+    problems = []
     if light != "green" and not deviation and not spec.explanation:
-        warnings.append(f"{who}预算执行{light_name(light)}，但未填报偏差原因。")
+        problems.append(f"预算执行{light_name(light)}，但未填报偏差原因。")
     for i in indicators:
         if i.light in ("yellow", "red") and not i.deviation:
-            warnings.append(f"{who}{i.name}：进度{light_name(i.light)}，但未填报偏差原因。")
+            problems.append(f"{i.name}：进度{light_name(i.light)}，但未填报偏差原因。")
         if i.light == "red" and i.likelihood == "确定能":
-            warnings.append(
-                f"{who}{i.name}：进度严重滞后（红灯），完成可能性却填报为“确定能”，请核实。"
-            )
+            problems.append(f"{i.name}：进度严重滞后（红灯），完成可能性却填报为“确定能”，请核实。")
         if i.light is not None and i.likelihood is None:
-            warnings.append(f"{who}{i.name}：未填报完成可能性。")
-        if i.mode is None and i.rule != "qualitative":
-            warnings.append(f"{who}{i.name}：暂无截至监控月的完成值，未亮灯。")
+            problems.append(f"{i.name}：未填报完成可能性。")
+        if i.mode is None and i.rule != "qualitative" and not (i.note or i.explanation):
+            # a value measured later in the year (e.g. a year-end survey) is fine when explained
+            problems.append(f"{i.name}：暂无截至监控月的完成值（未说明原因），未亮灯。")
+    warnings = [who + p for p in problems]
+    sheet = review_sheet(problems, rec.action, review)
+    if sheet.recorded and sheet.outcome == "通过" and problems:
+        warnings.append(
+            f"{who}审核结论记录为“通过”，但监控表有 {len(problems)} 项填报问题未补充，请核实。"
+        )
     return ProjectResult(
         code=code,
         name=name,
@@ -937,6 +1043,7 @@ def _project(
         facts=facts,
         recommendation=rec,
         focus=bool(focus),
+        review=sheet,
         warnings=warnings,
     )
 
@@ -994,6 +1101,7 @@ def analyse(case: Any) -> MonitoringResult:
                 name=p.name,
                 department=p.department,
                 path=("projects", i),
+                review=p.review or case.review,
                 **common,
             )
             for i, p in enumerate(case.projects)
@@ -1006,6 +1114,7 @@ def analyse(case: Any) -> MonitoringResult:
                 name=case.title,
                 department=case.department,
                 path=(),
+                review=case.review,
                 **common,
             )
         ]
@@ -1093,6 +1202,7 @@ def summary_table_html(result: MonitoringResult) -> str:
                 fmt.pct(p.forecast_rate),
                 f"{c['green']} / {c['yellow']} / {c['red']}",
                 f"{p.recommendation.action}（{p.recommendation.rule.id}）",
+                p.review.outcome + ("" if p.review.recorded else "（建议）"),
             ]
         )
     rows.append(
@@ -1103,6 +1213,7 @@ def summary_table_html(result: MonitoringResult) -> str:
             fmt.pct(result.execution_rate),
             light_html(result.light),
             fmt.pct(result.forecast_rate),
+            "—",
             "—",
             "—",
         ]
@@ -1116,6 +1227,7 @@ def summary_table_html(result: MonitoringResult) -> str:
         "预计年末",
         "指标绿/黄/红",
         "处理建议（规则）",
+        "审核结论",
     ]
     return html_table(rows, header, numeric=(1, 2, 3, 5), raw_columns=(4,))
 
@@ -1344,6 +1456,42 @@ def actions_html(result: MonitoringResult):
     return HTML("".join(parts))
 
 
+def review_html(result: MonitoringResult):
+    """监控结果审核: the conclusion per project (recorded or suggested), the problems the checks
+    found, and the referral hint before 暂缓 / 停止拨款."""
+    from methods.report import HTML, bullet_list, html_table
+
+    spec = rules_data()["review"]
+    several = len(result.projects) > 1
+    rows = []
+    for p in result.projects:
+        r = p.review
+        basis = "审核记录" if r.recorded else "自动审核（建议）"
+        note = r.reason or r.meaning
+        if r.recorded and r.outcome != r.suggested:
+            note += f"（自动审核建议：{r.suggested}）"
+        rows.append([p.name, r.outcome, basis, note, r.reviewer or "—", str(len(r.problems))])
+    parts = [html_table(rows, ["项目", "审核结论", "结论来源", "审核意见", "审核单位", "填报问题"])]
+    for p in result.projects:
+        r = p.review
+        if r.problems:
+            head = f"{p.name}：" if several else ""
+            parts.append(f"<p>{_esc(head)}监控表需要补充或核实的内容：</p>")
+            parts.append(bullet_list(list(r.problems)))
+        if r.refer and r.outcome not in ("委托专家组", "委托中介机构"):
+            parts.append(
+                f"<p>{_esc(p.name)}的处理建议为“{_esc(p.recommendation.action)}”："
+                "作出决定前，宜委托专家组或第三方中介机构复核偏差原因和目标可实现性。</p>"
+            )
+    outcomes = "；".join(f"{k}：{v}" for k, v in spec["outcomes"].items())
+    parts.append(
+        f'<p class="jx-note">审核结论：{_esc(outcomes)}。依据：{_esc(spec["source"])}'
+        f"（{_esc(spec['status'])}）。自动审核检查：{_esc('；'.join(spec['checks']))}"
+        f"（{_esc(spec['checks_status'])}）。</p>"
+    )
+    return HTML("".join(parts))
+
+
 def _esc(text: Any) -> str:
     from methods.report import esc
 
@@ -1410,6 +1558,20 @@ def conclusions(result: MonitoringResult) -> dict[str, list[str]]:
         for i in p.indicators:
             if i.measures and i.light in ("yellow", "red"):
                 suggestions.append(f"{sub(p)}{i.name}：{i.measures}")
+        if p.review.outcome == "不通过":
+            suggestions.append(
+                f"{head(p)}监控表审核不通过：退回补充完善（{len(p.review.problems)} 项填报问题）后重新报送。"
+            )
+        elif p.review.outcome in ("委托专家组", "委托中介机构"):
+            suggestions.append(
+                f"{head(p)}已{p.review.outcome}复核"
+                + (f"：{p.review.reason}" if p.review.reason else "")
+                + "，根据复核意见确定处理方式。"
+            )
+        elif p.review.refer:
+            suggestions.append(
+                f"{head(p)}{r.action}前，宜委托专家组或第三方中介机构复核偏差原因和目标可实现性。"
+            )
     problems += result.warnings
     if not problems:
         problems.append("预算执行和绩效目标实现进度均正常，未发现明显问题。")

@@ -4,6 +4,7 @@ bad input; the report through ``jixiao run`` and plain papermill."""
 
 import copy
 import json
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -321,7 +322,10 @@ def test_single_project_example():
         "E2": "yellow",  # 部分达成
         "S1": None,  # surveyed at year end
     }
-    assert any("受益农户满意度" in w and "暂无" in w for w in result.warnings)
+    # S1 has no value yet but says why (surveyed at year end): not a problem of the sheet
+    assert not any("受益农户满意度" in w for w in result.warnings)
+    assert p.review.problems == () and p.review.suggested == "通过"
+    assert (p.review.outcome, p.review.recorded) == ("通过", True)  # recorded in the case
     out = report.case_results(case, monitoring=result.to_dict())
     block = out["monitoring"]
     assert out["total_score"] is None and out["grade"] is None
@@ -334,6 +338,73 @@ def test_single_project_example():
         "amount": 3337.83,
         "seasonal_shares": {"2022": 0.3696, "2023": 0.3854},
     }
+
+
+def test_review_of_the_monitoring_sheet():
+    """监控结果审核: a complete sheet is suggested 通过, an incomplete one 不通过 listing what is
+    missing; a recorded outcome (委托专家组 / 委托中介机构 …) is the conclusion; 暂缓 / 停止拨款
+    suggest a referral (rules.md §5: outcomes 通过 / 不通过 / 委托专家组 / 委托中介机构)."""
+    assert monitoring.review_sheet([], "继续执行").to_dict() == {
+        "outcome": "通过",
+        "recorded": False,
+        "suggested": "通过",
+        "problems": [],
+        "refer": False,
+        "reason": None,
+        "reviewer": None,
+        "date": None,
+    }
+    r = monitoring.review_sheet(["C1：未填报完成可能性。"], "停止拨款")
+    assert (r.outcome, r.suggested, r.refer) == ("不通过", "不通过", True)
+    rec = SimpleNamespace(outcome="委托专家组", reason="目标可实现性需专业判断", reviewer=None)
+    r = monitoring.review_sheet([], "调整目标", rec)
+    assert (r.outcome, r.suggested, r.recorded, r.reason) == (
+        "委托专家组",
+        "通过",
+        True,
+        "目标可实现性需专业判断",
+    )
+    with pytest.raises(ValueError, match="未知的审核结论"):
+        monitoring.review_sheet([], "继续执行", SimpleNamespace(outcome="同意"))
+
+    # the department example: NY03 recorded 委托中介机构; NY02 (暂缓拨款) gets the referral hint
+    result = monitoring.analyse(casefile.load_case(DEPARTMENT))
+    reviews = {p.code: p.review for p in result.projects}
+    assert reviews["NY03"].outcome == "委托中介机构" and reviews["NY03"].recorded
+    assert reviews["NY02"].outcome == "通过" and reviews["NY02"].refer
+    assert result.summary()["review_outcomes"] == {
+        "通过": 4,
+        "不通过": 0,
+        "委托专家组": 0,
+        "委托中介机构": 1,
+    }
+    html = monitoring.review_html(result).data
+    assert "委托中介机构" in html and "宜委托专家组或第三方中介机构复核" in html
+
+    # an incomplete sheet: a lagging indicator without 偏差原因 or 完成可能性 → 不通过
+    raw = load()
+    del raw["review"]
+    raw["indicators"][0].pop("deviation")
+    raw["indicators"][0].pop("likelihood")
+    result = monitoring.analyse(casefile.validate_mapping(raw, base_dir=EXAMPLES))
+    r = result.projects[0].review
+    assert r.outcome == "不通过" and not r.recorded
+    assert r.problems == (
+        "新建污水处理设施数量：进度黄灯，但未填报偏差原因。",
+        "新建污水处理设施数量：未填报完成可能性。",
+    )
+    assert any(
+        "退回补充完善（2 项填报问题）" in t for t in monitoring.conclusions(result)["suggestions"]
+    )
+    # recording 通过 over open problems is allowed but warned about
+    raw["review"] = {"outcome": "通过"}
+    result = monitoring.analyse(casefile.validate_mapping(raw, base_dir=EXAMPLES))
+    assert any("审核结论记录为“通过”，但监控表有 2 项填报问题" in w for w in result.warnings)
+    # an outcome outside the four is refused at validation, naming the field
+    raw["review"] = {"outcome": "同意"}
+    with pytest.raises(CaseError) as info:
+        casefile.validate_mapping(raw, base_dir=EXAMPLES)
+    assert info.value.field == "review.outcome"
 
 
 def test_without_history_the_pro_rata_forecast_triggers_r3():

@@ -66,6 +66,17 @@ class MonitorIndicator(_Model):
         return None
 
 
+class MonitoringReview(_Model):
+    """The finance department's conclusion on a monitoring sheet (监控结果审核结论)."""
+
+    outcome: Literal["通过", "不通过", "委托专家组", "委托中介机构"] = Field(
+        description="审核结论：通过 / 不通过（退回补充） / 委托专家组 / 委托中介机构"
+    )
+    reason: str | None = Field(None, description="审核意见或委托原因")
+    reviewer: str | None = Field(None, description="审核单位")
+    date: str | None = None
+
+
 class ActionRuleSpec(_Model):
     """One row of a case's own recommended-action rule table."""
 
@@ -89,6 +100,7 @@ class MonitoredProject(_Model):
     deviation: str | list[str] | None = Field(None, description="预算执行偏差原因")
     explanation: str | None = None
     measures: str | None = None
+    review: MonitoringReview | None = Field(None, description="本项目的审核结论（覆盖顶层 review）")
     note: str | None = None
 
 
@@ -111,6 +123,9 @@ class MonitoringCase(Case):
     indicator_thresholds: LightThresholds | None = Field(None, description="指标进度灯色分界")
     forecast_cap: float | None = Field(100.0, gt=0, allow_inf_nan=False)
     action_rules: list[ActionRuleSpec] | None = Field(None, min_length=1)
+    review: MonitoringReview | None = Field(
+        None, description="财政部门的审核结论（部门汇总监控时适用于未单独填写的各项目）"
+    )
 
 
 def _check_indicator(ind: MonitorIndicator, path: tuple) -> None:
