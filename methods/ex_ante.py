@@ -272,6 +272,104 @@ def conclusion_bands(override: Mapping[str, float] | None = None) -> ConclusionB
 
 
 # ---------------------------------------------------------------------------------------------
+# Veto rules (否决情形)
+
+_CAP_ORDER = ("support", "partial", "reject")
+
+
+@dataclass(frozen=True)
+class VetoRule:
+    """A veto (一票否决): when one of ``items`` is rated one of ``ratings``, the conclusion is at
+    most ``cap`` (``support`` / ``partial`` / ``reject``) whatever the total."""
+
+    id: str
+    items: tuple[str, ...]
+    ratings: tuple[str, ...]
+    cap: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Veto:
+    """A veto rule that fired on one sub-item."""
+
+    rule: VetoRule
+    code: str
+    name: str
+    rating: str
+
+    def describe(self) -> str:
+        return f"{self.rule.id} {self.rule.text}（{self.code} {self.name}评为“{self.rating}”）"
+
+
+def veto_rules(spec: bool | Sequence[Any] | None = True) -> tuple[tuple[VetoRule, ...], str]:
+    """The veto rules and where they come from.
+
+    Parameters
+    ----------
+    spec : bool or sequence of mappings, default True
+        ``True``: the defaults in ``ex_ante.yaml`` (practice); ``False``: none; a sequence of
+        ``{id, items, ratings, cap, text}`` mappings (or objects with those attributes): the
+        case's own rules.
+
+    Raises
+    ------
+    ValueError
+        An unknown rating or cap, or a rule without items.
+
+    Examples
+    --------
+    >>> rules_, _ = veto_rules()
+    >>> [(r.id, r.cap) for r in rules_][-1]
+    ('V4', 'reject')
+    """
+    data = rules()["veto"]
+    if spec is False:
+        return (), "案例文件关闭了否决情形（veto: false）"
+    custom = not (spec is True or spec is None)
+    entries = data["rules"] if not custom else list(spec)  # type: ignore[arg-type]
+    ratings = set(rules()["rating_scale"]["values"])
+    out = []
+    for n, e in enumerate(entries):
+        get = e.get if isinstance(e, Mapping) else (lambda k, _e=e: getattr(_e, k, None))
+        rid = str(get("id") or f"V{n + 1}")
+        items = tuple(str(x) for x in (get("items") or ()))
+        given = get("ratings") or ("差",)
+        rs = (given,) if isinstance(given, str) else tuple(str(x) for x in given)
+        cap = str(get("cap") or "reject")
+        if not items:
+            raise ValueError(f"否决情形 {rid} 没有列出评估要点 items")
+        bad = [r for r in rs if r not in ratings]
+        if bad:
+            raise ValueError(f"否决情形 {rid} 的评级 {'、'.join(bad)} 未知（可用：优、良、中、差）")
+        if cap not in _CAP_ORDER:
+            raise ValueError(
+                f"否决情形 {rid} 的 cap '{cap}' 未知（可用：support 予以支持、partial 部分支持、"
+                "reject 不予支持）"
+            )
+        out.append(VetoRule(rid, items, rs, cap, str(get("text") or "否决情形")))
+    source = (
+        "案例文件 veto"
+        if custom
+        else f"{' '.join(data['source'].split())}（{STATUS_ZH.get(data['status'], data['status'])}）"
+    )
+    return tuple(out), source
+
+
+def apply_vetoes(items: pd.DataFrame, vetoes: Sequence[VetoRule]) -> list[Veto]:
+    """The veto rules that fire on the rated sub-items (``code``, ``name``, ``rating``)."""
+    fired = []
+    by_code = {r["code"]: r for r in items.to_dict("records")}
+    for rule in vetoes:
+        for code in rule.items:
+            r = by_code.get(code)
+            if r is not None and r["rating"] in rule.ratings:
+                fired.append(Veto(rule, code, r["name"], r["rating"]))
+                break
+    return fired
+
+
+# ---------------------------------------------------------------------------------------------
 # Risk register
 
 
@@ -685,6 +783,9 @@ class ExAnteResult:
     cba: Any = None
     proposed: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    vetoes: tuple[Veto, ...] = ()
+    by_score: Conclusion | None = None
+    veto_source: str = ""
 
     @property
     def advice(self) -> str:
@@ -692,7 +793,7 @@ class ExAnteResult:
 
     def problems(self) -> list[str]:
         """Weak points found by the assessment (automatic)."""
-        out = []
+        out = [f"触发否决情形 {v.describe()}。" for v in self.vetoes]
         limit = float(rules()["weak_dimension"]["rate"])
         weak = self.dimensions[self.dimensions["rate"] < limit - 1e-9]
         for r in weak.itertuples():
@@ -782,6 +883,18 @@ class ExAnteResult:
             "total_score": self.total,
             "conclusion": self.conclusion.label,
             "conclusion_id": self.conclusion.id,
+            "conclusion_by_score": (self.by_score or self.conclusion).label,
+            "vetoes": [
+                {
+                    "rule": v.rule.id,
+                    "text": v.rule.text,
+                    "code": v.code,
+                    "rating": v.rating,
+                    "cap": v.rule.cap,
+                }
+                for v in self.vetoes
+            ],
+            "veto_source": self.veto_source,
             "conclusion_bands": {
                 "bands": {b.label: b.min for b in self.bands.bands},
                 "source": self.bands.source,
@@ -850,6 +963,18 @@ def assess(case) -> ExAnteResult:
         bands = conclusion_bands(case.conclusion_bands)
     except ValueError as exc:
         raise CaseError(str(exc), field=("conclusion_bands",)) from None
+    veto_spec = getattr(case, "veto", True)
+    try:
+        vetoes, veto_source = veto_rules(veto_spec)
+    except ValueError as exc:
+        raise CaseError(str(exc), field=("veto",)) from None
+    unknown = [c for v in vetoes for c in v.items if fw.item(c) is None]
+    if unknown and veto_spec not in (True, None):  # the defaults list project and policy codes
+        raise CaseError(
+            f"否决情形中的评估要点 {'、'.join(unknown)} 不在{fw.name}中",
+            field=("veto",),
+            hint=f"{fw.name}的要点：{fw.listing()}",
+        )
     warnings: list[str] = []
 
     # evidence: the cba block and the risk register
@@ -963,19 +1088,28 @@ def assess(case) -> ExAnteResult:
         warnings.append(f"评估对象为{case.object_type}，但使用了政策评估框架")
     if fw.variant != "policy" and case.object_type == "policy":
         warnings.append("评估对象为政策，但使用了项目评估框架")
+    by_score = bands.conclude(total)
+    fired = apply_vetoes(items, vetoes)
+    conclusion = by_score
+    for v in fired:  # the strictest cap wins
+        if _CAP_ORDER.index(v.rule.cap) > _CAP_ORDER.index(conclusion.id):
+            conclusion = next(b for b in bands.bands if b.id == v.rule.cap)
     return ExAnteResult(
         case=case,
         framework=fw,
         items=items,
         dimensions=dims,
         total=total,
-        conclusion=bands.conclude(total),
+        conclusion=conclusion,
         bands=bands,
         scale=scale,
         register=register,
         cba=cba_result,
         proposed=proposed,
         warnings=tuple(warnings),
+        vetoes=tuple(fired),
+        by_score=by_score,
+        veto_source=veto_source,
     )
 
 
@@ -989,6 +1123,22 @@ def _html():
     return HTML, esc, html_table, kv_table, bullet_list
 
 
+def _veto_text(result: ExAnteResult) -> str:
+    vetoes, _ = veto_rules(getattr(result.case, "veto", True))
+    labels = {b.id: b.label for b in result.bands.bands}
+    parts = []
+    for v in vetoes:
+        codes = [c for c in v.items if result.framework.item(c)]
+        if codes:
+            parts.append(
+                f"{v.id} {v.text}（{'/'.join(codes)} 评为{'、'.join(v.ratings)} → 最高"
+                f"“{labels[v.cap]}”）"
+            )
+    if not parts:
+        return result.veto_source + "。"
+    return f"{'；'.join(parts)}。依据：{result.veto_source}。"
+
+
 def conclusion_html(result: ExAnteResult):
     """评估结论: total score, the conclusion badge, the cut-offs and scale used."""
     HTML, esc, *_ = _html()
@@ -997,10 +1147,21 @@ def conclusion_html(result: ExAnteResult):
         f'<div class="jx-score"><span class="jx-total">{fmt.num(result.total)}</span>'
         f'<span class="jx-unit">分</span>'
         f'<span class="jx-grade jx-grade-{esc(c.css)}">{esc(c.label)}</span></div>'
-        f"<p>{esc(result.advice)}</p>"
+        + "".join(
+            f'<div class="jx-warn">触发否决情形 {esc(v.describe())}：结论最高为“'
+            f"{esc(next(b.label for b in result.bands.bands if b.id == v.rule.cap))}”。</div>"
+            for v in result.vetoes
+        )
+        + (
+            f"<p>按总分结论为“{esc(result.by_score.label)}”，因否决情形调整为“{esc(c.label)}”。</p>"
+            if result.by_score is not None and result.by_score.id != c.id
+            else ""
+        )
+        + f"<p>{esc(result.advice)}</p>"
         f'<p class="jx-meta">结论分界：{esc(result.bands.describe())}'
         f"（{esc(result.bands.source)}；{esc(STATUS_ZH.get(result.bands.status, result.bands.status))}）。"
         f"本评估以上述结论代替优、良、中、差等级（results.json 中 grade 为空，结论记在 ex_ante 块）。</p>"
+        f'<p class="jx-meta">否决情形：{esc(_veto_text(result))}</p>'
         f'<p class="jx-meta">要点评级折算：{esc(result.scale.describe())}'
         f"（{esc(result.scale.source)}；{esc(STATUS_ZH.get(result.scale.status, result.scale.status))}）。</p>"
         f'<p class="jx-meta">评估框架：{esc(result.framework.name)}。{esc(result.framework.source)}'

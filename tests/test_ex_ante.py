@@ -160,6 +160,54 @@ def test_cut_offs_and_scale_overridden_by_the_case():
     assert res.scale.status == "case" and res.bands.status == "case"
 
 
+def test_veto_caps_the_conclusion_whatever_the_total():
+    """否决情形 (ex_ante.yaml ``veto``, practice): 资金来源合规性 rated 差 (违规举债) means 不予支持.
+    The project example scores 83.2 (予以支持); EA51 优 → 差 costs 5 × (1 − 0.3) = 3.5 points:
+    79.7 would be 部分支持 by the total, and the veto makes it 不予支持."""
+    raw = load(PROJECT)
+    raw["ratings"]["EA51"] = {"rating": "差", "basis": "拟通过融资平台公司举债筹集配套资金"}
+    res = ex_ante.assess(validate(raw))
+    assert res.total == 79.7 and res.by_score.id == "partial"
+    assert res.conclusion.id == "reject"
+    assert [(v.rule.id, v.code) for v in res.vetoes] == [("V4", "EA51")]
+    assert res.problems()[0].startswith("触发否决情形 V4 资金来源不合规")
+    block = res.to_dict()
+    assert (
+        block["conclusion"] == "不予支持"
+        and block["conclusion_by_score"] == "部分支持（调整后支持）"
+    )
+    assert block["vetoes"] == [
+        {"rule": "V4", "text": "资金来源不合规（违规举债或变相融资）", "code": "EA51",
+         "rating": "差", "cap": "reject"}
+    ]  # fmt: skip
+    html = ex_ante.conclusion_html(res).data
+    assert "因否决情形调整为“不予支持”" in html and "实务做法" in html
+    # the same rule on the policy framework's code (EP51)
+    pol = load(POLICY)
+    pol["ratings"]["EP51"] = {"rating": "差", "basis": "补贴资金拟由国有企业垫付"}
+    assert ex_ante.assess(validate(pol)).conclusion.id == "reject"
+    # veto: false turns the rules off (the choice is shown in the report)
+    raw["veto"] = False
+    res = ex_ante.assess(validate(raw))
+    assert res.conclusion.id == "partial" and res.vetoes == ()
+    assert "veto: false" in ex_ante.conclusion_html(res).data
+    # a case's own rule: 前期工作成熟度 (EA43) 中 or 差 caps at 部分支持
+    raw["ratings"]["EA51"] = "优"
+    raw["veto"] = [{"id": "X1", "items": ["EA43"], "ratings": ["中", "差"], "cap": "partial",
+                    "text": "用地、规划、环评等前期手续未完成"}]  # fmt: skip
+    res = ex_ante.assess(validate(raw))
+    assert res.total == 83.2 and res.by_score.id == "support" and res.conclusion.id == "partial"
+    # a rule naming an item the framework does not have is refused, naming the field
+    raw["veto"][0]["items"] = ["EP43"]
+    with pytest.raises(CaseError, match="评估要点 EP43 不在") as info:
+        validate(raw)
+    assert info.value.field == "veto"
+    raw["veto"][0].update(items=["EA43"], cap="cancel")
+    with pytest.raises(CaseError) as info:
+        validate(raw)
+    assert info.value.field.startswith("veto")
+
+
 # ---------------------------------------------------------------------------------------------
 # Risk matrix
 

@@ -8,7 +8,7 @@ pieces are in :mod:`methods.ex_ante`; the notebook is ``notebooks/ex_ante.ipynb`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +29,21 @@ class Risk(BaseModel):
     owner: str | None = Field(None, description="责任主体")
     residual_likelihood: int | None = Field(None, ge=1, le=5, description="采取措施后的可能性")
     residual_impact: int | None = Field(None, ge=1, le=5, description="采取措施后的影响程度")
+
+
+class VetoSpec(BaseModel):
+    """A veto rule of the case (否决情形): any of ``items`` rated one of ``ratings`` caps the
+    conclusion at ``cap``."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    id: str | None = None
+    items: list[str] = Field(min_length=1, description="评估要点代码")
+    ratings: list[Literal["优", "良", "中", "差"]] = Field(["差"], min_length=1)
+    cap: Literal["support", "partial", "reject"] = Field(
+        "reject", description="结论上限：support 予以支持 / partial 部分支持 / reject 不予支持"
+    )
+    text: str = Field(min_length=1, description="否决情形的说明")
 
 
 class ExAnteCase(Case):
@@ -56,6 +71,10 @@ class ExAnteCase(Case):
     )
     conclusion_bands: dict[str, float] | None = Field(
         None, description="结论分界，覆盖默认 {予以支持: 80, 部分支持: 60}"
+    )
+    veto: bool | list[VetoSpec] = Field(
+        True,
+        description="否决情形：true 用默认规则（methods/_data/ex_ante.yaml），false 关闭，或列出自己的规则",
     )
     conclusions: Conclusions | None = Field(None, description="评估人补充的意见")
 
