@@ -313,6 +313,24 @@ class Case(_Model):
         """Data files the case reads, resolved (copied or hashed into the archive)."""
         return [resolve_data_path(self, value, loc) for loc, value in self.data_paths()]
 
+    def member_case_files(self) -> list[str]:
+        """Case files (as written, relative to this one) that this case scores as part of itself
+        (a portfolio's cases, a department's key projects)."""
+        return []
+
+    def member_cases(self) -> list[Case]:
+        """The member cases that load (parsed without deep checks; the run validates them)."""
+        out = []
+        for value in self.member_case_files():
+            member_path = self.resolve(value)
+            if not member_path.is_file():
+                continue
+            try:
+                out.append(load_case(member_path, deep=False))
+            except CaseError:
+                continue
+        return out
+
     @property
     def evaluation_type(self) -> EvaluationType:
         return EVALUATIONS[self.evaluation]
@@ -402,6 +420,9 @@ class PortfolioCase(Case):
 
     def reads_library(self) -> bool:
         return self.select is not None
+
+    def member_case_files(self) -> list[str]:
+        return list(self.cases or [])
 
     def private_paths(self) -> set[str]:
         """Members' personal data (e.g. survey respondents), relative to this case's folder."""

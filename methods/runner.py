@@ -130,10 +130,21 @@ def input_hashes(case: casefile.Case, case_file: str | Path) -> dict[str, Any]:
         "notebook": sha256_file(nb),
         "package": package_hash(),
     }
-    if any(getattr(ind, "target_from", None) for ind in (getattr(case, "indicators", None) or [])):
+    # targets taken from the library (历史标准 / 行业标准), by this case or by the member cases it
+    # scores (a portfolio's cases, a department's key projects), are inputs too
+    members = case.member_cases()
+
+    def takes_standards(c: casefile.Case) -> bool:
+        return any(getattr(i, "target_from", None) for i in (getattr(c, "indicators", None) or []))
+
+    if takes_standards(case) or any(takes_standards(m) for m in members):
         from methods import standards
 
         resolved = {k: v.value for k, v in sorted(standards.resolve(case).items())}
+        for m in members:
+            if takes_standards(m):
+                for k, v in sorted(standards.resolve(m).items()):
+                    resolved[f"{m.year}/{m.case_id}/{k}"] = v.value
         parts["standards"] = hashlib.sha256(json.dumps(resolved).encode()).hexdigest()
     return {**parts, "input": combine_hashes(**parts)}
 

@@ -368,3 +368,37 @@ def test_validated_case_model_pickles():
     assert x.kind == "cell" and x.notebook == b"{}"
     assert casefile.load_case(EXAMPLES / "wujin_bus_subsidy_2023.yaml").case_id
     assert sys.executable
+
+
+def test_member_cases_library_standards_are_part_of_the_skip_key(monkeypatch):
+    """A portfolio or a department scores member case files; when a member takes targets from the
+    library (wujin_rural_sewage_2023: 历史标准 from its 2022 case), what the library supplies is
+    an input of the portfolio or department too, so a changed library reruns it."""
+    from methods import runner, standards
+
+    supplied = {"value": 100.0}
+
+    def fake_resolve(case):
+        if case.case_id != "wujin_rural_sewage_2023":
+            return {}
+        return {"C11": standards.Resolved("C11", supplied["value"], 1, "历史标准")}
+
+    monkeypatch.setattr(standards, "resolve", fake_resolve)
+    path = EXAMPLES / "wujin_project_portfolio_2023.yaml"
+    folio = casefile.load_case(path, deep=False)
+    assert "wujin_rural_sewage_2023.yaml" in folio.member_case_files()
+    first = runner.input_hashes(folio, path)
+    supplied["value"] = 120.0
+    second = runner.input_hashes(folio, path)
+    assert "standards" in first and first["input"] != second["input"]
+
+    dept_path = EXAMPLES / "wujin_housing_department_2023.yaml"
+    raw = yaml.safe_load(dept_path.read_text(encoding="utf-8"))
+    raw["key_projects"]["projects"][0]["case"] = "wujin_rural_sewage_2023.yaml"
+    dept = casefile.validate_mapping(raw, base_dir=EXAMPLES, deep=False)
+    a = runner.input_hashes(dept, dept_path)
+    supplied["value"] = 100.0
+    assert a["input"] != runner.input_hashes(dept, dept_path)["input"]
+    # the example department's key project takes no library standard: no standards part
+    plain = casefile.load_case(dept_path, deep=False)
+    assert "standards" not in runner.input_hashes(plain, dept_path)

@@ -68,6 +68,11 @@ class DepartmentCase(ScoredCase):
 
     _key_table: Any = PrivateAttr(None)
 
+    def member_case_files(self) -> list[str]:
+        if self.key_projects is None:
+            return []
+        return [p.case for p in self.key_projects.projects if p.case is not None]
+
     def data_paths(self) -> list[tuple[tuple, str]]:
         paths = super().data_paths()
         if self.key_projects is None:
