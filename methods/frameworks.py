@@ -165,8 +165,10 @@ def check_tree(
         )
 
     expected = expected_level1_points(framework, by_l1)
-    for name, points in (declared or {}).items():
-        name = normalise_level_name(name)
+    written: dict[str, Any] = {}  # level-1 name → its key as written in ``levels:``
+    for raw_name, points in (declared or {}).items():
+        name = normalise_level_name(raw_name)
+        written[name] = raw_name
         if isinstance(points, Mapping):
             l1_points = points.get("points")
             for l2, l2_points in points.items():
@@ -176,7 +178,7 @@ def check_tree(
                 if abs(got - float(l2_points)) > TOLERANCE:
                     raise CaseError(
                         f"二级指标“{name} / {l2}”下各指标分值合计 {got:g} 分，应为 {float(l2_points):g} 分",
-                        field=f"levels.{name}.{l2}",
+                        field=("levels", raw_name, l2),
                     )
         else:
             l1_points = points
@@ -186,9 +188,11 @@ def check_tree(
     for name, points in expected.items():
         got = by_l1.get(name, 0.0)
         if abs(got - points) > TOLERANCE:
+            # the line of the level's points in ``levels:`` when the case declares them
+            where = ("levels", written[name]) if name in written else ("indicators",)
             raise CaseError(
                 f"一级指标“{name}”下各指标分值合计 {got:g} 分，应为 {points:g} 分",
-                field="indicators",
+                field=where,
                 hint=f"框架：{framework.name}",
             )
 
@@ -197,7 +201,7 @@ def check_tree(
         detail = "，".join(f"{k} {v:g}" for k, v in by_l1.items())
         raise CaseError(
             f"全部指标分值合计 {total:g} 分，应为 100 分（{detail}）",
-            field="indicators",
+            field=("indicators",),
         )
 
     for check in framework.checks:

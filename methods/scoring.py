@@ -732,7 +732,7 @@ def _rescale_not_applicable(table: pd.DataFrame, notes: list[str]) -> None:
     weight[~applicable] = 0.0
     total = weight.sum()
     if total <= 0:
-        raise CaseError("全部指标均为不适用，无法评分", field="indicators")
+        raise CaseError("全部指标均为不适用，无法评分", field=("indicators",))
     if abs(total - 100.0) > 1e-9:
         factor = 100.0 / total
         weight *= factor

@@ -26,7 +26,7 @@ BAD = [
     (
         "    weight: 8\n",
         "    weight: 9\n",
-        "indicators: 一级指标“产出”下各指标分值合计 36 分，应为 35 分",
+        "bad.yaml:27: levels.产出: 一级指标“产出”下各指标分值合计 36 分，应为 35 分",
     ),
     (
         "    rule: reverse\n",

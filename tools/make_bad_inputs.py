@@ -519,23 +519,23 @@ def build() -> None:
 
     # -- weights that do not add up ----------------------------------------------------------
     mutate(P, "level1_branch_sum", "weights_sum", "一级指标下分值合计与 levels 不符",
-           ["indicators", "一级指标“产出”下各指标分值合计 36 分，应为 35 分"],
+           ["level1_branch_sum.yaml:12: levels.产出", "一级指标“产出”下各指标分值合计 36 分，应为 35 分"],
            setter(("indicators", "C11", "weight"), 9))
     mutate(P, "declared_level2_sum", "weights_sum", "levels 中声明的二级指标分值不符",
-           ["levels.产出.产出数量", "合计 15 分，应为 16 分"],
+           ["declared_level2_sum.yaml:15: levels.产出.产出数量", "合计 15 分，应为 16 分"],
            setter(("levels", "产出"), {"points": 35, "产出数量": 16}))
     mutate(P, "total_not_100", "weights_sum", "指标分值合计不是 100（levels 与指标一致）",
-           ["indicators", "合计 105 分，应为 100 分"],
+           ["total_not_100.yaml:13: indicators", "合计 105 分，应为 100 分"],
            chain(setter(("levels", "产出"), 40),
                  setter(("indicators", "C11", "weight"), 13)))
     mutate(S, "unknown_level1", "weights_sum", "一级指标不属于框架",
            ["indicators[9]（B4）.level1", "一级指标“影响”不属于框架"],
            setter(("indicators", "B4", "level1"), "影响指标"))
     mutate("department_overall", "level1_weights", "weights_sum", "部门整体：一级指标分值不符",
-           ["indicators", "运行成本", "应为 15 分"],
+           ["level1_weights.yaml:13: levels.运行成本", "应为 15 分"],
            setter(("indicators", 0, "weight"), 5))
     mutate("third_party_quality", "level1_weights", "weights_sum", "考评：一级指标分值不符",
-           ["indicators", "机构与人员", "应为 10 分"],
+           ["level1_weights.yaml:17: levels.机构与人员", "应为 10 分"],
            setter(("indicators", "Q11", "weight"), 4))
 
     # -- data paths ------------------------------------------------------------------------------
