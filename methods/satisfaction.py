@@ -1466,6 +1466,7 @@ def _analyse(case: SatisfactionCase, prep: Prepared) -> SatisfactionAnalysis:
             model_data,
             spec.overall,
             list(spec.groups),
+            design=prep.design,
         )
     # sample size adequacy
     ov_row = index.table[index.table["level"] == "overall"].iloc[0]
@@ -2107,8 +2108,13 @@ def groups_html(a: SatisfactionAnalysis):
             for r in o.itertuples()
         ]
         parts.append(
-            f"<p>总体满意度的有序 logit 模型（比例优势模型，n = {a.ordinal.attrs.get('n')}，未加权）："
-            "系数为正表示该组更倾向于给出更高的评价，各分组以第一个类别为参照。</p>"
+            f"<p>总体满意度的有序 logit 模型（比例优势模型，n = {a.ordinal.attrs.get('n')}，"
+            + (
+                "按抽样权重估计，标准误按抽样设计线性化计算）："
+                if a.ordinal.attrs.get("weights") == "design"
+                else "未加权）："
+            )
+            + "系数为正表示该组更倾向于给出更高的评价，各分组以第一个类别为参照。</p>"
         )
         parts.append(
             html_table(

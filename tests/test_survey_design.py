@@ -808,6 +808,16 @@ class TestGroupComparisons:
         assert f == pytest.approx((full["Yes"] - full["No"]) ** 2 / var, rel=1e-10)
 
 
+def _total_score(loglik_i, par, eps):
+    """Gradient of the total log-likelihood by central differences."""
+    return np.array(
+        [
+            (loglik_i(par + eps * e).sum() - loglik_i(par - eps * e).sum()) / (2 * eps)
+            for e in np.eye(len(par))
+        ]
+    )
+
+
 class TestOrdinalLogit:
     def test_recovers_simulated_coefficients(self):
         rng = np.random.default_rng(2024)
@@ -824,6 +834,126 @@ class TestOrdinalLogit:
         cuts = t[t["kind"] == "threshold"]["estimate"].to_numpy()
         assert cuts == pytest.approx([-1.0, 0.5, 2.0], abs=0.15)
         assert res.attrs["n"] == n and res.attrs["levels"] == [1, 2, 3, 4]
+
+    @staticmethod
+    def housing() -> pd.DataFrame:
+        """Madsen (1976) housing satisfaction, 72 cells with counts (R's ``MASS::housing``)."""
+        h = pd.read_csv(DATA / "housing.csv")
+        for col, levels in [
+            ("Infl", ["Low", "Medium", "High"]),
+            ("Type", ["Tower", "Apartment", "Atrium", "Terrace"]),
+            ("Cont", ["Low", "High"]),
+        ]:
+            h[col] = pd.Categorical(h[col], categories=levels)
+        return h
+
+    def test_frequency_weights_match_mass_polr(self):
+        """``polr(Sat ~ Infl + Type + Cont, weights = Freq, data = housing)``: the output printed
+        in ?polr and Venables & Ripley (2002, §7.3): coefficients 0.5663937 1.2888191
+        −0.5723501 −0.3661866 −1.0910149 0.3602841, intercepts −0.4961353 0.6907083; standard
+        errors from summary() 0.10465 0.12716 0.11924 0.15517 0.15149 0.09554 0.1248 0.1255."""
+        res = ordinal_logit(
+            self.housing(),
+            "Sat",
+            ["Infl", "Type", "Cont"],
+            categories=["Low", "Medium", "High"],
+            weights="Freq",
+        ).set_index("term")
+        published = {
+            "Infl=Medium": (0.5663937, 0.10465),
+            "Infl=High": (1.2888191, 0.12716),
+            "Type=Apartment": (-0.5723501, 0.11924),
+            "Type=Atrium": (-0.3661866, 0.15517),
+            "Type=Terrace": (-1.0910149, 0.15149),
+            "Cont=High": (0.3602841, 0.09554),
+            "Low|Medium": (-0.4961353, 0.1248),
+            "Medium|High": (0.6907083, 0.1255),
+        }
+        assert list(res.index) == list(published)
+        for term, (estimate, se) in published.items():
+            assert res.loc[term, "estimate"] == pytest.approx(estimate, abs=2e-6), term
+            assert res.loc[term, "se"] == pytest.approx(se, abs=6e-5), term
+        assert res.attrs["weights"] == "frequency" and res.attrs["variance"] == "model"
+        # a frequency weight of k is k identical respondents
+        h = self.housing()
+        rows = h.loc[h.index.repeat(h["Freq"])].reset_index(drop=True)
+        expanded = ordinal_logit(
+            rows, "Sat", ["Infl", "Type", "Cont"], categories=["Low", "Medium", "High"]
+        ).set_index("term")
+        assert expanded["estimate"].to_numpy() == pytest.approx(res["estimate"].to_numpy(), 1e-9)
+        assert expanded["se"].to_numpy() == pytest.approx(res["se"].to_numpy(), 1e-9)
+        assert expanded.attrs["n"] == 1681
+
+    def test_design_sandwich(self):
+        """With a design the variance is A⁻¹ B A⁻¹ (Binder 1983; svyolr): for equal weights and
+        no clusters B = n/(n − 1) Σ s_i s_iᵀ, s_i the score of respondent i (here by central
+        differences of the per-respondent log-likelihood, independently of the fit)."""
+        rng = np.random.default_rng(7)
+        n = 300
+        x = rng.normal(size=n)
+        y = np.digitize(0.8 * x + rng.logistic(size=n), [-1.0, 0.3, 1.5])
+        df = pd.DataFrame({"y": y, "x": x, "one": 1.0})
+        model = ordinal_logit(df, "y", ["x"])
+        srs = ordinal_logit(df, "y", ["x"], design=Design(df))
+        assert srs["estimate"].to_numpy() == pytest.approx(model["estimate"].to_numpy(), 1e-10)
+        est = srs["estimate"].to_numpy()  # beta, theta_1..theta_3
+
+        def loglik_i(par):
+            beta, theta = par[0], np.concatenate([[-np.inf], par[1:], [np.inf]])
+            eta = beta * x
+            return np.log(
+                1 / (1 + np.exp(-(theta[y + 1] - eta))) - 1 / (1 + np.exp(-(theta[y] - eta)))
+            )
+
+        eps = 1e-6
+        scores = np.column_stack(
+            [
+                (loglik_i(est + eps * e) - loglik_i(est - eps * e)) / (2 * eps)
+                for e in np.eye(len(est))
+            ]
+        )
+        # the information by central differences of the total score, also independent of the fit
+        cov_model = np.linalg.inv(
+            -np.column_stack(
+                [
+                    (
+                        _total_score(loglik_i, est + 1e-4 * e, 1e-5)
+                        - _total_score(loglik_i, est - 1e-4 * e, 1e-5)
+                    )
+                    / 2e-4
+                    for e in np.eye(len(est))
+                ]
+            )
+        )
+        assert np.sqrt(np.diag(cov_model)) == pytest.approx(model["se"].to_numpy(), rel=1e-4)
+        meat = n / (n - 1) * scores.T @ scores
+        sandwich = cov_model @ meat @ cov_model
+        assert srs["se"].to_numpy() == pytest.approx(np.sqrt(np.diag(sandwich)), rel=1e-4)
+        # weights scaled by a constant change nothing
+        df["w"] = 2.5
+        scaled = ordinal_logit(df, "y", ["x"], design=Design(df, weights="w"))
+        assert scaled["se"].to_numpy() == pytest.approx(srs["se"].to_numpy(), 1e-9)
+        assert scaled.attrs["weights"] == "design" and scaled.attrs["variance"] == "taylor"
+
+    def test_cluster_design_and_missing_rows(self, apiclus1):
+        """svyolr's documented example: mealcat ~ avg.ed + mobility + stype on dclus1. Rows with
+        a missing value keep their cluster with zero scores."""
+        df = apiclus1.copy()
+        df["mealcat"] = pd.cut(df["meals"], [0, 25, 50, 75, 100]).cat.codes.replace(-1, np.nan)
+        df["stype"] = pd.Categorical(df["stype"], categories=["E", "H", "M"])
+        dclus1 = Design(df, weights="pw", cluster="dnum", fpc="fpc")
+        res = ordinal_logit(df, "mealcat", ["avg.ed", "mobility", "stype"], design=dclus1)
+        assert res.attrs["n"] + res.attrs["n_dropped"] == 183 and res.attrs["converged"]
+        assert list(res["term"]) == ["avg.ed", "mobility", "stype=H", "stype=M", "0|1",
+                                     "1|2", "2|3"]  # fmt: skip
+        # the same pseudo-likelihood as frequency weights pw (equal weights here: pw constant)
+        freq = ordinal_logit(df, "mealcat", ["avg.ed", "mobility", "stype"], weights="pw")
+        assert res["estimate"].to_numpy() == pytest.approx(freq["estimate"].to_numpy(), 1e-8)
+        assert (res["se"] > 0).all() and res.loc[0, "se"] > 0.5
+        with pytest.raises(ValueError, match="只能给出一个"):
+            ordinal_logit(df, "mealcat", ["avg.ed"], design=dclus1, weights="pw")
+        with pytest.raises(ValueError, match="应逐行对应"):
+            ordinal_logit(df.iloc[:100], "mealcat", ["avg.ed"], design=dclus1)
 
     def test_text_outcome_needs_order(self):
         df = pd.DataFrame({"y": ["满意", "一般", "不满意"] * 5, "x": np.arange(15.0)})
