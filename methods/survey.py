@@ -2587,32 +2587,35 @@ def _ordinal_fit(
             return -np.inf
         return float(np.sum(w * np.log(np.maximum(prob, 1e-300))))
 
-    converged = False
-    ll = loglik(params)
-    for _ in range(maxiter):
-        a, b, fa_c, fb_c, prob = pieces(params)
+    def derivatives(par):
+        """Per-row scores (n × q) and the information −H (q × q) at ``par``."""
+        a, b, fa_c, fb_c, prob = pieces(par)
         prob = np.maximum(prob, 1e-300)
         fa = np.where(np.isfinite(a), fa_c * (1 - fa_c), 0.0)
         fb = np.where(np.isfinite(b), fb_c * (1 - fb_c), 0.0)
-        dfa = fa * (1 - 2 * fa_c)
-        dfb = fb * (1 - 2 * fb_c)
         ga, gb = fa / prob, -fb / prob
         scores = ga[:, None] * da + gb[:, None] * db
-        haa = dfa / prob - ga**2
-        hbb = -dfb / prob - gb**2
+        haa = fa * (1 - 2 * fa_c) / prob - ga**2
+        hbb = -fb * (1 - 2 * fb_c) / prob - gb**2
         hab = -ga * gb
-        hess = (
+        info = -(
             np.einsum("i,ij,ik->jk", w * haa, da, da)
             + np.einsum("i,ij,ik->jk", w * hbb, db, db)
             + np.einsum("i,ij,ik->jk", w * hab, da, db)
             + np.einsum("i,ij,ik->jk", w * hab, db, da)
         )
+        return scores, info
+
+    converged = False
+    ll = loglik(params)
+    for _ in range(maxiter):
+        scores, info = derivatives(params)
         grad = (w[:, None] * scores).sum(axis=0)
         try:
-            step = np.linalg.solve(-hess, grad)
+            step = np.linalg.solve(info, grad)
         except np.linalg.LinAlgError:
             break
-        t = 1.0
+        t = 1.0  # step halving keeps the likelihood rising and the cut-points ordered
         while t > 1e-10:
             trial = params + t * step
             new = loglik(trial)
@@ -2625,20 +2628,7 @@ def _ordinal_fit(
         if np.max(np.abs(t * step)) < 1e-10:
             converged = True
             break
-    # information and scores at the estimate
-    a, b, fa_c, fb_c, prob = pieces(params)
-    prob = np.maximum(prob, 1e-300)
-    fa = np.where(np.isfinite(a), fa_c * (1 - fa_c), 0.0)
-    fb = np.where(np.isfinite(b), fb_c * (1 - fb_c), 0.0)
-    dfa, dfb = fa * (1 - 2 * fa_c), fb * (1 - 2 * fb_c)
-    ga, gb = fa / prob, -fb / prob
-    scores = ga[:, None] * da + gb[:, None] * db
-    info = -(
-        np.einsum("i,ij,ik->jk", w * (dfa / prob - ga**2), da, da)
-        + np.einsum("i,ij,ik->jk", w * (-dfb / prob - gb**2), db, db)
-        + np.einsum("i,ij,ik->jk", w * (-ga * gb), da, db)
-        + np.einsum("i,ij,ik->jk", w * (-ga * gb), db, da)
-    )
+    scores, info = derivatives(params)
     return params, info, scores, converged
 
 
