@@ -2682,7 +2682,9 @@ def ordinal_logit(
     (weighted) log-likelihood Σ w_i log[F(θ_{y_i} − x_i'β) − F(θ_{y_i−1} − x_i'β)] is maximised
     by Newton's method with the analytic Hessian (F logistic, F' = F(1 − F), F'' = F'(1 − 2F)).
     With a design the point estimates are the pseudo-maximum-likelihood estimates and
-    Var(θ̂) = A⁻¹ B A⁻¹ (Binder 1983; Lumley 2010, §6.3).
+    Var(θ̂) = A⁻¹ B A⁻¹ (Binder 1983; Lumley 2010, §6.3). statsmodels' ``OrderedModel`` takes
+    no weights, hence this fit; unweighted, the two agree (tested), and frequency-weighted it
+    reproduces ``MASS::polr`` on the published housing example.
 
     References
     ----------

@@ -884,6 +884,27 @@ class TestOrdinalLogit:
         assert expanded["se"].to_numpy() == pytest.approx(res["se"].to_numpy(), 1e-9)
         assert expanded.attrs["n"] == 1681
 
+    def test_unweighted_fit_agrees_with_statsmodels(self):
+        """statsmodels has no weights for ``OrderedModel``, so the fit is this project's own;
+        unweighted it gives statsmodels' estimates and standard errors."""
+        from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+        rng = np.random.default_rng(11)
+        n = 800
+        x1, x2 = rng.normal(size=n), rng.integers(0, 2, size=n).astype(float)
+        y = np.digitize(0.7 * x1 - 0.4 * x2 + rng.logistic(size=n), [-1.2, 0.0, 1.1])
+        ours = ordinal_logit(pd.DataFrame({"y": y, "x1": x1, "x2": x2}), "y", ["x1", "x2"])
+        fit = OrderedModel(y, np.column_stack([x1, x2]), distr="logit").fit(
+            method="newton", disp=False, maxiter=200
+        )
+        beta = np.asarray(fit.params)[:2]
+        se = np.sqrt(np.diag(np.asarray(fit.cov_params())))[:2]
+        assert ours["estimate"].to_numpy()[:2] == pytest.approx(beta, abs=1e-5)
+        assert ours["se"].to_numpy()[:2] == pytest.approx(se, rel=1e-3)
+        raw = np.asarray(fit.params)[2:]  # first cut-point, then log increments
+        cuts = np.cumsum(np.concatenate([[raw[0]], np.exp(raw[1:])]))
+        assert ours["estimate"].to_numpy()[2:] == pytest.approx(cuts, abs=1e-5)
+
     def test_design_sandwich(self):
         """With a design the variance is A⁻¹ B A⁻¹ (Binder 1983; svyolr): for equal weights and
         no clusters B = n/(n − 1) Σ s_i s_iᵀ, s_i the score of respondent i (here by central
