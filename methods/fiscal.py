@@ -1146,30 +1146,23 @@ def conclusions(result: FiscalResult) -> dict[str, list[str]]:
             f"{result.case.allocation.unit}），减少最多的是{down.name}（{fmt.fixed(down['change'])} "
             f"{result.case.allocation.unit}）。"
         )
-    extra = getattr(result.case, "conclusions", None)
-    if extra is not None:
-        achievements += extra.achievements
-        problems += extra.problems
-        suggestions += extra.suggestions
-    if not problems:
-        problems.append("各镇（街道）各项指标均达到目标，未发现明显问题。")
-    if not suggestions:
-        suggestions.append("保持财政运行良好态势，持续跟踪各项指标。")
-    return {"achievements": achievements, "problems": problems, "suggestions": suggestions}
+    from methods.report import with_case_conclusions
+
+    return with_case_conclusions(
+        result.case,
+        achievements,
+        problems,
+        suggestions,
+        no_problem="各镇（街道）各项指标均达到目标，未发现明显问题。",
+        no_suggestion="保持财政运行良好态势，持续跟踪各项指标。",
+    )
 
 
 def conclusions_html(result: FiscalResult):
-    from methods.report import HTML, bullet_list
+    from methods.report import conclusion_lists_html
 
     c = conclusions(result)
-    return HTML(
-        "<h3>（一）主要成效</h3>"
-        + bullet_list(c["achievements"])
-        + "<h3>（二）存在问题</h3>"
-        + bullet_list(c["problems"])
-        + "<h3>（三）改进建议</h3>"
-        + bullet_list(c["suggestions"])
-    )
+    return conclusion_lists_html(c)
 
 
 def method_notes_html(result: FiscalResult):

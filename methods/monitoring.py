@@ -1581,17 +1581,10 @@ def conclusions(result: MonitoringResult) -> dict[str, list[str]]:
 
 
 def conclusions_html(result: MonitoringResult):
-    from methods.report import HTML, bullet_list
+    from methods.report import conclusion_lists_html
 
     c = conclusions(result)
-    return HTML(
-        "<h3>主要成效</h3>"
-        + bullet_list(c["achievements"])
-        + "<h3>存在问题</h3>"
-        + bullet_list(c["problems"])
-        + "<h3>改进建议</h3>"
-        + bullet_list(c["suggestions"])
-    )
+    return conclusion_lists_html(c, numbered=False)
 
 
 def method_html(result: MonitoringResult):

@@ -388,6 +388,69 @@ def _advice_for(row: Mapping[str, Any]) -> str | None:
     return advice["by_level1"].get(row["level1"])
 
 
+def score_achievements(
+    ev: Evaluation, subject: str, *, levels: set[str] | None = None, limit: int = 5
+) -> list[str]:
+    """主要成效 of a scored evaluation: the total and level-1 points, then up to ``limit``
+    full-score indicators (of ``levels`` when given), largest weight first."""
+    t = ev.table[ev.table["applicable"]]
+    full = t[t["lost"] <= 0.005]
+    if levels is not None:
+        full = full[full["level1"].isin(levels)]
+    full = full.sort_values("weight", ascending=False, kind="stable")
+    out = [
+        f"{subject}得分 {fmt.num(ev.total)} 分，评价等级为“{ev.grade}”；"
+        + "，".join(
+            f"{r.level1} {fmt.num(r.score)}/{fmt.num(r.weight)} 分"
+            for r in ev.level1_table.itertuples()
+        )
+        + "。"
+    ]
+    for r in full.head(limit).to_dict("records"):
+        if r["rule"] in ("qualitative", "checklist"):
+            out.append(f"{r['name']}：{_actual_text(r)}，得满分。")
+        else:
+            out.append(f"{r['name']}：实际 {_actual_text(r)}，达到目标（{_target_text(r)}）。")
+    return out
+
+
+def with_case_conclusions(
+    case: Any,
+    achievements: list[str],
+    problems: list[str],
+    suggestions: list[str],
+    *,
+    no_problem: str,
+    no_suggestion: str,
+) -> dict[str, list[str]]:
+    """The automatic conclusions followed by the evaluator's own (``conclusions:`` in the case);
+    an empty 问题 or 建议 list gets its default sentence."""
+    extra = getattr(case, "conclusions", None)
+    if extra is not None:
+        achievements = achievements + list(extra.achievements)
+        problems = problems + list(extra.problems)
+        suggestions = suggestions + list(extra.suggestions)
+    return {
+        "achievements": achievements,
+        "problems": problems or [no_problem],
+        "suggestions": suggestions or [no_suggestion],
+    }
+
+
+def conclusion_lists_html(c: Mapping[str, Sequence[str]], *, numbered: bool = True) -> HTML:
+    """主要成效 / 存在问题 / 改进建议 lists as HTML (headings （一）… when ``numbered``)."""
+    heads = ("主要成效", "存在问题", "改进建议")
+    marks = ("（一）", "（二）", "（三）") if numbered else ("", "", "")
+    return HTML(
+        "".join(
+            f"<h3>{mark}{head}</h3>" + bullet_list(c[key])
+            for mark, head, key in zip(
+                marks, heads, ("achievements", "problems", "suggestions"), strict=True
+            )
+        )
+    )
+
+
 def conclusions(ev: Evaluation, *, max_achievements: int = 5) -> dict[str, list[str]]:
     """主要成效, 存在问题 and 改进建议 drawn from the indicators, plus the case's own findings.
 
@@ -397,26 +460,9 @@ def conclusions(ev: Evaluation, *, max_achievements: int = 5) -> dict[str, list[
     - 建议: one suggestion per problem from ``methods/_data/advice.yaml`` (matched by name,
       level-2, then level-1), without repeats.
     """
-    t = ev.table[ev.table["applicable"]]
-    outcome_levels = {"产出", "效益", "满意度"}
-    full = t[(t["lost"] <= 0.005) & t["level1"].isin(outcome_levels)].sort_values(
-        "weight", ascending=False, kind="stable"
+    achievements = score_achievements(
+        ev, "项目总体", levels={"产出", "效益", "满意度"}, limit=max_achievements
     )
-    achievements = [
-        f"项目总体得分 {fmt.num(ev.total)} 分，评价等级为“{ev.grade}”；"
-        + "，".join(
-            f"{r.level1} {fmt.num(r.score)}/{fmt.num(r.weight)} 分"
-            for r in ev.level1_table.itertuples()
-        )
-        + "。"
-    ]
-    for r in full.head(max_achievements).to_dict("records"):
-        if r["rule"] in ("qualitative", "checklist"):
-            achievements.append(f"{r['name']}：{_actual_text(r)}，得满分。")
-        else:
-            achievements.append(
-                f"{r['name']}：实际 {_actual_text(r)}，达到目标（{_target_text(r)}）。"
-            )
     problems, suggestions = [], []
     for r in ev.lost.to_dict("records"):
         text = f"{r['level1']}—{r['name']}：{r['reason']}"
@@ -426,29 +472,19 @@ def conclusions(ev: Evaluation, *, max_achievements: int = 5) -> dict[str, list[
         tip = _advice_for(r)
         if tip and tip not in suggestions:
             suggestions.append(tip)
-    extra = getattr(ev.case, "conclusions", None)
-    if extra is not None:
-        achievements += extra.achievements
-        problems += extra.problems
-        suggestions += extra.suggestions
-    if not problems:
-        problems.append("各项指标均达到目标，未发现明显问题。")
-    if not suggestions:
-        suggestions.append("保持现有管理水平，持续跟踪项目效益。")
-    return {"achievements": achievements, "problems": problems, "suggestions": suggestions}
+    return with_case_conclusions(
+        ev.case,
+        achievements,
+        problems,
+        suggestions,
+        no_problem="各项指标均达到目标，未发现明显问题。",
+        no_suggestion="保持现有管理水平，持续跟踪项目效益。",
+    )
 
 
 def conclusions_html(ev: Evaluation) -> HTML:
     """The three conclusion lists as HTML (（一）主要成效 …)."""
-    c = conclusions(ev)
-    return HTML(
-        "<h3>（一）主要成效</h3>"
-        + bullet_list(c["achievements"])
-        + "<h3>（二）存在问题</h3>"
-        + bullet_list(c["problems"])
-        + "<h3>（三）改进建议</h3>"
-        + bullet_list(c["suggestions"])
-    )
+    return conclusion_lists_html(conclusions(ev))
 
 
 def _sha256(path: Path) -> str:

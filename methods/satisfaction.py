@@ -2209,17 +2209,10 @@ def indicator_html(a: SatisfactionAnalysis):
 
 def conclusions_html(a: SatisfactionAnalysis):
     """主要成效 / 存在问题 / 改进建议 (automatic findings plus the evaluator's)."""
-    from methods.report import HTML, bullet_list
+    from methods.report import conclusion_lists_html
 
     c = a.conclusions
-    return HTML(
-        "<h3>（一）主要成效</h3>"
-        + bullet_list(c["achievements"])
-        + "<h3>（二）存在问题</h3>"
-        + bullet_list(c["problems"])
-        + "<h3>（三）改进建议</h3>"
-        + bullet_list(c["suggestions"])
-    )
+    return conclusion_lists_html(c)
 
 
 def warnings_html(a: SatisfactionAnalysis):

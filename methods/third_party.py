@@ -428,17 +428,10 @@ def conclusions(ev, result: QualityResult) -> dict[str, list[str]]:
 
 
 def conclusions_html(ev, result: QualityResult):
-    from methods.report import HTML, bullet_list
+    from methods.report import conclusion_lists_html
 
     c = conclusions(ev, result)
-    return HTML(
-        "<h3>（一）主要成效</h3>"
-        + bullet_list(c["achievements"])
-        + "<h3>（二）存在问题</h3>"
-        + bullet_list(c["problems"])
-        + "<h3>（三）改进建议</h3>"
-        + bullet_list(c["suggestions"])
-    )
+    return conclusion_lists_html(c)
 
 
 def method_notes(ev):

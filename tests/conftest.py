@@ -116,6 +116,15 @@ def _no_inherited_library(monkeypatch):
     monkeypatch.delenv("JIXIAO_LIBRARY", raising=False)
 
 
+def archived_case(lib, path):
+    """(case, results.json, folder) of an example case file as archived in the library ``lib``."""
+    from methods import casefile
+
+    case = casefile.load_case(path)
+    folder = lib / str(case.year) / case.case_id
+    return case, json.loads((folder / "results.json").read_text(encoding="utf-8")), folder
+
+
 def fake_archive(
     lib_root,
     case_id,

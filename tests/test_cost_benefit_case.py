@@ -17,7 +17,7 @@ import yaml
 from methods import casefile, cba, cba_report, report
 from methods.errors import CaseError
 
-from .conftest import EXAMPLES, plain_papermill, run_cli
+from .conftest import EXAMPLES, archived_case, plain_papermill, run_cli
 
 LANDFILL = EXAMPLES / "wujin_landfill_cba_2024.yaml"
 SEWAGE = EXAMPLES / "wujin_village_sewage_cba_2025.yaml"
@@ -286,22 +286,10 @@ def test_cli_validate_exits_2_with_file_line_and_field(tmp_path, library):
 # The report notebook
 
 
-@pytest.fixture(scope="module")
-def archived(demo_library):
-    """The examples as archived by ``jixiao batch`` (the session's demo library)."""
-    return demo_library
-
-
-def archived_results(lib, path):
-    case = casefile.load_case(path)
-    folder = lib / str(case.year) / case.case_id
-    return case, json.loads((folder / "results.json").read_text(encoding="utf-8")), folder
-
-
 @pytest.mark.notebook
-def test_jixiao_run_archives_the_cba_reports(archived):
+def test_jixiao_run_archives_the_cba_reports(demo_library):
     for path in (LANDFILL, SEWAGE):
-        case, res, folder = archived_results(archived, path)
+        case, res, folder = archived_case(demo_library, path)
         expected = cba_report.analyse(case)
         assert res["evaluation"] == "cost_benefit"
         assert res["total_score"] is None and res["grade"] is None
@@ -327,20 +315,20 @@ def test_jixiao_run_archives_the_cba_reports(archived):
         assert "from methods import" not in html and "vnd.jixiao.results" not in html
         parameters = (folder / "parameters.yaml").read_bytes()
         assert parameters == path.read_bytes()
-    _, res, folder = archived_results(archived, LANDFILL)
+    _, res, folder = archived_case(demo_library, LANDFILL)
     assert res["cba"]["appraisal"]["irr"]["irr"] is None
     assert len(res["cba"]["appraisal"]["irr"]["roots"]) == 2
     assert "内部收益率不唯一" in (folder / "report.html").read_text(encoding="utf-8")
-    _, res, folder = archived_results(archived, SEWAGE)
+    _, res, folder = archived_case(demo_library, SEWAGE)
     assert res["cba"]["least_cost"]["basis"] == "eac"
     assert "最低成本方案为“人工湿地”" in (folder / "report.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.notebook
-def test_plain_papermill_gives_the_same_numbers(archived, tmp_path):
+def test_plain_papermill_gives_the_same_numbers(demo_library, tmp_path):
     """contracts §3: papermill notebooks/cost_benefit.ipynb out.ipynb -f case.yaml --cwd <folder>."""
     plain = plain_papermill(LANDFILL, tmp_path)
-    _, res, _ = archived_results(archived, LANDFILL)
+    _, res, _ = archived_case(demo_library, LANDFILL)
     assert plain["cba"]["appraisal"] == res["cba"]["appraisal"]
     assert plain["cba"]["monte_carlo"] == res["cba"]["monte_carlo"]
     assert plain["cba"]["switching_values"] == res["cba"]["switching_values"]

@@ -8,7 +8,6 @@ thresholds are this project's documented defaults (methods/_data/ex_ante.yaml, s
 the hand-worked totals below follow from them."""
 
 import copy
-import json
 import re
 
 import pytest
@@ -17,7 +16,7 @@ import yaml
 from methods import casefile, ex_ante, report
 from methods.errors import CaseError
 
-from .conftest import EXAMPLES, plain_papermill, run_cli
+from .conftest import EXAMPLES, archived_case, plain_papermill, run_cli
 
 PROJECT = EXAMPLES / "wujin_flood_pumping_exante_2025.yaml"
 POLICY = EXAMPLES / "wujin_elevator_subsidy_exante_2025.yaml"
@@ -457,23 +456,11 @@ def test_cli_validate_exits_2_naming_file_line_and_field(tmp_path, library):
 # The report notebook
 
 
-@pytest.fixture(scope="module")
-def archived(demo_library):
-    """The examples as archived by ``jixiao batch`` (the session's demo library)."""
-    return demo_library
-
-
-def archived_results(lib, path):
-    case = casefile.load_case(path)
-    folder = lib / str(case.year) / case.case_id
-    return case, json.loads((folder / "results.json").read_text(encoding="utf-8")), folder
-
-
 @pytest.mark.notebook
-def test_jixiao_run_archives_the_ex_ante_reports(archived):
+def test_jixiao_run_archives_the_ex_ante_reports(demo_library):
     expected = {PROJECT: (83.2, "予以支持"), POLICY: (69.8, "部分支持（调整后支持）")}
     for path, (total, conclusion) in expected.items():
-        case, res, folder = archived_results(archived, path)
+        case, res, folder = archived_case(demo_library, path)
         assert res["evaluation"] == "ex_ante"
         assert res["total_score"] == total and res["grade"] is None
         assert res["ex_ante"]["conclusion"] == conclusion
@@ -500,17 +487,17 @@ def test_jixiao_run_archives_the_ex_ante_reports(archived):
         assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?https?://""", html)
         assert "Traceback" not in html and "Warning" not in html and "Glyph" not in html
         assert "from methods import" not in html and "vnd.jixiao.results" not in html
-    case, _, folder = archived_results(archived, POLICY)
+    case, _, folder = archived_case(demo_library, POLICY)
     assert {p.name for p in case.data_files()} == {"elevator_policy_flows.csv"}
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "政策设立必要性" in html and "保障充分性" in html
 
 
 @pytest.mark.notebook
-def test_plain_papermill_gives_the_same_numbers(archived, tmp_path):
+def test_plain_papermill_gives_the_same_numbers(demo_library, tmp_path):
     """contracts §3: papermill notebooks/ex_ante.ipynb out.ipynb -f case.yaml --cwd <folder>."""
     plain = plain_papermill(POLICY, tmp_path)
-    _, res, _ = archived_results(archived, POLICY)
+    _, res, _ = archived_case(demo_library, POLICY)
     for key in ("total_score", "grade", "level1", "indicators", "ex_ante"):
         assert plain[key] == res[key], key
     assert plain["cba"]["appraisal"] == res["cba"]["appraisal"]

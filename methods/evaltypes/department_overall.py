@@ -381,23 +381,7 @@ def conclusions(ev) -> dict[str, list[str]]:
     from methods._resources import load_yaml
 
     base = report.conclusions(ev)
-    t = ev.table[ev.table["applicable"]]
-    full = t[t["lost"] <= 0.005].sort_values("weight", ascending=False, kind="stable")
-    achievements = [
-        f"部门整体绩效得分 {fmt.num(ev.total)} 分，评价等级为“{ev.grade}”；"
-        + "，".join(
-            f"{r.level1} {fmt.num(r.score)}/{fmt.num(r.weight)} 分"
-            for r in ev.level1_table.itertuples()
-        )
-        + "。"
-    ]
-    for r in full.head(6).to_dict("records"):
-        if r["rule"] in ("qualitative", "checklist"):
-            achievements.append(f"{r['name']}：{report._actual_text(r)}，得满分。")
-        else:
-            achievements.append(
-                f"{r['name']}：实际 {report._actual_text(r)}，达到目标（{report._target_text(r)}）。"
-            )
+    achievements = report.score_achievements(ev, "部门整体绩效", limit=6)
     fw_raw = load_yaml("frameworks", f"{ev.framework.id}.yaml")
     advice = fw_raw.get("advice") or {}
     suggestions: list[str] = []
@@ -414,17 +398,10 @@ def conclusions(ev) -> dict[str, list[str]]:
 
 
 def conclusions_html(ev) -> Any:
-    from methods.report import HTML, bullet_list
+    from methods.report import conclusion_lists_html
 
     c = conclusions(ev)
-    return HTML(
-        "<h3>（一）主要成效</h3>"
-        + bullet_list(c["achievements"])
-        + "<h3>（二）存在问题</h3>"
-        + bullet_list(c["problems"])
-        + "<h3>（三）改进建议</h3>"
-        + bullet_list(c["suggestions"])
-    )
+    return conclusion_lists_html(c)
 
 
 def results(ev, robustness=None) -> dict[str, Any]:
