@@ -313,23 +313,55 @@ class Case(_Model):
         """Data files the case reads, resolved (copied or hashed into the archive)."""
         return [resolve_data_path(self, value, loc) for loc, value in self.data_paths()]
 
-    def member_case_files(self) -> list[str]:
-        """Case files (as written, relative to this one) that this case scores as part of itself
+    def member_case_entries(self) -> list[tuple[tuple, str]]:
+        """(field path, path as written) of the case files this case scores as part of itself
         (a portfolio's cases, a department's key projects)."""
         return []
 
-    def member_cases(self) -> list[Case]:
-        """The member cases that load (parsed without deep checks; the run validates them)."""
+    def member_case_files(self) -> list[str]:
+        """The member case files as written, relative to this one."""
+        return [value for _, value in self.member_case_entries()]
+
+    def _loaded_members(self) -> list[tuple[tuple, Path, Case]]:
+        """(field, resolved path, parsed case) of each member that loads (no deep checks: the
+        run validates them)."""
         out = []
-        for value in self.member_case_files():
+        for loc, value in self.member_case_entries():
             member_path = self.resolve(value)
             if not member_path.is_file():
                 continue
             try:
-                out.append(load_case(member_path, deep=False))
+                out.append((loc, member_path, load_case(member_path, deep=False)))
             except CaseError:
                 continue
         return out
+
+    def member_cases(self) -> list[Case]:
+        """The member cases that load."""
+        return [member for _, _, member in self._loaded_members()]
+
+    def _from_member(self, member_path: Path, inner: str) -> str:
+        """A member's data path re-expressed relative to this case's folder."""
+        rel = (member_path.parent / inner).resolve()
+        try:
+            return rel.relative_to(self.base_dir.resolve()).as_posix()
+        except ValueError:
+            return str(rel)
+
+    def member_data_paths(self) -> list[tuple[tuple, str]]:
+        """The member case files, then their data files (relative to this case's folder)."""
+        out = list(self.member_case_entries())
+        for loc, member_path, member in self._loaded_members():
+            out += [(loc, self._from_member(member_path, v)) for _, v in member.data_paths()]
+        return out
+
+    def member_private_paths(self) -> set[str]:
+        """Members' personal data (e.g. survey respondents), relative to this case's folder."""
+        return {
+            self._from_member(member_path, inner)
+            for _, member_path, member in self._loaded_members()
+            for inner in member.private_paths()
+        }
 
     @property
     def evaluation_type(self) -> EvaluationType:
@@ -421,47 +453,14 @@ class PortfolioCase(Case):
     def reads_library(self) -> bool:
         return self.select is not None
 
-    def member_case_files(self) -> list[str]:
-        return list(self.cases or [])
+    def member_case_entries(self) -> list[tuple[tuple, str]]:
+        return [(("cases", i), v) for i, v in enumerate(self.cases or [])]
 
     def private_paths(self) -> set[str]:
-        """Members' personal data (e.g. survey respondents), relative to this case's folder."""
-        out: set[str] = set()
-        for value in self.cases or []:
-            member_path = self.resolve(value)
-            if not member_path.is_file():
-                continue
-            try:
-                member = load_case(member_path, deep=False)
-            except CaseError:
-                continue
-            for inner in member.private_paths():
-                rel = (member_path.parent / inner).resolve()
-                try:
-                    out.add(rel.relative_to(self.base_dir.resolve()).as_posix())
-                except ValueError:
-                    out.add(str(rel))
-        return out
+        return self.member_private_paths()
 
     def data_paths(self) -> list[tuple[tuple, str]]:
-        paths = [(("cases", i), v) for i, v in enumerate(self.cases or [])]
-        for i, value in enumerate(self.cases or []):
-            member_path = self.resolve(value)
-            if not member_path.is_file():
-                continue
-            try:
-                member = load_case(member_path, deep=False)
-            except CaseError:
-                continue
-            for _, inner in member.data_paths():
-                rel = (member_path.parent / inner).resolve()
-                try:
-                    paths.append(
-                        (("cases", i), rel.relative_to(self.base_dir.resolve()).as_posix())
-                    )
-                except ValueError:
-                    paths.append((("cases", i), str(rel)))
-        return paths
+        return self.member_data_paths()
 
 
 def _check_portfolio(case: Case) -> list[str]:

@@ -179,6 +179,24 @@ def test_scored_example_takes_its_satisfaction_score_from_the_survey():
     assert scoring.evaluate(EXAMPLES / "wujin_bus_subsidy_2023.yaml").level1.get("满意度") is None
 
 
+def test_members_respondent_files_stay_private():
+    """A portfolio case or a department key project that takes its 满意度 from a survey: the
+    respondent file is private for the portfolio or department too (hashed, never copied)."""
+    for evaluation, example, field in [
+        ("department_overall", "wujin_housing_department_2023.yaml", "key_projects"),
+        ("portfolio", "wujin_project_portfolio_2023.yaml", "cases"),
+    ]:
+        raw = yaml.safe_load((EXAMPLES / example).read_text(encoding="utf-8"))
+        if field == "key_projects":
+            raw["key_projects"]["projects"][0]["case"] = SCORED.name
+        else:
+            raw["cases"][0] = SCORED.name
+        case = casefile.validate_mapping(raw, base_dir=EXAMPLES, deep=False)
+        assert case.evaluation == evaluation
+        assert "satisfaction/wujin_bus_survey_2023.csv" in {v for _, v in case.data_paths()}
+        assert case.private_paths() == {"satisfaction/wujin_bus_survey_2023.csv"}
+
+
 def scored_raw(tmp_path, survey_ref):
     raw = yaml.safe_load(SCORED.read_text(encoding="utf-8"))
     raw["indicators"][-1]["survey"] = survey_ref

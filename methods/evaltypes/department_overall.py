@@ -68,36 +68,20 @@ class DepartmentCase(ScoredCase):
 
     _key_table: Any = PrivateAttr(None)
 
-    def member_case_files(self) -> list[str]:
+    def member_case_entries(self) -> list[tuple[tuple, str]]:
         if self.key_projects is None:
             return []
-        return [p.case for p in self.key_projects.projects if p.case is not None]
+        return [
+            (("key_projects", "projects", i, "case"), p.case)
+            for i, p in enumerate(self.key_projects.projects)
+            if p.case is not None
+        ]
 
     def data_paths(self) -> list[tuple[tuple, str]]:
-        paths = super().data_paths()
-        if self.key_projects is None:
-            return paths
-        from methods.casefile import load_case
+        return super().data_paths() + self.member_data_paths()
 
-        for i, p in enumerate(self.key_projects.projects):
-            if p.case is None:
-                continue
-            loc = ("key_projects", "projects", i, "case")
-            paths.append((loc, p.case))
-            member_path = self.resolve(p.case)
-            if not member_path.is_file():
-                continue
-            try:
-                member = load_case(member_path, deep=False)
-            except CaseError:
-                continue
-            for _, inner in member.data_paths():
-                rel = (member_path.parent / inner).resolve()
-                try:
-                    paths.append((loc, rel.relative_to(self.base_dir.resolve()).as_posix()))
-                except ValueError:
-                    paths.append((loc, str(rel)))
-        return paths
+    def private_paths(self) -> set[str]:
+        return super().private_paths() | self.member_private_paths()
 
 
 # ---------------------------------------------------------------------------------------------
