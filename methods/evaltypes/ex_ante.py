@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from methods.casefile import Budget, Case, Conclusions, EvaluationType, register
+from methods.casefile import Budget, Case, Conclusions, EvaluationType, _Model, register
 from methods.evaltypes.cost_benefit import cba_data_paths
 
 
-class Risk(BaseModel):
+class Risk(_Model):
     """One entry of the risk register (风险登记表)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     name: str = Field(min_length=1)
     category: str | None = Field(None, description="政策、实施、资金、技术、社会稳定、环境等")
@@ -31,11 +29,9 @@ class Risk(BaseModel):
     residual_impact: int | None = Field(None, ge=1, le=5, description="采取措施后的影响程度")
 
 
-class VetoSpec(BaseModel):
+class VetoSpec(_Model):
     """A veto rule of the case (否决情形): any of ``items`` rated one of ``ratings`` caps the
     conclusion at ``cap``."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     id: str | None = None
     items: list[str] = Field(min_length=1, description="评估要点代码")

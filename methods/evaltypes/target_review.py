@@ -11,14 +11,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from methods.casefile import Budget, Case, EvaluationType, register
+from methods.casefile import Budget, Case, EvaluationType, _Model, register
 from methods.errors import CaseError
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class TargetIndicator(_Model):
