@@ -438,7 +438,35 @@ def produce(
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
     }
     files["provenance.json"] = dumps_json(provenance).encode("utf-8")
-    record = Record(
+    record = case_record(
+        case,
+        results,
+        files,
+        source=path,
+        input_hash=hashes["input"],
+        case_hash=hashes["case"],
+        notebook_hash=hashes["notebook"],
+        package_hash=hashes["package"],
+        archived_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+    )
+    return Artifacts(case.case_id, case.year, files, record, results, timings)
+
+
+def case_record(
+    case: casefile.Case,
+    results: Mapping[str, Any],
+    files: Mapping[str, bytes],
+    *,
+    source: str | Path,
+    input_hash: str,
+    case_hash: str,
+    notebook_hash: str,
+    package_hash: str,
+    archived_at: str,
+) -> Record:
+    """The index row of an archived case: who and what it is (from the case), its scores (from
+    ``results``), its hashes, and the hash of its ``provenance.json`` among ``files``."""
+    return Record(
         year=case.year,
         case_id=case.case_id,
         project_id=case.project_key,
@@ -450,17 +478,16 @@ def produce(
         total_score=results.get("total_score"),
         grade=results.get("grade"),
         path=f"{case.year}/{case.case_id}",
-        input_hash=hashes["input"],
-        case_hash=hashes["case"],
-        notebook_hash=hashes["notebook"],
-        package_hash=hashes["package"],
-        source=str(path),
+        input_hash=input_hash,
+        case_hash=case_hash,
+        notebook_hash=notebook_hash,
+        package_hash=package_hash,
+        source=str(source),
         manifest_hash=hashlib.sha256(files["provenance.json"]).hexdigest(),
-        archived_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        archived_at=archived_at,
         level1=results.get("level1") or {},
         indicators=tuple(results.get("indicators") or ()),
     )
-    return Artifacts(case.case_id, case.year, files, record, results, timings)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -667,7 +667,7 @@ def build_library(root: str | Path, examples: Sequence[str]):
     methods.library.Library
     """
     from methods import casefile, report, runner, scoring
-    from methods.library import Library, Record
+    from methods.library import Library
 
     lib = Library(root)
     for name in examples:
@@ -697,27 +697,16 @@ def build_library(root: str | Path, examples: Sequence[str]):
         }
         files["provenance.json"] = runner.dumps_json(provenance).encode("utf-8")
         digest = hashlib.sha256(text).hexdigest()
-        record = Record(
-            year=case.year,
-            case_id=case.case_id,
-            project_id=case.project_key,
-            title=case.title,
-            department=case.department,
-            evaluation=case.evaluation,
-            budget_type=case.budget_type,
-            object_type=case.object_type,
-            total_score=results.get("total_score"),
-            grade=results.get("grade"),
-            path=f"{case.year}/{case.case_id}",
+        record = runner.case_record(
+            case,
+            results,
+            files,
+            source=path,
             input_hash=digest,
             case_hash=digest,
             notebook_hash="",
             package_hash="",
-            source=str(path),
-            manifest_hash=hashlib.sha256(files["provenance.json"]).hexdigest(),
             archived_at=now,
-            level1=results.get("level1") or {},
-            indicators=tuple(results.get("indicators") or ()),
         )
         runner.archive(runner.Artifacts(case.case_id, case.year, files, record, results, {}), lib)
     return lib
