@@ -414,6 +414,15 @@ def score_achievements(
     return out
 
 
+def framework_advice(ev: Evaluation) -> list[str]:
+    """改进建议 from the framework file's ``advice`` (one per level-1 indicator that lost
+    points, in the order they lost them, without repeats)."""
+    advice = load_yaml("frameworks", f"{ev.framework.id}.yaml").get("advice") or {}
+    return list(
+        dict.fromkeys(advice[l1] for l1 in dict.fromkeys(ev.lost["level1"]) if l1 in advice)
+    )
+
+
 def with_case_conclusions(
     case: Any,
     achievements: list[str],

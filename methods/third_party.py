@@ -406,11 +406,7 @@ def conclusions(ev, result: QualityResult) -> dict[str, list[str]]:
     ]
     if result.blacklist:
         problems.append("触发失信提示：" + "；".join(result.reasons) + "。")
-    advice = load_yaml("frameworks", f"{ev.framework.id}.yaml").get("advice") or {}
-    suggestions: list[str] = []
-    for level1 in dict.fromkeys(ev.lost["level1"]):
-        if level1 in advice and advice[level1] not in suggestions:
-            suggestions.append(advice[level1])
+    suggestions = report.framework_advice(ev)
     if result.blacklist:
         suggestions.append(
             "将考评结果和失信提示报送主管部门认定，认定前暂停向该机构委托新的评价业务。"

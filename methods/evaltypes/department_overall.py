@@ -362,16 +362,10 @@ def conclusions(ev) -> dict[str, list[str]]:
     """主要成效, 存在问题, 改进建议 of a department: full-score indicators of every dimension,
     every lost point (from :func:`methods.report.conclusions`), advice by dimension."""
     from methods import report
-    from methods._resources import load_yaml
 
     base = report.conclusions(ev)
     achievements = report.score_achievements(ev, "部门整体绩效", limit=6)
-    fw_raw = load_yaml("frameworks", f"{ev.framework.id}.yaml")
-    advice = fw_raw.get("advice") or {}
-    suggestions: list[str] = []
-    for level1 in dict.fromkeys(ev.lost["level1"]):
-        if level1 in advice and advice[level1] not in suggestions:
-            suggestions.append(advice[level1])
+    suggestions = report.framework_advice(ev)
     extra = ev.case.conclusions
     if extra is not None:
         achievements += extra.achievements
