@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from methods import _format as fmt
+from methods._json import jsonable as _jsonable
 from methods._resources import load_yaml
 from methods.errors import CaseError
 
@@ -137,27 +138,6 @@ def _pct(x: float | None, digits: int = 2) -> str:
     if x is None or not np.isfinite(x):
         return "—"
     return fmt.pct(float(x) * 100, digits)
-
-
-def _jsonable(value: Any) -> Any:
-    """Plain Python values for JSON: numpy scalars and arrays unwrapped, NaN/inf → None."""
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, pd.DataFrame):
-        return [_jsonable(r) for r in value.to_dict("records")]
-    if isinstance(value, pd.Series):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, np.ndarray):
-        return [_jsonable(v) for v in value.tolist()]
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
 
 
 def _numeric_array(x: Any, name: str, *, ndim: tuple[int, ...] = (1, 2)) -> np.ndarray:

@@ -38,7 +38,6 @@ to match it), minres extraction (psych::fa).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +46,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 from scipy.linalg import blas
+
+from methods._json import jsonable as _jsonable
 
 __all__ = [
     "AlphaResult",
@@ -87,27 +88,6 @@ def _f(x: float | None, digits: int = 3) -> str:
     if float(text) == 0:
         text = text.lstrip("-")
     return text.replace("-", "−")
-
-
-def _jsonable(value: Any) -> Any:
-    """Plain JSON types: NaN/inf → None, numpy scalars → Python, DataFrames → list of records."""
-    if isinstance(value, pd.DataFrame):
-        return [_jsonable(r) for r in value.to_dict("records")]
-    if isinstance(value, pd.Series):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
 
 
 # ---------------------------------------------------------------------------------------------

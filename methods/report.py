@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from methods import _format as fmt
+from methods._json import jsonable as _jsonable
 from methods._protocol import HIDE_TAG, RESULTS_MIME  # noqa: E402,F401 - re-exported
 from methods._resources import load_yaml
 from methods.casefile import BUDGET_TYPES, OBJECT_TYPES, Case, ScoredCase
@@ -664,20 +663,6 @@ def benchmark_table(ev: Evaluation) -> HTML:
 
 # ---------------------------------------------------------------------------------------------
 # results.json
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
 
 
 def case_results(case: Case, **blocks: Any) -> dict[str, Any]:

@@ -41,6 +41,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from methods import _format as fmt
+from methods._json import jsonable as _json
 from methods.casefile import Case, _field_path, _line_for, _pydantic_message, field_label
 from methods.errors import CaseError
 from methods.evaltypes.satisfaction import (
@@ -1160,21 +1161,6 @@ class SatisfactionAnalysis:
             "warnings": list(self.warnings),
         }
         return _json(out)
-
-
-def _json(value: Any) -> Any:
-    """JSON-ready: numpy scalars → Python, NaN/inf → None, tuples → lists, keys → str."""
-    if isinstance(value, Mapping):
-        return {str(k): _json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
 
 
 def _suppress(d: dict[str, Any], min_n: int) -> dict[str, Any]:

@@ -34,6 +34,7 @@ import pandas as pd
 from scipy import stats
 
 from methods import _format as fmt
+from methods._json import jsonable as _jsonable
 from methods._resources import load_yaml
 
 __all__ = [
@@ -66,28 +67,6 @@ _COST = {"cost", "负向", "min", "-", "negative", "成本型", "负", "逆向"}
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers (also used by methods.ranking and methods.robustness)
-
-
-def _jsonable(x: Any) -> Any:
-    """Convert numpy/pandas values (and NaN) to plain JSON types."""
-    if isinstance(x, Mapping):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, pd.DataFrame):
-        return [_jsonable(r) for r in x.to_dict("records")]
-    if isinstance(x, pd.Series):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, np.ndarray):
-        return [_jsonable(v) for v in x.tolist()]
-    if isinstance(x, list | tuple):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, np.bool_ | bool):
-        return bool(x)
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, np.floating | float):
-        v = float(x)
-        return None if math.isnan(v) or math.isinf(v) else v
-    return x
 
 
 def _default_labels(n: int, prefix: str) -> tuple[str, ...]:
