@@ -231,18 +231,9 @@ def _html():
 def basic_info(case, *, evaluator_label: str = "分析机构/人员"):
     """基本信息 table of a case without an indicator tree (name, department, year, type …)."""
     from methods import report
-    from methods.casefile import BUDGET_TYPES, OBJECT_TYPES
 
-    pairs = [
-        ("名称", case.title),
-        ("主管部门（单位）", case.department),
-        ("预算年度", f"{case.year} 年"),
-        ("评价类型", case.evaluation_type.title),
-        ("预算类型", BUDGET_TYPES.get(case.budget_type, case.budget_type)),
-        ("评价对象", OBJECT_TYPES.get(case.object_type, case.object_type)),
-        ("案例编号", case.case_id),
-        (evaluator_label, getattr(case, "evaluator", None)),
-    ]
+    pairs = report.case_identity(case, "名称")
+    pairs.append((evaluator_label, getattr(case, "evaluator", None)))
     return report.HTML(report.kv_table(pairs))
 
 

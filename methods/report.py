@@ -128,10 +128,11 @@ def heading(case: Case, kind: str | None = None) -> HTML:
     )
 
 
-def basic_info(case: Case, ev: Evaluation | None = None) -> HTML:
-    """基本信息 table."""
-    pairs = [
-        ("项目名称", case.title),
+def case_identity(case: Case, name_label: str = "项目名称") -> list[tuple[str, Any]]:
+    """The 基本信息 rows every case has: name, department, year, evaluation, budget and object
+    type, case id."""
+    return [
+        (name_label, case.title),
         ("主管部门（单位）", case.department),
         ("预算年度", f"{case.year} 年"),
         ("评价类型", case.evaluation_type.title),
@@ -139,6 +140,11 @@ def basic_info(case: Case, ev: Evaluation | None = None) -> HTML:
         ("评价对象", OBJECT_TYPES.get(case.object_type, case.object_type)),
         ("案例编号", case.case_id),
     ]
+
+
+def basic_info(case: Case, ev: Evaluation | None = None) -> HTML:
+    """基本信息 table."""
+    pairs = case_identity(case)
     if isinstance(case, ScoredCase):
         pairs.append(("评价机构/人员", case.evaluator))
     if ev is not None:
