@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import yaml
+from _timing import best_of
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "parameters" / "examples"
@@ -96,36 +97,14 @@ def main() -> None:
         )
 
         lib = tmp / "library"
-        t0 = time.perf_counter()
-        run(
-            [
-                str(BIN / "jixiao"),
-                "batch",
-                str(tmp / "cases"),
-                "--workers",
-                "2",
-                "--library",
-                str(lib),
-            ]
-        )
-        batch = time.perf_counter() - t0
+        batch_cmd = [str(BIN / "jixiao"), "batch", str(tmp / "cases"), "--workers", "2"]
+        batch_cmd += ["--library", str(lib)]
+        _, batch = best_of(run, batch_cmd)
         print(
             f"  (b) jixiao batch --workers 2              : {batch:7.1f} 秒（每案例 {batch / len(cases):.2f} 秒）"
         )
 
-        t0 = time.perf_counter()
-        run(
-            [
-                str(BIN / "jixiao"),
-                "batch",
-                str(tmp / "cases"),
-                "--workers",
-                "2",
-                "--library",
-                str(lib),
-            ]
-        )
-        again = time.perf_counter() - t0
+        _, again = best_of(run, batch_cmd)  # the same command again: every case unchanged
         print(f"  (c) 再次运行（案例未变化，全部跳过）      : {again:7.1f} 秒")
 
         ratio = naive / batch

@@ -21,6 +21,7 @@ import argparse
 import time
 
 import numpy as np
+from _timing import best_of
 
 from methods import cba
 
@@ -49,20 +50,11 @@ def synthetic_flows(n: int, periods: int, seed: int, share_nonconventional: floa
     return flows
 
 
-def timed(fn, *args, repeat: int = 1):
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn(*args)
-        best = min(best, time.perf_counter() - t0)
-    return out, best
-
-
 def bench_irr(n: int, periods: int, seed: int) -> None:
     import numpy_financial as npf
 
     flows = synthetic_flows(n, periods, seed)
-    res, t_vec = timed(cba.irr, flows, repeat=3)
+    res, t_vec = best_of(cba.irr, flows, repeat=3)
 
     def npf_loop(f):
         out, secs = np.empty(len(f)), np.empty(len(f))
@@ -72,11 +64,11 @@ def bench_irr(n: int, periods: int, seed: int) -> None:
             secs[i] = time.perf_counter() - t0
         return out, secs
 
-    (ref, secs), t_npf = timed(npf_loop, flows)
+    (ref, secs), t_npf = best_of(npf_loop, flows)
 
     conv = np.asarray(res.n_sign_changes) == 1
-    _, t_conv = timed(cba.irr, flows[conv], repeat=3)
-    _, t_odd = timed(cba.irr, flows[~conv], repeat=3) if (~conv).any() else (None, 0.0)
+    _, t_conv = best_of(cba.irr, flows[conv], repeat=3)
+    _, t_odd = best_of(cba.irr, flows[~conv], repeat=3) if (~conv).any() else (None, 0.0)
     n_multi = int((res.n_roots > 1).sum())
     both = np.isfinite(ref)
     roots = np.asarray(res.roots)
@@ -135,7 +127,7 @@ def bench_monte_carlo(draws: int, periods: int, seed: int) -> None:
         },
     }
     model = cba.from_spec(spec)
-    mc, t_mc = timed(model.monte_carlo, repeat=3)
+    mc, t_mc = best_of(model.monte_carlo, repeat=3)
     again = model.monte_carlo()
     same = np.array_equal(mc.values, again.values)
     print(f"蒙特卡洛基准：{draws:,} 次抽样 × {periods} 年，4 个随机变量（seed {seed}）")

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _timing import best_of
 
 from methods.library import Library, benchmark, list_cases
 
@@ -84,16 +85,6 @@ def populate(lib: Library, n: int, seed: int = 1) -> None:
     con.close()
 
 
-def timed(fn, repeat=5):
-    best = float("inf")
-    out = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return out, best
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -122,13 +113,13 @@ def main() -> None:
             ),
         }
         for label, fn in queries.items():
-            out, secs = timed(fn)
+            out, secs = best_of(fn, repeat=5)
             flag = "✓" if secs < 0.1 else "✗ 超过 100 ms"
             print(f"  {label:<48} {secs * 1000:7.1f} ms  （{len(out):,} 行）{flag}")
         con = sqlite3.connect(lib.index_path)
-        _, scan = timed(
+        _, scan = best_of(
             lambda: con.execute("SELECT COUNT(*) FROM cases WHERE title LIKE '%9999%'").fetchall(),
-            3,
+            repeat=3,
         )
         print(f"  参考：全表扫描（无索引可用的模糊条件）            {scan * 1000:7.1f} ms")
 

@@ -25,6 +25,7 @@ import time
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 from methods.reliability import cronbach_alpha
 
@@ -36,15 +37,6 @@ def likert(n: int, k: int, seed: int) -> pd.DataFrame:
     x = 0.7 * f + 0.7 * rng.standard_normal((n, k))
     ans = np.clip(np.round(3 + 1.1 * x), 1, 5)
     return pd.DataFrame(ans, columns=[f"q{j + 1}" for j in range(k)])
-
-
-def best(fn, repeat: int = 7):
-    out, times = None, []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return out, min(times)
 
 
 def duel(ours, theirs, repeat: int = 9):
@@ -127,7 +119,7 @@ def main() -> None:
     print(line("列表删除 α", t_ours_lw, t_pg_lw))
 
     # (d) bootstrap
-    boot, t_boot = best(
+    boot, t_boot = best_of(
         lambda: cronbach_alpha(df, ci_method="bootstrap", n_boot=args.boot, seed=args.seed),
         repeat=2,
     )

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import argparse
 import math
-import time
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 from methods.scoring import grade, score_cases, score_indicator
 
@@ -96,7 +96,9 @@ def plain_score(r: dict) -> float:
         s = w * r["met"] / r["total"]
     s = min(max(s, 0.0), w)
     scaled = abs(s) * 100
-    return math.floor(scaled + 0.5 + 1e-9 * max(1.0, scaled)) / 100
+    rounded = math.floor(scaled + 0.5 + 1e-9 * max(1.0, scaled)) / 100
+    # a full score never rounds up past a weight that is not a whole number of cents
+    return min(rounded, math.floor(w * 100 + 1e-6) / 100)
 
 
 def api_score(r: dict) -> float:
@@ -116,12 +118,6 @@ def api_score(r: dict) -> float:
     return score_indicator(r["rule"], r["weight"], target, r["actual"], **kw)
 
 
-def timed(fn, *args):
-    t0 = time.perf_counter()
-    out = fn(*args)
-    return out, time.perf_counter() - t0
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -136,12 +132,10 @@ def main() -> None:
         f"评分基准：{args.cases:,} 个案例 × {args.indicators} 个指标 = {n:,} 行（seed {args.seed}）"
     )
 
-    vec, t_vec = timed(score_cases, df)
-    best = min(timed(score_cases, df)[1] for _ in range(3))
-    t_vec = min(t_vec, best)
+    vec, t_vec = best_of(score_cases, df, repeat=4)
 
     cat = df.astype({"rule": "category", "variant": "category", "tier": "category"})
-    t_cat = min(timed(score_cases, cat)[1] for _ in range(3))
+    _, t_cat = best_of(score_cases, cat, repeat=3)
 
     records = df.to_dict("records")
 
@@ -152,9 +146,9 @@ def main() -> None:
             totals[r["case_id"]] = totals.get(r["case_id"], 0.0) + s
         return {k: (round(v, 2), grade(round(v, 2))) for k, v in totals.items()}
 
-    plain, t_plain = timed(plain_loop)
+    plain, t_plain = best_of(plain_loop)
     sample = records[: min(n, 60_000)]
-    api, t_api_sample = timed(lambda: [api_score(r) for r in sample])
+    api, t_api_sample = best_of(lambda: [api_score(r) for r in sample])
     t_api = t_api_sample * n / len(sample)
 
     # same numbers

@@ -18,10 +18,10 @@ Run:  python benchmarks/survey_design.py [--n 100000] [--items 20] [--replicates
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 from methods.survey import Design, satisfaction_index
 
@@ -50,15 +50,6 @@ def synthetic(n: int, n_items: int, seed: int) -> pd.DataFrame:
     return df
 
 
-def best_of(fn, repeats: int = 3):
-    out, best = None, float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return out, best
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -76,17 +67,20 @@ def main() -> None:
     )
 
     design, t_design = best_of(
-        lambda: Design(df, weights="pw", strata="district", cluster="village", fpc="fpc")
+        lambda: Design(df, weights="pw", strata="district", cluster="village", fpc="fpc"),
+        repeat=3,
     )
-    means, t_mean = best_of(lambda: design.mean(items))
-    by_town, t_by = best_of(lambda: design.mean(items, by="town"))
+    means, t_mean = best_of(lambda: design.mean(items), repeat=3)
+    by_town, t_by = best_of(lambda: design.mean(items, by="town"), repeat=3)
     pop = {"男": 0.49 * design.weights.sum(), "女": 0.51 * design.weights.sum()}
     ps = design.poststratify("sex", pop)
-    _, t_ps = best_of(lambda: ps.mean(items))
+    _, t_ps = best_of(lambda: ps.mean(items), repeat=3)
     dims = {f"维度{k + 1}": items[5 * k : 5 * k + 5] for k in range(len(items) // 5)}
-    sat, t_sat = best_of(lambda: satisfaction_index(df, dimensions=dims, design=design, by="town"))
-    boot, t_boot = best_of(lambda: design.bootstrap(args.replicates, seed=args.seed), repeats=1)
-    rep_mean, t_rep = best_of(lambda: boot.mean("q01"))
+    sat, t_sat = best_of(
+        lambda: satisfaction_index(df, dimensions=dims, design=design, by="town"), repeat=3
+    )
+    boot, t_boot = best_of(lambda: design.bootstrap(args.replicates, seed=args.seed), repeat=1)
+    rep_mean, t_rep = best_of(lambda: boot.mean("q01"), repeat=3)
 
     # baseline: a Python loop over replicate weight vectors (the usual hand-written approach)
     y = df["q01"].to_numpy()
@@ -102,7 +96,7 @@ def main() -> None:
             est.append(np.sum(wr[ok] * y[ok]) / np.sum(wr[ok]))
         return np.array(est)
 
-    loop_est, t_loop_part = best_of(loop, repeats=1)
+    loop_est, t_loop_part = best_of(loop, repeat=1)
     t_loop = t_loop_part * args.replicates / n_loop
     # same replicate estimates as the vectorised path (PSU sums × factor matrix)
     num = np.bincount(groups[ok], (w * y)[ok], minlength=factors.shape[0])

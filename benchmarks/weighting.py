@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import argparse
 import math
-import time
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 from methods.ranking import topsis
 from methods.robustness import weight_sensitivity
@@ -50,12 +50,6 @@ def plain_topsis(rows: list[list[float]], w: list[float], benefit: list[bool]) -
     return out
 
 
-def timed(fn, *args, **kwargs):
-    t0 = time.perf_counter()
-    out = fn(*args, **kwargs)
-    return out, time.perf_counter() - t0
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -74,9 +68,8 @@ def main() -> None:
     types = ["benefit" if j % 3 else "cost" for j in range(k)]
     frame = pd.DataFrame(X, columns=[f"指标{j + 1}" for j in range(k)])
     print(f"TOPSIS 基准：{m:,} 个评价对象 × {k} 个指标（向量归一化，seed {args.seed}）")
-    res, t_first = timed(topsis, frame, w, types)
-    t_vec = min([t_first] + [timed(topsis, frame, w, types)[1] for _ in range(3)])
-    plain, t_plain = timed(plain_topsis, X.tolist(), w.tolist(), [t == "benefit" for t in types])
+    res, t_vec = best_of(topsis, frame, w, types, repeat=4)
+    plain, t_plain = best_of(plain_topsis, X.tolist(), w.tolist(), [t == "benefit" for t in types])
     assert np.allclose(res.table["closeness"].to_numpy(), plain, atol=1e-12), "结果不一致"
     print(f"  向量化 methods.ranking.topsis        : {t_vec * 1000:8.1f} ms")
     print(
@@ -96,7 +89,7 @@ def main() -> None:
         f"权重敏感性基准：{n_cases:,} 个案例 × {n_draws:,} 次 Dirichlet 权重抽样"
         f"（{len(crits)} 个一级指标，集中度 100，等级口径 mof_2020）"
     )
-    sens, t_ws = timed(weight_sensitivity, F, dict(zip(crits, points, strict=True)), n=n_draws)
+    sens, t_ws = best_of(weight_sensitivity, F, dict(zip(crits, points, strict=True)), n=n_draws)
     n_totals = n_cases * n_draws
     print(
         f"  向量化 methods.robustness.weight_sensitivity : {t_ws:6.2f} s"
