@@ -362,27 +362,8 @@ def import_form(path: str | Path) -> Imported:
 
     indicators = []
     seen_codes: set[str] = set()
-    current: dict[str, str] = {}
-    for r in range(header_row + 1, len(sheet.rows)):
-        row = sheet.rows[r]
-
-        def get(key: str, row: list[Any] = row) -> Any:
-            c = cols.get(key)
-            return row[c] if c is not None and c < len(row) else None
-
+    for r, get, current in _table_rows(sheet, header_row, cols):
         name = clean_text(get("name"))
-        if not name:
-            if all(not clean_text(v) for v in row):
-                continue  # blank (trailing) row
-            if any(k in " ".join(clean_text(v) for v in row) for k in ("合计", "总分", "小计")):
-                continue
-            continue
-        for level in ("level1", "level2"):
-            text = clean_text(get(level))
-            if text:
-                current[level] = text
-        if "level1" not in current:
-            raise sheet.error(r, cols.get("level1", 0), "缺少一级指标")
         ind: dict[str, Any] = {
             "code": clean_text(get("code")) or f"I{len(indicators) + 1:02d}",
             "name": name,
