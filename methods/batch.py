@@ -27,8 +27,6 @@ from methods.library import Library
 
 DEFAULT_TIMEOUT = 600
 
-KERNEL_RETRIES = 1
-
 
 @dataclass(frozen=True)
 class Failure:
@@ -85,21 +83,18 @@ def work(
 
     if library:
         os.environ["JIXIAO_LIBRARY"] = library  # the library cases benchmark against
-    attempts = 0
     if case_timeout and hasattr(signal, "SIGALRM"):
         signal.signal(signal.SIGALRM, _alarm)
         signal.alarm(case_timeout)
     try:
-        while True:
-            try:
-                return "ok", runner.produce(path, timeout=timeout, runner="jixiao batch", warm=warm)
-            except ExecutionError as exc:
-                if exc.kind == "kernel_start" and attempts < KERNEL_RETRIES:
-                    attempts += 1
-                    continue
-                return "failed", (str(exc), exc.kind, exc.notebook)
-            except CaseError as exc:
-                return "failed", (str(exc), "input", None)
+        try:
+            return "ok", runner.produce_retrying(
+                path, timeout=timeout, runner="jixiao batch", warm=warm
+            )
+        except ExecutionError as exc:
+            return "failed", (str(exc), exc.kind, exc.notebook)
+        except CaseError as exc:
+            return "failed", (str(exc), "input", None)
     except _CaseTimeout:
         return "failed", (f"{path}: 超过单个案例时限 {case_timeout} 秒，已终止", "timeout", None)
     except Exception as exc:

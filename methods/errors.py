@@ -84,7 +84,8 @@ class ExecutionError(JixiaoError):
 
     ``notebook`` holds the failed notebook (bytes) where one was saved; ``kind`` is ``"cell"``
     (a cell raised), ``"timeout"``, ``"kernel_died"`` (the kernel exited mid-run),
-    ``"kernel_start"`` (it did not start; batches retry these once) or ``"other"``.
+    ``"kernel_start"`` (it did not start; `jixiao run` and batches retry these once) or
+    ``"other"``.
     """
 
     exit_code = 1

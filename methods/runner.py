@@ -355,6 +355,21 @@ def dumps_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+KERNEL_RETRIES = 1  # a kernel that did not start (ZMQ port clash, no kernel_info reply) is retried
+
+
+def produce_retrying(path: str | Path, **kwargs: Any) -> Artifacts:
+    """:func:`produce`, retrying up to ``KERNEL_RETRIES`` times when the kernel did not start
+    (a transient failure: another process took its port); every other failure raises at once."""
+    for attempt in range(KERNEL_RETRIES + 1):
+        try:
+            return produce(path, **kwargs)
+        except ExecutionError as exc:
+            if exc.kind != "kernel_start" or attempt == KERNEL_RETRIES:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def produce(
     path: str | Path,
     *,
@@ -574,7 +589,7 @@ def run_case(
     lib = library if isinstance(library, Library) else Library(library)
     use_library(lib)
     try:
-        artifacts = produce(path, timeout=timeout, runner=runner, case=case)
+        artifacts = produce_retrying(path, timeout=timeout, runner=runner, case=case)
     except ExecutionError as exc:
         kept = keep_failed(lib, case.year, case.case_id, exc.notebook)
         if kept is not None:

@@ -402,3 +402,45 @@ def test_member_cases_library_standards_are_part_of_the_skip_key(monkeypatch):
     # the example department's key project takes no library standard: no standards part
     plain = casefile.load_case(dept_path, deep=False)
     assert "standards" not in runner.input_hashes(plain, dept_path)
+
+
+def test_kernel_start_failures_are_retried_once(monkeypatch):
+    """A kernel that did not start (another process took its ZMQ port) is retried once by
+    ``jixiao run`` and batches alike; a failing cell is not retried."""
+    from methods import runner
+    from methods.errors import ExecutionError
+
+    calls = []
+
+    def flaky(path, **kwargs):
+        calls.append(path)
+        if len(calls) == 1:
+            raise ExecutionError(
+                "内核启动失败：ZMQError: Address already in use", kind="kernel_start"
+            )
+        return "artifacts"
+
+    monkeypatch.setattr(runner, "produce", flaky)
+    assert runner.produce_retrying("a.yaml") == "artifacts" and len(calls) == 2
+
+    calls.clear()
+
+    def always(path, **kwargs):
+        calls.append(path)
+        raise ExecutionError("内核启动失败", kind="kernel_start")
+
+    monkeypatch.setattr(runner, "produce", always)
+    with pytest.raises(ExecutionError):
+        runner.produce_retrying("a.yaml")
+    assert len(calls) == 1 + runner.KERNEL_RETRIES
+
+    calls.clear()
+
+    def cell(path, **kwargs):
+        calls.append(path)
+        raise ExecutionError("单元出错", kind="cell")
+
+    monkeypatch.setattr(runner, "produce", cell)
+    with pytest.raises(ExecutionError):
+        runner.produce_retrying("a.yaml")
+    assert len(calls) == 1
