@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from methods import _yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "_data"
 
@@ -18,6 +18,6 @@ def data_path(*parts: str) -> Path:
 
 @cache
 def load_yaml(*parts: str) -> Any:
-    """Parse a shipped YAML data file (cached; treat the result as read-only)."""
+    """Parse a shipped YAML data file with YAML 1.2 numbers (cached; treat the result as read-only)."""
     with data_path(*parts).open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return _yaml.load(fh.read())

@@ -23,12 +23,22 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
+from methods import _yaml
 from methods.errors import CaseError
 
 MAX_CASE_FILE_BYTES = 2_000_000
 MAX_YAML_NODES = 500_000  # values after expanding YAML aliases
+MAX_YAML_DEPTH = 64  # nested lists and mappings
 CASE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
 BUDGET_TYPES = {
@@ -83,6 +93,17 @@ _TYPE_MESSAGES = {
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _not_blank(cls, value: Any, info: ValidationInfo) -> Any:
+        """A required text (``min_length`` ≥ 1) that is only blanks (spaces, full-width spaces)
+        names nothing: refused like an empty one."""
+        if isinstance(value, str) and not value.strip():
+            field = cls.model_fields.get(info.field_name or "")
+            if field is not None and any(getattr(m, "min_length", 0) for m in field.metadata):
+                raise ValueError("不能为空（只有空白字符）")
+        return value
 
 
 class Budget(_Model):
@@ -544,24 +565,8 @@ EVALUATIONS: dict[str, EvaluationType] = {
 # Reading YAML with line numbers and duplicate-key detection
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records the line of every node and refuses duplicate keys."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            raise CaseError(
-                f"字段 '{key}' 重复出现（第 {seen[key]} 行已定义）",
-                line=key_node.start_mark.line + 1,
-            )
-        seen[key] = key_node.start_mark.line + 1
-    return loader.construct_mapping(node, deep=deep)
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+class _LineLoader(_yaml.Loader):
+    """The project's YAML 1.2 loader (:mod:`methods._yaml`); nodes keep their lines."""
 
 
 def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
@@ -577,6 +582,60 @@ def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dic
         for i, item in enumerate(node.value):
             _line_map(item, (*path, i), out)
     return out
+
+
+# C0/C1 control characters (tab, newline and carriage return are YAML's own), bidi embeddings,
+# overrides and isolates, zero-width characters and the BOM inside the text: each makes what a
+# reviewer sees differ from what is scored or shown, and ANSI escapes would drive the terminal.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff]"
+)
+
+
+def _control_character(text: str) -> tuple[int, str] | None:
+    """(line, escaped character) of the first control or invisible formatting character."""
+    m = _CONTROL.search(text)
+    if m is None:
+        return None
+    return text.count("\n", 0, m.start()) + 1, f"U+{ord(m.group()):04X}"
+
+
+def _path_at(node: yaml.Node, mark) -> tuple:
+    """Field path of the node (or key) that starts at ``mark``; () when none does."""
+    stack: list[tuple[yaml.Node, tuple]] = [(node, ())]
+    while stack:
+        current, path = stack.pop()
+        if current.start_mark.index == mark.index and current.start_mark.line == mark.line:
+            return path
+        if isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+                if (
+                    key_node.start_mark.line == mark.line
+                    and key_node.start_mark.index == mark.index
+                ):
+                    return (*path, key)
+                stack.append((value_node, (*path, key)))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((item, (*path, i)) for i, item in enumerate(current.value))
+    return ()
+
+
+def _depth(node: yaml.Node) -> int:
+    """Deepest nesting of lists and mappings (iterative: no recursion limit to hit)."""
+    deepest, stack, seen = 0, [(node, 1)], set()
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if id(current) in seen or depth > MAX_YAML_DEPTH:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            stack.extend((n, depth + 1) for pair in current.value for n in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((n, depth + 1) for n in current.value)
+    return deepest
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
@@ -603,6 +662,7 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
 
 _YAML_PROBLEMS = {
     "cannot start any token": "含有制表符（Tab）或非法字符，YAML 只能用空格缩进",
+    "found a tab character": "含有制表符（Tab），YAML 只能用空格缩进",
     "mapping values are not allowed here": "此处不能出现“键: 值”（可能是缩进不对，或值中的冒号需要加引号）",
     "could not find expected ':'": "缺少冒号“:”（或引号未闭合）",
     "did not find expected key": "缩进不一致，找不到预期的字段",
@@ -657,8 +717,20 @@ def read_yaml(path: str | Path, *, display: str | None = None) -> tuple[dict[str
         raise CaseError("文件不是 UTF-8 编码", file=shown, line=line, hint=hint) from None
     if not text.strip():
         raise CaseError("文件为空", file=shown)
+    bad = _control_character(text)
+    if bad is not None:
+        line, char = bad
+        raise CaseError(
+            f"文件含有不可见的控制字符 {char}",
+            file=shown,
+            line=line,
+            hint="控制字符、方向控制符和零宽字符会让显示的内容与实际内容不一致，请删除后再保存",
+        )
+    node = None
     try:
         node = yaml.compose(text, Loader=_LineLoader)
+        if node is not None and _depth(node) > MAX_YAML_DEPTH:
+            raise CaseError(f"YAML 嵌套层次过深（超过 {MAX_YAML_DEPTH} 层）")
         if node is not None and _expanded_size(node, {}) > MAX_YAML_NODES:
             raise CaseError(
                 f"YAML 内容过大：别名（&锚点 / *引用）展开后超过 {MAX_YAML_NODES:,} 个值",
@@ -670,6 +742,15 @@ def read_yaml(path: str | Path, *, display: str | None = None) -> tuple[dict[str
         raise CaseError("YAML 嵌套层次过深（或别名引用了自身）", file=shown) from None
     except CaseError as exc:
         raise exc.with_context(file=shown) from None
+    except (_yaml.AmbiguousScalar, _yaml.InvalidDate, _yaml.BadKey) as exc:
+        mark = exc.problem_mark
+        path = _path_at(node, mark) if node is not None and mark is not None else None
+        raise CaseError(
+            exc.problem,
+            file=shown,
+            field=path or None,
+            line=(mark.line + 1) if mark else None,
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = _yaml_problem(exc.problem or str(exc))
@@ -758,6 +839,14 @@ def _line_for(path: tuple, lines: Mapping[tuple, int]) -> int | None:
     return None
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as messages show it: ``repr`` (control and invisible characters escaped), cut to
+    ``limit`` characters."""
+    text = repr(value)
+    text = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _pydantic_message(err: Mapping[str, Any], model: type[BaseModel], path: tuple) -> str:
     kind = err["type"]
     base = _TYPE_MESSAGES.get(kind)
@@ -771,6 +860,8 @@ def _pydantic_message(err: Mapping[str, Any], model: type[BaseModel], path: tupl
         return msg
     if kind == "missing":
         return base
+    if kind == "value_error":
+        return str(ctx.get("error", err.get("msg", kind)))
     if isinstance(given, datetime.date):  # YAML reads an unquoted 2023-01-01 as a date
         wanted = base or "取值无效"
         return (
@@ -782,14 +873,14 @@ def _pydantic_message(err: Mapping[str, Any], model: type[BaseModel], path: tupl
         which = "至少" if kind == "too_short" else "至多"
         return f"{which}需要 {bound} 项，实际为 {ctx.get('actual_length', len(given or ()))} 项"
     if kind == "literal_error":
-        return f"取值 {given!r} 无效，应为 {ctx.get('expected', '')}"
+        return f"取值 {shown(given)} 无效，应为 {ctx.get('expected', '')}"
     if kind == "string_pattern_mismatch":
-        return f"{given!r} 格式不符合要求（应匹配 {ctx.get('pattern', '')}）"
+        return f"{shown(given)} 格式不符合要求（应匹配 {ctx.get('pattern', '')}）"
     if kind in {"greater_than", "greater_than_equal", "less_than_equal"}:
         bound = ctx.get("gt", ctx.get("ge", ctx.get("le")))
-        return f"{base} {bound}，实际为 {given!r}"
+        return f"{base} {bound}，实际为 {shown(given)}"
     if base:
-        return f"{base}，实际为 {given!r}" if given is not None else base
+        return f"{base}，实际为 {shown(given)}" if given is not None else base
     return str(err.get("msg", kind))
 
 

@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
+# characters never echoed raw to a terminal or a report: C0/C1 controls (but newline), bidi
+# embeddings/overrides/isolates and zero-width characters; shown as \uXXXX instead
+_UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def plain(text: str) -> str:
+    """``text`` with control and invisible formatting characters written as ``\\uXXXX``."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
 
 class JixiaoError(Exception):
     """Base class of errors shown to users without a traceback."""
@@ -66,9 +79,9 @@ class CaseError(JixiaoError, ValueError):
             where.append(self.file + (f":{self.line}" if self.line else ""))
         if self.field:
             where.append(self.field if isinstance(self.field, str) else _label(self.field))
-        text = ": ".join([*where, self.message])
+        text = plain(": ".join([*where, self.message]).replace("\n", " "))
         if self.hint:
-            text += "\n  " + self.hint
+            text += "\n  " + plain(self.hint.replace("\n", " "))
         return text
 
     def __str__(self) -> str:

@@ -40,6 +40,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from methods import _yaml
 from methods._resources import data_path, load_yaml
 from methods.casefile import DERIVED_ACTUALS, RULES, VARIANTS
 
@@ -337,31 +338,11 @@ def _check_indicator(raw: Any, file: str, meta: Mapping[str, Any], index: int) -
     }
 
 
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """SafeLoader that refuses duplicate keys (a repeated ``name:`` would otherwise win silently)."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"字段 {key!r} 重复出现（第 {seen[key]} 行和第 {line} 行）"
-            )
-        seen[key] = line
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def _read_file(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     file = path.name
     try:
         with path.open(encoding="utf-8") as fh:
-            raw = yaml.load(fh, Loader=_StrictLoader)
+            raw = _yaml.load(fh.read())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"第 {mark.line + 1} 行：" if mark else ""

@@ -49,9 +49,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from methods import _format as fmt
+from methods import _yaml
 from methods._resources import data_path
 
 __all__ = [
@@ -113,7 +112,7 @@ class Exercise:
 @cache
 def _load() -> dict[str, Exercise]:
     with EXERCISES_FILE.open(encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+        raw = _yaml.load(fh.read())
     out: dict[str, Exercise] = {}
     for entry in raw["exercises"]:
         ex_id = str(entry["id"])
@@ -246,7 +245,7 @@ def load_example(
     **top
         Top-level keys to replace (e.g. ``grade_bands="local_80"``).
     """
-    raw = yaml.safe_load(example_path(name).read_text(encoding="utf-8"))
+    raw = _yaml.load(example_path(name).read_text(encoding="utf-8"))
     raw = copy.deepcopy(raw)
     wanted = dict(indicators or {})
     for ind in raw.get("indicators") or []:
