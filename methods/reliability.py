@@ -21,7 +21,10 @@ function                what it answers
 Every function takes a DataFrame with one column per item and one row per respondent, and an
 optional ``items=`` list of columns (the rest are ignored). Text in an item, an all-missing item, a
 constant item or fewer than two items raise :class:`ValueError` with a Chinese message naming the
-column. Missing answers are never imputed: ``missing="listwise"`` (default) drops respondents with
+column. "Constant" is judged relative to the item's own magnitude (standard deviation at most
+1e-12 of its root-mean-square value), so it does not depend on units: answers around 1e-4 that
+vary are an item, an item stuck at 1e8 is constant. Covariances are computed from mean-centred
+answers (listwise and pairwise), so adding a constant to an item changes no result. Missing answers are never imputed: ``missing="listwise"`` (default) drops respondents with
 any missing item, ``missing="pairwise"`` uses every pair's complete answers; the number of
 respondents actually used is always reported (``.n``).
 
@@ -72,6 +75,7 @@ MISSING = ("listwise", "pairwise")
 ROTATIONS = ("varimax", "promax", "oblimin", None)
 METHODS = ("minres", "ml", "principal")
 HEYWOOD_BOUND = 0.005  # lower bound of uniquenesses, as R factanal and psych::fa
+ZERO_VARIANCE_RTOL = 1e-12  # an item is constant when sd <= 1e-12 × its RMS value (_constant)
 KMO_BANDS = ((0.9, "极好"), (0.8, "很好"), (0.7, "中等"), (0.6, "一般"), (0.5, "差"))
 _CHUNK_ELEMENTS = 4_000_000  # size of one bootstrap / simulation block (float64 elements)
 
@@ -236,8 +240,29 @@ def _check_n(n: int, missing: str, minimum: int = 2) -> None:
         raise ValueError(f"{how}有效样本不足 {minimum} 人（剩 {n} 人）")
 
 
-def _check_variance(var: np.ndarray, names: list) -> None:
-    zero = ~(var > 1e-12 * np.maximum(1.0, np.abs(var).max()))
+def _constant(var: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Which items are constant: the spread is below float64 resolution at the item's magnitude.
+
+    An item counts as constant when its standard deviation is at most ``ZERO_VARIANCE_RTOL``
+    (1e-12) times its root-mean-square value :math:`\\sqrt{\\bar x^2 + s^2}`, i.e.
+
+    .. math:: s^2 \\le \\tau^2 (\\bar x^2 + s^2), \\qquad \\tau = 10^{-12}.
+
+    The rule is scale-free (multiplying an item by any constant never changes the verdict, so
+    answers around 1e-4 or 1e-9 with real variation are items, not constants) and follows the item's
+    magnitude (an item stored as 1e8 + rounding noise is constant). The tolerance is far above
+    the rounding of a mean-centred variance (a few ε ≈ 2.2e-16 of the magnitude, for any n a
+    survey has) and far below any real variation: a float64 value carries about 16 significant
+    digits, and variation confined to the 13th digit and beyond is representation noise.
+    """
+    var = np.asarray(var, dtype=float)
+    mean = np.asarray(mean, dtype=float)
+    return ~(var > ZERO_VARIANCE_RTOL**2 * (mean**2 + np.maximum(var, 0.0)))
+
+
+def _check_variance(var: np.ndarray, mean: np.ndarray, names: list) -> None:
+    """ValueError naming the first constant item (see :func:`_constant`)."""
+    zero = _constant(var, mean)
     if zero.any():
         raise ValueError(f"题项 {names[int(np.flatnonzero(zero)[0])]} 方差为 0")
 
@@ -248,17 +273,31 @@ def _pairwise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     The diagonal of the covariance matrix uses every answer to the item; an off-diagonal element
     uses the respondents who answered both items, with their own means; each correlation uses the
     pair's own standard deviations. Returns (C, R, N) with N the pairwise counts.
+
+    Every item is first centred on the mean of all its answers, :math:`d = x - \\bar x`; the
+    pair's sums are then taken of d, :math:`\\sum d_i d_j - \\sum d_i \\sum d_j / n_{ij}`. This is
+    algebraically the same covariance (it is invariant to a shift of either item), but the
+    uncentred sums :math:`\\sum x_i x_j - \\sum x_i \\sum x_j / n` cancel catastrophically when
+    the answers are far from zero: with 1e8 added to 1–5 answers the products are ~1e16 and their
+    rounding (~1) swamps the variance. Centred, only the small gap between the pair's mean and
+    the item mean enters the subtraction, so the results do not change when a constant is added
+    to any item. A pair-restricted variance at the level of that rounding (see
+    :func:`_constant`) counts as zero, so its correlation is undefined (NaN) rather than noise.
     """
     M = (~np.isnan(X)).astype(float)
-    X0 = np.where(M > 0, X, 0.0)
+    mean = np.nanmean(X, axis=0)
+    X0 = np.where(M > 0, X - mean, 0.0)
     N = M.T @ M
-    Sx = X0.T @ M  # Sx[i, j] = Σ x_i over rows where i and j are both present
+    Sx = X0.T @ M  # Sx[i, j] = Σ d_i over rows where i and j are both present
     Sxx = (X0**2).T @ M
     Sxy = X0.T @ X0
     with np.errstate(invalid="ignore", divide="ignore"):
         num = Sxy - Sx * Sx.T / N
         C = num / (N - 1)
         vi = Sxx - Sx**2 / N
+        # vi[i, j]: variance sum of item i among the pair's respondents, whose mean is
+        # mean_i + Sx[i, j] / N[i, j]
+        vi = np.where(_constant(vi / (N - 1), mean[:, None] + Sx / N), 0.0, vi)
         R = num / np.sqrt(vi * vi.T)
     np.fill_diagonal(R, 1.0)
     return C, R, N
@@ -293,17 +332,21 @@ def _correlation(
         Xl = _listwise(X, keep)
         n = Xl.shape[0]
         _check_n(n, missing, 3)
-        C, _, _ = _cov_listwise(Xl)
-        _check_variance(np.diag(C), names)
+        C, means, _ = _cov_listwise(Xl)
+        _check_variance(np.diag(C), means, names)
         return _corr_from_cov(C), names, n
     C, R, N = _pairwise(X)
     n = int(N[np.triu_indices_from(N, 1)].min())
     _check_n(n, missing, 3)
-    _check_variance(np.diag(C), names)
+    _check_variance(np.diag(C), np.nanmean(X, axis=0), names)
+    _check_pairwise_r(R, names)
+    return R, names, n
+
+
+def _check_pairwise_r(R: np.ndarray, names: list) -> None:
     if not np.isfinite(R).all():
         i, j = np.argwhere(~np.isfinite(R))[0]
         raise ValueError(f"题项 {names[i]} 与 {names[j]} 的共同有效样本方差为 0，无法计算相关")
-    return R, names, n
 
 
 def _check_level(ci: float | None) -> None:
@@ -664,7 +707,7 @@ def cronbach_alpha(
         n = Xu.shape[0]
         _check_n(n, missing)
         C, means, Xc = _cov_listwise(Xu)
-        _check_variance(np.diag(C), names)
+        _check_variance(np.diag(C), means, names)
         R = _corr_from_cov(C)
         item_n = np.full(k, n)
         dropped = n_total - n
@@ -672,7 +715,8 @@ def cronbach_alpha(
             notes.append(f"列表删除：{n_total} 人中 {dropped} 人有缺失题项，按 {n} 人计算")
     else:
         C, R, N = _pairwise(X)
-        _check_variance(np.diag(C), names)
+        means = np.nanmean(X, axis=0)
+        _check_variance(np.diag(C), means, names)
         off = N[np.triu_indices(k, 1)]
         n = int(off.min())
         _check_n(n, missing)
@@ -680,7 +724,6 @@ def cronbach_alpha(
             i, j = np.argwhere(~np.isfinite(R))[0]
             raise ValueError(f"题项 {names[i]} 与 {names[j]} 的共同有效样本方差为 0")
         item_n = np.diag(N).astype(int)
-        means = np.nanmean(X, axis=0)
         harmonic = len(off) / np.sum(1.0 / off)
         notes.append(
             f"成对删除：协方差按每对题项的共同有效样本计算；n 取各对共同样本的最小值 {n}"
@@ -1181,16 +1224,17 @@ def mcdonald_omega(
         Xu = _listwise(X, keep)
         n = Xu.shape[0]
         _check_n(n, missing, 3)
-        C, _, _ = _cov_listwise(Xu)
-        _check_variance(np.diag(C), names)
+        C, means, _ = _cov_listwise(Xu)
+        _check_variance(np.diag(C), means, names)
         R = _corr_from_cov(C)
         if n < n_total:
             notes.append(f"列表删除：{n_total} 人中 {n_total - n} 人有缺失题项，按 {n} 人计算")
     else:
         C, R, N = _pairwise(X)
-        _check_variance(np.diag(C), names)
+        _check_variance(np.diag(C), np.nanmean(X, axis=0), names)
         n = int(N[np.triu_indices(k, 1)].min())
         _check_n(n, missing, 3)
+        _check_pairwise_r(R, names)
         notes.append(f"成对删除：相关矩阵按每对题项的共同有效样本计算（最小 n = {n}）")
     if k == 2:
         warns.append("只有两个题项：单因子模型不可识别，载荷按两题等载荷求出，ω 等于标准化 α")
@@ -1214,9 +1258,15 @@ def mcdonald_omega(
     for name, value in zip(names, lam, strict=True):
         if value < 0:
             warns.append(f"题项 {name} 的因子载荷为负（{_f(value, 2)}），可能是反向题未重新编码")
-    for name, u in zip(names, psi, strict=True):
-        if u <= HEYWOOD_BOUND + 1e-6:
-            warns.append(f"题项 {name} 的唯一性方差触及下界 {HEYWOOD_BOUND}（Heywood 情形）")
+    for name, u, value in zip(names, psi, lam, strict=True):
+        if u <= HEYWOOD_BOUND + 1e-6 or value**2 >= 1:
+            text = f"题项 {name} 的唯一性方差触及下界 {HEYWOOD_BOUND}（Heywood 情形）"
+            if value**2 > 1:
+                text += (
+                    f"：标准化载荷 {_f(value)}，λ² = {_f(value**2)} > 1（超 Heywood 情形），"
+                    f"ω 按唯一性下界 {HEYWOOD_BOUND} 计算，结果不可靠"
+                )
+            warns.append(text)
     if not ok:
         warns.append("因子模型求解未完全收敛，结果仅供参考")
     table = pd.DataFrame(
@@ -1730,7 +1780,9 @@ class EFAResult:
         rotations: also the item–factor correlations).
     communalities, uniquenesses : Series
         h² and 1 − h² of each item (index: item). For oblique rotations h² is unchanged by the
-        rotation (it is the row sum of squares of the unrotated loadings).
+        rotation (it is the row sum of squares of the unrotated loadings). The uniqueness is
+        always exactly 1 − h², also in a Heywood case (then ≤ 0.005, and negative when h² > 1);
+        it is never replaced by the fit's bounded value.
     variance : DataFrame
         ``factor``, ``ss_loadings``, ``proportion``, ``cumulative`` (column sums of squared
         loadings divided by the number of items, as R's factanal prints them).
@@ -1742,6 +1794,9 @@ class EFAResult:
         Eigenvalues of the correlation matrix (for a scree plot).
     chi_square, df, pvalue : float or None
         ML only: Bartlett-corrected likelihood-ratio test that m factors suffice (as factanal).
+    heywood : tuple
+        Items in a Heywood case (minres and ML): the fitted uniqueness reached its lower bound
+        0.005 or h² ≥ 1. Each is also named in ``warnings``; empty when the solution is proper.
     """
 
     loadings: pd.DataFrame
@@ -1765,6 +1820,7 @@ class EFAResult:
     parallel: ParallelResult | None = None
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    heywood: tuple = ()
 
     @property
     def table(self) -> pd.DataFrame:
@@ -1825,6 +1881,7 @@ class EFAResult:
                 "df": self.df,
                 "pvalue": self.pvalue,
                 "converged": self.converged,
+                "heywood": list(self.heywood),
                 "parallel": None if self.parallel is None else self.parallel.to_dict(),
                 "warnings": list(self.warnings),
                 "notes": list(self.notes),
@@ -1878,8 +1935,12 @@ def efa(
     The common factor model for standardised items is :math:`R = LL' + \\Psi` (orthogonal) or
     :math:`R = L\\Phi L' + \\Psi` (oblique), with Ψ diagonal. Extraction finds L for m factors;
     rotation :math:`L^* = L T` (orthogonal T) or :math:`L^* = L (T')^{-1}` with
-    :math:`\\Phi = T'T` (oblique) does not change the fit. Uniquenesses are bounded below by
-    0.005 (as R and psych); an item at the bound is a Heywood case and is reported.
+    :math:`\\Phi = T'T` (oblique) does not change the fit. The fit bounds uniquenesses below by
+    0.005 (as R and psych). The reported uniqueness is :math:`1 - h_i^2` of the fitted loadings
+    (psych's ``u2``), never the bounded fit value: in a Heywood case (the bound reached, or
+    :math:`h_i^2 \\ge 1`) it is at most 0.005, and negative in an ultra-Heywood case
+    (:math:`h_i^2 > 1`, an improper solution). Such items are listed in ``heywood`` and named in
+    ``warnings``; fewer factors, dropping the item or more data are the usual remedies.
 
     minres minimises the sum of squared off-diagonal residuals :math:`\\sum_{i\\ne j}(r_{ij} -
     (LL')_{ij})^2` (Harman & Jones 1966), through the equivalent criterion
@@ -1954,10 +2015,9 @@ def efa(
     if m > p:
         raise ValueError(f"因子数 {m} 超过题项数 {p}")
 
-    L0, psi, ok, fmin = _extract(R, m, method)
+    L0, psi_fit, ok, fmin = _extract(R, m, method)
     communal = np.sum(L0**2, axis=1)
-    if method == "principal":
-        psi = 1 - communal
+    psi = 1 - communal  # psych's u2; the bounded fit value psi_fit only flags Heywood cases
     L, phi = _rotate(L0, rotation)
     L, phi = _sort_factors(L, phi)
     cols = [f"F{i + 1}" for i in range(m)]
@@ -1982,10 +2042,24 @@ def efa(
         stat = (n - 1 - (2 * p + 5) / 6 - 2 * m / 3) * fmin
         if dof > 0:
             chi, df_test, pval = float(stat), int(dof), float(stats.chi2.sf(stat, dof))
+    heywood: list = []
     if method != "principal":
-        for name, u in zip(names, psi, strict=True):
-            if u <= HEYWOOD_BOUND + 1e-6:
-                warns.append(f"题项 {name} 的唯一性方差触及下界 {HEYWOOD_BOUND}（Heywood 情形）")
+        at_bound = (psi_fit <= HEYWOOD_BOUND + 1e-6) | (communal >= 1)
+        for name, h2, flagged in zip(names, communal, at_bound, strict=True):
+            if not flagged:
+                continue
+            heywood.append(name)
+            if h2 > 1:
+                warns.append(
+                    f"题项 {name} 的共同度 h² = {_f(h2)} > 1（超 Heywood 情形，ultra-Heywood）："
+                    f"唯一性 1 − h² = {_f(1 - h2)} 为负，因子解不合理；可减少因子数、删除该题或"
+                    "增加样本"
+                )
+            else:
+                warns.append(
+                    f"题项 {name} 的唯一性方差触及下界 {HEYWOOD_BOUND}（Heywood 情形）："
+                    f"共同度 h² = {_f(h2)}，唯一性按 1 − h² = {_f(1 - h2)} 报告"
+                )
     if not ok:
         warns.append("因子提取未完全收敛，结果仅供参考")
     weak = [nm for nm, row in zip(names, np.abs(L), strict=True) if row.max() < 0.4]
@@ -2014,6 +2088,7 @@ def efa(
         parallel=pa,
         warnings=tuple(warns),
         notes=tuple(notes),
+        heywood=tuple(heywood),
     )
 
 

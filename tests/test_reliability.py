@@ -757,3 +757,167 @@ class TestParallelAnalysis:
         assert res.n_factors == 3 and res.n_factors_source == "parallel_analysis"
         assert res.parallel is not None and res.parallel.n_factors == 3
         assert any("平行分析" in t for t in res.notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Numerical robustness (issue 13, item 8): shift invariance, relative zero variance, Heywood
+
+
+def _with_gaps(df, share=0.1, seed=3):
+    """``df`` as float with ``share`` of the answers missing (no item left empty)."""
+    rng = np.random.default_rng(seed)
+    return df.astype(float).mask(rng.random(df.shape) < share)
+
+
+class TestNumericalRobustness:
+    SHIFT = 1e8
+
+    @pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+    @pytest.mark.parametrize("standardized", [False, True])
+    def test_alpha_unchanged_by_a_constant_added_to_every_item(self, missing, standardized):
+        # α, r̄, item statistics and intervals depend on the data only through (co)variances,
+        # which a constant does not move; uncentred pairwise sums lost every digit at 1e8
+        df = _with_gaps(_likert(n=300, k=5, reverse=()))
+        kw = {"missing": missing, "standardized": standardized}
+        base = cronbach_alpha(df, **kw)
+        moved = cronbach_alpha(df + self.SHIFT, **kw)
+        assert moved.alpha == pytest.approx(base.alpha, rel=1e-9)
+        assert moved.mean_r == pytest.approx(base.mean_r, rel=1e-9)
+        assert moved.ci == pytest.approx(base.ci, rel=1e-9)
+        assert moved.n == base.n
+        cols = ["sd", "item_total_r", "alpha_if_deleted"]
+        np.testing.assert_allclose(moved.item_stats[cols], base.item_stats[cols], rtol=1e-9)
+        np.testing.assert_allclose(
+            moved.item_stats["mean"] - self.SHIFT, base.item_stats["mean"], atol=1e-6
+        )
+        boot = {"ci_method": "bootstrap", "n_boot": 200, "seed": 4, **kw}
+        assert cronbach_alpha(df + self.SHIFT, **boot).ci == pytest.approx(
+            cronbach_alpha(df, **boot).ci, rel=1e-9
+        )
+
+    @pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+    def test_omega_kmo_bartlett_efa_unchanged_by_a_constant(self, missing):
+        df = _with_gaps(_likert(n=300, k=6, reverse=()))
+        moved = df + self.SHIFT
+        for method in ("minres", "ml"):
+            for std in (False, True):
+                a = mcdonald_omega(df, missing=missing, method=method, standardized=std)
+                b = mcdonald_omega(moved, missing=missing, method=method, standardized=std)
+                assert b.omega == pytest.approx(a.omega, rel=1e-9)
+                np.testing.assert_allclose(b.loadings["std_loading"], a.loadings["std_loading"],
+                                           rtol=1e-7)  # fmt: skip
+        assert kmo(moved, missing=missing).overall == pytest.approx(
+            kmo(df, missing=missing).overall, rel=1e-9
+        )
+        np.testing.assert_allclose(
+            kmo(moved, missing=missing).per_item, kmo(df, missing=missing).per_item, rtol=1e-9
+        )
+        assert bartlett(moved, missing=missing).statistic == pytest.approx(
+            bartlett(df, missing=missing).statistic, rel=1e-9
+        )
+        a = efa(df, n_factors=1, rotation=None, missing=missing)
+        b = efa(moved, n_factors=1, rotation=None, missing=missing)
+        np.testing.assert_allclose(b.loadings, a.loadings, rtol=1e-7)
+        np.testing.assert_allclose(b.uniquenesses, a.uniquenesses, rtol=1e-7)
+        pa = parallel_analysis(df, n_iter=50, missing=missing)
+        pb = parallel_analysis(moved, n_iter=50, missing=missing)
+        np.testing.assert_allclose(pb.table["observed_pc"], pa.table["observed_pc"], rtol=1e-9)
+
+    @pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+    def test_small_scale_items_with_real_variation_are_not_constant(self, missing):
+        # correlations are scale-free: rescaling items (1e-4, 1e-9, or beside an item in 元 with
+        # variance ~1e6) must not turn a varying item into a "constant" one
+        df = _with_gaps(_likert(n=300, k=5, reverse=()))
+        ref = cronbach_alpha(df, missing=missing, standardized=True).alpha
+        mixed = df.assign(q1=df["q1"] * 1e-4, q2=df["q2"] * 1e3)
+        tiny = df * 1e-9
+        for scaled in (mixed, tiny):
+            res = cronbach_alpha(scaled, missing=missing, standardized=True)
+            assert res.alpha == pytest.approx(ref, rel=1e-9)
+            assert kmo(scaled, missing=missing).overall == pytest.approx(
+                kmo(df, missing=missing).overall, rel=1e-9
+            )
+        assert cronbach_alpha(tiny, missing=missing).alpha == pytest.approx(
+            cronbach_alpha(df, missing=missing).alpha, rel=1e-9
+        )
+
+    @pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+    @pytest.mark.parametrize(
+        "level", [1e8, 1e8 + 0.1, 123456789.123, -3e12, 0.0], ids=["1e8", "1e8+0.1", "9dig", "-3e12", "0"]
+    )  # fmt: skip
+    def test_item_constant_at_any_magnitude_is_constant(self, missing, level):
+        df = _with_gaps(_likert(n=120, k=4, reverse=()))
+        df["q5"] = level
+        with pytest.raises(ValueError, match="题项 q5 方差为 0"):
+            cronbach_alpha(df, missing=missing)
+        with pytest.raises(ValueError, match="题项 q5 方差为 0"):
+            kmo(df, missing=missing)
+        with pytest.raises(ValueError, match="题项 q5 方差为 0"):
+            mcdonald_omega(df, missing=missing)
+
+    def test_rounding_noise_at_1e8_is_constant(self):
+        # one ulp of 1e8 is 1.5e-8: an item that differs only in its last bits is constant
+        df = _likert(n=50, k=3, reverse=()).astype(float)
+        df["q4"] = np.where(np.arange(50) % 2, np.nextafter(1e8, np.inf), 1e8)
+        assert df["q4"].std() > 0
+        for missing in ("listwise", "pairwise"):
+            with pytest.raises(ValueError, match="题项 q4 方差为 0"):
+                cronbach_alpha(df, missing=missing)
+
+    def test_constant_within_a_pair_far_from_zero(self):
+        # q3 varies overall but is constant among the respondents who answered q2
+        df = pd.DataFrame(
+            {
+                "q1": [1.0, 2, 3, 4, 5, 1, 2, 3],
+                "q2": [2.0, 3, 4, 5, np.nan, np.nan, np.nan, np.nan],
+                "q3": [3.0, 3, 3, 3, 1, 5, 2, 4],
+            }
+        )
+        for shift in (0.0, 1e8):
+            with pytest.raises(ValueError, match="题项 q2 与 q3 的共同有效样本方差为 0"):
+                cronbach_alpha(df + shift, missing="pairwise")
+            with pytest.raises(ValueError, match="共同有效样本方差为 0"):
+                kmo(df + shift, missing="pairwise")
+
+
+# A one-factor population whose first item has λ² = r_ab·r_ac / r_bc = 0.64 / 0.5 = 1.28 > 1:
+# no proper solution exists, so the fitted uniqueness of a sits at its bound (Heywood case).
+HEYWOOD_R = np.array(
+    [[1, 0.8, 0.8, 0.3], [0.8, 1, 0.5, 0.3], [0.8, 0.5, 1, 0.3], [0.3, 0.3, 0.3, 1]]
+)
+
+
+class TestHeywood:
+    @pytest.mark.parametrize("method", ["minres", "ml"])
+    def test_uniqueness_is_one_minus_communality_and_case_is_flagged(self, method):
+        res = efa(_exact(HEYWOOD_R, 300, ["a", "b", "c", "d"]), 1, rotation=None, method=method)
+        h2 = res.communalities.to_numpy()
+        np.testing.assert_array_equal(res.uniquenesses.to_numpy(), 1 - h2)
+        assert res.table["uniqueness"].tolist() == (1 - h2).tolist()
+        assert res.heywood == ("a",)
+        assert res.uniquenesses["a"] <= 0.005 + 1e-9
+        assert sum("题项 a" in w and "Heywood" in w for w in res.warnings) == 1
+        assert res.to_dict()["heywood"] == ["a"]
+        assert any("Heywood" in line for line in res.summary().splitlines())
+
+    def test_ultra_heywood_shows_a_negative_uniqueness(self):
+        # minres reaches h² = 1.03 for item a: previously reported with uniqueness 0.005
+        res = efa(_exact(HEYWOOD_R, 300, ["a", "b", "c", "d"]), 1, rotation=None)
+        assert res.communalities["a"] > 1
+        assert res.uniquenesses["a"] == pytest.approx(1 - res.communalities["a"], abs=0)
+        assert res.uniquenesses["a"] < 0
+        assert any("超 Heywood" in w and "为负" in w for w in res.warnings)
+
+    def test_proper_solution_has_no_heywood_items(self, hs):
+        for method in ("minres", "ml"):
+            res = efa(hs, n_factors=3, method=method, items=HS9)
+            assert res.heywood == ()
+            np.testing.assert_array_equal(
+                res.uniquenesses.to_numpy(), 1 - res.communalities.to_numpy()
+            )
+        # principal components have no uniquenesses to bound: never a Heywood case
+        assert efa(hs, n_factors=9, method="principal", rotation=None, items=HS9).heywood == ()
+
+    def test_omega_names_the_improper_loading(self):
+        res = mcdonald_omega(_exact(HEYWOOD_R, 300, ["a", "b", "c", "d"]))
+        assert any("题项 a" in w and "λ² = 1.030 > 1" in w for w in res.warnings)
