@@ -675,6 +675,7 @@ def prepare(case: Case) -> Prepared:
     table["level1_order"] = table["level1"].map(fw.level1_order)
     _rescale_not_applicable(table, notes)
     _round_weights(table)
+    _rescale_points(table)
     table["overachievement_threshold"] = case.options.overachievement_threshold
     if case.options.overachievement_threshold is not None:
         notes.append(
@@ -708,6 +709,22 @@ def _round_weights(table: pd.DataFrame) -> None:
     same = np.isclose(table["weight"].to_numpy(dtype=float), design, atol=1e-9)
     table["weight"] = weight
     table.loc[same, "design_weight"] = weight[same]
+
+
+def _rescale_points(table: pd.DataFrame) -> None:
+    """Point-valued inputs of an indicator whose weight was rescaled (a qualitative ``score``, a
+    deduction's ``points_per_unit``) scale with its weight, so it keeps its achievement rate: a
+    qualitative 9/10 becomes 18/20, never 9/20. Checklist item points need nothing: they score as
+    the share of points met."""
+    design = table["design_weight"].to_numpy(dtype=float)
+    weight = table["weight"].to_numpy(dtype=float)
+    factor = np.divide(weight, design, out=np.ones_like(weight), where=design > 0)
+    if np.allclose(factor, 1.0, rtol=0, atol=1e-12):
+        return
+    for col in ("given_score", "points_per_unit"):
+        values = pd.to_numeric(table[col], errors="coerce").to_numpy(dtype=float)
+        scaled = values * factor
+        table[col] = pd.Series(scaled, index=table.index).astype(object).where(~np.isnan(scaled))
 
 
 def _rescale_not_applicable(table: pd.DataFrame, notes: list[str]) -> None:
