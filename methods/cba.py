@@ -673,19 +673,54 @@ def _irr_conventional(C: np.ndarray, max_iter: int = 200) -> np.ndarray:
     return 1.0 / x - 1.0
 
 
+# Real-root acceptance in _irr_general. A root x of P(x) = Σ c_i x^i is judged by its
+# componentwise backward error β(x) = |P(x)| / Σ |c_i| x^i: x is an exact root of flows that
+# differ from the given ones by at most β relative (Higham, Accuracy and Stability of Numerical
+# Algorithms, 2nd ed., §5.1 and Ex. 5.2).
+_IRR_ROOT_TOL = 1e-8  # an eigenvalue with |Im z| <= 1e-6 |z| is a root when β <= 1e-8
+_IRR_NEAR_REAL = 1e-6  # such eigenvalues are real up to rounding
+_IRR_CLUSTER = 1e-2  # a root of multiplicity m splits into eigenvalues ~ε^(1/m) apart (m <= 7)
+_IRR_CLUSTER_TOL = 1e-12  # those, complex in floating point, count only when β reaches 1e-12
+
+
+def _backward_error(CT: np.ndarray, x: np.ndarray, n: int) -> np.ndarray:
+    """β(x) = |P(x)| / Σ|c_i| x^i for each column of CT (coefficients by rows) at its x."""
+    with np.errstate(all="ignore"):
+        pw = _powers(x, n)
+        return np.abs(np.einsum("ij,ij->j", CT, pw)) / np.einsum("ij,ij->j", np.abs(CT), pw)
+
+
 def _irr_general(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """All real roots in (−1, ∞) of rows with several sign changes: companion-matrix eigenvalues.
 
     Rows are grouped by polynomial degree (a loop over the few distinct degrees, not over rows);
-    each group's companion matrices are stacked and solved by one batched ``eigvals`` call. Real
-    positive eigenvalues x are polished by Newton steps, kept when P(x) ≈ 0 and de-duplicated.
-    Returns (row index, root r = 1/x − 1) pairs.
+    each group's companion matrices are stacked and solved by one batched ``eigvals`` call.
+
+    Candidates are the eigenvalues z with Re z > 0 that are real up to rounding
+    (|Im z| ≤ 1e-6 |z|), and also those within 1e-2 |z| of the real axis: a root of multiplicity
+    m is only found to about ε^(1/m) (ε = 2.2e-16), so a double or triple root comes out as a
+    close pair or triple, often complex. Each candidate's real part is polished by Newton steps
+    (each kept only where it lowers |P|; at a multiple root Newton converges linearly, so up to
+    60 steps) and verified by its componentwise backward error
+    β(x) = |P(x)| / Σ|c_i| x^i, i.e. NPV ≈ 0 relative to the flows' scale at that rate:
+    β ≤ 1e-8 for a real eigenvalue, β ≤ 1e-12 for a complex one (so a genuine complex pair near
+    the axis, where NPV only comes close to zero, is not taken for a root).
+
+    Verified roots of a row closer than the solver's precision are one root: consecutive roots
+    a < b are merged when NPV at their midpoint is no further from zero than at the roots
+    themselves, β((a + b)/2) ≤ max(4 max(β(a), β(b)), 16 n ε) (n periods; 16 n ε bounds the
+    rounding of evaluating P). Between two distinct roots NPV moves away from zero, so they stay
+    apart however close they are, as long as that excursion is above rounding; the members of a
+    split multiple root have nothing between them and merge. A merged root is reported at the
+    centroid of its members' eigenvalues (accurate to rounding for a multiple root, while each
+    member is only accurate to ε^(1/m)) when NPV there is as close to zero as at the members,
+    else at the member with the smallest β. Returns (row index, root r = 1/x − 1) pairs.
     """
     m, n = C.shape
     k = np.arange(n, dtype=float)
     has, first, last = _first_last(C)
     deg = np.where(has, last - first, -1)
-    rows_out, xs_out = [], []
+    rows_out, xs_out, real_out = [], [], []
     for d in np.unique(deg[deg >= 1]):
         g = np.flatnonzero(deg == d)
         offs = first[g][:, None] + np.arange(d + 1)
@@ -695,37 +730,58 @@ def _irr_general(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             comp[:, np.arange(1, d), np.arange(d - 1)] = 1.0
         comp[:, :, -1] = -coef[:, :-1] / coef[:, -1:]
         z = np.linalg.eigvals(comp)
-        real = (np.abs(z.imag) <= 1e-6 * np.abs(z)) & (z.real > 0)
-        r_idx, c_idx = np.nonzero(real)
+        cand = (np.abs(z.imag) <= _IRR_CLUSTER * np.abs(z)) & (z.real > 0)
+        r_idx, c_idx = np.nonzero(cand)
         rows_out.append(g[r_idx])
         xs_out.append(z.real[r_idx, c_idx])
+        real_out.append(np.abs(z.imag[r_idx, c_idx]) <= _IRR_NEAR_REAL * np.abs(z[r_idx, c_idx]))
     if not rows_out:
         return np.empty(0, dtype=int), np.empty(0)
     rows = np.concatenate(rows_out)
-    x = np.concatenate(xs_out)
+    x_raw = x = np.concatenate(xs_out)
+    real = np.concatenate(real_out)
     CT = np.ascontiguousarray(C[rows].T)
     dCT = CT[1:] * k[1:, None]
     p, dp = _poly(CT, dCT, x)
-    for _ in range(8):  # Newton polishing, each step kept only where it reduces |P|
+    for _ in range(60):  # Newton polishing, each step kept only where it reduces |P|
         with np.errstate(all="ignore"):
             xn = x - p / dp
         ok = np.isfinite(xn) & (xn > 0)
         xn = np.where(ok, xn, x)
         pn, dpn = _poly(CT, dCT, xn)
         better = np.isfinite(pn) & (np.abs(pn) < np.abs(p))
+        if not better.any():
+            break
         x = np.where(better, xn, x)
         p = np.where(better, pn, p)
         dp = np.where(better, dpn, dp)
-    with np.errstate(all="ignore"):
-        scale = np.einsum("ij,ij->j", np.abs(CT), _powers(x, n))
-    keep = np.isfinite(p) & (np.abs(p) <= 1e-8 * scale)
-    rows, x = rows[keep], x[keep]
-    order = np.lexsort((x, rows))
-    rows, x = rows[order], x[order]
-    dup = np.zeros(rows.size, dtype=bool)
-    dup[1:] = (rows[1:] == rows[:-1]) & (np.abs(x[1:] - x[:-1]) <= 1e-7 * x[1:])
-    rows, x = rows[~dup], x[~dup]
-    return rows, 1.0 / x - 1.0
+    beta = _backward_error(CT, x, n)
+    keep = np.isfinite(beta) & (beta <= np.where(real, _IRR_ROOT_TOL, _IRR_CLUSTER_TOL))
+    order = np.flatnonzero(keep)
+    order = order[np.lexsort((x[order], rows[order]))]
+    rows, x, x_raw, beta, CT = rows[order], x[order], x_raw[order], beta[order], CT[:, order]
+    if rows.size < 2:
+        return rows, 1.0 / x - 1.0
+    # merge neighbours with NPV no further from zero between them than at them (see docstring)
+    noise = 16 * n * np.finfo(float).eps
+    beta_mid = _backward_error(CT[:, 1:], 0.5 * (x[1:] + x[:-1]), n)
+    merge = (rows[1:] == rows[:-1]) & ~(
+        beta_mid > np.maximum(4 * np.maximum(beta[1:], beta[:-1]), noise)
+    )
+    if not merge.any():
+        return rows, 1.0 / x - 1.0
+    cluster = np.concatenate([[0], np.cumsum(~merge)])
+    size = np.bincount(cluster)
+    head = np.concatenate([[0], np.cumsum(size)[:-1]])
+    # each cluster is reported once: at the centroid of its eigenvalues (the well-conditioned
+    # estimate of a multiple root, whose members scatter ~ε^(1/m) around it) when NPV is as
+    # close to zero there as at the members, else at the member closest to NPV = 0
+    best = np.lexsort((beta, cluster))[head]
+    centroid = np.bincount(cluster, weights=x_raw) / size
+    beta_c = _backward_error(CT[:, head], centroid, n)
+    worst = np.maximum.reduceat(beta, head)
+    use_c = (size > 1) & ~(beta_c > np.maximum(4 * worst, noise))
+    return rows[head], 1.0 / np.where(use_c, centroid, x[best]) - 1.0
 
 
 def _irr_arrays(C: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -880,9 +936,15 @@ def irr(flows: Any) -> IRRResult:
     signs, a series with one sign change (conventional) has exactly one; these rows are solved
     together by a Newton iteration safeguarded by bisection inside Cauchy's root bounds. Rows with
     several sign changes can have several roots (or none): they are solved through the eigenvalues
-    of their companion matrices (batched per polynomial degree), polished by Newton steps. A
-    series with several roots has no meaningful single IRR: ``value`` is NaN and ``summary()``
-    lists the roots (never a silent choice such as "the root closest to zero").
+    of their companion matrices (batched per polynomial degree), polished by Newton steps. Every
+    root reported is verified: NPV there is zero relative to the flows' scale,
+    :math:`|NPV(r)| \\le 10^{-8} \\sum_i |F_i| (1 + r)^{-i}`. A repeated root (NPV touching zero:
+    −100, 220, −121 is :math:`-(10 - 11/(1 + r))^2`, a double root at 10%) is reported once:
+    roots closer than the solver's precision, with NPV no further from zero between them than
+    at them, are one root, placed at the centroid of its eigenvalues. Distinct roots stay apart
+    however close (10% and 10.001%). A series with several roots has no meaningful single IRR:
+    ``value`` is NaN and ``summary()`` lists the roots (never a silent choice such as "the root
+    closest to zero").
 
     References
     ----------
@@ -897,6 +959,8 @@ def irr(flows: Any) -> IRRResult:
     >>> res = irr([-1600, 10_000, -10_000])  # Lorie–Savage pump problem
     >>> res.roots.round(4).tolist(), res.unique
     ([0.25, 4.0], False)
+    >>> irr([-100, 220, -121]).roots.round(6).tolist()  # double root at 10%, reported once
+    [0.1]
     """
     arr, rows = _flows(flows)
     C = arr.reshape(1, -1) if arr.ndim == 1 else arr

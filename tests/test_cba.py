@@ -319,6 +319,69 @@ class TestIRR:
         r = cba.irr(flows).value
         assert cba.npv(flows, rate=r) == pytest.approx(0, abs=1e-9)
 
+    # Repeated roots (issue 13, item 8). With x = 1/(1 + r), (11x − 10)^m has an m-fold root at
+    # x = 10/11, i.e. r = 10%: flows −100, 220, −121 are NPV(r) = −(10 − 11/(1 + r))², which
+    # touches zero at 10% without crossing it.
+    MULTIPLE = {
+        "double": ([-100, 220, -121], [0.10]),
+        "triple": ([-1000, 3300, -3630, 1331], [0.10]),
+        "quadruple": ([10000, -44000, 72600, -53240, 14641], [0.10]),
+        "quintuple": ([-100_000, 550_000, -1_210_000, 1_331_000, -732_050, 161_051], [0.10]),
+        "sextuple": (
+            [1_000_000, -6_600_000, 18_150_000, -26_620_000, 21_961_500, -9_663_060, 1_771_561],
+            [0.10],
+        ),
+        # (1 − 1.1x)⁴(1 − 1.5x) in decimal flows: the 4-fold root at 10% was lost before
+        "quadruple and 50%": ([1, -5.9, 13.86, -16.214, 9.4501, -2.19615], [0.10, 0.50]),
+        # (11x − 10)²(3 − 2x): double root at 10%, simple root at x = 1.5 (r = −1/3)
+        "double and -1/3": ([300, -860, 803, -242], [-1 / 3, 0.10]),
+        # (11x − 10)²(3x − 2)²: double roots at 10% and at x = 2/3 (r = 50%)
+        "two doubles": ([400, -2080, 4024, -3432, 1089], [0.10, 0.50]),
+    }
+
+    @pytest.mark.parametrize("name", list(MULTIPLE))
+    def test_repeated_root_is_reported_once_at_its_value(self, name):
+        flows, expected = self.MULTIPLE[name]
+        flows = np.asarray(flows, dtype=float)
+        res = cba.irr(flows)
+        assert res.n_roots == len(expected)
+        np.testing.assert_allclose(res.roots, expected, rtol=0, atol=1e-9)
+        for r in res.roots:  # verified: NPV ≈ 0 relative to the flows' scale at that rate
+            scale = np.abs(flows) @ (1 + r) ** -np.arange(flows.size)
+            assert abs(cba.npv(flows, rate=r)) <= 1e-12 * scale
+        if len(expected) == 1:
+            assert res.unique and res.value == pytest.approx(0.10, abs=1e-9)
+        else:
+            assert res.multiple and math.isnan(res.value)
+
+    def test_close_but_distinct_roots_stay_apart(self):
+        # (11x − 10)(110001x − 100000): 10% and 10.001%; NPV dips 2e-11 of the flows' scale
+        # between them, far above rounding, so two roots (no unique IRR)
+        res = cba.irr(np.convolve([-10, 11], [-100_000, 110_001]))
+        np.testing.assert_allclose(res.roots, [0.10, 0.10001], rtol=1e-9)
+        assert res.n_roots == 2 and res.multiple
+        # a double root at 10% beside a simple root at 10.1%
+        res = cba.irr(np.convolve([100, -220, 121], [-1000, 1101]))
+        np.testing.assert_allclose(res.roots, [0.10, 0.101], rtol=0, atol=1e-8)
+        assert res.n_roots == 2
+        # the pump problem keeps its two roots
+        assert cba.irr([-1600, 10_000, -10_000]).n_roots == 2
+
+    def test_near_tangent_without_a_root_reports_none(self):
+        # −(121.00000001x² − 220x + 100) < 0 everywhere: NPV comes within ~3e-11 of the flows'
+        # scale of zero near 10% but never reaches it; no root is invented
+        for c in (-121.0001, -121.00000001):
+            res = cba.irr([-100, 220, c])
+            assert res.n_roots == 0 and res.n_sign_changes == 2
+
+    def test_repeated_roots_vectorised_equal_per_row(self):
+        rows = [np.asarray(f, dtype=float) for f, _ in list(self.MULTIPLE.values())[:4]]
+        width = max(r.size for r in rows)
+        F = np.vstack([np.pad(r, (0, width - r.size)) for r in rows])
+        res = cba.irr(F)
+        assert res.n_roots.tolist() == [1, 1, 1, 1]
+        np.testing.assert_allclose(res.value, 0.10, atol=1e-9)
+
 
 class TestMIRR:
     def test_excel_doc_example(self):
