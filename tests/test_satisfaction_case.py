@@ -327,9 +327,15 @@ def test_small_groups_are_not_reported(tmp_path):
     )
     t = a.by_group["镇"].set_index("group")
     assert bool(t.loc["丙镇", "suppressed"].all()) and t.loc["丙镇", "estimate"].isna().all()
+    assert set(t.loc["丙镇", "suppressed_reason"]) == {"min_cell"}
+    # 乙镇 (29) is withheld too: with the total published, 丙镇 = total − 甲镇 − 乙镇
+    assert set(t.loc["乙镇", "suppressed_reason"]) == {"complementary"}
     assert not t.loc["甲镇", "suppressed"].any()
-    rows = [r for c in a.to_dict()["comparisons"] for r in c["table"] if r["镇"] == "丙镇"]
-    assert rows and all(r["estimate"] is None for r in rows)
+    # withheld groups take no part in the comparisons (one group is left: nothing to compare)
+    rows = [r for c in a.to_dict()["comparisons"] for r in c["table"]]
+    assert all(r["镇"] == "甲镇" for r in rows)
+    # the total still counts every respondent
+    assert a.overall["estimate"] == pytest.approx(direct_rate(df, ["q1", "q2", "q3", "q4"], "权重"))
 
 
 # ---------------------------------------------------------------------------------------------

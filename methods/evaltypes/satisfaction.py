@@ -105,7 +105,11 @@ class SurveySpec(_Model):
     points: dict[int, float] | None = Field(None, description="各等级赋分（likert_points）")
     pooling: Literal["responses", "items"] = "responses"
     conf_level: float = Field(0.95, gt=0.5, lt=1)
-    min_group_size: int = Field(5, ge=1, description="分组样本少于此数时不单独报告")
+    min_cell: int = Field(
+        5,
+        ge=3,
+        description="统计披露控制的最小单元：受访者少于此数的分组不报告满意度估计（至少 3）",
+    )
     population: int | None = Field(None, ge=1, description="调查对象总体规模（样本量评估）")
     margin: float = Field(0.05, gt=0, lt=0.5, description="样本量评估的允许误差（比例）")
 
