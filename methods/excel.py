@@ -607,7 +607,6 @@ def _monitoring_rows(
 
 
 NA_TEXTS = {"不适用", "不了解", "不清楚", "无法评价", "说不清", "N/A", "NA"}
-PERSONAL = ("姓名", "名字", "电话", "手机", "联系方式", "身份证", "证件号", "住址", "地址", "门牌")
 
 
 def looks_like_survey(sheet: Sheet) -> bool:
@@ -629,9 +628,15 @@ def import_survey(path: Path, sheet: Sheet) -> tuple[Imported, bytes]:
     """Survey data (one row per respondent) → a satisfaction case and its data as CSV (UTF-8 BOM).
 
     Score columns (small integers) become items, the scale is read off the data, personal columns
-    are listed under ``drop`` (never exported), other text columns are offered as groups.
+    (recognised by name or content as the satisfaction analysis recognises them:
+    :func:`methods.satisfaction.personal_column`) are left out of the exported data and named in
+    the notes, other text columns are offered as groups.
     """
     import csv
+
+    import pandas as pd
+
+    from methods.satisfaction import _cell_text, personal_column
 
     header = [clean_text(v) for v in sheet.rows[0]]
     if len(set(h for h in header if h)) != len([h for h in header if h]):
@@ -642,7 +647,10 @@ def import_survey(path: Path, sheet: Sheet) -> tuple[Imported, bytes]:
     for c, name in enumerate(header):
         if not name:
             continue
-        if any(k in name for k in PERSONAL):
+        cells = pd.Series(
+            [_cell_text(row[c]) if c < len(row) else "" for row in rows], dtype=object
+        )
+        if personal_column(name, cells) is not None:
             drop.append(name)
             continue
         values = [row[c] for row in rows if c < len(row) and clean_text(row[c])]
