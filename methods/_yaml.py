@@ -44,7 +44,7 @@ NULL_TAG = "tag:yaml.org,2002:null"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 AMBIGUOUS_TAG = "tag:jixiao,2026:ambiguous"
 
-_FLOAT_12 = re.compile(
+FLOAT_12 = re.compile(
     r"""^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
     |[-+]?\.(?:inf|Inf|INF)
     |\.(?:nan|NaN|NAN))$""",
@@ -137,7 +137,7 @@ for _tag, _regex in (
     (NULL_TAG, _NULL_12),
     (AMBIGUOUS_TAG, _AMBIGUOUS),  # before numbers: 060 also matches the 1.2 float pattern
     (INT_TAG, _INT_12),
-    (FLOAT_TAG, _FLOAT_12),
+    (FLOAT_TAG, FLOAT_12),
     (TIMESTAMP_TAG, _TIMESTAMP),
 ):
     Loader.add_implicit_resolver(_tag, _regex, list(_FIRST[_tag]))

@@ -879,6 +879,12 @@ def _pydantic_message(err: Mapping[str, Any], model: type[BaseModel], path: tupl
     if kind in {"greater_than", "greater_than_equal", "less_than_equal"}:
         bound = ctx.get("gt", ctx.get("ge", ctx.get("le")))
         return f"{base} {bound}，实际为 {shown(given)}"
+    if kind in {"float_type", "int_type"} and isinstance(given, str):
+        if "e" in given.lower() and _yaml.FLOAT_12.fullmatch(given.strip()):
+            return (
+                f"{base}，实际为文本 {shown(given)}（YAML 1.1 读取器如 papermill 把 1e2 这样的写法"
+                "读作文本；请写作 100 或 1.0e+2）"
+            )
     if base:
         return f"{base}，实际为 {shown(given)}" if given is not None else base
     return str(err.get("msg", kind))
@@ -946,6 +952,8 @@ def _check_indicator(ind: Indicator, i: int) -> None:
             if not (isinstance(ind.target, list) and len(ind.target) == 2):
                 fail("target", "区间型指标的目标值应写作 [下限, 上限]")
             lo, hi = ind.target  # type: ignore[misc]
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                fail("target", "区间的下限和上限应为有限数字（不能是 .inf 或 .nan）")
             if lo > hi:
                 fail("target", f"区间下限 {lo:g} 大于上限 {hi:g}")
             if lo < 0:
@@ -964,7 +972,9 @@ def _check_indicator(ind: Indicator, i: int) -> None:
         if ind.points_per_unit is None:
             fail("points_per_unit", "扣分型指标需要 points_per_unit（每单位扣分）")
         if ind.target is not None and not _is_number(ind.target):
-            fail("target", f"扣分型指标的目标值应为数字，实际为 {ind.target!r}")
+            fail("target", f"扣分型指标的目标值应为数字，实际为 {shown(ind.target)}")
+        if _is_number(ind.target) and not math.isfinite(ind.target):  # type: ignore[arg-type]
+            fail("target", "目标值应为有限数字（不能是 .inf 或 .nan）")
     if quantitative and ind.actual is not None and not _is_number(ind.actual):
         fail("actual", f"规则 {ind.rule} 的实际值应为数字，实际为 {ind.actual!r}")
     if quantitative and _is_number(ind.actual) and not math.isfinite(ind.actual):  # type: ignore[arg-type]
@@ -1046,13 +1056,72 @@ def resolve_data_path(case: Case, value: str, loc: tuple) -> Path:
         raise CaseError(
             f"数据文件不存在：{value}（相对 {case.source or '案例文件'} 所在目录）", field=loc
         )
+    try:
+        check_data_file(full, value)
+    except CaseError as exc:
+        raise CaseError(exc.message, field=loc, hint=exc.hint) from None
     return full
+
+
+MAX_DATA_FILE_BYTES = 50_000_000  # a data file (CSV, XLSX, evidence) as stored
+MAX_XLSX_UNPACKED_BYTES = 200_000_000  # an .xlsx is a zip: its parts once unpacked
+
+
+def check_data_file(path: Path, shown: str | None = None) -> None:
+    """Refuse a data file too large to read safely: over :data:`MAX_DATA_FILE_BYTES` on disk, or
+    an .xlsx whose parts unpack to more than :data:`MAX_XLSX_UNPACKED_BYTES` (a "zip bomb")."""
+    import zipfile
+
+    name = shown or path.name
+    size = path.stat().st_size
+    if size > MAX_DATA_FILE_BYTES:
+        raise CaseError(
+            f"数据文件 {name} 过大（{size / 1e6:.1f} MB，上限 {MAX_DATA_FILE_BYTES / 1e6:.0f} MB）",
+            hint="请只保留评价所需的数据，或拆分为多个文件",
+        )
+    if path.suffix.lower() in {".xlsx", ".xlsm"} and zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                unpacked = sum(info.file_size for info in zf.infolist())
+        except (zipfile.BadZipFile, OSError):
+            return  # the reader names a damaged workbook
+        if unpacked > MAX_XLSX_UNPACKED_BYTES:
+            raise CaseError(
+                f"Excel 文件 {name} 解压后过大（{unpacked / 1e6:.0f} MB，"
+                f"上限 {MAX_XLSX_UNPACKED_BYTES / 1e6:.0f} MB）",
+                hint="请另存为只含所需数据的工作簿",
+            )
+
+
+# Amounts in 万元 per unit; a case amount above MAX_AMOUNT_WANYUAN (100 万亿元, above the whole
+# national budget) is a slip of unit or digits, never a real budget.
+AMOUNT_UNITS = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "十万元": 10.0, "百万元": 100.0, "亿元": 1e4}
+MAX_AMOUNT_WANYUAN = 1e10
+
+
+def check_amounts(amounts: Mapping[str, float | None], unit: str | None, field: tuple) -> None:
+    """Refuse an amount beyond :data:`MAX_AMOUNT_WANYUAN` (in the given ``unit``; an unknown unit
+    is taken as 万元 for the bound) naming its field."""
+    factor = AMOUNT_UNITS.get((unit or "万元").strip(), 1.0)
+    for key, value in amounts.items():
+        if value is not None and abs(value) * factor > MAX_AMOUNT_WANYUAN:
+            raise CaseError(
+                f"金额 {value:,.2f}{unit or ''} 超出合理范围（上限 100 万亿元），可能是单位或位数有误",
+                field=(*field, key),
+            )
 
 
 def _check_case(case: Case, *, check_data: bool = True) -> None:
     for loc, value in case.data_paths() if check_data else ():
         resolve_data_path(case, value, loc)
     budget = case.budget
+    if budget is not None:
+        check_amounts(
+            {k: getattr(budget, k) for k in ("planned", "allocated", "received", "spent")
+             if hasattr(budget, k)},
+            budget.unit,
+            ("budget",),
+        )  # fmt: skip
     if budget is not None and budget.spent is not None and budget.allocated is not None:
         if budget.spent > budget.allocated + 1e-9 and not budget.note:
             raise CaseError(
@@ -1083,6 +1152,12 @@ def _check_case(case: Case, *, check_data: bool = True) -> None:
                     field=("grade_bands", label),  # type: ignore[arg-type]
                 )
             lower[bound] = label
+        if 0 not in lower:
+            raise CaseError(
+                "自定义等级缺少下限为 0 的最低等级：低于最低下限的得分将没有等级",
+                field=("grade_bands",),  # type: ignore[arg-type]
+                hint="例如 grade_bands: {优: 90, 良: 80, 中: 60, 差: 0}",
+            )
     if isinstance(case, ScoredCase):
         seen: dict[str, int] = {}
         for i, ind in enumerate(case.indicators):
@@ -1212,6 +1287,23 @@ def _expand_references(raw: dict[str, Any], error, model: type[BaseModel]) -> di
     return out
 
 
+_INTEGER_KEY = re.compile(r"-?(?:0|[1-9][0-9]*)")
+
+
+def _integer_keys(value: Any) -> Any:
+    """Nested mapping keys written as whole numbers (``{2025: 6800}``) become ints, whether the
+    YAML gave an int or papermill handed the notebook the same mapping with text keys ("2025"):
+    every route then validates the same mapping."""
+    if isinstance(value, Mapping):
+        return {
+            (int(k) if isinstance(k, str) and _INTEGER_KEY.fullmatch(k) else k): _integer_keys(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_integer_keys(v) for v in value]
+    return value
+
+
 def validate_mapping(
     raw: Mapping[str, Any],
     *,
@@ -1271,6 +1363,7 @@ def validate_mapping(
         )
     etype = EVALUATIONS[evaluation]
     original = raw
+    raw = {k: _integer_keys(v) for k, v in raw.items()}
     raw = _expand_references(raw, error, etype.model)
     try:
         case = etype.model.model_validate(raw)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from methods._resources import load_yaml
+from methods.casefile import check_data_file
 from methods.errors import CaseError
 from methods.exporting import neutralise
 
@@ -153,11 +154,30 @@ class Sheet:
             )
 
 
+def _displayed(cell: Any) -> Any:
+    """A cell's value as the sheet shows it where that differs from the stored number: a cell
+    formatted as a percentage holding 0.92 shows "92%" and is read as that text (92, unit %)."""
+    value = cell.value
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in (getattr(cell, "number_format", "") or "")
+    ):
+        shown = format(round(value * 100, 9), "f").rstrip("0").rstrip(".")
+        return f"{shown}%"
+    return value
+
+
 def read_workbook(path: Path) -> list[Sheet]:
     """All sheets of a workbook, merged cells filled with their top-left value."""
     import openpyxl
 
     shown = str(path)
+    if Path(path).is_file():
+        try:
+            check_data_file(Path(path))
+        except CaseError as exc:
+            raise exc.with_context(file=shown) from None
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except FileNotFoundError:
@@ -168,9 +188,9 @@ def read_workbook(path: Path) -> list[Sheet]:
         ) from None
     sheets = []
     for ws in wb.worksheets:
-        grid = [list(row) for row in ws.iter_rows(values_only=True)]
+        grid = [[_displayed(cell) for cell in row] for row in ws.iter_rows()]
         for merged in ws.merged_cells.ranges:
-            top = ws.cell(merged.min_row, merged.min_col).value
+            top = _displayed(ws.cell(merged.min_row, merged.min_col))
             for r in range(merged.min_row, merged.max_row + 1):
                 for c in range(merged.min_col, merged.max_col + 1):
                     if r - 1 < len(grid) and c - 1 < len(grid[r - 1]):
@@ -401,6 +421,14 @@ def import_form(path: str | Path) -> Imported:
         if variant:
             ind["variant"] = _spec()["variants"].get(variant, variant)
         unit = clean_text(get("unit")) or target.unit or actual.unit
+        for cell_value, col in ((target, "target"), (actual, "actual")):
+            if cell_value.unit == "%" and unit not in ("%", "％") and col in cols:
+                raise sheet.error(
+                    r,
+                    cols[col],
+                    f"单元格显示为百分比（{cell_value.text}），但该行的计量单位为“{unit}”",
+                    hint="请统一单位：百分比指标的计量单位填 %，数量指标的单元格不要设为百分比格式",
+                )
         if unit:
             ind["unit"] = unit
         if rule == "qualitative":
@@ -590,6 +618,14 @@ def _monitoring_rows(
                     f"截至目前完成值应为数字，实际为 {clean_text(get('actual'))!r}",
                 )
         unit = clean_text(get("unit")) or target.unit or actual.unit
+        for cell_value, col in ((target, "target"), (actual, "actual")):
+            if cell_value.unit == "%" and unit not in ("%", "％") and col in cols:
+                raise sheet.error(
+                    r,
+                    cols[col],
+                    f"单元格显示为百分比（{cell_value.text}），但该行的计量单位为“{unit}”",
+                    hint="请统一单位：百分比指标的计量单位填 %，数量指标的单元格不要设为百分比格式",
+                )
         if unit:
             ind["unit"] = unit
         for key in ("deviation", "explanation", "likelihood", "measures"):

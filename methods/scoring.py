@@ -488,6 +488,10 @@ def score_cases(
 # ---------------------------------------------------------------------------------------------
 # From a case to a scored table
 
+MAX_UNCAPPED_EXECUTION = 150.0
+"""An uncapped 预算执行率 above this (%) would give more than 1.5 times its points: refused as a
+data slip rather than scored (the uncapped variant exists for rates a little over 100%)."""
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -610,6 +614,15 @@ def prepare(case: Case) -> Prepared:
                 field=("budget",),
             )
         cap = case.options.execution_cap
+        if not cap and rate > MAX_UNCAPPED_EXECUTION:
+            points = rate / 100 * float(execution["weight"])
+            raise CaseError(
+                f"预算执行率 {fmt.pct(rate)} 不封顶（options.execution_cap: false）时得 "
+                f"{fmt.num(points)} 分，超过其分值 {fmt.num(execution['weight'])} 分的 "
+                f"{fmt.num(MAX_UNCAPPED_EXECUTION / 100)} 倍",
+                field=("budget", "spent"),
+                hint="请核对全年执行数与全年预算数，或保持默认的封顶口径",
+            )
         rows.append(
             {
                 "code": execution["code"],
@@ -892,6 +905,45 @@ _DERIVED_TEXT = {
 }
 
 
+UNIT_SLIP_RATIO = 50.0
+"""An actual value this many times above or below its target looks like a unit slip (0.92 for
+92%, 万元 for 元): the evaluation warns by name (practice: a reviewer's first check)."""
+
+
+def unit_slips(table: pd.DataFrame) -> list[str]:
+    """Warnings for indicators whose actual/target ratio looks like a 100× unit slip.
+
+    An applicable quantitative indicator with target *t* > 0 and actual *a* > 0 is named when
+    a/t ≥ :data:`UNIT_SLIP_RATIO` or a/t ≤ 1/:data:`UNIT_SLIP_RATIO` (for a range, against the
+    nearer bound). The score is not changed: the warning asks the evaluator to check the unit.
+    """
+    quantitative = table["rule"].isin(["positive", "reverse", "equal", "range", "deduction"])
+    t = pd.to_numeric(table["target"], errors="coerce").to_numpy(dtype=float)
+    hi = pd.to_numeric(table["target_high"], errors="coerce").to_numpy(dtype=float)
+    a = pd.to_numeric(table["actual"], errors="coerce").to_numpy(dtype=float)
+    ref = np.where((table["rule"] == "range").to_numpy() & (a > hi), hi, t)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = a / ref
+    slip = (
+        table["applicable"].to_numpy(dtype=bool)
+        & quantitative.to_numpy()
+        & (ref > 0)
+        & (a > 0)
+        & ((ratio >= UNIT_SLIP_RATIO) | (ratio <= 1 / UNIT_SLIP_RATIO))
+    )
+    out = []
+    for i in np.flatnonzero(slip):
+        r = table.iloc[i]
+        u = r["unit"] or ""
+        times = ratio[i] if ratio[i] >= 1 else 1 / ratio[i]
+        out.append(
+            f"指标 {r['code']}“{r['name']}”实际值 {fmt.with_unit(a[i], u)} 与目标值 "
+            f"{fmt.with_unit(ref[i], u)} 相差约 {fmt.num(times, 0)} 倍，可能是单位错误"
+            "（如把 92% 填成 0.92、把万元填成元），请核对"
+        )
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # The evaluation
 
@@ -1037,6 +1089,7 @@ def evaluate(
     for r in table[table["applicable"] & table["actual"].isna()].itertuples():
         if r.rule in ("positive", "reverse", "equal", "range", "deduction"):
             warnings.append(f"指标 {r.code}“{r.name}”未提供实际值，按 0 分计")
+    warnings.extend(unit_slips(table))
     return Evaluation(
         case=case,
         total=total,

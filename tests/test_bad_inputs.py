@@ -20,7 +20,9 @@ import yaml
 from .conftest import EXAMPLES, ROOT, _run_in_process, fake_archive
 
 CORPUS = ROOT / "tests" / "bad_inputs"
-ENTRIES = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
+ALL_ENTRIES = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
+ENTRIES = [e for e in ALL_ENTRIES if e["command"] != "valid"]
+VALID = [e for e in ALL_ENTRIES if e["command"] == "valid"]
 LIBRARY_FILES = {"index.sqlite", ".lock", "index.sqlite-wal", "index.sqlite-shm"}
 
 
@@ -181,3 +183,38 @@ def test_case_file_reached_through_a_symlink_is_named_as_typed(tmp_path):
     link = tmp_path / "link.yaml"
     link.symlink_to(target)
     check_case(link, ["budget.planned", "应不小于 0"], tmp_path / "library")
+
+
+# ---------------------------------------------------------------------------------------------
+# Unusual but valid: validate passing means run cannot fail on the data
+
+
+@pytest.mark.parametrize("entry", VALID, ids=[e["file"] for e in VALID])
+def test_unusual_valid_case_validates(entry):
+    proc = cli("validate", CORPUS / entry["file"])
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.notebook
+def test_every_corpus_case_that_validates_runs(tmp_path):
+    """Every corpus case file that ``jixiao validate`` accepts (the unusual-but-valid class, and
+    any refusal that slipped) runs to an archive: one batch over copies of them."""
+    cases = tmp_path / "cases"
+    passed = []
+    for e in ALL_ENTRIES:
+        path = CORPUS / e["file"]
+        if e["command"] == "import" or cli("validate", path).returncode != 0:
+            continue
+        folder = cases / path.parent.name
+        if not folder.exists():
+            shutil.copytree(path.parent, folder, ignore=shutil.ignore_patterns("*.yaml", "*.xlsx"))
+        shutil.copy(path, folder / path.name)
+        passed.append(e["file"])
+    assert sorted(passed) == sorted(e["file"] for e in VALID)
+    lib = tmp_path / "lib"
+    from .conftest import run_cli
+
+    proc = run_cli("batch", cases, "--library", lib, "--workers", "2", timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:] + proc.stdout[-3000:]
+    archived = list(lib.glob("*/*/results.json"))
+    assert len(archived) == len(passed)

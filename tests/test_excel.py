@@ -309,3 +309,30 @@ def test_survey_data_import_drops_personal_columns(tmp_path):
     data = (tmp_path / "调查2024.csv").read_text(encoding="utf-8-sig")
     assert "姓名" not in data and "138" not in data and "张1" not in data
     assert "个人信息列不导出" in proc.stdout
+
+
+def _percent_cells(ws, cells):
+    for ref, value in cells.items():
+        ws[ref] = value
+        ws[ref].number_format = "0.0%"
+
+
+def test_percent_formatted_cells_import_as_the_percentage_shown(tmp_path):
+    # A级食堂比例 (row 11): target 0.9 and actual 0.935 stored, shown as 90.0% and 93.5%
+    path = messy_form(
+        tmp_path / "pct.xlsx",
+        extra=lambda ws: (
+            _percent_cells(ws, {"F11": 0.9, "G11": 0.935}),
+            ws.cell(11, 8, "%"),
+        ),
+    )
+    ind = {i["name"]: i for i in excel.import_form(path).case["indicators"]}["A级食堂比例"]
+    assert ind["target"] == 90 and ind["actual"] == 93.5 and ind["unit"] == "%"
+
+
+def test_percent_formatted_cell_in_a_row_of_another_unit_is_refused(tmp_path):
+    # 受助学生人数 (row 8) is counted in 人: a cell formatted as a percentage there is a slip
+    path = messy_form(tmp_path / "pct.xlsx", extra=lambda ws: _percent_cells(ws, {"G8": 0.97}))
+    with pytest.raises(CaseError) as info:
+        excel.import_form(path)
+    assert "Sheet1!G8" in str(info.value) and "百分比" in info.value.message

@@ -199,3 +199,22 @@ def test_a_name_that_is_blank_after_stripping_is_refused(tmp_path, blank):
     text = _case_text(**{"title: 武进区农村生活污水治理项目": f'title: "{blank}"'})
     err = _refusal(tmp_path, text.replace("\t", "\\t"))
     assert "空白" in err.message and err.field == "title" and err.line == 3
+
+
+def test_papermill_route_names_scientific_notation_it_read_as_text():
+    # papermill reads case files with YAML 1.1, where 1e2 is text: the notebook route then
+    # refuses it by name instead of taking a wrong value
+    raw = _yaml.load((EXAMPLES / "wujin_rural_sewage_2023.yaml").read_text(encoding="utf-8"))
+    raw["budget"]["planned"] = "3.8e3"
+    with pytest.raises(CaseError) as info:
+        casefile.validate_mapping(raw, base_dir=EXAMPLES)
+    assert "papermill" in info.value.message and "1.0e+2" in info.value.message
+
+
+def test_text_year_keys_from_papermill_are_the_same_mapping():
+    # papermill hands the notebook {"2025": 6800} for {2025: 6800}: both validate alike
+    from methods.casefile import _integer_keys
+
+    assert _integer_keys({"a": {"2025": 1, "x": {"-3": 2, "01": 3}}}) == {
+        "a": {2025: 1, "x": {-3: 2, "01": 3}}
+    }

@@ -305,6 +305,22 @@ def mutate(
     CORPUS.append(Bad(folder, name, kind, what, expect, content.encode(encoding), dict(data or {})))
 
 
+def valid(
+    base: str,
+    name: str,
+    kind: str,
+    what: str,
+    edit: Callable[[dict[str, Any]], Any] | None = None,
+    *,
+    text: Callable[[str], str] | None = None,
+) -> None:
+    """Register an unusual but valid case: ``jixiao validate`` passes, so ``jixiao run`` must
+    succeed on it (issue: validate passing means run cannot fail on the data)."""
+    mutate(base, name, kind, what, [], chain(setter(("case_id",), name), *([edit] if edit else [])),
+           text=text)  # fmt: skip
+    CORPUS[-1].command = "valid"
+
+
 def raw_file(folder: str, name: str, kind: str, what: str, expect: list[str], content: bytes):
     CORPUS.append(Bad(folder, name, kind, what, expect, content))
 
@@ -877,6 +893,70 @@ def build() -> None:
            ["departments.常州市武进区水利局.projects", "应不小于 0"],
            setter(("departments", "常州市武进区水利局", "projects"), -2))
 
+    # -- trust: numbers as written, clean refusals, absurd values (issue 13) ------------------
+    mutate(P, "octal_looking_year", "yaml_number", "年度写成 02023（YAML 1.1 读作八进制）",
+           ["year", "以 0 开头的整数", "八进制"], text=lambda t: t.replace("year: 2023", "year: 02023"))
+    mutate(P, "sexagesimal_target", "yaml_number", "目标值写成 1:30（YAML 1.1 读作 90）",
+           ["indicators[11].target", "六十进制"],
+           text=lambda t: t.replace("target: 120", "target: 1:30", 1))
+    mutate(S, "yes_as_cap", "yaml_number", "封顶选项写成 yes", ["true 或 false"],
+           setter(("options",), {"execution_cap": "@@yes"}),
+           text=lambda t: t.replace("'@@yes'", "yes"))
+    mutate(S, "underscore_amount", "yaml_number", "金额写成 1_000", ["下划线"],
+           text=lambda t: t.replace("planned: ", "planned: 1_", 1))
+    mutate("target_review", "date_out_of_month", "invalid_date", "调整日期 2024-02-30 不存在",
+           ["adjustments[0].date", "没有这一天"],
+           text=lambda t: t.replace("date: '2024-07-15'", "date: 2024-02-30"))
+    mutate("monitoring", "date_month_13", "invalid_date", "日期 2023-13-45", ["月份应为 1–12"],
+           text=lambda t: t + "note_date: 2023-13-45\n")
+    mutate(P, "complex_key", "yaml_key", "复杂键（? [a, b]）", ["复杂键"],
+           text=lambda t: t + "? [a, b]\n: 1\n")
+    mutate(P, "nul_in_title", "control_character", "标题含 NUL 字符", ["控制字符 U+0000"],
+           text=lambda t: t.replace("title: ", "title: 武进\x00", 1))
+    mutate(S, "ansi_in_name", "control_character", "指标名称含 ANSI 转义序列",
+           ["控制字符 U+001B"], text=lambda t: t.replace("name: ", "name: \x1b[2J", 1))
+    mutate("department_overall", "bidi_override", "control_character",
+           "部门名称含双向文本覆盖符（显示顺序与实际相反）", ["控制字符 U+202E"],
+           text=lambda t: t.replace("department: ", "department: \u202e", 1))
+    mutate("ex_ante", "zero_width_key", "control_character", "字段名含零宽字符",
+           ["控制字符 U+200B"], text=lambda t: t.replace("title:", "ti\u200btle:", 1))
+    mutate(P, "blank_title", "blank_name", "标题只有全角空格", ["title", "只有空白字符"],
+           setter(("title",), "\u3000\u3000"))
+    mutate(P, "blank_indicator_name", "blank_name", "指标名称只有空格",
+           [C11 + ".name", "只有空白字符"], setter(("indicators", "C11", "name"), "   "))
+    mutate(P, "range_inf_bound", "non_finite", "区间上限为 .inf",
+           ["indicators[19]（D13）.target", "有限数字"],
+           setter(("indicators", "D13", "target"), [90, "@@inf"]),
+           text=lambda t: t.replace("'@@inf'", ".inf"))
+    mutate(P, "deduction_nan_target", "non_finite", "扣分型指标目标值为 .nan",
+           ["indicators[10]（B22）.target", "有限数字"],
+           setter(("indicators", "B22", "target"), "@@nan"),
+           text=lambda t: t.replace("'@@nan'", ".nan"))
+    mutate(P, "budget_absurd", "absurd_amount", "年初预算 3.8×10¹⁴ 万元（多写了位数）",
+           ["budget.planned", "超出合理范围"], setter(("budget", "planned"), 380000000000000))
+    mutate(S, "uncapped_execution_wild", "absurd_amount",
+           "预算执行率不封顶且执行数为预算的 5 倍", ["budget.spent", "1.5 倍"],
+           chain(setter(("options",), {"execution_cap": False}),
+                 setter(("budget", "spent"), 51000),
+                 setter(("budget", "note"), "含上年结转")))
+    mutate(P, "grade_bands_no_bottom", "grade_bands", "自定义等级没有下限为 0 的等级",
+           ["grade_bands", "下限为 0"], setter(("grade_bands",), {"优": 90, "良": 80, "差": 60}))
+
+    # unusual but valid: validate passes and run must succeed
+    valid(P, "valid_qualitative_na_sibling", "valid_unusual",
+          "同级指标不适用，定性评分随分值按比例调整",
+          setter(("indicators", "A21", "applicable"), False))
+    valid(P, "valid_scientific_notation", "valid_unusual", "目标值写成 1.2e2（YAML 1.2 数字）",
+          text=lambda t: t.replace("target: 120", "target: 1.2e2", 1))
+    valid(P, "valid_emoji_and_long_title", "valid_unusual", "标题含表情符号和长文本",
+          setter(("title",), "武进区农村生活污水治理项目🚰" + "（续）" * 40))
+    valid(S, "valid_missing_actual", "valid_unusual", "一个定量指标未填实际值（按 0 分并提示）",
+          lambda raw: raw["indicators"][0].pop("actual", None))
+    valid(P, "valid_unit_slip", "valid_unusual", "实际值 0.92 对目标 95%（提示单位错误）",
+          setter(("indicators", "C21", "actual"), 0.983))
+    valid(P, "valid_quoted_date_text", "valid_unusual", "文本字段中写了带引号的日期",
+          setter(("evaluator",), "2024-02-30 评价组"))
+
     # fmt: on
     build_excel()
 
@@ -1069,6 +1149,8 @@ def show(entries: list[dict[str, Any]]) -> int:
         text = err.getvalue().replace(str(OUT) + "/", "")
         missing = [s for s in e["expect"] if s not in err.getvalue()]
         ok = code == 2 and not missing and len(text.strip().splitlines()) <= 2
+        if e["command"] == "valid":
+            ok = code == 0
         failures += not ok
         mark = "ok " if ok else "BAD"
         print(f"{mark} [{code}] {e['file']}\n    {text.strip()}")
