@@ -431,7 +431,7 @@ def personal_content(values: pd.Series) -> tuple[str, int] | None:
     digits = digits.str.replace(r"[\s\-()+—–]", "", regex=True)
     for pattern, kind in (
         (_MOBILE, "手机号码"),
-        (_MOBILE_MASKED, "手机号码（部分隐藏）"),
+        (_MOBILE_MASKED, "部分隐藏的手机号码"),
         (_LANDLINE, "固定电话号码"),
     ):
         hit = digits.str.contains(pattern).to_numpy(dtype=bool)
@@ -455,7 +455,7 @@ def personal_content(values: pd.Series) -> tuple[str, int] | None:
             "姓名",
             True,
         ),
-        (compact.str.fullmatch(_MASKED_NAME).to_numpy(dtype=bool), "姓名（部分隐藏）", False),
+        (compact.str.fullmatch(_MASKED_NAME).to_numpy(dtype=bool), "部分隐藏的姓名", False),
     ):
         if not is_name.any():
             continue
@@ -709,7 +709,9 @@ def check_spec(spec: SurveySpec, loc: tuple, *, min_items: int = 2) -> None:
     if trim is not None and trim.lower is not None and trim.upper is not None:
         if trim.lower > trim.upper:
             raise _err("权重修剪下限大于上限", (*loc, "design", "trim"))
-    used = {col: field_path for col, field_path, _ in used_columns(spec, loc)}
+    used: dict[str, tuple] = {}
+    for col, field_path, _ in used_columns(spec, loc):
+        used.setdefault(col, field_path)
     for k, col in enumerate(spec.drop):
         if col in used:
             raise _err(

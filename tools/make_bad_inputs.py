@@ -125,6 +125,19 @@ def survey_rows(edit: Callable[[list[list[Any]]], None] | None = None) -> list[l
     return rows
 
 
+# fictional respondents for the privacy entries (issue 13 item 3)
+PRIVATE_NAMES = ["王建国", "李秀英", "张志强", "刘桂兰", "陈卫东", "杨淑珍", "赵玉梅", "黄建华",
+                 "周丽娟", "吴国平", "徐海燕", "孙立新"]  # fmt: skip
+
+
+def id_number(k: int) -> str:
+    """A fictional 18-digit resident ID number (武进 320412, born 195x) with a valid check digit."""
+    body = f"320412{1950 + k:04d}{k % 12 + 1:02d}{k % 28 + 1:02d}{101 + k:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(c) * w for c, w in zip(body, weights, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
 def base_satisfaction() -> dict[str, Any]:
     raw = example("wujin_bus_satisfaction_2023.yaml", drop=("ipa",))
     raw["survey"] = {
@@ -658,6 +671,88 @@ def build() -> None:
     survey_case("row_too_long", "survey_data", "一行的字段多于表头（未加引号的逗号）",
                 ["survey.data", "第 4 行有 11 个字段，多于表头的 9 列"],
                 lambda rows: rows[3].extend(["很好", "谢谢"]))
+
+    # == privacy (issue 13 item 3) ==============================================================
+    # A column recognised as personal, by its name or by its content (mobile, landline, ID
+    # number, a column of names), is refused wherever the case uses it; only drop accepts it.
+    # The message names the field and the column, never a personal value. All values fictional.
+    def add_column(header, values):
+        def edit(rows):
+            rows[0].append(header)
+            for i, row in enumerate(rows[1:]):
+                row.append(values[i % len(values)])
+
+        return edit
+
+    def private(name, what, expect, header, values, edit=None, rows_edit=None):
+        edits = [add_column(header, values)] + ([rows_edit] if rows_edit else [])
+        survey_case(name, "personal_data", what, expect, chain(*edits), edit=edit)
+
+    def use(*path):
+        def set_to(column):
+            return setter(("survey", *path), column)
+
+        return set_to
+
+    n_rows = len(SURVEY_ROWS)
+    names = PRIVATE_NAMES[:n_rows]
+    mobiles = [f"1391234{i:04d}" for i in range(n_rows)]
+    landlines = [f"0519-8612{i:04d}" for i in range(n_rows)]
+    ids = [id_number(i) for i in range(n_rows)]
+    refused = "只能列入 survey.drop"
+    private("privacy_group_name_header", "姓名列用作分组（按列名识别）",
+            ["survey.groups[1]", "'姓名'", "不能用作受访者分组", refused], "姓名", names,
+            edit=use("groups")(["镇街道", "姓名"]))
+    private("privacy_group_names_content", "一列人名（列名无提示）用作分组（按内容识别）",
+            ["survey.groups[0]", "'受访对象'", "姓名", refused], "受访对象", names,
+            edit=use("groups")(["受访对象"]))
+    private("privacy_strata_mobile", "联系电话列用作分层", ["survey.design.strata", "'联系电话'",
+            "不能用作分层"], "联系电话", mobiles, edit=use("design", "strata")("联系电话"))
+    private("privacy_cluster_landline", "含座机号码的列用作整群（PSU）",
+            ["survey.design.cluster", "'单位'", "固定电话号码", "整群"], "单位", landlines,
+            edit=use("design", "cluster")("单位"))
+    private("privacy_weights_mobile", "手机号码用作抽样权重（数值看似合法）",
+            ["survey.design.weights", "'权数'", "手机号码", "抽样权重"], "权数", mobiles,
+            edit=use("design", "weights")("权数"))
+    private("privacy_fpc_id_number", "身份证号用作有限总体校正列",
+            ["survey.design.fpc", "'编码'", "身份证号"], "编码", ids,
+            edit=use("design", "fpc")("编码"))
+    private("privacy_item_id_number", "身份证号写在满意度题目列",
+            ["survey.items[2].column", "'证号'", "身份证号", "满意度题目"], "证号", ids,
+            edit=setter(("survey", "items", 2, "column"), "证号"))
+    private("privacy_importance_mobile_header", "手机列用作重要性题目",
+            ["survey.items[0].importance", "'手机'", "重要性题目"], "手机",
+            [(i % 5) + 1 for i in range(n_rows)],
+            edit=setter(("survey", "items", 0, "importance"), "手机"))
+    private("privacy_overall_householder", "户主列用作总体满意度题目",
+            ["survey.overall", "'户主'", "总体满意度题目"], "户主", names,
+            edit=use("overall")("户主"))
+    private("privacy_calibration_address", "家庭住址列用作权重校准变量",
+            ["survey.calibration.margins.家庭住址", "住址", "权重校准变量"], "家庭住址",
+            [f"湖塘镇{i + 1}号" for i in range(n_rows)],
+            edit=use("calibration")({"margins": {"家庭住址": {"湖塘镇1号": 10}}}))
+    private("privacy_unused_landline", "备注列中有一个座机号码且未列入 drop",
+            ["survey.drop", "第 6 行 备注", "固定电话号码"], "备注",
+            ["", "", "", "", "回访电话 0519-86123456"] + [""] * (n_rows - 5))
+    private("privacy_unused_masked_names", "部分隐藏的姓名（李**）且未列入 drop",
+            ["survey.drop", "受访人代称", "部分隐藏的姓名"], "受访人代称",
+            [n[0] + "**" for n in names])
+    survey_case("privacy_drop_used_column", "personal_data", "drop 中的列同时用作分组",
+                ["survey.drop[0]", "'镇街道'", "同时用于分析（survey.groups[0]）"],
+                edit=setter(("survey", "drop"), ["镇街道"]))
+    survey_case("privacy_min_cell_one", "personal_data", "最小单元 min_cell 设为 1（关闭小组隐藏）",
+                ["survey.min_cell", "应不小于 3"], edit=setter(("survey", "min_cell"), 1))
+    survey_data = csv_bytes(survey_rows(add_column("联系电话", mobiles)))
+    mutate(S, "privacy_indicator_survey_group", "personal_data",
+           "满意度指标的内联调查以联系电话分组",
+           ["indicators[9]（B4）.survey.groups[0]", "'联系电话'", "不能用作受访者分组"],
+           chain(deleter(("indicators", "B4", "actual")),
+                 setter(("indicators", "B4", "survey"),
+                        {"data": "privacy_indicator_survey.csv",
+                         "items": [{"column": "q1"}, {"column": "q2"}],
+                         "groups": ["联系电话"]})),
+           data={"privacy_indicator_survey.csv": survey_data})
+    # == end privacy ============================================================================
 
     # -- cost-benefit --------------------------------------------------------------------------
     T = "cost_benefit"
