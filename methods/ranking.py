@@ -2,7 +2,8 @@
 
 Every function takes a decision matrix (alternatives × criteria; DataFrame or array, labels then
 A1…/C1…), weights (normalised to sum to 1; Series/dict aligned by criterion) and criterion
-directions (``"benefit"``/``"正向"``/``"max"`` or ``"cost"``/``"负向"``/``"min"``), and returns a
+directions (``"benefit"``/``"正向"``/``"max"``/``+1`` or ``"cost"``/``"负向"``/``"min"``/``-1``; the
++1/−1 convention is pymcdm's and scikit-criteria's; anything else is refused naming it), and returns a
 frozen result with a tidy ``.table`` (fixed English columns, alternatives in input order),
 ``.summary()`` (Chinese) and ``.to_dict()``. The normalisation used is always part of the result:
 TOPSIS with vector and min–max normalisation can pick different winners.
@@ -366,8 +367,9 @@ def weighted_sum(
         Decision matrix, alternatives × criteria.
     weights : array, Series or dict
         Criterion weights (normalised to sum to 1; points such as 30/20/50 are fine).
-    types : None, str, sequence or mapping
-        Criterion directions (default all benefit).
+    types : None, str, number, sequence or mapping
+        Criterion directions (default all benefit): names or +1 / −1, one for all, one per
+        criterion, or ``{criterion: type}``.
     normalization : {"minmax", "max", "sum", "none"}
         ``minmax`` (default): benefit :math:`(x - \\min)/(\\max - \\min)`, cost
         :math:`(\\max - x)/(\\max - \\min)`; ``max``: :math:`x/\\max` and :math:`\\min/x`;
@@ -416,8 +418,9 @@ def topsis(X: Any, weights: Any, types: Any = None, normalization: str = "vector
         Decision matrix, alternatives × criteria.
     weights : array, Series or dict
         Criterion weights (normalised to sum to 1).
-    types : None, str, sequence or mapping
-        Criterion directions (default all benefit).
+    types : None, str, number, sequence or mapping
+        Criterion directions (default all benefit): names or +1 / −1, one for all, one per
+        criterion, or ``{criterion: type}``.
     normalization : {"vector", "minmax"}
         ``vector`` (Hwang & Yoon's original, default) or direction-aware ``minmax``. The choice
         can change the winner; it is reported in ``.normalization`` and the summary.
@@ -493,8 +496,9 @@ def vikor(X: Any, weights: Any, types: Any = None, v: float = 0.5) -> VikorResul
         Decision matrix, alternatives (m ≥ 2) × criteria.
     weights : array, Series or dict
         Criterion weights (normalised to sum to 1).
-    types : None, str, sequence or mapping
-        Criterion directions (default all benefit).
+    types : None, str, number, sequence or mapping
+        Criterion directions (default all benefit): names or +1 / −1, one for all, one per
+        criterion, or ``{criterion: type}``.
     v : float
         Weight of the strategy of "the majority of criteria" (0.5: consensus; > 0.5 majority
         vote; < 0.5 veto).

@@ -6,7 +6,7 @@ function                   what it gives
 :func:`ahp`                层次分析法: weights, λmax, CI, CR (RI table named), completion
 :func:`ahp_group`          group AHP: AIJ (judgements) or AIP (priorities) aggregation
 :func:`ahp_hierarchy`      criteria → sub-criteria global weights and each level's CR
-:func:`entropy_weights`    熵权法 (direction-aware min–max normalisation)
+:func:`entropy_weights`    熵权法 (direction-aware min–max, or classic proportions x/Σx)
 :func:`critic_weights`     CRITIC (contrast × conflict)
 :func:`delphi`             德尔菲法 rounds: mean, SD, CV, Kendall's W, convergence verdict
 :func:`kendall_w`          Kendall's coefficient of concordance with tie correction
@@ -23,6 +23,7 @@ problem. Random-index tables are data (``methods/_data/random_index.yaml``).
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -109,22 +110,51 @@ def _decision_matrix(
     return values, alts, crits
 
 
+_DIRECTIONS_HELP = "可用：benefit/正向/max/+1 或 cost/负向/min/−1"
+
+
 def _direction(t: Any) -> bool:
-    """True for a benefit (正向) criterion, False for a cost (负向) criterion."""
+    """True for a benefit (正向) criterion, False for a cost (负向) criterion.
+
+    Accepts the names in ``_BENEFIT`` / ``_COST`` (any case) and the numeric convention of pymcdm
+    and scikit-criteria: +1 benefit (maximise), −1 cost (minimise), as a number (int, float,
+    numpy scalar) or as text ("1", "+1", "-1", "−1", "1.0"). Anything else, booleans included
+    (True is not a direction), raises a ValueError naming the value.
+    """
+    if isinstance(t, bool | np.bool_):
+        raise ValueError(f"未知的指标方向 {t}：布尔值不是方向（{_DIRECTIONS_HELP}）")
+    if isinstance(t, numbers.Real):
+        if t == 1:
+            return True
+        if t == -1:
+            return False
+        raise ValueError(f"未知的指标方向 {t}：数值方向只能是 +1（正向）或 −1（负向）")
     key = str(t).strip()
     if key.lower() in _BENEFIT or key in _BENEFIT:
         return True
     if key.lower() in _COST or key in _COST:
         return False
-    raise ValueError(f"未知的指标方向 '{t}'（可用：benefit/正向/max 或 cost/负向/min）")
+    try:
+        number = float(key.replace("−", "-"))
+    except ValueError:
+        number = None
+    if number in (1.0, -1.0):
+        return number == 1.0
+    raise ValueError(f"未知的指标方向 '{t}'（{_DIRECTIONS_HELP}）")
 
 
 def _parse_types(types: Any, criteria: Sequence[str]) -> np.ndarray:
-    """Criterion directions as a boolean array (True = benefit). None means all benefit."""
+    """Criterion directions as a boolean array (True = benefit). None means all benefit.
+
+    ``types`` is one direction for every criterion (a name, or +1 / −1), a sequence or array
+    with one per criterion (names, +1 / −1, mixed), or a mapping / Series ``{criterion: type}``.
+    """
     k = len(criteria)
     if types is None:
         return np.ones(k, dtype=bool)
-    if isinstance(types, str):
+    if isinstance(types, np.ndarray) and types.ndim == 0:
+        types = types.item()
+    if isinstance(types, str | numbers.Number | np.bool_):
         return np.full(k, _direction(types))
     if isinstance(types, Mapping | pd.Series):
         mapping = dict(types.items())
@@ -1119,6 +1149,12 @@ def ahp_hierarchy(
 # Objective weights
 
 
+_OBJECTIVE_NORMALIZATIONS = {
+    "minmax": "方向化极差标准化",
+    "sum": "比重法 p = x/Σx，Hwang & Yoon 1981",
+}
+
+
 def _minmax(values: np.ndarray, benefit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Direction-aware min–max normalisation; returns (r, constant-column mask)."""
     lo, hi = values.min(axis=0), values.max(axis=0)
@@ -1144,7 +1180,8 @@ class ObjectiveWeights:
         ``criterion``, ``type`` and the method's intermediates (entropy: ``entropy``,
         ``divergence``; CRITIC: ``std``, ``conflict``, ``information``) and ``weight``.
     normalization : str
-        Always ``"minmax"`` (direction-aware).
+        ``"minmax"`` (direction-aware min–max; CRITIC always, entropy by default) or ``"sum"``
+        (entropy's classic proportions p = x / Σx).
     notes : tuple of str
         Choices that shaped the weights (constant criteria, shift).
     """
@@ -1158,7 +1195,8 @@ class ObjectiveWeights:
     def summary(self) -> str:
         """Chinese summary."""
         name = {"entropy": "熵权法", "critic": "CRITIC 法"}[self.method]
-        lines = [f"{name}（方向化极差标准化）：{len(self.weights)} 个指标"]
+        how = _OBJECTIVE_NORMALIZATIONS.get(self.normalization, self.normalization)
+        lines = [f"{name}（{how}）：{len(self.weights)} 个指标"]
         lines.extend(_weights_lines(self.weights))
         lines.extend(f"说明：{n}" for n in self.notes)
         return "\n".join(lines)
@@ -1176,21 +1214,30 @@ class ObjectiveWeights:
         )
 
 
-def entropy_weights(X: Any, types: Any = None, *, shift: float = 0.0) -> ObjectiveWeights:
-    """Entropy weight method (熵权法), direction-aware.
+def entropy_weights(
+    X: Any, types: Any = None, *, shift: float = 0.0, normalization: str = "minmax"
+) -> ObjectiveWeights:
+    """Entropy weight method (熵权法): direction-aware min–max (default) or classic proportions.
 
     Parameters
     ----------
     X : array or DataFrame
         Decision matrix, alternatives (rows, m ≥ 2) × criteria (columns).
-    types : None, str, sequence or mapping
-        Criterion directions: ``"benefit"`` / ``"正向"`` / ``"max"`` or ``"cost"`` / ``"负向"`` /
-        ``"min"``; one value for all, one per criterion, or ``{criterion: type}``. Default: all
-        benefit.
+    types : None, str, number, sequence or mapping
+        Criterion directions: ``"benefit"`` / ``"正向"`` / ``"max"`` / ``+1`` or ``"cost"`` /
+        ``"负向"`` / ``"min"`` / ``-1`` (the +1/−1 convention of pymcdm and scikit-criteria); one
+        value for all, one per criterion, or ``{criterion: type}``. Default: all benefit.
     shift : float
         Optional constant added to every normalised value before the proportions (the
         “平移” practice, e.g. 0.0001 or 0.01, which avoids p = 0). Default 0: the limit convention
         :math:`0 \\ln 0 = 0`. A shift changes the weights; it is reported in ``notes``.
+    normalization : {"minmax", "sum"}
+        ``"minmax"`` (default): direction-aware min–max values :math:`r_{ij}`, then proportions
+        (step 1 below; the usual 熵权法 of Chinese evaluation practice). ``"sum"``: the classic
+        form of Hwang & Yoon (1981) and pymcdm's ``entropy_weights``, proportions of the raw
+        values :math:`p_{ij} = x_{ij} / \\sum_i x_{ij}` (non-negative values only). Entropy measures
+        how evenly a criterion is spread, not which end is better, so in this form the
+        directions do not enter the proportions (they are still checked and reported).
 
     Returns
     -------
@@ -1200,20 +1247,27 @@ def entropy_weights(X: Any, types: Any = None, *, shift: float = 0.0) -> Objecti
     Raises
     ------
     ValueError
-        Fewer than 2 alternatives, missing values, unknown types, or every criterion constant.
+        Fewer than 2 alternatives, missing values, unknown types, every criterion constant, an
+        unknown ``normalization``, or a negative value with ``normalization="sum"``.
 
     Notes
     -----
     With m alternatives:
 
-    1. :math:`r_{ij} = (x_{ij} - \\min_i x_{ij})/(\\max_i x_{ij} - \\min_i x_{ij})` for benefit
-       criteria and :math:`(\\max_i x_{ij} - x_{ij})/(\\max - \\min)` for cost criteria (the worst
-       alternative gets 0, the best 1);
+    1. ``"minmax"``: :math:`r_{ij} = (x_{ij} - \\min_i x_{ij})/(\\max_i x_{ij} - \\min_i x_{ij})`
+       for benefit criteria and :math:`(\\max_i x_{ij} - x_{ij})/(\\max - \\min)` for cost
+       criteria (the worst alternative gets 0, the best 1); ``"sum"``: :math:`r_{ij} = x_{ij}`;
     2. :math:`p_{ij} = r_{ij} / \\sum_i r_{ij}`;
     3. :math:`e_j = -k \\sum_i p_{ij}\\ln p_{ij}`, :math:`k = 1/\\ln m`, with :math:`0\\ln 0 = 0`;
     4. :math:`w_j = (1 - e_j)/\\sum_l (1 - e_l)`.
 
     A constant criterion carries no information: :math:`e_j = 1`, :math:`w_j = 0` (noted).
+
+    The two forms give different weights: min–max sends every criterion's worst value to 0, so
+    it measures spread relative to the range; the proportions measure spread relative to the
+    level (a criterion between 100 and 110 is nearly even, :math:`e_j \\approx 1`). With a zero
+    among the values, ``"sum"`` uses :math:`0 \\ln 0 = 0` as Hwang & Yoon; pymcdm instead sets
+    that criterion's entropy to 0, so the two agree only for positive data.
 
     References
     ----------
@@ -1234,16 +1288,31 @@ def entropy_weights(X: Any, types: Any = None, *, shift: float = 0.0) -> Objecti
     ... ]
     >>> entropy_weights(X, ["cost", "benefit", "benefit", "cost", "cost"]).weights.round(4).tolist()
     [0.3481, 0.136, 0.169, 0.1463, 0.2006]
+    >>> entropy_weights(X, [-1, 1, 1, -1, -1], normalization="sum").weights.round(4).tolist()
+    [0.3534, 0.0389, 0.2754, 0.2409, 0.0914]
     """
-    values, _, crits = _decision_matrix(X, min_rows=2)
+    values, alts, crits = _decision_matrix(X, min_rows=2)
     benefit = _parse_types(types, crits)
     if shift < 0:
         raise ValueError("shift 不能为负数")
+    if normalization not in _OBJECTIVE_NORMALIZATIONS:
+        raise ValueError(
+            f"未知的标准化方式 normalization={normalization!r}（熵权法可用：'minmax' 极差标准化、"
+            "'sum' 比重法）"
+        )
     r, const = _minmax(values, benefit)
+    if normalization == "sum":
+        if (values < 0).any():
+            i, j = np.argwhere(values < 0)[0]
+            raise ValueError(
+                f"比重法（normalization='sum'）要求指标值非负：{alts[i]} 的指标 {crits[j]} 为 "
+                f"{fmt.num(values[i, j], 4)}；含负值的数据请用默认的 'minmax'"
+            )
+        r = values
     r = r + shift
     m = values.shape[0]
-    p = r / r.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
+        p = r / r.sum(axis=0)  # an all-zero column (sum form) is constant: e = 1 below
         plogp = np.where(p > 0, p * np.log(p), 0.0)
     e = -plogp.sum(axis=0) / np.log(m)
     e = np.where(const, 1.0, np.minimum(e, 1.0))
@@ -1256,6 +1325,10 @@ def entropy_weights(X: Any, types: Any = None, *, shift: float = 0.0) -> Objecti
         notes.append(f"指标 {'、'.join(np.array(crits)[const])} 取值全部相同，熵为 1，权重为 0")
     if shift:
         notes.append(f"标准化值统一加 {fmt.num(shift, 6)} 后计算比重（平移处理）")
+    if normalization == "sum":
+        notes.append(
+            "比重法：p = x / Σx（Hwang & Yoon 1981），熵只反映取值分布的均匀程度，与指标方向无关"
+        )
     table = pd.DataFrame(
         {
             "criterion": list(crits),
@@ -1266,7 +1339,11 @@ def entropy_weights(X: Any, types: Any = None, *, shift: float = 0.0) -> Objecti
         }
     )
     return ObjectiveWeights(
-        _series(w, crits, "weight", "criterion"), "entropy", table, notes=tuple(notes)
+        _series(w, crits, "weight", "criterion"),
+        "entropy",
+        table,
+        normalization=normalization,
+        notes=tuple(notes),
     )
 
 
@@ -1277,8 +1354,8 @@ def critic_weights(X: Any, types: Any = None) -> ObjectiveWeights:
     ----------
     X : array or DataFrame
         Decision matrix, alternatives (rows, m ≥ 3) × criteria.
-    types : None, str, sequence or mapping
-        Criterion directions, as in :func:`entropy_weights`.
+    types : None, str, number, sequence or mapping
+        Criterion directions (names or +1 / −1), as in :func:`entropy_weights`.
 
     Returns
     -------

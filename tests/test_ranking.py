@@ -276,3 +276,36 @@ class TestCommon:
         X = rng.uniform(1, 100, (20_000, 20))
         r = topsis(X, rng.uniform(1, 2, 20), ["benefit"] * 10 + ["cost"] * 10)
         assert len(r.table) == 20_000 and r.table["rank"].min() == 1
+
+
+class TestDirectionsPlusMinusOne:
+    """Directions as +1 (benefit) / −1 (cost), the convention of pymcdm and scikit-criteria."""
+
+    @pytest.mark.parametrize("fn", [topsis, vikor, weighted_sum])
+    def test_same_result_as_names(self, fn):
+        ref = fn(FIGHTER, FIGHTER_W, FIGHTER_T)
+        for types in (
+            [1, 1, 1, -1, 1, 1],
+            np.array([1, 1, 1, -1, 1, 1]),
+            ["+1", "1", "max", "−1", "正向", 1.0],
+            dict(zip(FIGHTER.columns, [1, 1, 1, -1, 1, 1], strict=True)),
+        ):
+            got = fn(FIGHTER, FIGHTER_W, types)
+            pd.testing.assert_frame_equal(got.table, ref.table)
+            assert got.types == tuple(FIGHTER_T)  # reported by name
+        pd.testing.assert_frame_equal(fn(OT_F, [0.5, 0.5], [-1, 1]).table,
+                                      fn(OT_F, [0.5, 0.5], OT_T).table)  # fmt: skip
+
+    def test_topsis_minmax_and_scalar(self):
+        a = topsis(FIGHTER, FIGHTER_W, [1, 1, 1, -1, 1, 1], normalization="minmax")
+        b = topsis(FIGHTER, FIGHTER_W, FIGHTER_T, normalization="minmax")
+        pd.testing.assert_frame_equal(a.table, b.table)
+        pd.testing.assert_frame_equal(
+            vikor(FIGHTER, FIGHTER_W, -1).table, vikor(FIGHTER, FIGHTER_W, "cost").table
+        )
+
+    @pytest.mark.parametrize("bad", [0, 2, -0.5, True])
+    def test_invalid_value_named(self, bad):
+        for fn in (topsis, vikor, weighted_sum):
+            with pytest.raises(ValueError, match=f"未知的指标方向 {bad}"):
+                fn(FIGHTER, FIGHTER_W, [1, 1, 1, bad, 1, 1])

@@ -16,6 +16,7 @@ Published examples (each test names its source):
 """
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -474,6 +475,119 @@ class TestEntropy:
             entropy_weights([[1, 2], [1, 2]])
         with pytest.raises(ValueError, match="缺失值"):
             entropy_weights([[1, np.nan], [1, 2]])
+
+
+# Hwang & Yoon (1981), Multiple Attribute Decision Making, fighter-aircraft matrix (4 aircraft ×
+# speed, range, payload, price, reliability, maneuverability; as in tests/test_ranking.py)
+FIGHTER_X = [
+    [2.0, 1500, 20000, 5.5, 5, 9],
+    [2.5, 2700, 18000, 6.5, 3, 5],
+    [1.8, 2000, 21000, 4.5, 7, 7],
+    [2.2, 1800, 20000, 5.0, 5, 5],
+]
+
+
+class TestEntropySumForm:
+    """``normalization="sum"``: the classic entropy weights of Hwang & Yoon (1981):
+    p_ij = x_ij / Σ_i x_ij, E_j = −Σ_i p_ij ln p_ij / ln m, d_j = 1 − E_j, w_j = d_j / Σ d."""
+
+    def test_hand_worked_closed_form(self):
+        # m = 4; C1 constant: p = ¼ each, E = 1, w = 0. C2 = 1, 1, 2, 4 (Σ 8): p = ⅛ ⅛ ¼ ½,
+        # −Σ p ln p = (⅛·3 + ⅛·3 + ¼·2 + ½·1) ln 2 = 1.75 ln 2, E = 1.75 ln 2 / ln 4 = 0.875.
+        # C3 = 1, 1, 3, 3 (Σ 8): p = ⅛ ⅛ ⅜ ⅜, −Σ p ln p = 3 ln 2 − ¾ ln 3,
+        # E = 1.5 − 0.375 log₂ 3.
+        X = [[1, 1, 1], [1, 1, 1], [1, 2, 3], [1, 4, 3]]
+        r = entropy_weights(X, normalization="sum")
+        e = np.array([1.0, 0.875, 1.5 - 0.375 * np.log2(3)])
+        np.testing.assert_allclose(r.table["entropy"], e, rtol=1e-13)
+        d = 1 - e
+        np.testing.assert_allclose(r.weights, d / d.sum(), rtol=1e-12)
+        # pymcdm 1.4.0 pymcdm.weights.entropy_weights(X) on the same matrix
+        np.testing.assert_allclose(r.weights, [0.0, 0.5698371, 0.4301629], atol=5e-8)
+        assert r.weights["C1"] == 0 and any("C1" in n for n in r.notes)
+
+    def test_matches_pymcdm_on_published_matrices(self):
+        # pymcdm 1.4.0, pymcdm.weights.entropy_weights (sum normalisation, no directions) on
+        # Hwang & Yoon's fighter-aircraft matrix and on Krishnan et al. (2021) Table 1
+        r = entropy_weights(FIGHTER_X, normalization="sum")
+        np.testing.assert_allclose(
+            r.weights,
+            [0.06418973, 0.20608816, 0.01344459, 0.08132563, 0.35868002, 0.27627186],
+            atol=5e-9,
+        )
+        r = entropy_weights(KRISHNAN_X, KRISHNAN_TYPES, normalization="sum")
+        np.testing.assert_allclose(r.weights, [0.3534, 0.0389, 0.2754, 0.2409, 0.0914], atol=5e-5)
+        assert r.normalization == "sum" and r.to_dict()["normalization"] == "sum"
+        assert "比重法" in r.summary() and any("与指标方向无关" in n for n in r.notes)
+
+    def test_directions_do_not_enter_the_proportions(self):
+        a = entropy_weights(KRISHNAN_X, KRISHNAN_TYPES, normalization="sum").weights
+        b = entropy_weights(KRISHNAN_X, normalization="sum").weights
+        pd.testing.assert_series_equal(a, b)
+        # the default stays the direction-aware min–max form (Krishnan et al. Table 5)
+        default = entropy_weights(KRISHNAN_X, KRISHNAN_TYPES)
+        assert default.normalization == "minmax"
+        assert not np.allclose(default.weights, a)
+
+    def test_zero_value_uses_zero_log_zero(self):
+        # C1 = 0, 2, 2: p = 0, ½, ½, E = ln 2 / ln 3 with 0 ln 0 = 0 (Hwang & Yoon). pymcdm
+        # sets E = 0 for any criterion containing a zero, so they differ here by design.
+        r = entropy_weights([[0, 1], [2, 1], [2, 2]], normalization="sum")
+        assert r.table["entropy"].iloc[0] == pytest.approx(np.log(2) / np.log(3), rel=1e-13)
+        zero = entropy_weights([[0, 1], [0, 2], [0, 4]], normalization="sum")
+        assert zero.weights.tolist() == [0.0, 1.0]
+
+    def test_errors(self):
+        with pytest.raises(ValueError, match=r"要求指标值非负：A2 的指标 C1 为 -3"):
+            entropy_weights([[1, 2], [-3, 4]], normalization="sum")
+        with pytest.raises(ValueError, match="未知的标准化方式 normalization='vector'"):
+            entropy_weights(KRISHNAN_X, normalization="vector")
+        with pytest.raises(ValueError, match="无法用熵权法"):
+            entropy_weights([[1, 2], [1, 2]], normalization="sum")
+
+
+class TestDirectionsPlusMinusOne:
+    """Criterion directions as +1 / −1 (pymcdm, scikit-criteria) beside the names."""
+
+    def test_entropy_and_critic_accept_plus_minus_one(self):
+        for fn in (entropy_weights, critic_weights):
+            ref = fn(KRISHNAN_X, KRISHNAN_TYPES)
+            for types in (
+                [-1, 1, 1, -1, -1],
+                np.array([-1, 1, 1, -1, -1]),
+                [-1.0, 1.0, 1.0, -1.0, -1.0],
+                ["-1", "+1", "1", "−1", "-1.0"],
+                [-1, "benefit", "正向", "min", -1],
+            ):
+                got = fn(KRISHNAN_X, types)
+                pd.testing.assert_series_equal(got.weights, ref.weights)
+                assert got.table["type"].tolist() == KRISHNAN_TYPES
+            named = pd.DataFrame(KRISHNAN_X, columns=list("pqrst"))
+            by_name = fn(named, {"p": -1, "q": 1, "r": 1, "s": -1, "t": np.int64(-1)})
+            np.testing.assert_allclose(by_name.weights.to_numpy(), ref.weights.to_numpy())
+            one = fn(KRISHNAN_X, -1)
+            pd.testing.assert_series_equal(one.weights, fn(KRISHNAN_X, "cost").weights)
+
+    @pytest.mark.parametrize(
+        "bad, message",
+        [
+            (0, "未知的指标方向 0：数值方向只能是 +1（正向）或 −1（负向）"),
+            (2, "未知的指标方向 2"),
+            (np.int64(-2), "未知的指标方向 -2"),
+            (0.5, "未知的指标方向 0.5"),
+            (float("nan"), "未知的指标方向 nan"),
+            (True, "未知的指标方向 True：布尔值不是方向"),
+            ("1.5", "未知的指标方向 '1.5'"),
+            ("up", "未知的指标方向 'up'（可用：benefit/正向/max/+1 或 cost/负向/min/−1）"),
+        ],
+        ids=["0", "2", "int64-2", "0.5", "nan", "True", "text-1.5", "up"],
+    )
+    def test_invalid_values_are_named(self, bad, message):
+        for fn in (entropy_weights, critic_weights):
+            with pytest.raises(ValueError, match=re.escape(message)):
+                fn(KRISHNAN_X, [1, 1, bad, 1, 1])
+        with pytest.raises(ValueError, match=re.escape(message)):
+            entropy_weights(KRISHNAN_X, bad)
 
 
 class TestCritic:
