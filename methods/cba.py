@@ -780,7 +780,7 @@ def _irr_general(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     centroid = np.bincount(cluster, weights=x_raw) / size
     beta_c = _backward_error(CT[:, head], centroid, n)
     worst = np.maximum.reduceat(beta, head)
-    use_c = (size > 1) & ~(beta_c > np.maximum(4 * worst, noise))
+    use_c = (size > 1) & ~(beta_c > np.minimum(np.maximum(4 * worst, noise), _IRR_ROOT_TOL))
     return rows[head], 1.0 / np.where(use_c, centroid, x[best]) - 1.0
 
 

@@ -331,6 +331,10 @@ class TestIRR:
             [1_000_000, -6_600_000, 18_150_000, -26_620_000, 21_961_500, -9_663_060, 1_771_561],
             [0.10],
         ),
+        # 1, −4, 6, −4, 1 is NPV(r) = (1 − 1/(1 + r))⁴ = (r/(1 + r))⁴: a 4-fold root at r = 0,
+        # lost before; −1, 3, −3, 1 is −(r/(1 + r))³, a triple root at 0
+        "quadruple at 0": ([1, -4, 6, -4, 1], [0.0]),
+        "triple at 0": ([-1, 3, -3, 1], [0.0]),
         # (1 − 1.1x)⁴(1 − 1.5x) in decimal flows: the 4-fold root at 10% was lost before
         "quadruple and 50%": ([1, -5.9, 13.86, -16.214, 9.4501, -2.19615], [0.10, 0.50]),
         # (11x − 10)²(3 − 2x): double root at 10%, simple root at x = 1.5 (r = −1/3)
@@ -350,7 +354,7 @@ class TestIRR:
             scale = np.abs(flows) @ (1 + r) ** -np.arange(flows.size)
             assert abs(cba.npv(flows, rate=r)) <= 1e-12 * scale
         if len(expected) == 1:
-            assert res.unique and res.value == pytest.approx(0.10, abs=1e-9)
+            assert res.unique and res.value == pytest.approx(expected[0], abs=1e-9)
         else:
             assert res.multiple and math.isnan(res.value)
 

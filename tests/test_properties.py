@@ -127,3 +127,88 @@ def test_ahp_of_a_consistent_matrix_recovers_its_weights(raw):
         res = weighting.ahp(matrix, method=method)
         assert res.weights.to_numpy() == pytest.approx(w, rel=1e-6, abs=1e-9)
         assert res.cr == pytest.approx(0, abs=1e-6)
+
+
+# ---------------------------------------------------------------------------------------------
+# Numerical robustness (issue 13, item 8)
+
+
+@given(
+    st.integers(1, 40),
+    st.integers(1, 40),
+    st.integers(2, 4),
+    st.lists(st.integers(-20, 20), min_size=1, max_size=7),
+)
+@settings(max_examples=150, deadline=None)
+def test_repeated_irr_root_is_reported_once(p, q, mult, cofactor):
+    """(q·x − p)^m · Q(x), x = 1/(1 + r): the m-fold root r = q/p − 1 is listed exactly once,
+    at its value, and every root listed has NPV ≈ 0 relative to the flows' scale."""
+    Q = np.array(cofactor, dtype=float)
+    assume(Q[0] != 0 and Q[-1] != 0)
+    x0 = p / q
+    other = np.roots(Q[::-1]) if Q.size > 1 else np.array([])
+    assume(not np.any(np.abs(other / x0 - 1) < 0.05))  # Q's own roots stay clear of x0
+    flows = Q
+    for _ in range(mult):
+        flows = np.convolve(flows, [-p, q])
+    res = cba.irr(flows)
+    r0 = q / p - 1
+    near = np.abs((1 + res.roots) / (1 + r0) - 1) < 1e-3
+    assert near.sum() == 1
+    assert res.roots[near][0] == pytest.approx(r0, rel=1e-6, abs=1e-9)
+    for r in res.roots:
+        scale = np.abs(flows) @ (1 + r) ** -np.arange(flows.size)
+        assert abs(cba.npv(flows, rate=float(r))) <= 1e-8 * scale
+
+
+@given(st.floats(-1e9, 1e9, allow_nan=False), st.integers(0, 2**32 - 1))
+@settings(max_examples=40, deadline=None)
+def test_alpha_invariant_to_adding_a_constant(shift, seed):
+    """Cronbach's α (listwise and pairwise, raw and standardised) does not move when the same
+    constant is added to every answer: covariances are computed from centred answers."""
+    from methods.reliability import cronbach_alpha
+
+    rng = np.random.default_rng(seed)
+    f = rng.standard_normal(80)
+    X = np.clip(np.round(3 + f[:, None] + rng.standard_normal((80, 4))), 1, 5)
+    X[rng.random(X.shape) < 0.1] = np.nan
+    df = pd.DataFrame(X, columns=["q1", "q2", "q3", "q4"])
+    for missing in ("listwise", "pairwise"):
+        for std in (False, True):
+            a = cronbach_alpha(df, missing=missing, standardized=std, ci=None).alpha
+            b = cronbach_alpha(df + shift, missing=missing, standardized=std, ci=None).alpha
+            assert b == pytest.approx(a, rel=1e-8, abs=1e-10)
+
+
+@given(st.integers(-12, 12), st.integers(0, 2**32 - 1))
+@settings(max_examples=40, deadline=None)
+def test_standardised_alpha_invariant_to_units(power, seed):
+    """Rescaling every item by 10^k (k = −12 … 12) changes no correlation, so neither the
+    standardised α nor whether an item counts as constant (zero variance is relative)."""
+    from methods.reliability import cronbach_alpha
+
+    rng = np.random.default_rng(seed)
+    f = rng.standard_normal(60)
+    df = pd.DataFrame(f[:, None] + rng.standard_normal((60, 4)), columns=list("abcd"))
+    for missing in ("listwise", "pairwise"):
+        a = cronbach_alpha(df, missing=missing, standardized=True, ci=None).alpha
+        b = cronbach_alpha(df * 10.0**power, missing=missing, standardized=True, ci=None).alpha
+        assert b == pytest.approx(a, rel=1e-9)
+
+
+@given(
+    st.lists(st.sampled_from([1, -1]), min_size=2, max_size=6),
+    st.integers(0, 2**32 - 1),
+)
+@settings(max_examples=40, deadline=None)
+def test_plus_minus_one_directions_equal_names(signs, seed):
+    from methods import ranking
+
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(1, 100, (7, len(signs)))
+    names = ["benefit" if s == 1 else "cost" for s in signs]
+    w = rng.uniform(0.5, 2, len(signs))
+    for fn in (weighting.entropy_weights, weighting.critic_weights):
+        pd.testing.assert_series_equal(fn(X, signs).weights, fn(X, names).weights)
+    for fn in (ranking.topsis, ranking.vikor, ranking.weighted_sum):
+        pd.testing.assert_frame_equal(fn(X, w, signs).table, fn(X, w, names).table)
