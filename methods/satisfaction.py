@@ -7,9 +7,16 @@ KMO, Bartlett, EFA). This module is the evaluation around them:
 - reading the respondent file the way evaluators receive it: CSV in UTF-8, UTF-8 with BOM or
   GBK/GB18030 (detected), or XLSX; answers as numbers or as their labels (很满意 …); codes for
   不了解/不适用 counted and treated as missing; reverse-keyed items recoded;
-- refusing personal data: columns named like 姓名/电话/手机/身份证/地址 (or holding phone or ID
-  card numbers) stop the analysis unless the spec lists them in ``drop``, and are then removed on
-  reading; no respondent row reaches any output (tables are aggregates; the file is only hashed);
+- refusing personal data (:func:`personal_column`): a column named like 姓名/电话/手机/座机/
+  身份证/住址/户主/微信 …, or holding mobile or landline numbers, resident ID numbers or a
+  column of Chinese names, can never be an item, group, stratum, cluster, weight, fpc or
+  calibration variable, whatever the case says; it must be listed in ``drop`` and is then removed
+  on reading. No respondent row reaches any output (tables are aggregates; the file is only
+  hashed), and no error message quotes a personal value;
+- withholding small groups (:func:`withhold`): a group breakdown cell of fewer than
+  ``survey.min_cell`` respondents (default 5) is not published, with complementary suppression so
+  that it cannot be recovered from the published totals, in the report, the comparisons, the
+  ordinal model and results.json;
 - every data problem as one :class:`~methods.errors.CaseError` naming the file, the column and the
   spreadsheet row (header = row 1), e.g. ``survey/x.csv 第 12 行 q3：值 7 超出量表 1–5``;
 - :func:`analyse`: the whole satisfaction report (sample, reliability and validity, indices with
@@ -54,13 +61,19 @@ from methods.evaltypes.satisfaction import (
 
 __all__ = [
     "IndicatorValue",
+    "Personal",
     "Prepared",
     "SatisfactionAnalysis",
     "analyse",
     "indicator_data",
     "indicator_value",
+    "personal_column",
+    "personal_content",
+    "personal_header",
     "prepare",
     "read_table",
+    "used_columns",
+    "withhold",
 ]
 
 DEFAULT_NA_TEXT = ("不适用", "不了解", "不清楚", "说不清", "无法回答", "拒答")
@@ -1433,8 +1446,9 @@ def withhold(t: pd.DataFrame, min_cell: int) -> pd.Series:
 
 def _complement(hidden: np.ndarray, n: np.ndarray, key: np.ndarray, among: np.ndarray):
     """Rows to withhold so that no line (rows of one ``key`` value, among ``among``) has exactly
-    one withheld cell: the smallest other cell of such a line."""
-    df = pd.DataFrame({"key": key, "hidden": hidden, "n": n})[among]
+    one withheld cell: the smallest other cell of such a line. Empty cells (no respondent, no
+    estimate) neither need nor give protection and are left out."""
+    df = pd.DataFrame({"key": key, "hidden": hidden, "n": n})[among & (n > 0)]
     per = df.groupby("key", sort=False)["hidden"].agg(["sum", "size"])
     lone = per.index[(per["sum"] == 1) & (per["size"] >= 2)]
     cand = df[df["key"].isin(lone) & ~df["hidden"]]

@@ -5,7 +5,9 @@ in its ``survey:`` block: items with dimension, scale, labels, reverse-keyed fla
 codes, importance items, group columns, the sampling design (weights, strata, clusters, fpc),
 known population margins and the index method. The analysis is :mod:`methods.satisfaction`; the
 report is ``notebooks/satisfaction.ipynb``. The respondent file is personal data: it is hashed
-into ``provenance.json`` but never copied into the archive (:meth:`SatisfactionCase.private_paths`).
+into ``provenance.json`` but never copied into the archive (:meth:`SatisfactionCase.private_paths`);
+columns recognised as personal may only be named in ``drop`` (never as an item, group or design
+column), and group breakdowns withhold cells of fewer than ``min_cell`` respondents.
 
 The same :class:`SurveySpec` may be written inline as the ``survey:`` of a 满意度 indicator of a
 project or self evaluation (:func:`methods.satisfaction.indicator_value`).
