@@ -250,14 +250,28 @@ def _constant(var: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
     The rule is scale-free (multiplying an item by any constant never changes the verdict, so
     answers around 1e-4 or 1e-9 with real variation are items, not constants) and follows the item's
-    magnitude (an item stored as 1e8 + rounding noise is constant). The tolerance is far above
-    the rounding of a mean-centred variance (a few ε ≈ 2.2e-16 of the magnitude, for any n a
-    survey has) and far below any real variation: a float64 value carries about 16 significant
-    digits, and variation confined to the 13th digit and beyond is representation noise.
+    magnitude (an item stored as 1e8 + rounding noise is constant). The tolerance sits about
+    4,500 ε (ε ≈ 2.2e-16) above the rounding of a mean-centred variance, which is a few ε of
+    the magnitude for any n a survey has, so rounding and unit conversions never make a constant
+    item look variable; variation first visible in the 13th significant digit is treated as
+    noise. Correlations of an item just above the threshold keep about 4 correct digits.
     """
     var = np.asarray(var, dtype=float)
     mean = np.asarray(mean, dtype=float)
     return ~(var > ZERO_VARIANCE_RTOL**2 * (mean**2 + np.maximum(var, 0.0)))
+
+
+def _unresolved(ss: np.ndarray, sq: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Which one-pass sums of squares are zero up to their own rounding.
+
+    A sum of squared deviations computed as :math:`ss = \\sum d^2 - (\\sum d)^2 / n` (d the
+    answers minus some fixed centre) carries a rounding error of up to about
+    :math:`3 n \\varepsilon \\sum d^2`: when the answers are constant but away from the centre
+    (an item constant among one pair's respondents, or in one bootstrap resample) the two terms
+    cancel and leave only that error, ~1e-17 instead of 0, which would make a correlation out of
+    noise. ``ss <= 8 n ε Σd²`` is treated as zero; ``sq`` is :math:`\\sum d^2`.
+    """
+    return ~(ss > 8 * np.finfo(float).eps * n * sq)
 
 
 def _check_variance(var: np.ndarray, mean: np.ndarray, names: list) -> None:
@@ -297,7 +311,8 @@ def _pairwise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         vi = Sxx - Sx**2 / N
         # vi[i, j]: variance sum of item i among the pair's respondents, whose mean is
         # mean_i + Sx[i, j] / N[i, j]
-        vi = np.where(_constant(vi / (N - 1), mean[:, None] + Sx / N), 0.0, vi)
+        flat = _constant(vi / (N - 1), mean[:, None] + Sx / N) | _unresolved(vi, Sxx, N)
+        vi = np.where(flat, 0.0, vi)
         R = num / np.sqrt(vi * vi.T)
     np.fill_diagonal(R, 1.0)
     return C, R, N
@@ -416,10 +431,20 @@ def _boot_counts(rng: np.random.Generator, b: int, n: int) -> np.ndarray:
 
 
 def _boot_alpha_listwise(
-    Xc: np.ndarray, n_boot: int, rng: np.random.Generator, standardized: bool
+    Xc: np.ndarray,
+    n_boot: int,
+    rng: np.random.Generator,
+    standardized: bool,
+    center: np.ndarray | None = None,
 ) -> np.ndarray:
-    """α of each bootstrap resample of the (centred) complete-case matrix, via count weights."""
+    """α of each bootstrap resample of the (centred) complete-case matrix, via count weights.
+
+    ``center`` is the item means subtracted from ``Xc``: a standardised α needs every item to
+    vary within the resample, judged relative to the item's magnitude (:func:`_constant`); a
+    resample where one does not gives NaN (counted and dropped by the caller).
+    """
     n, k = Xc.shape
+    center = np.zeros(k) if center is None else center
     if standardized:
         iu = np.triu_indices(k)
         Z = np.column_stack([Xc, Xc[:, iu[0]] * Xc[:, iu[1]]])
@@ -436,15 +461,21 @@ def _boot_alpha_listwise(
             P[:, iu[0], iu[1]] = S[:, k:]
             P[:, iu[1], iu[0]] = S[:, k:]
             C = (P - n * mean[:, :, None] * mean[:, None, :]) / (n - 1)
-            d = np.sqrt(np.einsum("bii->bi", C))
+            var = np.einsum("bii->bi", C)
+            flat = _constant(var, center + mean) | _unresolved(
+                (n - 1) * var, np.einsum("bii->bi", P), n
+            )
+            flat = flat.any(axis=1)
+            d = np.sqrt(np.maximum(var, 0.0))
             with np.errstate(invalid="ignore", divide="ignore"):
                 R = C / (d[:, :, None] * d[:, None, :])
                 rbar = (R.sum(axis=(1, 2)) - k) / (k * (k - 1))
-                out.append(k * rbar / (1 + (k - 1) * rbar))
+                out.append(np.where(flat, np.nan, k * rbar / (1 + (k - 1) * rbar)))
         else:
             sum_var = (S[:, k] - n * np.sum(mean**2, axis=1)) / (n - 1)
             tm = S[:, k + 1] / n
             var_t = (S[:, k + 2] - n * tm**2) / (n - 1)
+            var_t = np.where(_unresolved((n - 1) * var_t, S[:, k + 2], n), 0.0, var_t)
             with np.errstate(invalid="ignore", divide="ignore"):
                 out.append(k / (k - 1) * (1 - sum_var / var_t))
     return np.concatenate(out)
@@ -456,7 +487,8 @@ def _boot_alpha_pairwise(
     """α of each bootstrap resample with pairwise-complete covariances (rows resampled)."""
     n, k = X.shape
     M = (~np.isnan(X)).astype(float)
-    X0 = np.where(M > 0, X - np.nanmean(X, axis=0), 0.0)
+    center = np.nanmean(X, axis=0)
+    X0 = np.where(M > 0, X - center, 0.0)
     out = []
     for b in _chunks(n_boot, n * k * 3):
         idx = rng.integers(0, n, size=(b, n))
@@ -469,9 +501,16 @@ def _boot_alpha_pairwise(
             num = Sxy - Sx * Sx.transpose(0, 2, 1) / N
             if standardized:
                 vi = (Xt**2) @ Mb - Sx**2 / N
+                # an item constant among a pair's respondents (relative to its magnitude) makes
+                # the resample's standardised α undefined, not noise
+                flat = (N >= 2) & (
+                    _constant(vi / (N - 1), center[:, None] + Sx / N)
+                    | _unresolved(vi, (Xt**2) @ Mb, N)
+                )
                 R = num / np.sqrt(vi * vi.transpose(0, 2, 1))
                 rbar = (np.nansum(R, axis=(1, 2)) - np.einsum("bii->b", R)) / (k * (k - 1))
-                out.append(k * rbar / (1 + (k - 1) * rbar))
+                alpha = k * rbar / (1 + (k - 1) * rbar)
+                out.append(np.where(flat.any(axis=(1, 2)), np.nan, alpha))
             else:
                 C = num / (N - 1)
                 ni = Mb.sum(axis=1)
@@ -662,7 +701,11 @@ def cronbach_alpha(
     listed in ``warnings``. Recode with ``reverse=[…], scale=(min, max)``.
 
     The bootstrap resamples respondents (rows) with replacement; each resample is a vector of
-    counts, so all resamples are computed with matrix products (no loop over resamples).
+    counts, so all resamples are computed with matrix products (no loop over resamples). A
+    resample in which an item (standardised α) or the total score (raw α) does not vary has no
+    α: it is dropped and counted in ``notes``. "Does not vary" includes a resample variance
+    within its own rounding error of zero (see ``_unresolved``), so the interval never depends
+    on rounding noise or on the units of an item.
 
     References
     ----------
@@ -749,7 +792,7 @@ def cronbach_alpha(
             raise ValueError(f"自助法次数 n_boot 至少为 2（现为 {n_boot}）")
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         if missing == "listwise":
-            boots = _boot_alpha_listwise(Xc, int(n_boot), rng, standardized)
+            boots = _boot_alpha_listwise(Xc, int(n_boot), rng, standardized, means)
         else:
             boots = _boot_alpha_pairwise(X, int(n_boot), rng, standardized)
         bad = int((~np.isfinite(boots)).sum())

@@ -864,6 +864,26 @@ class TestNumericalRobustness:
             with pytest.raises(ValueError, match="题项 q4 方差为 0"):
                 cronbach_alpha(df, missing=missing)
 
+    @pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+    def test_bootstrap_drops_resamples_with_a_constant_item_at_any_scale(self, missing):
+        # q3 differs in one answer only, so many resamples hold it constant. Its one-pass
+        # resample variance is then rounding noise (~1e-18, not 0) unless its values are
+        # dyadic: at 0.1 the standardised α of those resamples was computed from noise and kept
+        # (948 dropped listwise, 2 pairwise, instead of 1009). Rescaling q3 changes no
+        # correlation, so the interval and the number dropped must not move.
+        base = pd.DataFrame(
+            {"q1": [1, 2, 3, 4, 5, 2, 4, 3, 1], "q2": [2, 2, 3, 5, 4, 1, 4, 3, 2]}, dtype=float
+        )
+        pattern = np.array([1.0] * 8 + [1.5])
+        kw = {"standardized": True, "ci_method": "bootstrap", "n_boot": 3000, "seed": 2}
+        ref = cronbach_alpha(base.assign(q3=pattern), missing=missing, **kw)
+        dropped = [t for t in ref.notes if "剔除" in t]
+        assert dropped and "1009 次" in dropped[0]
+        for v in (0.1, 0.3, 1 / 3, 2.7, 123.456):
+            res = cronbach_alpha(base.assign(q3=v * pattern), missing=missing, **kw)
+            assert res.ci == pytest.approx(ref.ci, rel=1e-9)
+            assert [t for t in res.notes if "剔除" in t] == dropped
+
     def test_constant_within_a_pair_far_from_zero(self):
         # q3 varies overall but is constant among the respondents who answered q2
         df = pd.DataFrame(
