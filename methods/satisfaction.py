@@ -339,7 +339,10 @@ _SURNAMES_2 = (
     "呼延|轩辕|澹台|申屠|太史|钟离|闻人|赫连"
 )
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
-_NAME = re.compile(rf"(?:(?:{_SURNAMES_2})[{_CJK}]{{1,2}}|[{_SURNAMES_1}][{_CJK}]{{1,3}})")
+_NAME = re.compile(
+    rf"(?:(?:{_SURNAMES_2})[{_CJK}]{{1,2}}|[{_SURNAMES_1}][{_CJK}]{{1,3}}"
+    rf"|[{_CJK}]{{1,8}}[·•・][{_CJK}]{{1,8}})"  # 阿依古丽·买买提
+)
 # place and organisation names look like names but end like this (牛塘镇, 高家村, 湖塘东社区)
 _NOT_NAME_END = re.compile(r"[村镇区街路县市乡组社站局院所馆店厂队室楼号栋苑道省州岛湾场部处科]$")
 _MASKED_NAME = re.compile(
@@ -348,6 +351,7 @@ _MASKED_NAME = re.compile(
 _MOBILE = re.compile(r"(?<!\d)(?:86)?1[3-9]\d{9}(?!\d)")
 _MOBILE_MASKED = re.compile(r"(?<!\d)1[3-9]\d[*xX]{4}\d{4}(?!\d)")
 # area code (010, 02x, 0xxx) and a 7–8 digit local number that never starts with 0 or 1
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _LANDLINE = re.compile(r"(?<!\d)(?:010|02\d|0[3-9]\d\d)[2-9]\d{6,7}(?!\d)")
 _ID_CANDIDATE = re.compile(r"(?<![\dA-Za-z])(\d{17}[\dXx]|\d{15})(?![\dA-Za-z])")
 # first two digits of a resident ID number: the province (GB/T 2260)
@@ -421,8 +425,8 @@ def personal_content(values: pd.Series) -> tuple[str, int] | None:
 
     Any single cell holding a mobile number (also +86, with spaces or hyphens, inside other
     text, or masked as 139****5678), a landline with its area code (0519-86123456,
-    (010)62345678) or a resident ID number (18 digits incl. X, or 15) makes the column
-    personal. Names are judged on the column: at least 80% of its (≥ 5) answers are 2–4
+    (010)62345678), an e-mail address or a resident ID number (18 digits incl. X, or 15) makes
+    the column personal. Names are judged on the column: at least 80% of its (≥ 5) answers are 2–4
     Chinese characters beginning with a common surname and not ending like a place
     (…镇, …村), and at least 80% of those are distinct (a column of towns or answers repeats
     itself; a column of people does not); or 80% are masked names (李**, 王某).
@@ -442,12 +446,13 @@ def personal_content(values: pd.Series) -> tuple[str, int] | None:
 
     digits = norm.str.replace(r"(?<=\d)\.0+$", "", regex=True)
     digits = digits.str.replace(r"[\s\-()+—–]", "", regex=True)
-    for pattern, kind in (
-        (_MOBILE, "手机号码"),
-        (_MOBILE_MASKED, "部分隐藏的手机号码"),
-        (_LANDLINE, "固定电话号码"),
+    for pattern, kind, cells in (
+        (_MOBILE, "手机号码", digits),
+        (_MOBILE_MASKED, "部分隐藏的手机号码", digits),
+        (_LANDLINE, "固定电话号码", digits),
+        (_EMAIL, "电子邮箱", norm),
     ):
-        hit = digits.str.contains(pattern).to_numpy(dtype=bool)
+        hit = cells.str.contains(pattern).to_numpy(dtype=bool)
         if hit.any():
             return kind, first(hit)
     cand = digits.str.extract(_ID_CANDIDATE, expand=False)

@@ -143,6 +143,11 @@ def test_masked_mobile_numbers():
     assert content(["139****5678"]) == ("部分隐藏的手机号码", 0)
 
 
+def test_email_addresses():
+    assert content(["", "zhang.san@qq.com"]) == ("电子邮箱", 1)
+    assert content(["@某人", "a@b", "评分@5"]) is None
+
+
 @pytest.mark.parametrize(
     "value", ["0519-86123456", "(0519)86123456", "010-62345678", "051986123456", "0351-2345678"]
 )
@@ -178,6 +183,8 @@ def test_a_column_of_names():
     assert content(["（未填）", *NAMES[:9]]) == ("姓名", 1)  # 90% names
     assert content([n[0] + "**" for n in NAMES]) == ("部分隐藏的姓名", 0)
     assert content(["张某某", "王某", "李**", "陈*", "赵*明"]) == ("部分隐藏的姓名", 0)
+    minority = ["阿依古丽·买买提", "热合曼·吐尔逊", "买买提·艾力", "古丽·阿不都", "帕提古丽·麦麦提"]
+    assert content(minority) == ("姓名", 0)
 
 
 @pytest.mark.parametrize(
@@ -541,6 +548,7 @@ MOBILE_RE = re.compile(r"(?<![\d.])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?
 MOBILE_MASKED_RE = re.compile(r"(?<!\d)1[3-9]\d[*＊xX]{4}\d{4}(?!\d)")
 LANDLINE_RE = re.compile(r"(?<![\d.])\(?(?:010|02\d|0[3-9]\d\d)\)?[- ]?[2-9]\d{6,7}(?![\d.])")
 ID_RE = re.compile(r"(?<![\d.])\d{17}[\dXx](?![\d.])")
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # decimals, hashes and base64 images are not personal and would only make noise
 SCRUB_RE = re.compile(r"\d+\.\d+(?:e[-+]?\d+)?|[0-9a-f]{32,}|[A-Za-z0-9+/=]{200,}")
 
@@ -561,7 +569,7 @@ def archive_texts(folder: Path):
 
 
 def personal_hits(folder: Path, values: set[str]) -> list[str]:
-    """Every personal pattern (mobile, masked mobile, landline, ID number) and every given
+    """Every personal pattern (mobile, masked mobile, landline, ID number, e-mail) and every given
     value (names, numbers from the respondent file) found in the files under ``folder``."""
     hits = []
     for name, text in archive_texts(folder):
@@ -569,7 +577,7 @@ def personal_hits(folder: Path, values: set[str]) -> list[str]:
             if v in text:
                 hits.append(f"{name}: {v}")
         scrubbed = SCRUB_RE.sub(" ", text)
-        for pattern in (MOBILE_RE, MOBILE_MASKED_RE, LANDLINE_RE, ID_RE):
+        for pattern in (MOBILE_RE, MOBILE_MASKED_RE, LANDLINE_RE, ID_RE, EMAIL_RE):
             for m in pattern.finditer(scrubbed):
                 hits.append(f"{name}: {m.group()}")
     return hits
@@ -580,7 +588,7 @@ def test_the_scan_finds_what_it_looks_for(tmp_path):
 
     planted = {"a.json": f'{{"x": "{mobile(3)}"}}', "b.html": f"<p>{landline(4)}</p>",
                "c.yaml": f"id: {id_number(5)}\n", "d.txt": "139****1234",
-               "e.ipynb": '{"text": "王建国"}'}  # fmt: skip
+               "e.ipynb": '{"text": "王建国"}', "g.md": "zhang.san@qq.com"}  # fmt: skip
     for name, text in planted.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     wb = openpyxl.Workbook()
