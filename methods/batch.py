@@ -104,9 +104,41 @@ def work(
             signal.alarm(0)
 
 
-def _init_worker() -> None:  # pragma: no cover - runs in worker processes
-    # The coordinator handles Ctrl-C; workers finish or are terminated.
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make this process end when ``parent_pid`` (the process that started it) ends, however it
+    ends (SIGKILL included): ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` on Linux, and everywhere a
+    daemon thread that exits when the process is re-parented. Kernels started by a worker end
+    with it in turn (ipykernel's parent poller, ``JPY_PARENT_PID``)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the watchdog remains
+            pass
+    if os.getppid() != parent_pid:  # the parent is already gone
+        os._exit(1)
+
+    def watch() -> None:  # pragma: no cover - ends the process
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    import threading
+
+    threading.Thread(target=watch, name="jixiao-parent-watchdog", daemon=True).start()
+
+
+def _init_worker(parent_pid: int | None = None) -> None:  # pragma: no cover - in workers
+    # The coordinator handles Ctrl-C; workers finish or are terminated, and die with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
 
 
 @dataclass(frozen=True)
@@ -137,7 +169,7 @@ def unchanged(path: Path, library: Library) -> tuple[int, str] | None:
 
     try:
         raw = yaml.load(path.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError):
+    except Exception:  # noqa: BLE001 - unreadable here: validation reports it for this file
         return None
     if not isinstance(raw, dict):
         return None
@@ -173,10 +205,21 @@ def unchanged(path: Path, library: Library) -> tuple[int, str] | None:
 def plan(
     paths: Sequence[str | Path], library: Library, *, force: bool = False
 ) -> tuple[list[Planned], list[str], list[Failure]]:
-    """Validate every case file and decide what to run: (to run, skipped, invalid)."""
-    from methods import casefile
+    """Validate every case file and decide what to run: (to run, skipped, invalid).
 
-    files = casefile.find_case_files(list(paths))
+    ``library`` becomes the library of this process (``$JIXIAO_LIBRARY``): targets taken from a
+    library (历史标准/行业标准) are validated against it, as the workers will compute them."""
+    from methods import casefile
+    from methods import library as _library
+
+    _library.use(library.root)
+
+    # never the library's own archived parameters.yaml files (a library inside a case folder)
+    files = [
+        f
+        for f in casefile.find_case_files(list(paths))
+        if not Path(os.path.abspath(f)).is_relative_to(library.root)
+    ]
     todo: list[Planned] = []
     skipped: list[str] = []
     invalid: list[Failure] = []
@@ -197,35 +240,54 @@ def plan(
         return False
 
     for path in files:
-        key = None if force else unchanged(path, library)
-        if key is not None:
-            if not duplicate(key, path):
-                skipped.append(str(path))
-            continue
         try:
-            case = casefile.validate(path)
+            planned = _plan_one(path, library, force, duplicate)
         except CaseError as exc:
             invalid.append(Failure(str(path), None, str(exc), "input"))
             continue
-        if duplicate((case.year, case.case_id), path):
-            continue
-        if not force:
-            from methods import runner
-
-            row = library.get(case.year, case.case_id)
-            if (
-                row is not None
-                and library.case_dir(case.year, case.case_id).is_dir()
-                and not (
-                    case.reads_library()
-                    and library_changed_since(library, row, case.year, case.case_id)
+        except Exception as exc:  # noqa: BLE001 - one unreadable file never stops the batch
+            text = str(exc).splitlines()[0] if str(exc) else ""
+            invalid.append(
+                Failure(
+                    str(path),
+                    None,
+                    f"{path}: 无法读取或校验：{type(exc).__name__}: {text}",
+                    "input",
                 )
-                and row["input_hash"] == runner.input_hashes(case, path)["input"]
-            ):
-                skipped.append(str(path))
-                continue
-        todo.append(Planned(path, case.year, case.case_id, case.reads_library()))
+            )
+            continue
+        if planned == "skip":
+            skipped.append(str(path))
+        elif isinstance(planned, Planned):
+            todo.append(planned)
     return todo, skipped, invalid
+
+
+def _plan_one(path: Path, library: Library, force: bool, duplicate) -> Planned | str | None:
+    """Plan one case file: a :class:`Planned` to run, ``"skip"`` (unchanged) or None (already
+    reported, e.g. a duplicate id). Raises CaseError (or anything else) for a bad file."""
+    from methods import casefile, runner
+
+    key = None if force else unchanged(path, library)
+    if key is not None:
+        return None if duplicate(key, path) else "skip"
+    case = casefile.validate(path)
+    if duplicate((case.year, case.case_id), path):
+        return None
+    if not force:
+        runner.check_replacement(library, case, path)
+        row = library.get(case.year, case.case_id)
+        if (
+            row is not None
+            and library.case_dir(case.year, case.case_id).is_dir()
+            and not (
+                case.reads_library()
+                and library_changed_since(library, row, case.year, case.case_id)
+            )
+            and row["input_hash"] == runner.input_hashes(case, path)["input"]
+        ):
+            return "skip"
+    return Planned(path, case.year, case.case_id, case.reads_library())
 
 
 def _log(library: Library, year: int, case_id: str, text: str) -> None:
@@ -245,6 +307,7 @@ def run_batch(
     progress: bool = True,
     dask: str | None = None,
     on_event: Callable[[str, str], None] | None = None,
+    on_library: Callable[[Path], None] | None = None,
 ) -> BatchSummary:
     """Run every case file under ``paths`` into one library.
 
@@ -253,7 +316,9 @@ def run_batch(
     paths : sequence of path
         Case files or folders (searched recursively for ``*.yaml``).
     library : path or Library, optional
-        Target library (default ``$JIXIAO_LIBRARY`` or ``./case_library``).
+        Target library (default: :func:`methods.library.locate` from the first path:
+        ``$JIXIAO_LIBRARY``, else the nearest ``case_library/`` of its project, else a new one in
+        the project root).
     workers : int, optional
         Parallel worker processes (default: the CPU count).
     force : bool
@@ -268,14 +333,24 @@ def run_batch(
         Address of a Dask scheduler, or ``"local"`` for a LocalCluster (``pip install .[distributed]``).
     on_event : callable, optional
         Called with (kind, text) for ``"done"``, ``"failed"``, ``"skipped"`` (used by tests and logs).
+    on_library : callable, optional
+        Called with the library's absolute path once it is known (``jixiao batch`` prints it).
 
     Returns
     -------
     BatchSummary
     """
+    from methods import library as _library
+
     t0 = time.perf_counter()
-    lib = library if isinstance(library, Library) else Library(library)
-    os.environ["JIXIAO_LIBRARY"] = str(lib.root.resolve())  # standards resolve as in the workers
+    if isinstance(library, Library):
+        lib = library
+    else:
+        first = paths[0] if paths else Path.cwd()
+        lib = Library(_library.locate(first, library))
+    _library.use(lib.root)  # standards resolve as in the workers
+    if on_library:
+        on_library(lib.root)
     todo, skipped, invalid = plan(paths, lib, force=force)
     summary = BatchSummary(total=len(todo) + len(skipped) + len(invalid), skipped=skipped)
     summary.failures.extend(invalid)
@@ -319,7 +394,7 @@ def run_batch(
     # from other archived cases (结果应用, 考核, portfolios selected from the library) last.
     keys = sorted({(i.late, i.year) for i in todo})
     waves = [[i for i in todo if (i.late, i.year) == key] for key in keys]
-    args = (timeout, case_timeout, True, str(lib.root.resolve()))
+    args = (timeout, case_timeout, True, str(lib.root))
     try:
         if todo:
             if dask:
@@ -346,7 +421,9 @@ def _run_processes(waves, workers, args, finish) -> None:
                 finish(item, *work(str(item.path), *args))
         return
     ctx = multiprocessing.get_context("spawn")
-    pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
+    pool = cf.ProcessPoolExecutor(
+        max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),)
+    )
     try:
         for wave in waves:
             futures = {pool.submit(work, str(item.path), *args): item for item in wave}

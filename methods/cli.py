@@ -50,11 +50,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from methods import casefile, runner
+    from methods import casefile, library, runner
 
     path = Path(args.file)
+    # the library is known (and named) before validating: 历史标准/行业标准 targets come from it
+    target = runner.use_library(library.locate(path, args.library))
+    if not args.quiet:
+        print(f"案例库：{target}")
     case = casefile.validate(path)
-    result = runner.run_case(path, args.library, timeout=args.timeout, case=case)
+    result = runner.run_case(path, target, timeout=args.timeout, case=case, force=args.force)
     score = "—" if result.total_score is None else f"{result.total_score:g}"
     if not args.quiet:
         print(f"已存档：{case.title}（{case.year}）总分 {score}，等级 {result.grade or '—'}")
@@ -75,6 +79,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     summary = batch.run_batch(
         args.dirs,
         args.library,
+        on_library=lambda path: print(f"案例库：{path}", flush=True),
         workers=args.workers,
         force=args.force,
         timeout=args.timeout,
@@ -159,9 +164,15 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def _library(args):
-    from methods.library import Library
+    """The library a ``jixiao library`` command reads: ``--library``, ``$JIXIAO_LIBRARY`` or the
+    nearest ``case_library/`` of the working directory's project; opened read-only when it
+    cannot be written."""
+    from methods import library
 
-    return Library(args.library)
+    path, _ = library.discover(Path.cwd(), args.library)
+    if path is None:
+        raise library.LibraryError(library.not_found_message() + "\n  用 --library DIR 指定案例库")
+    return library.Library.open(path)
 
 
 def _emit(df, fmt: str, columns_zh: dict[str, str] | None = None) -> None:
@@ -298,6 +309,22 @@ def cmd_library_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_library_reindex(args: argparse.Namespace) -> int:
+    from methods import catalogue, library
+
+    path, _ = library.discover(Path.cwd(), args.library)
+    if path is None:
+        raise library.LibraryError(library.not_found_message() + "\n  用 --library DIR 指定案例库")
+    done = library.reindex(path)
+    for folder, why in done.skipped:
+        _print_err(f"跳过  {folder}: {why}")
+    if done.kept is not None:
+        print(f"原索引已损坏，已另存为 {done.kept}")
+    catalogue.build(library.Library(path))
+    print(f"已从存档重建索引 {path / 'index.sqlite'}：{done.indexed} 个案例。")
+    return EXIT_FAILED if done.skipped else EXIT_OK
+
+
 def cmd_library_catalogue(args: argparse.Namespace) -> int:
     from methods import catalogue
 
@@ -374,20 +401,34 @@ def build_parser() -> argparse.ArgumentParser:
         "--library",
         metavar="DIR",
         default=None,
-        help="案例库目录（默认 $JIXIAO_LIBRARY 或 ./case_library）",
+        help="案例库目录（默认 $JIXIAO_LIBRARY，否则案例文件所在项目的 case_library/）",
     )
     r.add_argument("--timeout", type=int, default=600, help="每个代码单元的超时秒数（默认 600）")
     r.add_argument("-q", "--quiet", action="store_true", help="只输出存档路径")
+    r.add_argument(
+        "--force",
+        action="store_true",
+        help="案例库中已有同年度同编号、但来自另一案例文件的案例时，仍然替换",
+    )
     r.set_defaults(func=cmd_run)
 
     b = sub.add_parser("batch", help="批量运行目录下的全部案例（并行、可续跑）")
     b.add_argument("dirs", nargs="+", metavar="DIR")
     b.add_argument("--workers", type=int, default=None, help="并行进程数（默认 CPU 核数）")
-    b.add_argument("--library", metavar="DIR", default=None, help="案例库目录")
+    b.add_argument(
+        "--library",
+        metavar="DIR",
+        default=None,
+        help="案例库目录（默认 $JIXIAO_LIBRARY，否则案例所在项目的 case_library/）",
+    )
     b.add_argument(
         "--dask", metavar="ADDRESS", default=None, help="Dask 调度器地址，或 local 启动本机集群"
     )
-    b.add_argument("--force", action="store_true", help="未变化的案例也重新运行")
+    b.add_argument(
+        "--force",
+        action="store_true",
+        help="未变化的案例也重新运行；来自另一案例文件的同编号存档也替换",
+    )
     b.add_argument("--timeout", type=int, default=600, help="每个代码单元的超时秒数（默认 600）")
     b.add_argument("--case-timeout", type=int, default=None, help="每个案例的总时限（秒）")
     b.add_argument("--progress", action="store_true", help="总是显示进度条")
@@ -423,7 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
     ise.set_defaults(func=cmd_indicators_sectors)
 
     lib = sub.add_parser(
-        "library", help="案例库：list / show / benchmark / export / verify / catalogue"
+        "library", help="案例库：list / show / benchmark / export / verify / reindex / catalogue"
     )
     lib_sub = lib.add_subparsers(dest="library_command", metavar="子命令", parser_class=_Parser)
     lib_sub.required = True
@@ -463,6 +504,9 @@ def build_parser() -> argparse.ArgumentParser:
     lv.add_argument("--rerun", action="store_true")
     lv.add_argument("--case", action="append", metavar="CASE", help="只校验这些案例（可重复）")
     lv.set_defaults(func=cmd_library_verify)
+
+    lr = lib_parser("reindex", "从存档目录重建索引 index.sqlite（索引丢失或损坏时）")
+    lr.set_defaults(func=cmd_library_reindex)
 
     lc = lib_parser("catalogue", "重建案例库目录页 index.html")
     lc.set_defaults(func=cmd_library_catalogue)

@@ -11,21 +11,37 @@ Layout (contracts §4)::
 A case becomes visible in one ``rename`` of its finished staging folder, under the library lock, in
 the same critical section as its index row. A crash leaves either the old case or the new one, and
 :meth:`Library.recover` (run on every open) puts back a replaced case whose successor never arrived.
+
+Which library (:func:`discover`), everywhere (``jixiao run``/``batch``/``library``, notebooks run by
+papermill or JupyterLab, the Python API): an explicit one (``--library DIR`` or a case file's
+``library:`` key) > ``$JIXIAO_LIBRARY`` > the nearest ``case_library/`` folder walking up from the
+case file's folder (in a notebook kernel: its working directory, the case folder) to the project
+root (the first folder holding ``pyproject.toml`` or ``.git``). The index stores the archive path
+relative to the library and the case file relative to the project the library belongs to.
+
+The index can always be rebuilt from the archives (:func:`reindex`); a missing or corrupt index is
+reported with that advice instead of being silently replaced by an empty one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from methods.errors import JixiaoError
 
 SCHEMA_VERSION = 2
 DEFAULT_LIBRARY = "case_library"
@@ -82,9 +98,120 @@ CREATE INDEX IF NOT EXISTS indicators_name ON indicators (name);
 """
 
 
+ENV_VAR = "JIXIAO_LIBRARY"
+PROJECT_MARKERS = ("pyproject.toml", ".git")
+REINDEX_HINT = "运行 jixiao library reindex{where} 从存档重建索引"
+
+
+class LibraryError(JixiaoError):
+    """The case library cannot be used as it is (not found, index missing or corrupt): exit 2."""
+
+    exit_code = 2
+
+
+def _absolute(path: str | Path) -> Path:
+    """An absolute, normalised path (``~`` expanded; symlinks kept as the user named them)."""
+    return Path(os.path.abspath(os.path.expanduser(str(path))))
+
+
+def project_root(start: str | Path | None = None) -> Path | None:
+    """The project a folder (or file) belongs to: the nearest folder, from ``start`` upwards, that
+    holds ``pyproject.toml`` or ``.git``; None outside any project."""
+    here = _absolute(start if start is not None else Path.cwd())
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
+            return folder
+    return None
+
+
+def nearest(start: str | Path | None = None) -> Path | None:
+    """The nearest ``case_library/`` folder walking up from ``start`` (a file's folder, default the
+    working directory), stopping at the project root (or the home directory)."""
+    here = _absolute(start if start is not None else Path.cwd())
+    if here.is_file() or (not here.exists() and here.suffix in {".yaml", ".yml"}):
+        here = here.parent
+    try:
+        home = Path.home()
+    except (KeyError, RuntimeError):  # pragma: no cover - no home directory
+        home = None
+    for folder in (here, *here.parents):
+        candidate = folder / DEFAULT_LIBRARY
+        if candidate.is_dir():
+            return candidate
+        if any((folder / marker).exists() for marker in PROJECT_MARKERS) or folder == home:
+            return None
+    return None
+
+
+def discover(
+    start: str | Path | None = None, explicit: str | Path | None = None
+) -> tuple[Path | None, str]:
+    """Find the case library: ``explicit`` > ``$JIXIAO_LIBRARY`` > :func:`nearest` from ``start``.
+
+    Returns ``(absolute path or None, how it was found)``. An explicit or environment library is
+    returned even when its folder does not exist (a writer creates it; readers report it).
+    ``explicit`` is resolved against the working directory when relative (resolve a case file's
+    ``library:`` key against the case folder before passing it).
+    """
+    if explicit is not None and str(explicit) != "":
+        return _absolute(explicit), "指定的案例库"
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return _absolute(env), f"环境变量 {ENV_VAR}"
+    found = nearest(start)
+    if found is not None:
+        return found, "项目的 case_library/"
+    return None, ""
+
+
+def locate(start: str | Path | None = None, explicit: str | Path | None = None) -> Path:
+    """The library ``jixiao run``/``batch`` write into: :func:`discover`, else a new
+    ``case_library/`` in the project root of ``start`` (or beside ``start`` outside a project)."""
+    path, _ = discover(start, explicit)
+    if path is not None:
+        return path
+    here = _absolute(start if start is not None else Path.cwd())
+    if here.is_file() or here.suffix in {".yaml", ".yml"}:
+        here = here.parent
+    return (project_root(here) or here) / DEFAULT_LIBRARY
+
+
+PENDING: set[Path] = set()  # libraries this process is about to create (they count as found)
+
+
+def use(path: str | Path) -> Path:
+    """Make ``path`` the library of this process and of the kernels it starts from now on
+    (``$JIXIAO_LIBRARY``). ``jixiao run`` and ``batch`` call it before validating a case, so the
+    library counts as found even before they create it."""
+    path = _absolute(path)
+    PENDING.add(path)
+    os.environ[ENV_VAR] = str(path)
+    return path
+
+
+def not_found_message() -> str:
+    return f"未找到案例库（查找了 --library、library 字段、{ENV_VAR} 和项目中最近的 case_library/）"
+
+
 def default_root() -> Path:
-    """``$JIXIAO_LIBRARY`` or ``./case_library``."""
-    return Path(os.environ.get("JIXIAO_LIBRARY", DEFAULT_LIBRARY))
+    """The library of the working directory: :func:`discover`, else ``./case_library``."""
+    path, _ = discover()
+    return path if path is not None else _absolute(DEFAULT_LIBRARY)
+
+
+def has_archives(root: Path) -> bool:
+    """Whether ``root`` holds any archived case folder (``<year>/<case_id>/results.json``)."""
+    return any(True for _ in archive_folders(root))
+
+
+def archive_folders(root: Path) -> Iterator[Path]:
+    """Archived case folders under ``root`` (``<year>/<case_id>/``), sorted."""
+    if not root.is_dir():
+        return
+    for year_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name.isdigit()):
+        yield from sorted(p for p in year_dir.iterdir() if p.is_dir())
 
 
 @dataclass(frozen=True)
@@ -121,30 +248,128 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _open_lock(path: Path):
+    """The lock file, opened for flock (a hook the read-only tests replace)."""
+    return open(path, "a+")
+
+
+def _is_corrupt(exc: BaseException) -> bool:
+    """Whether an SQLite error means the index file itself is broken (not busy or read-only)."""
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    text = str(exc).lower()
+    if "malformed" in text or "not a database" in text or "no such table" in text:
+        return True
+    return not isinstance(exc, sqlite3.OperationalError)
+
+
+def _is_read_only_error(exc: BaseException) -> bool:
+    if isinstance(exc, PermissionError):
+        return True
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return True
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        return "readonly" in text or "read-only" in text or "unable to open" in text
+    return False
+
+
 class Library:
-    """A case library folder. Cheap to create; every write goes through :meth:`commit`."""
+    """A case library folder. Cheap to create; every write goes through :meth:`commit`.
+
+    ``readonly=True`` opens an existing library without writing anything (no lock file, no crash
+    recovery, the index opened read-only), e.g. on a read-only file system; :meth:`open` picks
+    that mode by itself when the folder cannot be written.
+
+    Raises
+    ------
+    LibraryError
+        The index is missing while archived cases exist, or it is not a readable SQLite index:
+        the message says to run ``jixiao library reindex``.
+    """
 
     def __init__(self, root: str | Path | None = None, *, readonly: bool = False) -> None:
-        self.root = Path(root) if root is not None else default_root()
+        self.root = _absolute(root) if root is not None else default_root()
         self.index_path = self.root / "index.sqlite"
         self.staging_root = self.root / ".staging"
         self.trash_root = self.root / ".trash"
         self.failed_root = self.root / ".failed"
         self.readonly = readonly
+        self._immutable = False
         if readonly:
             if not self.index_path.is_file():
+                if has_archives(self.root):
+                    raise self._missing_index()
                 raise FileNotFoundError(f"{self.root} 不是案例库（缺少 index.sqlite）")
+            self._check_readable()
             return
+        if not self.index_path.is_file() and has_archives(self.root):
+            raise self._missing_index()
         self.root.mkdir(parents=True, exist_ok=True)
         with self.lock():
-            self._init_index()
+            if not self.index_path.is_file() and has_archives(self.root):
+                raise self._missing_index()
+            try:
+                self._init_index()
+                con = self._connect()
+                try:
+                    empty = con.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 0
+                finally:
+                    con.close()
+            except sqlite3.DatabaseError as exc:
+                if not _is_corrupt(exc):
+                    raise
+                raise self._corrupt_index(exc) from None
+            if empty and has_archives(self.root):  # e.g. the index replaced by an empty file
+                raise self._missing_index()
             self.recover()
+
+    @classmethod
+    def open(cls, root: str | Path | None = None) -> Library:
+        """Open an existing library for reading and, when possible, writing; a library that
+        cannot be written (read-only folder or file system, no lock file creatable) is opened
+        read-only instead."""
+        path = _absolute(root) if root is not None else default_root()
+        if not path.is_dir():
+            raise LibraryError(f"案例库 {path} 不存在")
+        try:
+            return cls(path)
+        except OSError as exc:
+            if not _is_read_only_error(exc):
+                raise
+        except sqlite3.OperationalError as exc:
+            if not _is_read_only_error(exc):
+                raise
+        try:
+            return cls(path, readonly=True)
+        except FileNotFoundError:
+            raise LibraryError(
+                f"案例库 {path} 中还没有存档案例（没有 index.sqlite），且该目录不可写"
+            ) from None
+
+    def _where(self) -> str:
+        return f" --library {self.root}"
+
+    def _missing_index(self) -> LibraryError:
+        n = sum(1 for _ in archive_folders(self.root))
+        return LibraryError(
+            f"案例库 {self.root} 缺少索引 index.sqlite（但有 {n} 个存档案例）\n  "
+            + REINDEX_HINT.format(where=self._where())
+        )
+
+    def _corrupt_index(self, exc: BaseException) -> LibraryError:
+        return LibraryError(
+            f"案例库索引 {self.index_path} 已损坏，无法读取（{exc}）\n  "
+            + REINDEX_HINT.format(where=self._where())
+        )
 
     # -- locking -----------------------------------------------------------------------------
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """Exclusive lock over commits and the index (across processes)."""
-        with open(self.root / ".lock", "a+") as fh:
+        if self.readonly:
+            raise LibraryError(f"案例库 {self.root} 以只读方式打开，不能写入")
+        with _open_lock(self.root / ".lock") as fh:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
             try:
                 yield
@@ -152,9 +377,37 @@ class Library:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
     def _connect(self) -> sqlite3.Connection:
+        if self.readonly and not (
+            os.access(self.index_path, os.W_OK) and os.access(self.root, os.W_OK)
+        ):
+            # nothing here may be written: a read-only connection (an immutable one when SQLite
+            # cannot create the WAL index file beside a WAL-mode index)
+            uri = self.index_path.as_uri() + ("?immutable=1" if self._immutable else "?mode=ro")
+            return sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None)
+        if self.readonly:  # only reads; a read-write connection cleans up its WAL files on close
+            return sqlite3.connect(self.index_path, timeout=60, isolation_level=None)
         con = sqlite3.connect(self.index_path, timeout=60, isolation_level=None)
         con.execute("PRAGMA synchronous=NORMAL")  # WAL mode is set once, when the index is made
         return con
+
+    def _check_readable(self) -> None:
+        """Open the read-only index once: a WAL index on a read-only folder whose -shm file cannot
+        be created is read as immutable; an index that is not SQLite is reported as corrupt."""
+        for immutable in (False, True):
+            self._immutable = immutable
+            try:
+                con = self._connect()
+                try:
+                    con.execute("SELECT COUNT(*) FROM cases").fetchone()
+                finally:
+                    con.close()
+                return
+            except sqlite3.DatabaseError as exc:
+                if _is_corrupt(exc):
+                    raise self._corrupt_index(exc) from None
+                if not immutable and _is_read_only_error(exc):
+                    continue
+                raise
 
     def _init_index(self) -> None:
         con = self._connect()
@@ -170,6 +423,23 @@ class Library:
             )
         finally:
             con.close()
+
+    # -- paths in the index ------------------------------------------------------------------
+    @property
+    def base(self) -> Path:
+        """What the index's case-file paths are relative to: the project the library belongs to
+        (the library folder itself outside a project)."""
+        return project_root(self.root) or self.root
+
+    def source_key(self, path: str | Path) -> str:
+        """How the index records a case file: relative to :attr:`base` (POSIX separators)."""
+        return Path(os.path.relpath(_absolute(path), self.base)).as_posix()
+
+    def source_path(self, stored: str | None) -> Path | None:
+        """The case file an index row names (rows of older versions may hold absolute paths)."""
+        if not stored:
+            return None
+        return _absolute(stored if os.path.isabs(stored) else self.base / stored)
 
     # -- folders -----------------------------------------------------------------------------
     def case_dir(self, year: int, case_id: str) -> Path:
@@ -204,7 +474,48 @@ class Library:
                 if pid is None or not _pid_alive(pid):
                     shutil.rmtree(entry, ignore_errors=True)
                     actions.append(f"removed stale staging {entry.name}")
+        if self.pending_root.is_dir():
+            for marker in sorted(self.pending_root.glob("*.json")):
+                if self._finish_pending(marker):
+                    actions.append(f"indexed {marker.stem.replace('__', '/')}")
+                marker.unlink(missing_ok=True)
         return actions
+
+    @property
+    def pending_root(self) -> Path:
+        return self.root / ".pending"
+
+    def _finish_pending(self, marker: Path) -> bool:
+        """A commit interrupted after its folder was renamed into place but before its index row
+        was committed: index the folder now (roll forward) when it is that commit's folder."""
+        import hashlib
+
+        try:
+            data = json.loads(marker.read_text(encoding="utf-8"))
+            record = Record(**{**data, "indicators": tuple(data.get("indicators") or ())})
+        except (OSError, ValueError, TypeError):
+            return False  # a marker half-written when the process died: nothing was renamed
+        prov = self.case_dir(record.year, record.case_id) / "provenance.json"
+        try:
+            digest = hashlib.sha256(prov.read_bytes()).hexdigest()
+        except OSError:
+            return False
+        if digest != record.manifest_hash:
+            return False  # the old case is in place (restored), or another commit won
+        try:
+            row = self.get(record.year, record.case_id)
+            if row is not None and row["manifest_hash"] == record.manifest_hash:
+                return False
+            con = self._connect()
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                self._upsert(con, record)
+                con.execute("COMMIT")
+            finally:
+                con.close()
+        except (LibraryError, sqlite3.Error):  # e.g. reindex of a broken index rebuilds it all
+            return False
+        return True
 
     def commit(self, staging: Path, record: Record) -> Path:
         """Make a finished staging folder the archived case and index it, atomically.
@@ -213,9 +524,21 @@ class Library:
         a replaced case is kept in ``.trash`` until then.
         """
         final = self.case_dir(record.year, record.case_id)
+        if record.source and os.path.isabs(record.source):  # the index holds relative paths
+            from dataclasses import replace
+
+            record = replace(record, source=self.source_key(record.source))
         with self.lock():
             _fsync_dir(staging)
             final.parent.mkdir(parents=True, exist_ok=True)
+            # if this process dies between the rename and the index commit, the next open
+            # indexes the folder from this marker (see recover)
+            self.pending_root.mkdir(exist_ok=True)
+            marker = self.pending_root / f"{record.year}__{record.case_id}.json"
+            with open(marker, "w", encoding="utf-8") as fh:
+                json.dump(dataclasses.asdict(record), fh, ensure_ascii=False, default=str)
+                fh.flush()
+                os.fsync(fh.fileno())
             con = self._connect()
             try:
                 con.execute("BEGIN IMMEDIATE")
@@ -241,6 +564,7 @@ class Library:
                 raise
             finally:
                 con.close()
+                marker.unlink(missing_ok=True)
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
         return final
@@ -279,33 +603,33 @@ class Library:
         con.executemany(
             "INSERT OR REPLACE INTO indicators (year, case_id, code, name, level1, level2, rule, unit,"
             " weight, target, actual, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    r.year,
-                    r.case_id,
-                    i["code"],
-                    i.get("name"),
-                    i.get("level1"),
-                    i.get("level2"),
-                    i.get("rule"),
-                    i.get("unit"),
-                    i.get("weight"),
-                    i["target"] if isinstance(i.get("target"), int | float) else None,
-                    i["actual"] if isinstance(i.get("actual"), int | float) else None,
-                    i.get("score"),
-                )
-                for i in r.indicators
-            ],
+            [(r.year, r.case_id, *row) for row in indicator_rows(r.indicators)],
         )
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reading the index; a corrupt index is reported as a
+        :class:`LibraryError` telling to run ``jixiao library reindex``."""
+        try:
+            con = self._connect()
+            try:
+                yield con
+            finally:
+                con.close()
+        except Exception as exc:  # pandas wraps sqlite errors in its own DatabaseError
+            cause = exc if isinstance(exc, sqlite3.DatabaseError) else exc.__cause__
+            if isinstance(cause, sqlite3.DatabaseError) and _is_corrupt(cause):
+                raise self._corrupt_index(cause) from None
+            text = str(exc).lower()
+            if "malformed" in text or "not a database" in text:
+                raise self._corrupt_index(exc) from None
+            raise
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         """Run a read-only query on the index."""
-        con = self._connect()
-        con.row_factory = sqlite3.Row
-        try:
+        with self.reading() as con:
+            con.row_factory = sqlite3.Row
             return con.execute(sql, params).fetchall()
-        finally:
-            con.close()
 
     def get(self, year: int, case_id: str) -> sqlite3.Row | None:
         rows = self.query("SELECT * FROM cases WHERE year = ? AND case_id = ?", (year, case_id))
@@ -317,6 +641,214 @@ class Library:
 
     def cases(self) -> list[sqlite3.Row]:
         return self.query("SELECT * FROM cases ORDER BY year, case_id")
+
+
+INDICATOR_COLUMNS = (
+    "code",
+    "name",
+    "level1",
+    "level2",
+    "rule",
+    "unit",
+    "weight",
+    "target",
+    "actual",
+    "score",
+)
+
+
+def indicator_rows(indicators) -> list[tuple]:
+    """The ``indicators`` table rows (without year and case id) of a case's results indicators,
+    in :data:`INDICATOR_COLUMNS` order; targets and actuals that are not numbers are stored as
+    NULL. One row per code (the last wins, as ``INSERT OR REPLACE`` keeps it)."""
+    rows: dict[Any, tuple] = {}
+    for i in indicators or ():
+        rows[i["code"]] = (
+            i["code"],
+            i.get("name"),
+            i.get("level1"),
+            i.get("level2"),
+            i.get("rule"),
+            i.get("unit"),
+            i.get("weight"),
+            i["target"] if isinstance(i.get("target"), int | float) else None,
+            i["actual"] if isinstance(i.get("actual"), int | float) else None,
+            i.get("score"),
+        )
+    return list(rows.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Rebuilding the index from the archives
+
+
+def _mtime_iso(path: Path) -> str:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="microseconds")
+
+
+def _project_key(raw: Mapping[str, Any], case_id: str) -> str:
+    """``project_id`` of a case file, else its case id without a trailing year (as
+    :attr:`methods.casefile.Case.project_key`)."""
+    if isinstance(raw.get("project_id"), str) and raw["project_id"]:
+        return raw["project_id"]
+    return re.sub(r"[_-](19|20)\d\d$", "", case_id) or case_id
+
+
+def record_from_archive(folder: Path, *, root: Path) -> Record:
+    """The index row of an archived case, rebuilt from its files (``results.json``,
+    ``provenance.json`` and ``parameters.yaml``).
+
+    Raises
+    ------
+    ValueError
+        The folder is not a complete archive (missing or unreadable results or provenance).
+    """
+    import hashlib
+
+    import yaml
+
+    try:
+        results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+        prov_bytes = (folder / "provenance.json").read_bytes()
+        prov = json.loads(prov_bytes.decode("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"存档不完整或无法读取：{exc}") from None
+    if not isinstance(results, dict) or not isinstance(prov, dict):
+        raise ValueError("results.json 或 provenance.json 不是对象")
+    try:
+        loaded = yaml.safe_load((folder / "parameters.yaml").read_text(encoding="utf-8"))
+    except Exception:  # noqa: BLE001 - the case file is a fallback for names only
+        loaded = None
+    raw: Mapping[str, Any] = loaded if isinstance(loaded, dict) else {}
+    case_id = folder.name
+    try:
+        year = int(folder.parent.name)
+    except ValueError:
+        raise ValueError(f"年度目录名 {folder.parent.name} 不是年份") from None
+
+    def pick(key: str) -> Any:
+        value = raw.get(key)
+        return value if isinstance(value, str) else results.get(key)
+
+    def sha(key: str) -> str | None:
+        item = prov.get(key)
+        return item.get("sha256") if isinstance(item, dict) else None
+
+    case_file = prov.get("case_file") if isinstance(prov.get("case_file"), dict) else {}
+    return Record(
+        year=year,
+        case_id=case_id,
+        project_id=_project_key(raw, case_id),
+        title=pick("title"),
+        department=pick("department"),
+        evaluation=pick("evaluation"),
+        budget_type=pick("budget_type"),
+        object_type=pick("object_type"),
+        total_score=results.get("total_score"),
+        grade=results.get("grade"),
+        path=folder.relative_to(root).as_posix(),
+        input_hash=prov.get("input_hash"),
+        case_hash=sha("case_file"),
+        notebook_hash=sha("notebook"),
+        package_hash=sha("package"),
+        source=case_file.get("path") or case_file.get("name"),
+        manifest_hash=hashlib.sha256(prov_bytes).hexdigest(),
+        archived_at=_mtime_iso(folder / "provenance.json"),
+        level1=results.get("level1") or {},
+        indicators=tuple(results.get("indicators") or ()),
+    )
+
+
+@dataclass
+class Reindexed:
+    """What :func:`reindex` did: cases indexed, folders skipped (with why), the old index kept."""
+
+    indexed: int
+    skipped: list[tuple[str, str]]
+    kept: Path | None
+
+
+def _old_rows(index: Path) -> dict[tuple[int, str], dict[str, Any]] | None:
+    """Rows of a previous index that can still be read (to keep ``source`` and ``archived_at``);
+    None when there is an index file that cannot be read."""
+    if not index.is_file():
+        return {}
+    try:
+        con = sqlite3.connect(index.as_uri() + "?mode=ro", uri=True, timeout=5)
+        try:
+            con.row_factory = sqlite3.Row
+            rows = con.execute("SELECT * FROM cases").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return {(r["year"], r["case_id"]): dict(r) for r in rows}
+
+
+def reindex(root: str | Path) -> Reindexed:
+    """Rebuild ``<root>/index.sqlite`` from the archived case folders.
+
+    Works on a library whose index was deleted or is corrupt (a corrupt index is kept beside as
+    ``index.sqlite.corrupt-<time>``). The new index is written to a temporary file and moved into
+    place under the library lock. Where the old index is still readable and a row's provenance
+    hash matches, its ``source`` and ``archived_at`` are kept.
+    """
+    root = _absolute(root)
+    if not root.is_dir():
+        raise LibraryError(f"案例库 {root} 不存在")
+    lib = Library.__new__(Library)  # no opening checks: the index may be missing or broken
+    lib.root, lib.readonly, lib._immutable = root, False, False
+    lib.index_path = root / "index.sqlite"
+    lib.staging_root, lib.trash_root = root / ".staging", root / ".trash"
+    lib.failed_root = root / ".failed"
+    with lib.lock():
+        lib.recover()
+        old = _old_rows(lib.index_path)
+        unreadable = old is None
+        old = old or {}
+        records, skipped = [], []
+        for folder in archive_folders(root):
+            try:
+                rec = record_from_archive(folder, root=root)
+            except ValueError as exc:
+                skipped.append((folder.relative_to(root).as_posix(), str(exc)))
+                continue
+            prev = old.get((rec.year, rec.case_id))
+            if prev and prev.get("manifest_hash") == rec.manifest_hash:
+                from dataclasses import replace
+
+                rec = replace(
+                    rec,
+                    source=prev.get("source") or rec.source,
+                    archived_at=prev.get("archived_at") or rec.archived_at,
+                )
+            records.append(rec)
+        tmp = root / f".index-rebuild-{os.getpid()}.sqlite"
+        tmp.unlink(missing_ok=True)
+        builder = Library.__new__(Library)
+        builder.root, builder.readonly, builder._immutable = root, False, False
+        builder.index_path = tmp
+        builder._init_index()
+        con = builder._connect()
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            for rec in records:
+                Library._upsert(con, rec)
+            con.execute("COMMIT")
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            con.close()
+        kept = None
+        if unreadable:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            kept = root / f"index.sqlite.corrupt-{stamp}"
+            os.replace(lib.index_path, kept)
+        for suffix in ("-wal", "-shm", "-journal"):  # a stale log must never meet the new index
+            Path(f"{lib.index_path}{suffix}").unlink(missing_ok=True)
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        os.replace(tmp, lib.index_path)
+        _fsync_dir(root)
+    return Reindexed(len(records), skipped, kept)
 
 
 def _add_missing_columns(con: sqlite3.Connection) -> None:
@@ -386,11 +918,8 @@ def list_cases(library: Library, **filters: Any):
         sql += " WHERE " + " AND ".join(where)
     # sorted here rather than by SQL: ORDER BY would steer SQLite to scan the primary key
     # instead of using the index of the filter
-    con = library._connect()
-    try:
+    with library.reading() as con:
         df = pd.read_sql_query(sql, con, params=params)
-    finally:
-        con.close()
     return df.sort_values(["year", "case_id"], kind="stable").reset_index(drop=True)
 
 
@@ -401,8 +930,7 @@ def indicator_values(library: Library, indicator: str, *, years: tuple[int, int]
     """Every archived value of an indicator (by code, or by name when no code matches)."""
     import pandas as pd
 
-    con = library._connect()
-    try:
+    with library.reading() as con:
         sql = (
             "SELECT i.year, i.case_id, c.project_id, c.department, i.code, i.name, i.unit,"
             " i.weight, i.target, i.actual, i.score FROM indicators i"
@@ -416,8 +944,6 @@ def indicator_values(library: Library, indicator: str, *, years: tuple[int, int]
         if df.empty:
             df = pd.read_sql_query(sql.format(col="name") + extra, con, params=params)
         return df
-    finally:
-        con.close()
 
 
 def benchmark(library: Library, indicator: str, *, by: str | None = None, years=None):
@@ -466,12 +992,9 @@ def indicator_table(library: Library):
     """All archived indicator rows (for export)."""
     import pandas as pd
 
-    con = library._connect()
-    try:
+    with library.reading() as con:
         return pd.read_sql_query(
             "SELECT year, case_id, code, name, level1, level2, rule, unit, weight, target, actual,"
             " score FROM indicators ORDER BY year, case_id, code",
             con,
         )
-    finally:
-        con.close()

@@ -70,14 +70,9 @@ def _from_files(case) -> list[dict[str, Any]]:
 
 def _from_library(case) -> list[dict[str, Any]]:
     from methods.library import list_cases
-    from methods.standards import library_for
+    from methods.standards import require_library
 
-    lib = library_for(case)
-    if lib is None:
-        raise CaseError(
-            "从案例库选取案例需要案例库（library 字段或环境变量 JIXIAO_LIBRARY）",
-            field=("select",),
-        )
+    lib = require_library(case, "从案例库选取案例", ("select",))
     filters = case.select.model_dump(exclude_none=True)
     rows = list_cases(lib, **filters)
     rows = rows[rows["total_score"].notna()]

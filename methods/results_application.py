@@ -92,13 +92,9 @@ def _advice(indicator: dict[str, Any]) -> str:
 def analyse(case) -> Application:
     """Build recommendations, the rectification list and policy flags from the library."""
     from methods.library import list_cases
-    from methods.standards import library_for
+    from methods.standards import require_library
 
-    lib = library_for(case)
-    if lib is None:
-        raise CaseError(
-            "结果应用需要案例库（library 字段或环境变量 JIXIAO_LIBRARY）", field=("select",)
-        )
+    lib = require_library(case, "结果应用", ("select",))
     filters = case.select.model_dump(exclude_none=True)
     evaluations = filters.pop("evaluations", None)
     rows = list_cases(lib, **filters)

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import pprint
+import re
 import subprocess
 import sys
 import time
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from methods import casefile
 from methods._protocol import HIDE_TAG, RESULTS_MIME
 from methods._resources import data_path
-from methods.errors import ExecutionError
+from methods.errors import CaseError, ExecutionError
 from methods.hashing import PROJECT_DIR, notebook_file, package_hash, sha256_file
 from methods.hashing import combine as combine_hashes
 from methods.library import Library, Record
@@ -252,11 +253,101 @@ def execute(
         raise
 
 
-def clean_notebook(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
-    """Drop machine-specific paths from papermill metadata; set the report title."""
+def path_roots(case: casefile.Case | None = None) -> list[tuple[str, str]]:
+    """Absolute folders that must not reach an archive, each with what replaces it (longest
+    first): the case folder and the project (made relative), the case library, the Python
+    installation, the temporary folder and the home directory."""
+    import site
+    import sysconfig
+    import tempfile
+
+    roots: dict[str, str] = {}
+
+    def add(path: Any, label: str) -> None:
+        if not path:
+            return
+        for variant in {os.path.abspath(str(path)), os.path.realpath(str(path))}:
+            if variant not in ("/", "") and variant not in roots:
+                roots[variant] = label
+
+    if case is not None:
+        add(case.base_dir, "")
+    add(PROJECT_DIR, "")
+    add(os.environ.get("JIXIAO_LIBRARY"), "<案例库>/")
+    for name in ("purelib", "platlib", "stdlib", "platstdlib"):
+        add(sysconfig.get_paths().get(name), "<python>/")
+    for path in [*getattr(site, "getsitepackages", list)(), site.getusersitepackages()]:
+        add(path, "<python>/")
+    add(sys.prefix, "<python>/")
+    add(sys.base_prefix, "<python>/")
+    add(tempfile.gettempdir(), "<tmp>/")
+    add(os.path.expanduser("~"), "~/")
+    return sorted(roots.items(), key=lambda kv: -len(kv[0]))
+
+
+# any absolute path's folders (not preceded by a word character, a dot or ~): cut in stderr and
+# tracebacks after the known folders are made relative
+_ABSOLUTE = re.compile(r"(?<![\w./~<>-])/(?:[^\s/'\"():,;<>]+/)+")
+
+
+def scrub_paths(text: str, roots: list[tuple[str, str]], *, aggressive: bool = False) -> str:
+    """``text`` with the absolute folders of ``roots`` replaced (``/proj/x/a.py`` → ``x/a.py``).
+    ``aggressive`` (stderr, tracebacks) also cuts any other absolute path to its file name."""
+    for root, label in roots:
+        if root in text:
+            bare = label.rstrip("/") or "."
+            text = re.sub(
+                r"(?<![\w.~/+=-])" + re.escape(root) + r"(/|\b)",
+                lambda m, label=label, bare=bare: label if m.group(1) else bare,
+                text,
+            )
+    if aggressive:
+        text = _ABSOLUTE.sub("", text)
+    return text
+
+
+def _scrub(value: Any, roots: list[tuple[str, str]]) -> Any:
+    if isinstance(value, str):
+        return scrub_paths(value, roots)
+    if isinstance(value, list):
+        return [_scrub(v, roots) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v, roots) for k, v in value.items()}
+    return value
+
+
+def scrub_outputs(nb: nbformat.NotebookNode, roots: list[tuple[str, str]]) -> None:
+    """Remove machine paths from every cell output: stderr and tracebacks lose every absolute
+    folder, other outputs (text, HTML, the results payload) the known ones of ``roots``."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            kind = out.get("output_type")
+            if kind == "stream":
+                text = (
+                    "".join(out["text"])
+                    if isinstance(out.get("text"), list)
+                    else out.get("text", "")
+                )
+                out["text"] = scrub_paths(text, roots, aggressive=out.get("name") == "stderr")
+            elif kind == "error":
+                out["traceback"] = [
+                    scrub_paths(t, roots, aggressive=True) for t in out.get("traceback", [])
+                ]
+                out["evalue"] = scrub_paths(out.get("evalue", ""), roots, aggressive=True)
+            for mime, value in list(out.get("data", {}).items()):
+                if mime.startswith("text/") or mime.endswith("json"):  # not images
+                    out["data"][mime] = _scrub(value, roots)
+
+
+def clean_notebook(
+    nb: nbformat.NotebookNode, title: str, case: casefile.Case | None = None
+) -> nbformat.NotebookNode:
+    """Drop machine-specific paths from papermill metadata and from cell outputs (warnings'
+    file paths, tracebacks; see :func:`scrub_outputs`); set the report title."""
     pm = nb.metadata.get("papermill", {})
     for key in ("input_path", "output_path", "cwd"):
         pm.pop(key, None)
+    scrub_outputs(nb, path_roots(case))
     nb.metadata["title"] = title
     count = 0
     for cell in nb.cells:  # a reused kernel keeps counting: number the cells from 1
@@ -269,8 +360,16 @@ def clean_notebook(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNo
     return nb
 
 
-def extract_results(nb: nbformat.NotebookNode) -> dict[str, Any]:
-    """The results payload published by :func:`methods.report.publish` (last one wins)."""
+def extract_results(nb: nbformat.NotebookNode | str | os.PathLike) -> dict[str, Any]:
+    """The results payload published by :func:`methods.report.publish` (last one wins).
+
+    ``nb`` is an executed notebook (``nbformat.NotebookNode``) or the path of one, e.g. the
+    output of ``papermill``: ``extract_results("out.ipynb")``.
+    """
+    if isinstance(nb, str | os.PathLike):
+        import nbformat
+
+        nb = nbformat.read(os.fspath(nb), as_version=4)
     found = None
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -406,7 +505,7 @@ def produce(
             exc.notebook = out.read_bytes() if out.exists() else None
             raise
     t_exec = time.perf_counter()
-    clean_notebook(executed, report_title(case))
+    clean_notebook(executed, report_title(case), case)
     results = extract_results(executed)
     html = render_html(executed)
     t_render = time.perf_counter()
@@ -434,7 +533,7 @@ def produce(
         "case_id": case.case_id,
         "year": case.year,
         "evaluation": case.evaluation,
-        "case_file": {"name": path.name, "sha256": hashes["case"]},
+        "case_file": {"name": path.name, "path": project_path(path), "sha256": hashes["case"]},
         "data_files": [{"name": k, "sha256": v} for k, v in hashes["data"].items()],
         "notebook": {"name": notebook_path(case.evaluation).name, "sha256": hashes["notebook"]},
         "package": {
@@ -467,6 +566,15 @@ def produce(
     return Artifacts(case.case_id, case.year, files, record, results, timings)
 
 
+def project_path(path: str | Path) -> str:
+    """A case file's path relative to the project it is in (its name outside a project)."""
+    from methods.library import project_root
+
+    absolute = Path(os.path.abspath(path))
+    root = project_root(absolute.parent)
+    return absolute.relative_to(root).as_posix() if root is not None else absolute.name
+
+
 def case_record(
     case: casefile.Case,
     results: Mapping[str, Any],
@@ -497,7 +605,7 @@ def case_record(
         case_hash=case_hash,
         notebook_hash=notebook_hash,
         package_hash=package_hash,
-        source=str(source),
+        source=os.path.abspath(source),  # made relative to the library's project when archived
         manifest_hash=hashlib.sha256(files["provenance.json"]).hexdigest(),
         archived_at=archived_at,
         level1=results.get("level1") or {},
@@ -540,10 +648,36 @@ def keep_failed(library: Library, year: int, case_id: str, notebook: bytes | Non
     return target
 
 
-def use_library(library: Library) -> None:
+def use_library(library: Library | str | Path) -> Path:
     """Make ``library`` the one notebooks benchmark against (``$JIXIAO_LIBRARY`` for kernels
     started from now on; a case's own ``library:`` key still wins)."""
-    os.environ["JIXIAO_LIBRARY"] = str(library.root.resolve())
+    from methods import library as _library
+
+    return _library.use(library.root if isinstance(library, Library) else library)
+
+
+def check_replacement(library: Library, case: casefile.Case, path: str | Path) -> None:
+    """Refuse to replace an archived case of the same (year, case_id) made from another case file.
+
+    The same case file (same path, even edited) or identical content may replace its archive;
+    a different file claiming an archived id is a CaseError on ``case_id`` (``--force`` skips
+    this check).
+    """
+    row = library.get(case.year, case.case_id)
+    if row is None or not library.case_dir(case.year, case.case_id).is_dir():
+        return
+    if row["case_hash"] and row["case_hash"] == sha256_file(path):
+        return
+    stored = library.source_path(row["source"])
+    if stored is not None and stored.resolve() == Path(path).resolve():
+        return
+    where = row["source"] or "另一个案例文件"
+    raise CaseError(
+        f"案例库中已有 {case.year} 年的案例 {case.case_id}（来自 {where}），与本案例文件不是同一个文件",
+        file=str(path),
+        field="case_id",
+        hint="确认要用本文件替换已存档的案例，请加 --force；否则请改用新的 case_id",
+    )
 
 
 def run_case(
@@ -553,6 +687,7 @@ def run_case(
     timeout: int = DEFAULT_TIMEOUT,
     runner: str = "jixiao run",
     case: casefile.Case | None = None,
+    force: bool = False,
 ) -> RunResult:
     """Validate, execute, render and archive one case file.
 
@@ -561,13 +696,17 @@ def run_case(
     path : str or Path
         The case file.
     library : path or Library, optional
-        The case library (default ``$JIXIAO_LIBRARY`` or ``./case_library``).
+        The case library (default: :func:`methods.library.locate` from the case file:
+        ``$JIXIAO_LIBRARY``, else the nearest ``case_library/`` of the case file's project, else
+        a new one in the project root).
     timeout : int
         Seconds allowed per notebook cell.
     runner : str
         Recorded in provenance.json.
     case : Case, optional
         The already validated case (skips re-reading the file).
+    force : bool
+        Replace an archived case of the same (year, case_id) made from a different case file.
 
     Returns
     -------
@@ -577,17 +716,23 @@ def run_case(
     Raises
     ------
     CaseError
-        Invalid case file: nothing is written.
+        Invalid case file, or another case file's archive has this (year, case_id) and
+        ``force`` is not set: nothing is written.
     ExecutionError
         The notebook failed: nothing is archived; the failed notebook is kept under
         ``<library>/.failed/<year>__<case_id>.ipynb``.
     """
+    from methods import library as _library
+
     t0 = time.perf_counter()
     path = Path(path)
+    target = library.root if isinstance(library, Library) else _library.locate(path, library)
+    use_library(target)  # before validating: targets from the library (历史标准) resolve there
     if case is None:
         case = casefile.validate(path)
-    lib = library if isinstance(library, Library) else Library(library)
-    use_library(lib)
+    lib = library if isinstance(library, Library) else Library(target)
+    if not force:
+        check_replacement(lib, case, path)
     try:
         artifacts = produce_retrying(path, timeout=timeout, runner=runner, case=case)
     except ExecutionError as exc:

@@ -8,15 +8,16 @@ A case file may take an indicator's target from past cases (``target_from`` on t
   years, summarised by a percentile.
 
 Only earlier years are used, so results do not depend on the order cases of one year are run in
-(batches run earlier years first). The library is the case's ``library:`` key (relative to the
-case file), else ``$JIXIAO_LIBRARY`` (``jixiao run`` and ``jixiao batch`` set it to the library they
-archive into); without one the indicator's own ``target`` is the fallback. Every resolved target is
-reported with its basis.
+(batches run earlier years first). The library is found as everywhere (:func:`methods.library.discover`):
+the case's ``library:`` key (relative to the case file), else ``$JIXIAO_LIBRARY`` (``jixiao run`` and
+``jixiao batch`` set it to the library they archive into), else the nearest ``case_library/`` of the
+project the case file is in. When no library is found, a case taking targets from it is refused,
+naming the indicator (never a silent fallback); a library without a comparable value falls back to
+the indicator's own ``target``, and every target is reported with its basis.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from methods import _format as fmt
+from methods import library as _library
+from methods.errors import CaseError
 from methods.library import Library
 
 if TYPE_CHECKING:
@@ -41,16 +44,52 @@ class Resolved:
     basis: str
 
 
+def find_library(case: Case) -> tuple[Path | None, str]:
+    """Where the case's library is (:func:`methods.library.discover` from the case folder, the
+    case's ``library:`` key first) and how it was found; ``(None, "")`` when none is found."""
+    explicit = case.resolve(case.library) if getattr(case, "library", None) else None  # type: ignore[arg-type]
+    path, origin = _library.discover(case.base_dir, explicit)
+    if explicit is not None:
+        origin = "案例文件的 library 字段"
+    return path, origin
+
+
+def _missing(case: Case) -> str | None:
+    """Why the case has no library (None when it has one, possibly still empty)."""
+    path, origin = find_library(case)
+    if path is None:
+        return _library.not_found_message()
+    if not path.is_dir() and path not in _library.PENDING:
+        return f"案例库 {path} 不存在（来自{origin}）"
+    return None
+
+
 def library_for(case: Case) -> Library | None:
-    """The library a case benchmarks against (None when there is none)."""
-    path: Path | None = None
-    if getattr(case, "library", None):
-        path = case.resolve(case.library)  # type: ignore[arg-type]
-    elif os.environ.get("JIXIAO_LIBRARY"):
-        path = Path(os.environ["JIXIAO_LIBRARY"])
+    """The library a case benchmarks against, opened read-only; None when there is none or it
+    has no archived case yet."""
+    path, _ = find_library(case)
     if path is None or not (path / "index.sqlite").is_file():
         return None
     return Library(path, readonly=True)
+
+
+def require_library(case: Case, what: str, field: tuple) -> Library:
+    """The library of a case built from archived cases (结果应用, 考核, a portfolio selected from
+    the library). Raises a CaseError on ``field`` saying which library is missing or empty."""
+    why = _missing(case)
+    if why is not None:
+        raise CaseError(
+            f"{what}需要案例库：{why}",
+            field=field,
+            hint="用 --library、案例文件的 library 字段或环境变量 JIXIAO_LIBRARY 指定案例库",
+        )
+    lib = library_for(case)
+    if lib is None:
+        path, _ = find_library(case)
+        raise CaseError(
+            f"{what}需要案例库中已存档的案例，但案例库 {path} 中还没有存档案例", field=field
+        )
+    return lib
 
 
 def _history(lib: Library, case: Case, ind: Indicator) -> Resolved | None:
@@ -127,8 +166,18 @@ def resolve(case: Case) -> dict[str, Resolved]:
     ]
     if not wanted:
         return {}
+    why = _missing(case)
+    if why is not None:
+        first = wanted[0]
+        index = next(i for i, ind in enumerate(case.indicators) if ind is first)
+        kind = "历史标准" if first.target_from.standard == "history" else "行业标准"
+        raise CaseError(
+            f"目标值取自案例库（{kind}），但{why}",
+            field=("indicators", index, "target_from"),
+            hint="用 --library、案例文件的 library 字段或环境变量 JIXIAO_LIBRARY 指定案例库",
+        )
     lib = library_for(case)
-    if lib is None:
+    if lib is None:  # the library exists but has no archived case yet: fallback targets
         return {}
     out = {}
     for ind in wanted:

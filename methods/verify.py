@@ -1,7 +1,9 @@
 """Checking an archive: are the files the ones that were written, and do they reproduce?
 
 ``verify`` recomputes every archived file's SHA-256 against the case's ``provenance.json`` (whose
-own hash is in the index), and reports missing, tampered and unindexed cases. ``rerun=True`` also
+own hash is in the index), checks that the index row (total score, grade, level-1 points and the
+indicators table) says what the archived ``results.json`` says, checks the index file itself, and
+reports missing, tampered, inconsistent and unindexed cases. ``rerun=True`` also
 re-executes each case from its archived ``parameters.yaml`` and data files, in a fresh kernel, and
 compares the new ``results.json`` with the archived one (timings live in provenance.json, so the
 results must be identical).
@@ -24,7 +26,8 @@ REQUIRED = ("report.ipynb", "report.html", "results.json", "parameters.yaml", "p
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding: ``kind`` is missing, tampered, unindexed, differs or failed."""
+    """One finding: ``kind`` is missing, tampered, unindexed, index (the index row disagrees
+    with results.json), corrupt (the index file), differs or failed."""
 
     year: int | None
     case_id: str | None
@@ -39,6 +42,8 @@ class Problem:
             "unindexed": "未登记",
             "differs": "重算结果不一致",
             "failed": "重算失败",
+            "index": "索引不一致",
+            "corrupt": "索引损坏",
         }.get(self.kind, self.kind)
         return f"{label}  {where}: {self.detail}"
 
@@ -83,6 +88,90 @@ def check_files(library: Library, row) -> list[Problem]:
     return problems
 
 
+def _num(value: Any) -> str:
+    return "空" if value is None else repr(value)
+
+
+def check_index(library: Library, row) -> list[Problem]:
+    """Does the index row of a case say what its archived results.json says? Compares the total
+    score, grade, level-1 points and every row of the indicators table."""
+    from methods.library import INDICATOR_COLUMNS, indicator_rows
+
+    year, case_id = row["year"], row["case_id"]
+    path = library.root / row["path"] / "results.json"
+    try:
+        results = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []  # reported by check_files (missing or tampered)
+    if not isinstance(results, dict):
+        return []
+    found: list[str] = []
+    for key, label in (("total_score", "总分"), ("grade", "等级")):
+        if row[key] != results.get(key):
+            found.append(
+                f"{label}：索引为 {_num(row[key])}，results.json 为 {_num(results.get(key))}"
+            )
+    try:
+        level1 = json.loads(row["level1"]) if row["level1"] else {}
+    except ValueError:
+        level1 = None
+    if level1 != (results.get("level1") or {}):
+        found.append("一级指标得分与 results.json 不同")
+    try:
+        expected = {r[0]: r for r in indicator_rows(results.get("indicators"))}
+    except (KeyError, TypeError):
+        expected = {}
+    cols = ", ".join(INDICATOR_COLUMNS)
+    indexed = {
+        r[0]: tuple(r)
+        for r in library.query(
+            f"SELECT {cols} FROM indicators WHERE year = ? AND case_id = ?", (year, case_id)
+        )
+    }
+    for code in sorted(set(expected) | set(indexed), key=str):
+        if code not in indexed:
+            found.append(f"指标 {code} 不在索引中")
+        elif code not in expected:
+            found.append(f"索引中的指标 {code} 不在 results.json 中")
+        elif indexed[code] != expected[code]:
+            diffs = [
+                f"{col} 索引为 {_num(a)}、results.json 为 {_num(b)}"
+                for col, a, b in zip(INDICATOR_COLUMNS, indexed[code], expected[code], strict=True)
+                if a != b
+            ]
+            found.append(f"指标 {code}：" + "，".join(diffs))
+    if not found:
+        return []
+    shown = "；".join(found[:5]) + (f"；等 {len(found)} 处" if len(found) > 5 else "")
+    return [
+        Problem(
+            year,
+            case_id,
+            "index",
+            shown + "（运行 jixiao library reindex 按存档重建索引）",
+        )
+    ]
+
+
+def check_index_file(library: Library) -> list[Problem]:
+    """SQLite's own integrity check of the index file."""
+    try:
+        rows = library.query("PRAGMA integrity_check")
+    except Exception as exc:  # noqa: BLE001 - any failure to read it is the finding
+        return [Problem(None, None, "corrupt", f"index.sqlite 无法检查：{exc}")]
+    result = [r[0] for r in rows]
+    if result != ["ok"]:
+        return [
+            Problem(
+                None,
+                None,
+                "corrupt",
+                "index.sqlite：" + "；".join(result[:3]) + "（运行 jixiao library reindex）",
+            )
+        ]
+    return []
+
+
 def _diff(a: Any, b: Any, path: str = "") -> list[str]:
     if isinstance(a, dict) and isinstance(b, dict):
         out = []
@@ -118,7 +207,8 @@ def rerun_case(library: Library, row, *, timeout: int = 600) -> list[str]:
         # personal data (survey respondents) is hashed, not archived: use the original file when
         # it is still beside the case file and unchanged
         prov = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
-        source_dir = Path(row["source"]).parent if row["source"] else None
+        source = library.source_path(row["source"])
+        source_dir = source.parent if source is not None else None
         for item in prov.get("data_files", []):
             target = work / item["name"]
             if target.exists():
@@ -151,13 +241,14 @@ def verify(
         from methods.runner import use_library
 
         use_library(library)  # standards (历史/行业标准) come from the library being verified
-    problems: list[Problem] = []
+    problems: list[Problem] = [] if cases else check_index_file(library)
     rows = library.cases()
     indexed = {row["path"] for row in rows}
     if cases:
         rows = [row for row in rows if row["case_id"] in set(cases)]
     for row in rows:
         found = check_files(library, row)
+        found += check_index(library, row)
         problems += found
         if rerun and not found:
             try:
@@ -184,6 +275,11 @@ def verify(
             rel = f"{year_dir.name}/{case_dir.name}"
             if rel not in indexed:
                 problems.append(
-                    Problem(int(year_dir.name), case_dir.name, "unindexed", "存档目录不在索引中")
+                    Problem(
+                        int(year_dir.name),
+                        case_dir.name,
+                        "unindexed",
+                        "存档目录不在索引中（jixiao library reindex 可按存档重建索引）",
+                    )
                 )
     return problems

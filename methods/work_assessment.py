@@ -47,14 +47,10 @@ class Assessment:
 
 def analyse(case) -> Assessment:
     from methods import scoring
-    from methods.standards import library_for
+    from methods.standards import require_library
 
     fw = preset(case.framework)
-    lib = library_for(case)
-    if lib is None:
-        raise CaseError(
-            "考核需要案例库（library 字段或环境变量 JIXIAO_LIBRARY）", field=("departments",)
-        )
+    lib = require_library(case, "考核", ("departments",))
     work_year = case.work_year or case.year - 1
     rows = []
     for dept, scope in case.departments.items():

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -31,6 +32,12 @@ if case.title.startswith("崩溃"):
     _os.kill(_os.getpid(), 9)
 if case.title.startswith("慢速"):
     _time.sleep(2)
+if case.title.startswith("路径"):  # machine paths in outputs: a warning, a stack, the folders
+    import sys as _sys, traceback as _tb, warnings as _w
+    print("工作目录", _os.getcwd(), _os.environ.get("JIXIAO_LIBRARY"))
+    _w.warn_explicit("数据 " + _os.path.abspath("evidence"), UserWarning, _os.path.abspath("x.py"), 1)
+    _tb.print_stack(file=_sys.stderr)
+    print(_os.path.expanduser("~"), file=_sys.stderr)
 """
 
 
@@ -444,3 +451,239 @@ def test_kernel_start_failures_are_retried_once(monkeypatch):
     with pytest.raises(ExecutionError):
         runner.produce_retrying("a.yaml")
     assert len(calls) == 1
+
+
+def test_bad_files_fail_alone_in_a_batch(tmp_path):
+    """A case file that cannot even be parsed, or fails validation, is that file's failure in the
+    summary; every other case still runs and archives (exit 1)."""
+    cases = make_cases(tmp_path / "cases", [("fine", "正常项目")])
+    (cases / "garbage.yaml").write_bytes(bytes(range(256)) * 4)
+    (cases / "bad_date.yaml").write_text("case_id: d\nyear: 2023\nstart: 2023-13-45\n", "utf-8")
+    (cases / "nested.yaml").write_text("case_id: " + "[" * 3000 + "]" * 3000 + "\n", "utf-8")
+    (cases / "listing.yaml").write_text("- a\n- b\n", encoding="utf-8")
+    (cases / "invalid.yaml").write_text(
+        (cases / "fine.yaml")
+        .read_text(encoding="utf-8")
+        .replace("case_id: fine", "case_id: invalid")
+        .replace("weight: 8", "weight: 8x", 1),
+        encoding="utf-8",
+    )
+    lib = tmp_path / "lib"
+    proc = run_cli("batch", cases, "--library", lib, "--workers", "1", timeout=600)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert archived_ids(lib) == ["fine"]
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("失败")]
+    for name in ("garbage", "bad_date", "nested", "listing", "invalid"):
+        assert sum(f"{name}.yaml" in line for line in lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "共 6 个案例：完成 1，跳过（未变化）0，失败 5" in proc.stdout
+    assert f"案例库：{lib}" in proc.stdout
+
+
+def _proc_table() -> dict[int, list[tuple[int, str]]]:
+    """ppid → [(pid, start time)] of every process (from /proc)."""
+    children: dict[int, list[tuple[int, str]]] = {}
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat_file.read_text()
+        except OSError:
+            continue
+        rest = text[text.rindex(")") + 2 :].split()
+        children.setdefault(int(rest[1]), []).append((int(stat_file.parent.name), rest[19]))
+    return children
+
+
+def _descendants(pid: int) -> set[tuple[int, str]]:
+    table, found, todo = _proc_table(), set(), [pid]
+    while todo:
+        for child in table.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child[0])
+    return found
+
+
+def _running(pid: int, start: str) -> bool:
+    """Whether this very process (same start time) still runs (a zombie has ended)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    rest = text[text.rindex(")") + 2 :].split()
+    return rest[19] == start and rest[0] not in ("Z", "X")
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_killed_coordinator_leaves_no_orphans(tmp_path, fault_notebooks, sig):
+    """Killing a batch's coordinator while kernels run leaves no worker or kernel process behind:
+    workers die with their parent (PR_SET_PDEATHSIG / a watchdog), kernels with their worker."""
+    from methods import batch
+
+    pytest.importorskip("ctypes")
+    assert batch.PR_SET_PDEATHSIG == 1
+    cases = make_cases(tmp_path / "cases", [("hang_a", "超时项目甲"), ("hang_b", "超时项目乙")])
+    lib = tmp_path / "lib"
+    env = dict(os.environ, JIXIAO_NOTEBOOKS=str(fault_notebooks))
+    proc = subprocess.Popen(
+        [str(BIN / "jixiao"), "batch", str(cases), "--library", str(lib), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    seen: set[tuple[int, str]] = set()
+    try:
+        deadline = time.time() + 180
+        kernels = []
+        while time.time() < deadline and len(kernels) < 2:
+            seen |= _descendants(proc.pid)
+            kernels = [p for p in seen if "ipykernel" in _cmdline(p[0])]
+            time.sleep(0.2)
+        assert kernels, "no kernel started"
+        time.sleep(1.0)  # the hanging cells are running now
+        seen |= _descendants(proc.pid)
+        os.kill(proc.pid, sig)  # the coordinator only, not its process group
+        proc.wait(timeout=60)
+        deadline = time.time() + 15
+        while time.time() < deadline and any(_running(*p) for p in seen):
+            time.sleep(0.2)
+        survivors = [(p, _cmdline(p)) for p, start in seen if _running(p, start)]
+        assert not survivors, survivors
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for pid, start in seen:
+            if _running(pid, start):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_no_absolute_path_reaches_the_archive(tmp_path, fault_notebooks):
+    """Warnings, stacks and printed folders in a report keep no machine path; the index stores the
+    archive relative to the library and the case file relative to the project."""
+    import zipfile
+
+    from .conftest import ROOT
+
+    cases = make_cases(tmp_path / "cases", [("paths", "路径项目")])
+    lib = tmp_path / "lib"
+    proc = run_cli(
+        "run",
+        cases / "paths.yaml",
+        "--library",
+        lib,
+        env={"JIXIAO_NOTEBOOKS": str(fault_notebooks)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(f"案例库：{lib}\n")
+    folder = lib / "2023" / "paths"
+    nb = nbformat.read(folder / "report.ipynb", as_version=4)
+    stderr = "".join(
+        o.get("text", "")
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if o.get("name") == "stderr"
+    )
+    assert "UserWarning" in stderr and "x.py" in stderr  # the warning is kept, its path is not
+    forbidden = {str(lib), str(ROOT), str(cases), str(tmp_path), str(fault_notebooks)}
+    home = os.path.expanduser("~")
+    if len(home) >= 8:
+        forbidden.add(home)
+    blobs = {}
+    for f in folder.rglob("*"):
+        if not f.is_file():
+            continue
+        if f.suffix in (".xlsx", ".docx"):
+            with zipfile.ZipFile(f) as z:
+                for name in z.namelist():
+                    blobs[f"{f.name}!{name}"] = z.read(name)
+        else:
+            blobs[f.name] = f.read_bytes()
+    assert "report.ipynb" in blobs and "results.json" in blobs
+    for name, data in blobs.items():
+        for path in forbidden:
+            assert path.encode() not in data, f"{path} in {name}"
+    con = sqlite3.connect(lib / "index.sqlite")
+    source, path = con.execute("SELECT source, path FROM cases").fetchone()
+    assert path == "2023/paths" and not source.startswith("/")
+    assert (lib / source).resolve() == (cases / "paths.yaml").resolve()
+
+
+def test_run_refuses_another_case_file_with_an_archived_id(tmp_path):
+    cases = make_cases(tmp_path / "cases", [("same_id", "第一个文件")])
+    other = make_cases(tmp_path / "other", [("same_id", "另一个文件")])
+    lib = tmp_path / "lib"
+    first = run_cli("run", cases / "same_id.yaml", "--library", lib)
+    assert first.returncode == 0, first.stderr
+    archived = (lib / "2023" / "same_id" / "results.json").read_bytes()
+    refused = run_cli("run", other / "same_id.yaml", "--library", lib)
+    assert refused.returncode == 2
+    err = refused.stderr.strip()
+    assert "已有 2023 年的案例 same_id" in err and "--force" in err
+    assert "Traceback" not in err and len(err.splitlines()) <= 2
+    assert (lib / "2023" / "same_id" / "results.json").read_bytes() == archived
+    # the same file again (even edited) is fine; another file replaces only with --force
+    again = run_cli("run", cases / "same_id.yaml", "--library", lib, "-q")
+    assert again.returncode == 0, again.stderr
+    forced = run_cli("run", other / "same_id.yaml", "--library", lib, "--force")
+    assert forced.returncode == 0, forced.stderr
+    res = json.loads((lib / "2023" / "same_id" / "results.json").read_text(encoding="utf-8"))
+    assert res["title"] == "另一个文件"
+    # a batch reports it as that file's failure too
+    batch = run_cli("batch", cases, "--library", lib, "--workers", "1")
+    assert batch.returncode == 1 and "已有 2023 年的案例 same_id" in batch.stderr
+
+
+def test_library_found_the_same_way_by_batch_and_plain_papermill(tmp_path):
+    """No --library: jixiao batch archives into the project's case_library/ (and says so); plain
+    papermill in the case folder finds the same library, so 历史标准 give the same score. Away
+    from any library the case is refused, naming the indicator."""
+    from .conftest import plain_papermill
+
+    project = tmp_path / "proj"
+    cases = project / "cases"
+    cases.mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    shutil.copytree(EXAMPLES / "evidence", cases / "evidence")
+    for name in ("wujin_rural_sewage_2022", "wujin_rural_sewage_2023"):
+        shutil.copy(EXAMPLES / f"{name}.yaml", cases)
+    proc = run_cli("batch", cases, "--workers", "1", cwd=tmp_path, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert f"案例库：{project / 'case_library'}" in proc.stdout
+    archived = json.loads(
+        (project / "case_library" / "2023" / "wujin_rural_sewage_2023" / "results.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    assert archived["total_score"] == 93.91  # 历史标准 from the 2022 case
+    plain = plain_papermill(cases / "wujin_rural_sewage_2023.yaml", tmp_path)
+    assert plain["total_score"] == archived["total_score"]
+    assert plain["indicators"] == archived["indicators"]
+    # away from any library: refused, naming the indicator (no silent fallback to target)
+    alone = tmp_path / "alone"
+    shutil.copytree(cases, alone, ignore=shutil.ignore_patterns("*2022*"))
+    out = tmp_path / "out_alone.ipynb"
+    failed = subprocess.run(
+        [
+            str(BIN / "papermill"),
+            str(NOTEBOOKS / "project_evaluation.ipynb"),
+            str(out),
+            "-f",
+            str(alone / "wujin_rural_sewage_2023.yaml"),
+            "--cwd",
+            str(alone),
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert failed.returncode != 0
+    assert "C41" in failed.stderr and "未找到案例库" in failed.stderr

@@ -12,10 +12,17 @@ from .conftest import EXAMPLES, run_cli
 GOOD = EXAMPLES / "wujin_rural_sewage_2023.yaml"
 
 
+def with_library(folder):
+    """A (still empty) case library beside the case files: GOOD takes its 历史标准 from one, and a
+    case whose targets come from the library is refused when no library is found."""
+    (folder / "case_library").mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def bad_case(tmp_path, old, new, name="bad.yaml"):
     text = GOOD.read_text(encoding="utf-8")
     assert old in text
-    path = tmp_path / name
+    path = with_library(tmp_path) / name
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     if not (tmp_path / "evidence").exists():
         shutil.copytree(EXAMPLES / "evidence", tmp_path / "evidence")
@@ -109,7 +116,7 @@ def test_validate_directory_and_quiet(tmp_path):
     assert proc.returncode == 0
     n = len(list(EXAMPLES.glob("*.yaml")))
     assert f"全部 {n} 个案例文件校验通过" in proc.stdout
-    shutil.copy(GOOD, tmp_path / "a.yaml")
+    shutil.copy(GOOD, with_library(tmp_path) / "a.yaml")
     shutil.copytree(EXAMPLES / "evidence", tmp_path / "evidence")
     proc = run_cli("validate", "-q", tmp_path)
     assert proc.returncode == 0 and proc.stdout == ""
@@ -144,8 +151,7 @@ def test_version():
 
 
 def evidence_case(tmp_path, evidence):
-    folder = tmp_path / "case"
-    folder.mkdir(exist_ok=True)
+    folder = with_library(tmp_path / "case")
     text = GOOD.read_text(encoding="utf-8").replace(
         "  - evidence/wujin_rural_sewage_2023_facilities.csv", f"  - {evidence}"
     )
@@ -198,7 +204,7 @@ def test_case_indicators_by_reference_to_the_library(tmp_path):
     unit: 户
 """
     assert old in text
-    path = tmp_path / "ref.yaml"
+    path = with_library(tmp_path) / "ref.yaml"
     shutil.copytree(EXAMPLES / "evidence", tmp_path / "evidence")
     path.write_text(
         text.replace(
