@@ -77,6 +77,7 @@ __all__ = [
 ]
 
 DEFAULT_NA_TEXT = ("不适用", "不了解", "不清楚", "说不清", "无法回答", "拒答")
+MERGED_GROUPS = "其余分组（合并）"  # withheld groups in the comparisons and the ordinal model
 _LAST_CACHE: dict[Any, Any] = {}
 _CACHE_SIZE = 16
 
@@ -1620,8 +1621,9 @@ def _analyse(case: SatisfactionCase, prep: Prepared) -> SatisfactionAnalysis:
     if any(withheld.values()):
         notes.append(
             f"统计披露控制：受访者少于 {spec.min_cell} 人的分组不报告满意度估计（最小单元规则），"
-            "并相应隐藏另一分组（互补隐藏），以免由总体结果反推；这些分组也不进入组间检验和"
-            "有序 logit 模型。总体、维度和题目的结果包含全部受访者。"
+            "并相应隐藏另一分组（互补隐藏），以免由总体结果反推；组间检验和有序 logit 模型中"
+            f"这些分组合并为“{MERGED_GROUPS}”（合并后仍少于 {spec.min_cell} 人则不纳入）。"
+            "总体、维度和题目的结果包含全部受访者。"
         )
     # reliability and validity on the recoded items
     rel = case.reliability
@@ -1721,11 +1723,15 @@ def _analyse(case: SatisfactionCase, prep: Prepared) -> SatisfactionAnalysis:
     design2 = prep.design._derive(_data=scored.copy(deep=False))
 
     def shown_groups(frame: pd.DataFrame, g: str) -> pd.DataFrame:
-        """``frame`` with the withheld groups of ``g`` as missing (left out of tests and models)."""
+        """``frame`` with the withheld groups of ``g`` merged into one category for the tests
+        and the model (it is the total less the groups shown: nothing new), or left out when
+        that category itself is smaller than ``min_cell``."""
         if not withheld.get(g):
             return frame
         col = frame[g]
-        return frame.assign(**{g: col.where(~col.astype(str).isin(withheld[g]), None)})
+        hidden = col.astype(str).isin(withheld[g]).to_numpy()
+        merged = MERGED_GROUPS if hidden.sum() >= spec.min_cell else None
+        return frame.assign(**{g: col.where(~hidden, merged)})
 
     for g in spec.groups:
         data_g = shown_groups(scored, g)

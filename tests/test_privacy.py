@@ -495,11 +495,14 @@ def test_small_groups_withheld_in_every_output(tmp_path):
     assert out["disclosure"]["withheld_groups"] == {"镇": ["丙镇", "乙镇"]}
     counts = {r["group"]: r for r in out["group_counts"]["镇"]}
     assert counts["丙镇"]["n"] == 3 and counts["丙镇"]["suppressed"]  # counts stay
-    # withheld groups take no part in comparisons or the ordinal model
-    for c in out["comparisons"]:
-        assert {r[c["group"]] for r in c["table"]} <= {"甲镇", "60岁以下", "60岁及以上"}
-    terms = {r["term"] for r in out["ordinal_logit"] or []}
-    assert not any("丙镇" in t or "乙镇" in t for t in terms)
+    # comparisons and the ordinal model see the withheld groups merged into one (28 people:
+    # the total less 甲镇, nothing new), never one by one
+    merged = satisfaction.MERGED_GROUPS
+    seen = {r[c["group"]] for c in out["comparisons"] for r in c["table"]}
+    assert seen == {"甲镇", merged, "60岁以下", "60岁及以上"}
+    terms = {r["term"] for r in out["ordinal_logit"]}
+    assert "镇=甲镇" in terms and not any("丙镇" in t or "乙镇" in t for t in terms)
+    assert out["ordinal_logit"] and a.ordinal.attrs["n"] == 60
     # the report says why, and shows no estimate for them
     html = satisfaction.groups_html(a).data
     assert "（样本少于 5，不予显示）" in html and "（为防止推算小样本组，不予显示）" in html

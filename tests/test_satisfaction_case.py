@@ -331,9 +331,9 @@ def test_small_groups_are_not_reported(tmp_path):
     # 乙镇 (29) is withheld too: with the total published, 丙镇 = total − 甲镇 − 乙镇
     assert set(t.loc["乙镇", "suppressed_reason"]) == {"complementary"}
     assert not t.loc["甲镇", "suppressed"].any()
-    # withheld groups take no part in the comparisons (one group is left: nothing to compare)
+    # the comparisons see the withheld groups only merged into one (the total less 甲镇)
     rows = [r for c in a.to_dict()["comparisons"] for r in c["table"]]
-    assert all(r["镇"] == "甲镇" for r in rows)
+    assert {r["镇"] for r in rows} == {"甲镇", satisfaction.MERGED_GROUPS}
     # the total still counts every respondent
     assert a.overall["estimate"] == pytest.approx(direct_rate(df, ["q1", "q2", "q3", "q4"], "权重"))
 
