@@ -198,6 +198,29 @@ class RobustnessOptions(_Model):
     seed: int = 20200210
 
 
+_FRACTION = re.compile(r"^\s*\d+(?:\.\d+)?\s*/\s*\d+(?:\.\d+)?\s*$")
+
+
+def check_comparisons(value: Any) -> Any:
+    """AHP judgements are ``[甲, 乙, 值]``: two criteria named as text and a positive number or a
+    fraction such as ``'1/3'``."""
+    for k, entry in enumerate(value or []):
+        if len(entry) != 3:
+            raise ValueError(
+                f"第 {k + 1} 条判断应写作 [甲, 乙, 值]（3 项），实际为 {len(entry)} 项"
+            )
+        a, b, v = entry
+        if not (isinstance(a, str) and isinstance(b, str)):
+            raise ValueError(f"第 {k + 1} 条判断的前两项应为准则名称（文本）")
+        if isinstance(v, str):
+            ok = bool(_FRACTION.match(v)) and float(v.split("/")[1]) > 0
+        else:
+            ok = not isinstance(v, bool) and math.isfinite(v) and v > 0
+        if not ok or (isinstance(v, str) and float(v.split("/")[0]) <= 0):
+            raise ValueError(f"第 {k + 1} 条判断的值应为正数或分数（如 3 或 '1/3'），实际为 {v!r}")
+    return value
+
+
 class WeightSpec(_Model):
     """Weights derived in the case file instead of given as points (AHP comparisons or Delphi).
 
@@ -222,6 +245,18 @@ class WeightSpec(_Model):
     )
     cv_max: float = Field(0.25, gt=0)
     alpha: float = Field(0.05, gt=0, lt=1)
+
+    @field_validator("comparisons", mode="after")
+    @classmethod
+    def _comparisons(cls, value: Any) -> Any:
+        return check_comparisons(value)
+
+    @field_validator("experts", mode="after")
+    @classmethod
+    def _experts(cls, value: Any) -> Any:
+        for judgements in (value or {}).values():
+            check_comparisons(judgements)
+        return value
 
 
 class ScoringOptions(_Model):
@@ -452,6 +487,11 @@ class CriteriaWeights(_Model):
     )
     comparisons: list[list[str | float]] | None = None
     ri_table: str = "saaty1980"
+
+    @field_validator("comparisons", mode="after")
+    @classmethod
+    def _comparisons(cls, value: Any) -> Any:
+        return check_comparisons(value)
 
 
 class RankingOptions(_Model):

@@ -111,6 +111,8 @@ __all__ = [
     "tornado",
 ]
 
+MAX_MC_DRAWS = 1_000_000  # Monte Carlo draws a case file may ask for
+MAX_MC_CELLS = 50_000_000  # draws × years × lines held in memory at once (~400 MB of floats)
 DEFAULT_SEED = 20200048  # fixed default seed: reports are reproducible unless a seed is given
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 DISTRIBUTIONS = ("triangular", "pert", "normal", "uniform", "discrete")
@@ -1988,7 +1990,7 @@ def elasticities(
 
 def _sensitivity_preset(name: str) -> Mapping[str, Any]:
     presets = _schedule_presets().get("sensitivity", {})
-    if name not in presets:
+    if not isinstance(name, str) or name not in presets:
         raise ValueError(f"未知的敏感性分析预设 preset '{name}'（可用：{'、'.join(presets)}）")
     return presets[name]
 
@@ -3534,10 +3536,11 @@ class CBAModel:
         )
         return cost_effectiveness(table, cost_unit=self.unit)
 
-    def analyse(self) -> CBAAnalysis:
+    def analyse(self, *, simulate: bool = True) -> CBAAnalysis:
         """Everything the block asks for: appraisal, sensitivity, switching values, scenarios,
         Monte Carlo and the comparison of alternatives (least cost when their effects are equal
-        or not given, cost-effectiveness when they differ)."""
+        or not given, cost-effectiveness when they differ). ``simulate=False`` leaves the Monte
+        Carlo run out (validation checks a case; running it computes)."""
         return CBAAnalysis(
             model=self,
             appraisal=self.appraise(),
@@ -3545,7 +3548,7 @@ class CBAModel:
             one_way=self.one_way(),
             switching=self.switching_values(),
             scenarios=self.scenarios(),
-            monte_carlo=self.monte_carlo(),
+            monte_carlo=self.monte_carlo() if simulate else None,
             least_cost=self.least_cost(),
             cost_effectiveness=None if self._same_effects() else self.cost_effectiveness(),
         )
@@ -3850,8 +3853,10 @@ def from_spec(spec: Mapping[str, Any], base_dir: str | Path = ".") -> CBAModel:
         ec = sp.mapping(
             spec["economic"], ("economic",), {"standard_conversion_factor", "conversion_factors"}
         )
-        cf = ec.get("conversion_factors", {}) or {}
-        scf = ec.get("standard_conversion_factor", 1.0)
+        cf = sp.mapping(ec.get("conversion_factors", {}) or {}, ("economic", "conversion_factors"))
+        scf = sp.number(
+            ec.get("standard_conversion_factor", 1.0), ("economic", "standard_conversion_factor")
+        )
         unknown = [c for c in cf if c not in set(cats)]
         if unknown:
             raise sp.fail(
@@ -3973,6 +3978,14 @@ def from_spec(spec: Mapping[str, Any], base_dir: str | Path = ".") -> CBAModel:
             if nv < 1 or nv != int(nv):
                 raise sp.fail(("monte_carlo", "n"), f"必须是正整数，实际为 {_show(mc['n'])}")
             mc["n"] = int(nv)
+        draws = mc.get("n", 10_000)
+        if draws > MAX_MC_DRAWS or draws * horizon * max(len(names), 1) > MAX_MC_CELLS:
+            raise sp.fail(
+                ("monte_carlo", "n"),
+                f"模拟次数 {draws:,} 过多（上限 {MAX_MC_DRAWS:,} 次，且 次数 × 计算期 × 现金流条数 "
+                f"不超过 {MAX_MC_CELLS:,}）",
+                hint="一般 10,000 次已足够稳定；需要更多时请分批模拟",
+            )
         if "seed" in mc:
             mc["seed"] = sp.year(mc["seed"], ("monte_carlo", "seed"))
         else:

@@ -186,8 +186,11 @@ class CostBenefitResult:
         }
 
 
-def analyse_spec(spec: Any, base_dir: str | Path = ".") -> CostBenefitResult:
-    """Analyse a ``cba:`` block (paths relative to ``base_dir``).
+def analyse_spec(
+    spec: Any, base_dir: str | Path = ".", *, simulate: bool = True
+) -> CostBenefitResult:
+    """Analyse a ``cba:`` block (paths relative to ``base_dir``); ``simulate=False`` leaves the
+    Monte Carlo run out (for validation).
 
     Raises
     ------
@@ -199,7 +202,7 @@ def analyse_spec(spec: Any, base_dir: str | Path = ".") -> CostBenefitResult:
     if not np.any(lines):
         raise CaseError("现金流全部为 0，无法进行成本效益分析", field=("cba", "lines"))
     try:
-        analysis = model.analyse()
+        analysis = model.analyse(simulate=simulate)
         f = model.flows()
         eac = float(
             cba.equivalent_annual_cost(
@@ -213,9 +216,9 @@ def analyse_spec(spec: Any, base_dir: str | Path = ".") -> CostBenefitResult:
     return CostBenefitResult(model, analysis, eac)
 
 
-def analyse(case) -> CostBenefitResult:
+def analyse(case, *, simulate: bool = True) -> CostBenefitResult:
     """The cost-benefit analysis of a case with a ``cba:`` block."""
-    return analyse_spec(case.cba, case.base_dir)
+    return analyse_spec(case.cba, case.base_dir, simulate=simulate)
 
 
 # ---------------------------------------------------------------------------------------------

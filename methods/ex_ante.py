@@ -944,7 +944,7 @@ def _rating_value(entry: Any, key: str) -> tuple[str, str, tuple]:
     return rating, basis, where
 
 
-def assess(case) -> ExAnteResult:
+def assess(case, *, simulate: bool = True) -> ExAnteResult:
     """Assess an ex-ante case: suggestions from evidence, ratings, scores, conclusion.
 
     Raises
@@ -989,7 +989,7 @@ def assess(case) -> ExAnteResult:
     else:
         from methods import cba_report
 
-        cba_result = cba_report.analyse(case)
+        cba_result = cba_report.analyse(case, simulate=simulate)
     proposed = case.proposed_alternative
     if cba_result is not None:
         alts = list(cba_result.model.alternatives)
@@ -1037,12 +1037,26 @@ def assess(case) -> ExAnteResult:
             else None
         )
         suggested = sug.rating if sug else None
+        # a suggestion drawn from the Monte Carlo run: validation does not simulate (it checks;
+        # running computes), so it cannot say whether a given rating differs from it; a rating
+        # that differs without a basis is then reported as a warning, never a failed run
+        simulated = it.derive == "cba_robustness" and bool(
+            cba_result is not None
+            and (cba_result.model.settings.get("monte_carlo") or {}).get("distributions")
+        )
         if it.code in given:
             rating, basis, key = given[it.code]
             if suggested is None:
                 source = "评估人评级"
             elif rating == suggested:
                 source = "评估人确认"
+            elif simulated and not basis:
+                source = "评估人调整"
+                if simulate:
+                    warnings.append(
+                        f"{it.code} {it.name} 的评级“{rating}”与依据推导的建议评级“{suggested}”"
+                        f"不同（{sug.evidence}），且未在 basis 中说明调整理由"
+                    )
             else:
                 if not basis:
                     raise CaseError(

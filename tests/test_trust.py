@@ -50,3 +50,16 @@ def test_xlsx_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
 
     with pytest.raises(CaseError, match="解压后过大"):
         excel.read_workbook(path)
+
+
+@pytest.mark.parametrize(
+    "name", ["wujin_landfill_cba_2024.yaml", "wujin_flood_pumping_exante_2025.yaml"]
+)
+def test_validation_never_runs_the_monte_carlo(name, monkeypatch):
+    from methods import cba
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("validation ran a simulation")
+
+    monkeypatch.setattr(cba, "monte_carlo", refuse)
+    casefile.validate(EXAMPLES / name)  # checks every deterministic part, simulates nothing

@@ -1037,6 +1037,19 @@ def build() -> None:
     mutate(P, "grade_bands_no_bottom", "grade_bands", "自定义等级没有下限为 0 的等级",
            ["grade_bands", "下限为 0"], setter(("grade_bands",), {"优": 90, "良": 80, "差": 60}))
 
+    mutate("cost_benefit", "mc_draws_unbounded", "bounded_work", "蒙特卡洛模拟 2,000 万次",
+           ["cba.monte_carlo.n", "模拟次数", "过多"],
+           setter(("cba", "monte_carlo"), {"n": 20000000, "seed": 1}))
+    mutate("cost_benefit", "horizon_unbounded", "bounded_work", "计算期 5000 年",
+           ["cba.horizon", "1 到 500"], setter(("cba", "horizon"), 5000))
+    mutate("satisfaction", "bootstrap_unbounded", "bounded_work", "自助法重复 1,000,000 次",
+           ["survey.design.replicates", "应不大于"],
+           chain(setter(("survey", "design", "variance"), "bootstrap"),
+                 setter(("survey", "design", "replicates"), 1000000)))
+    mutate(P, "robustness_draws_unbounded", "bounded_work", "权重稳健性模拟 1 亿次",
+           ["options.robustness.draws", "应不大于"],
+           setter(("options",), {"robustness": {"draws": 100000000}}))
+
     # unusual but valid: validate passes and run must succeed
     valid(P, "valid_qualitative_na_sibling", "valid_unusual",
           "同级指标不适用，定性评分随分值按比例调整",

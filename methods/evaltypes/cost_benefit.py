@@ -55,7 +55,9 @@ class CostBenefitCase(Case):
 def _check_cost_benefit(case: Case) -> list[str]:
     from methods import cba_report
 
-    cba_report.analyse(case)  # builds the model (CaseError naming the field) and runs it
+    # builds the model (CaseError naming the field) and runs every deterministic part; the Monte
+    # Carlo run is left to `jixiao run` (validation never runs expensive simulations)
+    cba_report.analyse(case, simulate=False)
     return []
 
 

@@ -81,7 +81,7 @@ class ExAnteCase(Case):
 def _check_ex_ante(case: Case) -> list[str]:
     from methods import ex_ante
 
-    return list(ex_ante.assess(case).warnings)
+    return list(ex_ante.assess(case, simulate=False).warnings)  # no Monte Carlo in validation
 
 
 register(
