@@ -109,6 +109,10 @@ class LibraryError(JixiaoError):
     exit_code = 2
 
 
+class ReadOnlyLibrary(LibraryError):
+    """The library folder cannot be written (it can still be opened with ``readonly=True``)."""
+
+
 def _absolute(path: str | Path) -> Path:
     """An absolute, normalised path (``~`` expanded; symlinks kept as the user named them)."""
     return Path(os.path.abspath(os.path.expanduser(str(path))))
@@ -305,6 +309,17 @@ class Library:
             return
         if not self.index_path.is_file() and has_archives(self.root):
             raise self._missing_index()
+        try:
+            self._open_for_writing()
+        except (OSError, sqlite3.OperationalError) as exc:
+            if not _is_read_only_error(exc):
+                raise
+            raise ReadOnlyLibrary(
+                f"案例库 {self.root} 不可写（{getattr(exc, 'strerror', None) or exc}），"
+                "只能查看和校验"
+            ) from None
+
+    def _open_for_writing(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         with self.lock():
             if not self.index_path.is_file() and has_archives(self.root):
@@ -334,12 +349,8 @@ class Library:
             raise LibraryError(f"案例库 {path} 不存在")
         try:
             return cls(path)
-        except OSError as exc:
-            if not _is_read_only_error(exc):
-                raise
-        except sqlite3.OperationalError as exc:
-            if not _is_read_only_error(exc):
-                raise
+        except ReadOnlyLibrary:
+            pass
         try:
             return cls(path, readonly=True)
         except FileNotFoundError:
@@ -801,6 +812,18 @@ def reindex(root: str | Path) -> Reindexed:
     lib.index_path = root / "index.sqlite"
     lib.staging_root, lib.trash_root = root / ".staging", root / ".trash"
     lib.failed_root = root / ".failed"
+    try:
+        return _reindex(lib)
+    except (OSError, sqlite3.OperationalError) as exc:
+        if not _is_read_only_error(exc):
+            raise
+        raise ReadOnlyLibrary(
+            f"案例库 {root} 不可写（{getattr(exc, 'strerror', None) or exc}），无法重建索引"
+        ) from None
+
+
+def _reindex(lib: Library) -> Reindexed:
+    root = lib.root
     with lib.lock():
         lib.recover()
         old = _old_rows(lib.index_path)

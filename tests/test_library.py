@@ -447,3 +447,32 @@ def test_a_different_case_file_does_not_replace_an_archive(tmp_path):
         runner.sha256_file(path),
     )
     runner.check_replacement(lib, case, path)
+
+
+def test_library_on_a_read_only_file_system(tmp_path):
+    """On a read-only mount (no lock file, no WAL index file can be created) a library is listed,
+    shown and verified; writing commands say it is read-only (exit 2)."""
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("needs root to make a read-only bind mount")
+    src, mnt = tmp_path / "src", tmp_path / "mnt"
+    fake_archive(src / "lib", "m_a", "只读挂载", score=90.0, grade="优")
+    mnt.mkdir()
+    if subprocess.run(["mount", "--bind", str(src), str(mnt)], capture_output=True).returncode:
+        pytest.skip("bind mounts are not permitted here")
+    try:
+        ro = subprocess.run(["mount", "-o", "remount,bind,ro", str(mnt)], capture_output=True)
+        if ro.returncode:
+            pytest.skip("read-only remounts are not permitted here")
+        lib = mnt / "lib"
+        listed = run_cli("library", "list", "--library", lib, "--format", "json")
+        assert listed.returncode == 0, listed.stderr
+        assert [r["case_id"] for r in json.loads(listed.stdout)] == ["m_a"]
+        verified = run_cli("library", "verify", "--library", lib)
+        assert verified.returncode == 0 and "全部一致" in verified.stdout, verified.stderr
+        for args in (["library", "reindex"], ["library", "catalogue"]):
+            proc = run_cli(*args, "--library", lib)
+            assert proc.returncode == 2, proc.stderr
+            assert "不可写" in proc.stderr or "只读" in proc.stderr
+            assert "内部错误" not in proc.stderr
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
