@@ -845,6 +845,10 @@ def _reindex(lib: Library) -> Reindexed:
                     source=prev.get("source") or rec.source,
                     archived_at=prev.get("archived_at") or rec.archived_at,
                 )
+            if rec.source and os.path.isabs(rec.source):  # a row of an older version
+                from dataclasses import replace
+
+                rec = replace(rec, source=lib.source_key(rec.source))
             records.append(rec)
         tmp = root / f".index-rebuild-{os.getpid()}.sqlite"
         tmp.unlink(missing_ok=True)
