@@ -55,9 +55,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     path = Path(args.file)
     # the library is known (and named) before validating: 历史标准/行业标准 targets come from it
     target = runner.use_library(library.locate(path, args.library))
-    if not args.quiet:
-        print(f"案例库：{target}")
     case = casefile.validate(path)
+    if not args.quiet:  # named once the case is known to be good: bad input prints only its error
+        print(f"案例库：{target}")
     result = runner.run_case(path, target, timeout=args.timeout, case=case, force=args.force)
     score = "—" if result.total_score is None else f"{result.total_score:g}"
     if not args.quiet:

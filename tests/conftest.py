@@ -111,9 +111,25 @@ def library(tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _no_inherited_library(monkeypatch):
-    """Scores must not depend on a library the developer's shell points at."""
+def _no_inherited_library(monkeypatch, tmp_path_factory):
+    """Scores must not depend on a library the developer's shell points at, nor on what
+    ``make demo`` archived into the project's own ``case_library/``: in-process discovery sees an
+    empty library there instead (a fresh clone's tracked folder is empty too)."""
     monkeypatch.delenv("JIXIAO_LIBRARY", raising=False)
+    from methods import library
+
+    real = library.nearest
+    own = ROOT / "case_library"
+
+    def nearest(start=None):
+        found = real(start)
+        if found is not None and found.resolve() == own.resolve():
+            empty = tmp_path_factory.getbasetemp() / "empty_case_library"
+            empty.mkdir(exist_ok=True)
+            return empty
+        return found
+
+    monkeypatch.setattr(library, "nearest", nearest)
 
 
 def archived_case(lib, path):
