@@ -165,10 +165,10 @@ def library_changed_since(library: Library, row, year: int, case_id: str) -> boo
 def unchanged(path: Path, library: Library) -> tuple[int, str] | None:
     """(year, case_id) when the case file, its data, notebook and package are unchanged since the
     case was archived; None otherwise. Light: YAML, hashes and the index only, no validation."""
-    import yaml
+    from methods import _yaml
 
     try:
-        raw = yaml.load(path.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        raw = _yaml.load(path.read_bytes())
     except Exception:  # noqa: BLE001 - unreadable here: validation reports it for this file
         return None
     if not isinstance(raw, dict):

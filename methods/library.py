@@ -716,7 +716,7 @@ def record_from_archive(folder: Path, *, root: Path) -> Record:
     """
     import hashlib
 
-    import yaml
+    from methods import _yaml
 
     try:
         results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
@@ -727,7 +727,7 @@ def record_from_archive(folder: Path, *, root: Path) -> Record:
     if not isinstance(results, dict) or not isinstance(prov, dict):
         raise ValueError("results.json 或 provenance.json 不是对象")
     try:
-        loaded = yaml.safe_load((folder / "parameters.yaml").read_text(encoding="utf-8"))
+        loaded = _yaml.load((folder / "parameters.yaml").read_text(encoding="utf-8"))
     except Exception:  # noqa: BLE001 - the case file is a fallback for names only
         loaded = None
     raw: Mapping[str, Any] = loaded if isinstance(loaded, dict) else {}
