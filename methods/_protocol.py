@@ -5,3 +5,7 @@ RESULTS_MIME = "application/vnd.jixiao.results+json"
 
 HIDE_TAG = "report-hide"
 """Cell tag: shown in JupyterLab, left out of the HTML report."""
+
+DOCUMENT_MIME = "application/vnd.jixiao.document+json"
+"""MIME type of the report document (the outline as JSON) a report notebook publishes: the runner
+renders report.html and report.docx from it."""

@@ -468,78 +468,6 @@ class ScoredCase(Case):
         return out
 
 
-class PortfolioSelect(_Model):
-    """Cases taken from the library (equality filters)."""
-
-    year: int | None = None
-    department: str | None = None
-    evaluation: str | None = None
-    budget_type: str | None = None
-    object_type: str | None = None
-
-
-class CriteriaWeights(_Model):
-    """Weights of a portfolio's criteria."""
-
-    method: Literal["points", "equal", "ahp", "entropy", "critic"] = "points"
-    points: dict[str, float] | None = Field(
-        None, description="各准则分值（method: points）；省略时用案例的一级指标分值"
-    )
-    comparisons: list[list[str | float]] | None = None
-    ri_table: str = "saaty1980"
-
-    @field_validator("comparisons", mode="after")
-    @classmethod
-    def _comparisons(cls, value: Any) -> Any:
-        return check_comparisons(value)
-
-
-class RankingOptions(_Model):
-    normalization: Literal["vector", "minmax"] = "vector"
-    v: float = Field(0.5, ge=0, le=1)
-
-
-class PortfolioCase(Case):
-    """A portfolio of evaluated cases ranked for budget decisions (evaluation: portfolio)."""
-
-    budget: Budget | None = None  # type: ignore[assignment]
-    cases: list[str] | None = Field(None, min_length=2, description="参评案例文件（相对本文件）")
-    select: PortfolioSelect | None = Field(None, description="或从案例库按条件选取")
-    criteria: Literal["level1"] | list[str] = "level1"
-    criteria_weights: CriteriaWeights = CriteriaWeights()
-    ranking: RankingOptions = RankingOptions()
-    robustness: RobustnessOptions = RobustnessOptions()
-    overview: str | None = None
-
-    def reads_library(self) -> bool:
-        return self.select is not None
-
-    def member_case_entries(self) -> list[tuple[tuple, str]]:
-        return [(("cases", i), v) for i, v in enumerate(self.cases or [])]
-
-    def private_paths(self) -> set[str]:
-        return self.member_private_paths()
-
-    def data_paths(self) -> list[tuple[tuple, str]]:
-        return self.member_data_paths()
-
-
-def _check_portfolio(case: Case) -> list[str]:
-    if not isinstance(case, PortfolioCase):
-        return []
-    if bool(case.cases) == bool(case.select):
-        raise CaseError(
-            "请给出 cases（案例文件列表）或 select（从案例库选取）之一", field=("cases",)
-        )
-    if case.criteria_weights.method == "ahp" and not case.criteria_weights.comparisons:
-        raise CaseError("AHP 需要 comparisons", field=("criteria_weights", "comparisons"))
-    if case.cases:
-        from methods import portfolio
-
-        portfolio.analyse(case)  # the members, criteria and weights all work out
-    return []
-
-
 @dataclass(frozen=True)
 class EvaluationType:
     """An evaluation type: its notebook, schema, default framework and deep checks."""
@@ -589,14 +517,6 @@ EVALUATIONS: dict[str, EvaluationType] = {
         check=_check_scored,
         report_kind="绩效自评报告",
         scored=True,
-    ),
-    "portfolio": EvaluationType(
-        name="portfolio",
-        title="项目组合排序",
-        notebook="portfolio.ipynb",
-        model=PortfolioCase,
-        check=_check_portfolio,
-        report_kind="报告",
     ),
 }
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from methods import casefile
-from methods._protocol import HIDE_TAG, RESULTS_MIME
+from methods._protocol import DOCUMENT_MIME, HIDE_TAG, RESULTS_MIME
 from methods._resources import data_path
 from methods.errors import CaseError, ExecutionError
 from methods.hashing import PROJECT_DIR, notebook_file, package_hash, sha256_file
@@ -381,6 +381,41 @@ def extract_results(nb: nbformat.NotebookNode | str | os.PathLike) -> dict[str, 
     return json.loads(json.dumps(found))
 
 
+def extract_document(nb: nbformat.NotebookNode | str | os.PathLike):
+    """The report document published by :func:`methods.report.publish` (last one wins), or
+    None when the notebook published none."""
+    if isinstance(nb, str | os.PathLike):
+        import nbformat
+
+        nb = nbformat.read(os.fspath(nb), as_version=4)
+    found = None
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if DOCUMENT_MIME in data:
+                found = data[DOCUMENT_MIME]
+    if found is None:
+        return None
+    from methods.report.document import Document
+
+    return Document.from_dict(json.loads(json.dumps(found)))
+
+
+def render_report(nb: nbformat.NotebookNode) -> dict[str, bytes]:
+    """report.html and report.docx of an executed notebook: both from the document it published
+    (one outline, two renderers); a notebook without one gets report.html from its cells."""
+    document = extract_document(nb)
+    if document is None:
+        return {"report.html": render_html(nb).encode("utf-8")}
+    from methods.report.docx import render_docx
+    from methods.report.html import render_page
+
+    return {
+        "report.html": render_page(document).encode("utf-8"),
+        "report.docx": render_docx(document),
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # HTML rendering
 
@@ -399,6 +434,7 @@ def render_html(nb: nbformat.NotebookNode) -> str:
                     for o in cell.get("outputs", [])
                     if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
                     and RESULTS_MIME not in o.get("data", {})
+                    and DOCUMENT_MIME not in o.get("data", {})
                     and o.get("output_type") != "error"
                 ]
             return cell, resources
@@ -507,13 +543,13 @@ def produce(
     t_exec = time.perf_counter()
     clean_notebook(executed, report_title(case), case)
     results = extract_results(executed)
-    html = render_html(executed)
+    rendered = render_report(executed)
     t_render = time.perf_counter()
     import nbformat
 
     files: dict[str, bytes] = {
         "report.ipynb": nbformat.writes(executed).encode("utf-8"),
-        "report.html": html.encode("utf-8"),
+        **rendered,
         "results.json": dumps_json(results).encode("utf-8"),
         "parameters.yaml": path.read_bytes(),
     }

@@ -6,7 +6,8 @@ import copy
 import pytest
 import yaml
 
-from methods import casefile, portfolio, ranking, report
+from methods import casefile, ranking, report
+from methods.evaltypes import portfolio
 from methods.errors import CaseError
 
 from .conftest import EXAMPLES

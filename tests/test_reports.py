@@ -91,16 +91,39 @@ def report_headings(evaluation):
     return out
 
 
+def archived_headings(folder, evaluation):
+    """The level-1 headings of an archived report: from the document its notebook published
+    (report.html and report.docx are rendered from it), else the notebook's ## headings."""
+    doc = runner.extract_document(folder / "report.ipynb")
+    if doc is None:
+        return report_headings(evaluation)
+    return [s.title for s in doc.sections if s.heading]
+
+
+def docx_headings(path):
+    """(level, text) of every Word heading paragraph in a .docx."""
+    import docx
+
+    out = []
+    for p in docx.Document(str(path)).paragraphs:
+        name = p.style.name if p.style is not None else ""
+        if name.startswith("Heading "):
+            out.append((int(name.split()[1]), p.text))
+    return out
+
+
 def test_html_report_is_self_contained_chinese_and_clean(archived):
     for path in example_cases():
         case = casefile.load_case(path)
-        html = (archived / str(case.year) / case.case_id / "report.html").read_text(
-            encoding="utf-8"
-        )
+        folder = archived / str(case.year) / case.case_id
+        html = (folder / "report.html").read_text(encoding="utf-8")
         assert f"<title>{report.report_title(case)}</title>" in html
         assert '<html lang="zh-CN">' in html
-        headings = report_headings(case.evaluation)
+        headings = archived_headings(folder, case.evaluation)
         assert len(headings) >= 3
+        if (folder / "report.docx").exists():  # the same outline in Word, as real headings
+            in_word = docx_headings(folder / "report.docx")
+            assert [t for level, t in in_word if level == 1] == headings, case.case_id
         for heading in headings:
             assert heading in html, (case.case_id, heading)
         # no network fetches: no external scripts, stylesheets or images
@@ -221,7 +244,7 @@ def test_notebook_runs_as_it_stands(tmp_path, notebook):
     example = ROOT / nb.metadata["jixiao"]["example"]
     results = runner.extract_results(nb)
     if notebook == "portfolio":
-        from methods import portfolio
+        from methods.evaltypes import portfolio
 
         expected = portfolio.analyse(casefile.load_case(example)).to_dict()
         assert results["portfolio"]["ranking"] == expected["ranking"]

@@ -8,7 +8,7 @@ file), so ``jixiao run`` and plain papermill produce the same numbers.
 
 from __future__ import annotations
 
-import html
+import html as _stdlib_html
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -18,9 +18,22 @@ import pandas as pd
 
 from methods import _format as fmt
 from methods._json import jsonable as _jsonable
-from methods._protocol import HIDE_TAG, RESULTS_MIME  # noqa: E402,F401 - re-exported
+from methods._protocol import DOCUMENT_MIME, HIDE_TAG, RESULTS_MIME  # noqa: F401 - re-exported
 from methods._resources import load_yaml
 from methods.casefile import BUDGET_TYPES, OBJECT_TYPES, Case, ScoredCase
+from methods.report import html as _html_renderer  # noqa: F401 - blocks display themselves
+from methods.report.document import (  # noqa: F401 - the document model, re-exported
+    BulletList,
+    Callout,
+    Cell,
+    Document,
+    Figure,
+    Paragraph,
+    Section,
+    Span,
+    Table,
+    group,
+)
 from methods.scoring import RULE_NAMES, Evaluation
 
 try:  # IPython is present wherever notebooks run; keep the module importable without it.
@@ -41,7 +54,7 @@ except ImportError:  # pragma: no cover
 
 def esc(value: Any) -> str:
     """HTML-escape user text (titles, names, notes): ``<script>`` shows as text."""
-    return html.escape("" if value is None else str(value), quote=True)
+    return _stdlib_html.escape("" if value is None else str(value), quote=True)
 
 
 def setup_notebook() -> None:
@@ -782,12 +795,58 @@ def results(ev: Evaluation, **extra: Any) -> dict[str, Any]:
     return _jsonable(out)
 
 
-def publish(result: Mapping[str, Any], path: str | Path | None = None) -> None:
-    """Hand the results to the runner: a tagged output in the notebook, and a file if ``path``.
+def start(case: Case, kind: str | None = None, *, meta: Sequence[str] | None = None) -> Document:
+    """Begin a report notebook's document: title and meta line, shown at once in the notebook.
 
-    ``jixiao run`` reads the output of type ``application/vnd.jixiao.results+json`` from the
-    executed notebook; it is left out of the HTML report.
+    Sections are added with :func:`show` as the notebook builds them; :func:`publish` hands the
+    whole document to the runner, which renders report.html and report.docx from it.
     """
+    if meta is None:
+        meta = (f"{case.department} ｜ {case.year} 年度 ｜ {case.evaluation_type.title}",)
+    doc = Document(report_title(case, kind), tuple(meta))
+    display(doc.title_block())
+    return doc
+
+
+def assemble(case: Case, sections: Sequence[Section], kind: str | None = None) -> Document:
+    """A whole report document from its sections (what a notebook builds one section at a time)."""
+    meta = (f"{case.department} ｜ {case.year} 年度 ｜ {case.evaluation_type.title}",)
+    return Document(report_title(case, kind), meta).add(list(sections))
+
+
+def show(doc: Document, *parts: Any) -> None:
+    """Display sections (or blocks) in the notebook and add them to the document, in order."""
+    for part in parts:
+        if part is None:
+            continue
+        for item in part if isinstance(part, list | tuple) else (part,):
+            if item is None:
+                continue
+            section = item if isinstance(item, Section) else group(item)
+            display(section)
+            doc.add(section)
+
+
+def figure(fig: Any, caption: str, alt: str = "", *, width: float = 1.0) -> Figure:
+    """A matplotlib figure as a report figure (PNG at print resolution); the figure is closed."""
+    return Figure.from_matplotlib(fig, caption, alt or caption, width=width)
+
+
+def publish(
+    result: Mapping[str, Any], path: str | Path | None = None, *, document: Document | None = None
+) -> None:
+    """Hand the results (and the report document) to the runner: tagged outputs in the notebook,
+    and a results file if ``path``.
+
+    ``jixiao run`` reads the output of type ``application/vnd.jixiao.results+json`` (and
+    ``application/vnd.jixiao.document+json``, the outline it renders report.html and report.docx
+    from) from the executed notebook; both are left out of the HTML report.
+    """
+    if document is not None:
+        display(
+            {DOCUMENT_MIME: document.to_dict(), "text/plain": f"报告文档：{document.title}"},
+            raw=True,
+        )
     data = _jsonable(dict(result))
     score = data.get("total_score")
     summary = f"评价结果已生成：{data.get('case_id')}"

@@ -1,0 +1,60 @@
+"""What the two scored evaluation types share (项目支出绩效评价 and 绩效自评): the analysis result
+(the scored evaluation and the robustness of its grade), results.json and the two charts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from methods.report import blocks
+from methods.scoring import Evaluation
+
+
+@dataclass(frozen=True)
+class ScoredResult:
+    """A scored evaluation and the robustness of its grade (:func:`methods.report.grade_robustness`)."""
+
+    ev: Evaluation
+    robustness: Any
+
+    @property
+    def case(self):
+        return self.ev.case
+
+
+def analyse(case) -> ScoredResult:
+    """Score the case and perturb its level-1 weights."""
+    from methods import report, scoring
+
+    ev = scoring.evaluate(case)
+    return ScoredResult(ev, report.grade_robustness(ev))
+
+
+def results(result: ScoredResult) -> dict[str, Any]:
+    """results.json (contracts §4)."""
+    from methods import report
+
+    return report.results(result.ev, robustness=result.robustness)
+
+
+def level1_chart(ev: Evaluation):
+    from methods import plotting
+
+    return blocks.chart(
+        plotting.level1_overview(ev.level1_table),
+        "一级指标得分与得分率",
+        "左：各一级指标得分与失分条形图；右：各一级指标得分率雷达图",
+    )
+
+
+def lost_chart(ev: Evaluation):
+    import matplotlib.pyplot as plt
+
+    from methods import plotting
+
+    ax = plotting.lost_points(ev.table)
+    fig = ax.figure
+    fig.tight_layout()
+    out = blocks.chart(fig, "失分最多的指标", "各失分指标的失分值条形图，按失分从多到少排列")
+    plt.close(fig)
+    return out
