@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from methods import casefile, ranking, report
-from methods.evaltypes import portfolio
 from methods.errors import CaseError
+from methods.evaltypes import portfolio
 
 from .conftest import EXAMPLES
 
