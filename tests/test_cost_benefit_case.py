@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from methods import casefile, cba, cba_report, report
+from methods import casefile, cba, report
 from methods.errors import CaseError
+from methods.evaltypes import cost_benefit
+from methods.report.document import Callout, plain_text
 
 from .conftest import EXAMPLES, archived_case, plain_papermill, run_cli
 
@@ -58,7 +60,7 @@ def test_excel_npv_example_through_a_case_file():
             {"name": "收益", "kind": "benefit", "values": [0, 3_000, 4_200, 6_800]},
         ],
     }
-    result = cba_report.analyse(case_with(spec))
+    result = cost_benefit.analyse(case_with(spec))
     assert round(result.appraisal.npv, 2) == 1188.44
 
 
@@ -74,12 +76,14 @@ def test_lorie_savage_pump_through_a_case_file():
             {"name": "提前出油", "kind": "benefit", "values": [0, 10_000, 0]},
         ],
     }
-    result = cba_report.analyse(case_with(spec))
+    result = cost_benefit.analyse(case_with(spec))
     irr = result.appraisal.irr
     np.testing.assert_allclose(irr.roots, [0.25, 4.0], rtol=1e-9)
     assert np.isnan(irr.value) and not irr.unique
-    html = cba_report.indicators_html(result).data
-    assert "不唯一：25%、400%" in html and "jx-warn" in html
+    parts = cost_benefit.indicators_table(result)
+    assert "不唯一：25%、400%" in plain_text(parts[0])
+    assert isinstance(parts[1], Callout) and parts[1].kind == "warn"
+    assert "内部收益率不唯一" in plain_text(parts[1])
     assert "内部收益率不唯一" in " ".join(result.conclusions())
 
 
@@ -89,7 +93,7 @@ def test_lorie_savage_pump_through_a_case_file():
 
 def test_landfill_example_has_two_irr_roots():
     case = casefile.load_case(LANDFILL)
-    result = cba_report.analyse(case)
+    result = cost_benefit.analyse(case)
     a = result.appraisal
     # the flows read from the CSV, discounted by hand at 8% with year-end timing
     flows = pd.read_csv(EXAMPLES / "cba" / "landfill_flows.csv")
@@ -113,7 +117,7 @@ def test_landfill_example_has_two_irr_roots():
 
 def test_sewage_example_least_cost_and_economic_analysis():
     case = casefile.load_case(SEWAGE)
-    result = cba_report.analyse(case)
+    result = cost_benefit.analyse(case)
     assert result.indicator == "ENPV"  # economic analysis with a labour conversion factor
     lc = result.analysis.least_cost
     assert lc.basis == "eac"  # unequal lives (wetland 15 years)
@@ -125,7 +129,8 @@ def test_sewage_example_least_cost_and_economic_analysis():
     assert table.loc["人工湿地", "eac"] == pytest.approx(eac, rel=1e-12)
     assert lc.cheapest == table["eac"].idxmin()
     assert result.analysis.cost_effectiveness is None  # equal effects: least cost
-    out = report.case_results(case, cba=result.to_dict())
+    out = cost_benefit.results(result)
+    assert out == report.case_results(case, cba=result.to_dict())
     json.dumps(out, allow_nan=False, ensure_ascii=False)
     assert out["total_score"] is None and out["grade"] is None
     assert out["cba"]["least_cost"]["cheapest"] == lc.cheapest
@@ -148,7 +153,7 @@ def test_xlsx_data_file(tmp_path):
     case = case_with(spec, base_dir=tmp_path)
     assert [p.name for p in case.data_files()] == ["flows.xlsx"]
     # the from_spec docstring example: 4.13 at 10%
-    assert round(cba_report.analyse(case).appraisal.npv, 2) == 4.13
+    assert round(cost_benefit.analyse(case).appraisal.npv, 2) == 4.13
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,7 +295,7 @@ def test_cli_validate_exits_2_with_file_line_and_field(tmp_path, library):
 def test_jixiao_run_archives_the_cba_reports(demo_library):
     for path in (LANDFILL, SEWAGE):
         case, res, folder = archived_case(demo_library, path)
-        expected = cba_report.analyse(case)
+        expected = cost_benefit.analyse(case)
         assert res["evaluation"] == "cost_benefit"
         assert res["total_score"] is None and res["grade"] is None
         assert res["cba"]["appraisal"]["npv"] == pytest.approx(expected.appraisal.npv, rel=1e-12)
@@ -342,5 +347,5 @@ def test_case_template_validates(tmp_path):
     assert text.count("#") > 10
     path = tmp_path / "case.yaml"
     path.write_text(text, encoding="utf-8")
-    result = cba_report.analyse(casefile.load_case(path))
+    result = cost_benefit.analyse(casefile.load_case(path))
     assert result.model.discounting.name == "china_2006" and result.analysis.monte_carlo.n == 10_000

@@ -13,8 +13,10 @@ import re
 import pytest
 import yaml
 
-from methods import casefile, ex_ante, report
+from methods import casefile, report
 from methods.errors import CaseError
+from methods.evaltypes import cost_benefit, ex_ante
+from methods.report.document import plain_text
 
 from .conftest import EXAMPLES, archived_case, plain_papermill, run_cli
 
@@ -55,9 +57,7 @@ def one_period_cba(benefit: float, cost: float = 100.0, rate: float = 0.10, **ex
 
 
 def analyse_spec(spec):
-    from methods import cba_report
-
-    return cba_report.analyse_spec(spec)
+    return cost_benefit.analyse_spec(spec)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ def test_project_example_by_hand():
     """立项必要性 6 + 6 + 4 + 4×0.8 = 19.2; 投入经济性 6×0.8 + 4×0.8 + 4 + 6×0.8 = 16.8;
     绩效目标合理性 6×0.8 + 7×0.6 + 7×0.8 = 14.6; 实施方案可行性 7×0.8 + 7×0.8 + 6×0.6 = 14.8;
     筹资合规性 5 + 5×0.8 = 9; 执行风险 6×0.8 + 4 = 8.8; total 83.2 → 予以支持."""
-    res = ex_ante.assess(casefile.load_case(PROJECT))
+    res = ex_ante.analyse(casefile.load_case(PROJECT))
     dims = dict(zip(res.dimensions["level1"], res.dimensions["score"], strict=True))
     assert dims == {
         "立项必要性": 19.2,
@@ -114,7 +114,7 @@ def test_policy_example_by_hand():
     """政策设立必要性 6 + 4.8 + 2.4 + 3.2 = 16.4; 保障充分性 3.6 + 3.6 + 1.2 + 3.2 = 11.6;
     目标合理性 4.8 + 4.2 + 4.2 = 13.2; 实施可持续性 5.6 + 4.2 + 1.8 = 11.6; 资金合规性 5 + 4 = 9;
     执行风险 4.8 + 3.2 = 8; total 69.8 → 部分支持（调整后支持）."""
-    res = ex_ante.assess(casefile.load_case(POLICY))
+    res = ex_ante.analyse(casefile.load_case(POLICY))
     assert res.framework.id == "ex_ante_policy"  # object_type: policy
     assert list(res.dimensions["score"]) == [16.4, 11.6, 13.2, 11.6, 9.0, 8.0]
     assert res.total == 69.8 and res.conclusion.id == "partial"
@@ -152,7 +152,7 @@ def test_cut_offs_and_scale_overridden_by_the_case():
     raw = load(PROJECT)
     raw["conclusion_bands"] = {"予以支持": 85}
     raw["rating_scale"] = {"优": 1.0, "良": 0.85, "中": 0.7, "差": 0.4}
-    res = ex_ante.assess(validate(raw))
+    res = ex_ante.analyse(validate(raw))
     # 优 29 points (EA11, EA12, EA13, EA23, EA51, EA62), 中 13 (EA32, EA43), 良 the other 58:
     # 29 + 58 × 0.85 + 13 × 0.7 = 87.4 ≥ 85
     assert res.total == 87.4 and res.conclusion.id == "support"
@@ -165,7 +165,7 @@ def test_veto_caps_the_conclusion_whatever_the_total():
     79.7 would be 部分支持 by the total, and the veto makes it 不予支持."""
     raw = load(PROJECT)
     raw["ratings"]["EA51"] = {"rating": "差", "basis": "拟通过融资平台公司举债筹集配套资金"}
-    res = ex_ante.assess(validate(raw))
+    res = ex_ante.analyse(validate(raw))
     assert res.total == 79.7 and res.by_score.id == "partial"
     assert res.conclusion.id == "reject"
     assert [(v.rule.id, v.code) for v in res.vetoes] == [("V4", "EA51")]
@@ -179,22 +179,22 @@ def test_veto_caps_the_conclusion_whatever_the_total():
         {"rule": "V4", "text": "资金来源不合规（违规举债或变相融资）", "code": "EA51",
          "rating": "差", "cap": "reject"}
     ]  # fmt: skip
-    html = ex_ante.conclusion_html(res).data
-    assert "因否决情形调整为“不予支持”" in html and "实务做法" in html
+    text = plain_text(ex_ante.section_conclusion(res))
+    assert "因否决情形调整为“不予支持”" in text and "实务做法" in text
     # the same rule on the policy framework's code (EP51)
     pol = load(POLICY)
     pol["ratings"]["EP51"] = {"rating": "差", "basis": "补贴资金拟由国有企业垫付"}
-    assert ex_ante.assess(validate(pol)).conclusion.id == "reject"
+    assert ex_ante.analyse(validate(pol)).conclusion.id == "reject"
     # veto: false turns the rules off (the choice is shown in the report)
     raw["veto"] = False
-    res = ex_ante.assess(validate(raw))
+    res = ex_ante.analyse(validate(raw))
     assert res.conclusion.id == "partial" and res.vetoes == ()
-    assert "veto: false" in ex_ante.conclusion_html(res).data
+    assert "veto: false" in plain_text(ex_ante.section_conclusion(res))
     # a case's own rule: 前期工作成熟度 (EA43) 中 or 差 caps at 部分支持
     raw["ratings"]["EA51"] = "优"
     raw["veto"] = [{"id": "X1", "items": ["EA43"], "ratings": ["中", "差"], "cap": "partial",
                     "text": "用地、规划、环评等前期手续未完成"}]  # fmt: skip
-    res = ex_ante.assess(validate(raw))
+    res = ex_ante.analyse(validate(raw))
     assert res.total == 83.2 and res.by_score.id == "support" and res.conclusion.id == "partial"
     # a rule naming an item the framework does not have is refused, naming the field
     raw["veto"][0]["items"] = ["EP43"]
@@ -416,12 +416,12 @@ def test_bad_ex_ante_cases_name_the_field(mutate, field, message):
 def test_overriding_a_derived_rating_needs_a_reason():
     raw = project_raw()
     raw["ratings"]["EA21"] = {"rating": "优", "basis": "效益测算偏保守，未计入土地增值"}
-    res = ex_ante.assess(validate(raw))
+    res = ex_ante.analyse(validate(raw))
     row = res.items.set_index("code").loc["EA21"]
     assert (row["suggested"], row["rating"], row["source"]) == ("良", "优", "评估人调整")
     assert res.total == pytest.approx(83.2 + 6 * 0.2)
     raw["ratings"]["EA21"] = "良"  # the same as suggested: confirmed, no reason needed
-    row = ex_ante.assess(validate(raw)).items.set_index("code").loc["EA21"]
+    row = ex_ante.analyse(validate(raw)).items.set_index("code").loc["EA21"]
     assert row["source"] == "评估人确认"
 
 
@@ -431,10 +431,9 @@ def test_policy_without_cba_needs_the_economy_ratings():
     with pytest.raises(CaseError, match="EP22 成本效益 缺少评级（无法推导：未提供 cba 块）"):
         validate(raw)
     raw["ratings"].update(EP22="中", EP23={"rating": "中", "basis": "参照同类政策"})
-    res = ex_ante.assess(validate(raw))
+    res = ex_ante.analyse(validate(raw))
     assert res.cba is None and res.total == pytest.approx(69.8 + 4 * 0.3)
-    html = ex_ante.economy_html(res).data
-    assert "未提供成本效益测算" in html
+    assert "未提供成本效益测算" in plain_text(ex_ante.section_economy(res))
 
 
 def test_cli_validate_exits_2_naming_file_line_and_field(tmp_path, library):
@@ -511,6 +510,6 @@ def test_case_template_validates(tmp_path):
     assert text.count("#") > 10
     path = tmp_path / "case.yaml"
     path.write_text(text, encoding="utf-8")
-    res = ex_ante.assess(casefile.load_case(path))
+    res = ex_ante.analyse(casefile.load_case(path))
     assert res.framework.id == "ex_ante_project" and 0 <= res.total <= 100
     assert res.items.set_index("code").loc["EA24", "source"] == "评估人评级"  # no alternatives

@@ -422,3 +422,34 @@ def benchmark(ev: Evaluation) -> list[Any]:
 def chart(fig: Any, caption: str, alt: str = "", *, width: float = 1.0) -> Figure:
     """A matplotlib figure as a report figure (PNG at print resolution); the figure is closed."""
     return Figure.from_matplotlib(fig, caption, alt or caption, width=width)
+
+
+# ---------------------------------------------------------------------------------------------
+# cost_benefit (also used by ex_ante): cases without an indicator tree
+
+
+def unscored_info(case: Case, *, evaluator_label: str = "分析机构/人员") -> Table:
+    """基本信息 table of a case without an indicator tree: name (名称), department, year, type …
+    and the evaluator under ``evaluator_label``."""
+    pairs = case_identity(case, "名称")
+    pairs.append((evaluator_label, getattr(case, "evaluator", None)))
+    return Table.kv(pairs)
+
+
+def budget_amounts(case: Case, *, planned_label: str = "年初预算数") -> Table | None:
+    """预算资金: only the amounts the case gives (None without a budget or amounts), and the
+    execution rate when it can be computed."""
+    b = getattr(case, "budget", None)
+    if b is None:
+        return None
+    cols = [(planned_label, b.planned), ("全年预算数", b.allocated), ("全年执行数", b.spent)]
+    cols = [(k, v) for k, v in cols if v is not None]
+    if not cols:
+        return None
+    header = [f"{k}（{b.unit}）" for k, _ in cols]
+    row = [fmt.fixed(v) for _, v in cols]
+    if b.execution_rate is not None:
+        header.append("预算执行率")
+        row.append(fmt.pct(b.execution_rate))
+    note = f"说明：{b.note}" if b.note else None
+    return Table([row], header, numeric=range(len(row)), note=note)

@@ -1,10 +1,9 @@
-"""Cost-benefit analysis (evaluation: cost_benefit, 成本效益分析 / 最低成本法).
+"""The cost-benefit case (evaluation: cost_benefit, 成本效益分析 / 最低成本法), its check and its
+registration.
 
 The case file has a ``cba:`` block read by :func:`methods.cba.from_spec` (cash-flow lines given
 inline or as CSV/XLSX files, discounting preset, sensitivity variables, scenarios, Monte Carlo
-distributions, alternatives). The report notebook is ``notebooks/cost_benefit.ipynb``; the analysis
-and report pieces are in :mod:`methods.cba_report`. No score or grade: results.json carries a
-``cba`` block instead.
+distributions, alternatives). No score or grade: results.json carries a ``cba`` block instead.
 """
 
 from __future__ import annotations
@@ -53,11 +52,11 @@ class CostBenefitCase(Case):
 
 
 def _check_cost_benefit(case: Case) -> list[str]:
-    from methods import cba_report
+    from methods.evaltypes.cost_benefit.analysis import analyse
 
     # builds the model (CaseError naming the field) and runs every deterministic part; the Monte
     # Carlo run is left to `jixiao run` (validation never runs expensive simulations)
-    cba_report.analyse(case, simulate=False)
+    analyse(case, simulate=False)
     return []
 
 

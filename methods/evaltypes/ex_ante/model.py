@@ -1,9 +1,9 @@
-"""Ex-ante performance assessment (evaluation: ex_ante, 事前绩效评估) of a new project or policy.
+"""The ex-ante case (evaluation: ex_ante, 事前绩效评估) of a new project or policy, its check and
+its registration.
 
 The case rates the sub-items (评估要点) of a framework (``methods/_data/frameworks/ex_ante_*.yaml``)
 优/良/中/差; 投入经济性 takes suggested ratings from the case's own ``cba:`` block and 执行风险 from its
-risk register (``risks:``), both overridable with a stated reason. Scoring, conclusion and report
-pieces are in :mod:`methods.ex_ante`; the notebook is ``notebooks/ex_ante.ipynb``.
+risk register (``risks:``), both overridable with a stated reason.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from methods.casefile import Budget, Case, Conclusions, EvaluationType, _Model, register
-from methods.evaltypes.cost_benefit import cba_data_paths
+from methods.evaltypes.cost_benefit.model import cba_data_paths
 
 
 class Risk(_Model):
@@ -55,7 +55,7 @@ class ExAnteCase(Case):
     ratings: dict[str, Any] = Field(
         default_factory=dict,
         description="各评估要点的评级：{要点代码或名称: 优 | {rating: 优, basis: 依据}}"
-        "（取值在 methods.ex_ante.assess 中校验）",
+        "（取值在 methods.evaltypes.ex_ante.analyse 中校验）",
     )
     risks: list[Risk] = Field(default_factory=list, description="风险登记表")
     cba: dict[str, Any] | None = Field(None, description="成本效益分析（投入经济性的依据）")
@@ -79,9 +79,9 @@ class ExAnteCase(Case):
 
 
 def _check_ex_ante(case: Case) -> list[str]:
-    from methods import ex_ante
+    from methods.evaltypes.ex_ante.analysis import analyse
 
-    return list(ex_ante.assess(case, simulate=False).warnings)  # no Monte Carlo in validation
+    return list(analyse(case, simulate=False).warnings)  # no Monte Carlo in validation
 
 
 register(
