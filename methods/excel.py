@@ -665,14 +665,14 @@ def import_survey(path: Path, sheet: Sheet) -> tuple[Imported, bytes]:
 
     Score columns (small integers) become items, the scale is read off the data, personal columns
     (recognised by name or content as the satisfaction analysis recognises them:
-    :func:`methods.satisfaction.personal_column`) are left out of the exported data and named in
-    the notes, other text columns are offered as groups.
+    :func:`methods.evaltypes.satisfaction.personal_column`) are left out of the exported data and
+    named in the notes, other text columns are offered as groups.
     """
     import csv
 
     import pandas as pd
 
-    from methods.satisfaction import _cell_text, personal_column
+    from methods.evaltypes.satisfaction import cell_text, personal_column
 
     header = [clean_text(v) for v in sheet.rows[0]]
     if len(set(h for h in header if h)) != len([h for h in header if h]):
@@ -683,9 +683,7 @@ def import_survey(path: Path, sheet: Sheet) -> tuple[Imported, bytes]:
     for c, name in enumerate(header):
         if not name:
             continue
-        cells = pd.Series(
-            [_cell_text(row[c]) if c < len(row) else "" for row in rows], dtype=object
-        )
+        cells = pd.Series([cell_text(row[c]) if c < len(row) else "" for row in rows], dtype=object)
         if personal_column(name, cells) is not None:
             drop.append(name)
             continue

@@ -20,9 +20,16 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from methods import casefile, satisfaction, scoring
+from methods import casefile, scoring
 from methods.errors import CaseError
-from methods.satisfaction import personal_column, personal_content, personal_header, withhold
+from methods.evaltypes import satisfaction
+from methods.evaltypes.satisfaction import (
+    personal_column,
+    personal_content,
+    personal_header,
+    withhold,
+)
+from methods.report.document import plain_text
 
 from .conftest import EXAMPLES, run_cli
 from .test_satisfaction_case import direct_rate, scored_raw, small_data, write_case
@@ -174,7 +181,7 @@ def test_id_number_mangled_by_excel_is_still_found():
     """An 18-digit number typed into Excel becomes a float: its last digits are lost, the
     birth date is not."""
     value = float(id_number(7))
-    text = satisfaction._cell_text(value)
+    text = satisfaction.cell_text(value)
     assert text != id_number(7) and content([text]) == ("身份证号", 0)
 
 
@@ -504,9 +511,9 @@ def test_small_groups_withheld_in_every_output(tmp_path):
     assert "镇=甲镇" in terms and not any("丙镇" in t or "乙镇" in t for t in terms)
     assert out["ordinal_logit"] and a.ordinal.attrs["n"] == 60
     # the report says why, and shows no estimate for them
-    html = satisfaction.groups_html(a).data
-    assert "（样本少于 5，不予显示）" in html and "（为防止推算小样本组，不予显示）" in html
-    assert "不报告满意度" in html
+    text = plain_text(satisfaction.section_groups(a))
+    assert "（样本少于 5，不予显示）" in text and "（为防止推算小样本组，不予显示）" in text
+    assert "不报告满意度" in text
     # totals count every respondent
     assert a.overall["estimate"] == pytest.approx(direct_rate(df, ["q1", "q2", "q3"], "权重"))
     assert out["index"]["n_respondents"] == 60

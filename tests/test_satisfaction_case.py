@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from methods import casefile, satisfaction, scoring, survey
+from methods import casefile, scoring, survey
 from methods.errors import CaseError
+from methods.evaltypes import satisfaction
 
 from .conftest import EXAMPLES, plain_papermill, run_cli
 
@@ -177,6 +178,48 @@ def test_scored_example_takes_its_satisfaction_score_from_the_survey():
     assert ev.level1["满意度"] == 9.17
     # the original example (no 满意度 indicator, its 10 points moved to 效益) is untouched
     assert scoring.evaluate(EXAMPLES / "wujin_bus_subsidy_2023.yaml").level1.get("满意度") is None
+
+
+def test_report_outline_is_document_blocks():
+    """The report is built from document blocks (no HTML): eight sections in the order of the
+    notebook, two charts with Chinese captions and alt text, the indicator points in bold, and
+    the analysis carries its case (a cached analysis is never handed another case's title)."""
+    import re
+
+    from methods.report.document import Figure, Paragraph, Span, walk
+    from methods.report.document import plain_text as text_of
+
+    a = satisfaction.analyse(casefile.load_case(BUS))
+    assert a.case.case_id == "wujin_bus_satisfaction_2023"
+    doc = satisfaction.outline(a)
+    assert [s.title for s in doc.sections] == [
+        "一、调查概况",
+        "二、样本描述",
+        "三、信度与效度检验",
+        "四、满意度指数",
+        "五、分组满意度与差异检验",
+        "六、重要性—表现分析",
+        "七、满意度指标得分",
+        "八、结论与建议",
+    ]
+    assert doc.title == "武进区城乡公交乘客满意度调查 2023 年度报告"
+    text = text_of(doc)
+    assert re.search(r"</?[a-z]+[ >]", text) is None  # no HTML markup
+    assert not any(m in text for m in RESPONDENT_MARKS)
+    figures = [b for b in walk(doc) if isinstance(b, Figure)]
+    assert [f.caption for f in figures] == ["各维度与题目的满意率", "重要性—表现分析（IPA）"]
+    assert all(f.alt and f.alt != f.caption for f in figures)
+    points = next(
+        b
+        for b in satisfaction.section_indicator(a).blocks
+        if isinstance(b, Paragraph) and any(isinstance(r, Span) for r in b.runs)
+    )
+    assert [r.text for r in points.runs if isinstance(r, Span) and r.strong] == ["9.17 分"]
+    raw = yaml.safe_load(BUS.read_text(encoding="utf-8"))
+    raw["title"] = "另一份调查"
+    other = satisfaction.analyse(casefile.validate_mapping(raw, base_dir=EXAMPLES))
+    assert other.case.title == "另一份调查" and other.to_dict() == a.to_dict()
+    assert satisfaction.results(other)["title"] == "另一份调查"
 
 
 def test_members_respondent_files_stay_private():
@@ -629,16 +672,30 @@ def test_satisfaction_report_archived_without_respondent_rows(archived):
 
 
 def archived_texts(out):
-    """(name, text) of every archived file; workbooks are read member by member."""
+    """(name, text) of every archived file; workbooks and report.docx (zip containers) are read
+    member by member (their embedded chart images are pictures, not text: left out, as the
+    charts in report.html are)."""
     import zipfile
 
     for f in sorted(out.rglob("*")):
         if not f.is_file():
             continue
-        if f.suffix == ".xlsx":
+        if f.suffix in (".xlsx", ".docx"):
             with zipfile.ZipFile(f) as z:
                 for m in z.namelist():
+                    if m.lower().endswith((".png", ".jpg", ".jpeg", ".emf")):
+                        continue
                     yield f"{f.name}:{m}", z.read(m).decode("utf-8", "replace")
+        elif f.suffix == ".ipynb":  # the plain-text fallback of a displayed report block is its
+            # dataclass repr (figures as raw PNG bytes): scan what the notebook shows instead
+            nb = json.loads(f.read_text(encoding="utf-8"))
+            for cell in nb["cells"]:
+                for o in cell.get("outputs", []):
+                    data = dict(o.get("data", {}))
+                    if "text/html" in data:
+                        data.pop("text/plain", None)
+                    yield f.name, json.dumps(data, ensure_ascii=False) + "".join(o.get("text", ""))
+                yield f.name, "".join(cell["source"])
         else:
             yield f.name, f.read_text(encoding="utf-8")
 

@@ -3,12 +3,15 @@
 
 import copy
 import json
+import re
 
 import pytest
 import yaml
 
-from methods import casefile, scoring, third_party
+from methods import casefile, scoring
 from methods.errors import CaseError
+from methods.evaltypes import third_party_quality as third_party
+from methods.report.document import Callout, plain_text
 
 from .conftest import EXAMPLES, plain_papermill, run_cli
 
@@ -70,7 +73,9 @@ def test_example_fee_and_no_blacklist():
     assert (r.share, r.paid, r.withheld, r.balance) == (95, 17.575, 0.925, 8.325)
     assert not r.blacklist and r.reasons == ()
     assert r.violations.to_dict("records")[0]["name"] == "未按合同约定时间提交评价报告"
-    out = third_party.results(ev, r)
+    result = third_party.analyse(ev.case)
+    assert result.case is ev.case and result.quality.to_dict() == r.to_dict()
+    out = third_party.results(result)
     assert out["total_score"] == 86.05
     assert out["third_party"]["fee"]["share"] == 95
     assert out["third_party"]["blacklist"] == {"flag": False, "reasons": []}
@@ -85,6 +90,15 @@ def test_serious_violation_flags_for_the_blacklist():
     assert r.share == 95  # the fee share still follows the score; the flag is separate
     assert r.blacklist
     assert r.reasons == ("存在严重违规情形：存在利益冲突未按规定回避（V03）",)
+    # the report shows the flag in a warning box, in the conclusion and in the fee section
+    result = third_party.analyse(ev.case)
+    for section in (third_party.section_conclusion(result), third_party.section_fee(result)):
+        boxes = [b for b in section.blocks if isinstance(b, Callout) and b.kind == "warn"]
+        assert len(boxes) == 1
+        text = plain_text(section)
+        assert "失信提示：建议将该机构列入失信名单（提请主管部门认定）。理由：" in text
+        assert "存在严重违规情形：存在利益冲突未按规定回避（V03）" in text
+        assert "严重（触发失信提示）" in text or section.title == "二、考评结论"
 
 
 def test_low_score_flags_for_the_blacklist_and_cuts_the_fee():
@@ -191,3 +205,36 @@ def test_plain_papermill_gives_the_same_scores(archived, tmp_path):
     res = json.loads((archived / "results.json").read_text(encoding="utf-8"))
     assert plain["total_score"] == res["total_score"]
     assert plain["third_party"] == res["third_party"]
+
+
+def test_report_outline_is_document_blocks():
+    """The report is built from document blocks (no HTML): seven sections, the fee table marks
+    the band that applies, the method section opens with the no-national-scale statement."""
+    from methods.report.document import Figure, Paragraph, Section, Span, Table, walk
+
+    result = third_party.analyse(casefile.load_case(EXAMPLE))
+    doc = third_party.outline(result)
+    assert [s.title for s in doc.sections] == [
+        "一、考评对象概况",
+        "二、考评结论",
+        "三、一级指标得分",
+        "四、指标得分明细",
+        "五、委托费用支付与失信提示",
+        "六、主要成效、存在问题和改进建议",
+        "七、考评方法说明",
+    ]
+    assert re.search(r"</?[a-z]+[ >]", plain_text(doc)) is None  # no HTML markup
+    fee = next(b for b in third_party.section_fee(result).blocks if isinstance(b, Table))
+    marked = [[c.text for c in row] for row in fee.rows if row[3].text]
+    assert marked == [["80 ≤ 得分 < 90", "95%", "17.575", "← 本次适用"]]
+    first = third_party.section_method(result).blocks[0]
+    assert isinstance(first, Paragraph) and isinstance(first.runs[0], Span)
+    assert first.runs[0].strong and first.text == third_party.NO_SCALE
+    figures = [b for b in walk(doc) if isinstance(b, Figure)]
+    assert len(figures) == 2 and all(f.caption and f.alt for f in figures)
+    findings = third_party.section_findings(result)
+    assert [s.title for s in findings.blocks if isinstance(s, Section)] == [
+        "（一）主要成效",
+        "（二）存在问题",
+        "（三）改进建议",
+    ]

@@ -1,19 +1,19 @@
-"""Evaluation type ``satisfaction`` (公众评判法 / 服务对象满意度调查): the case-file schema.
+"""The case model of ``evaluation: satisfaction`` (公众评判法 / 服务对象满意度调查) and its registration.
 
 A satisfaction case names a respondent file (CSV or XLSX) and describes the questionnaire as data
 in its ``survey:`` block: items with dimension, scale, labels, reverse-keyed flag, 不适用/不了解
 codes, importance items, group columns, the sampling design (weights, strata, clusters, fpc),
-known population margins and the index method. The analysis is :mod:`methods.satisfaction`; the
-report is ``notebooks/satisfaction.ipynb``. The respondent file is personal data: it is hashed
+known population margins and the index method. The analysis is
+:mod:`methods.evaltypes.satisfaction.analysis`; the report outline
+:mod:`methods.evaltypes.satisfaction.outline`. The respondent file is personal data: it is hashed
 into ``provenance.json`` but never copied into the archive (:meth:`SatisfactionCase.private_paths`);
 columns recognised as personal may only be named in ``drop`` (never as an item, group or design
 column), and group breakdowns withhold cells of fewer than ``min_cell`` respondents.
 
 The same :class:`SurveySpec` may be written inline as the ``survey:`` of a 满意度 indicator of a
-project or self evaluation (:func:`methods.satisfaction.indicator_value`).
+project or self evaluation (:func:`methods.evaltypes.satisfaction.indicator_value`).
 
-Only pydantic is imported here, so loading case files stays light; the statistics are imported
-when a survey is analysed.
+Only pydantic is imported here; the statistics are imported when a survey is analysed.
 """
 
 from __future__ import annotations
@@ -186,9 +186,9 @@ class SatisfactionCase(Case):
 
 
 def _check_satisfaction(case: Case) -> list[str]:
-    from methods import satisfaction
+    from methods.evaltypes.satisfaction.analysis import check
 
-    return satisfaction.check(case)  # type: ignore[arg-type]
+    return check(case)  # type: ignore[arg-type]
 
 
 register(

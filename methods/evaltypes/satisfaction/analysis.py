@@ -1,0 +1,659 @@
+"""The whole analysis of a satisfaction case: sample, reliability and validity, indices with
+confidence intervals overall / by dimension / by item / by group (small groups withheld), group
+comparisons, IPA, the ordinal model, sample-size adequacy, indicator points and conclusions.
+
+The statistics are :mod:`methods.survey` (design-based estimation matching R's ``survey``
+package, satisfaction indices, IPA, group comparisons) and :mod:`methods.reliability` (α, ω,
+KMO, Bartlett, EFA); this module is the evaluation around them. Only aggregates leave it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from methods import _format as fmt
+from methods._json import jsonable as _json
+from methods.errors import CaseError
+from methods.evaltypes.satisfaction.model import SatisfactionCase
+from methods.evaltypes.satisfaction.prepare import (
+    SHORT_METHOD,
+    Prepared,
+    _cache_get,
+    _cache_put,
+    prepare,
+    satisfaction_table,
+)
+from methods.evaltypes.satisfaction.privacy import MERGED_GROUPS, _suppress, withhold
+
+
+@dataclass(frozen=True)
+class SatisfactionAnalysis:
+    """Everything the satisfaction report shows (aggregates only)."""
+
+    prepared: Prepared
+    index: Any  # survey.SatisfactionResult
+    by_group: dict[str, pd.DataFrame]
+    group_counts: dict[str, pd.DataFrame]
+    alpha: Any
+    alpha_dimensions: dict[str, Any]
+    alpha_unrecoded: Any
+    omega: Any
+    kmo: Any
+    bartlett: Any
+    efa: Any
+    suspicious_reverse: list[str]
+    ipa: pd.DataFrame | None
+    comparisons: list[Any]
+    ordinal: pd.DataFrame | None
+    sample: dict[str, Any]
+    indicator: dict[str, Any] | None
+    conclusions: dict[str, list[str]]
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    skipped: dict[str, str] = field(default_factory=dict)
+    withheld: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    case: Any = field(default=None, compare=False, repr=False)  # the analysed case (not cached)
+
+    @property
+    def overall(self) -> pd.Series:
+        t = self.index.table
+        return t[t["level"] == "overall"].iloc[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``survey`` block of results.json (JSON-ready; aggregates only)."""
+        p = self.prepared
+        ov = self.overall
+        out: dict[str, Any] = {
+            "data": {
+                "file": p.file,
+                "sha256": p.sha256,
+                "encoding": p.encoding,
+                "respondents": p.n,
+                "dropped_columns": list(p.dropped),
+                "archived": False,
+            },
+            "design": {**p.design.to_dict(), "description": p.design.describe()},
+            "method": p.spec.method,
+            "method_label": self.index.method_label,
+            "scale": list(p.scale),
+            "satisfied_levels": list(p.satisfied),
+            "points": self.index.to_dict()["points"],
+            "pooling": p.spec.pooling,
+            "conf_level": p.spec.conf_level,
+            "index": {
+                "estimate": float(ov["estimate"]),
+                "se": float(ov["se"]),
+                "ci_low": float(ov["ci_low"]),
+                "ci_high": float(ov["ci_high"]),
+                "n_respondents": int(ov["n_respondents"]),
+                "n_valid": int(ov["n_valid"]),
+                "n_excluded": int(ov["n_excluded"]),
+            },
+            "table": self.index.to_dict()["table"],
+            "item_counts": p.counts.to_dict("records"),
+            "reverse_items": list(p.reverse),
+            "by_group": {g: t.to_dict("records") for g, t in self.by_group.items()},
+            "group_counts": {g: t.to_dict("records") for g, t in self.group_counts.items()},
+            "group_missing": {g: t.attrs.get("missing", 0) for g, t in self.group_counts.items()},
+            "disclosure": {
+                "min_cell": p.spec.min_cell,
+                "rule": "受访者少于 min_cell 人的分组不报告估计（最小单元规则），"
+                "并互补隐藏另一分组；总体结果包含全部受访者",
+                "withheld_groups": {g: list(v) for g, v in self.withheld.items() if v},
+            },
+            "reliability": {
+                "alpha": _maybe(self.alpha),
+                "alpha_dimensions": {k: _maybe(v) for k, v in self.alpha_dimensions.items()},
+                "alpha_without_recoding": _maybe(self.alpha_unrecoded),
+                "omega": _maybe(self.omega),
+                "kmo": _maybe(self.kmo),
+                "bartlett": _maybe(self.bartlett),
+                "efa": _maybe(self.efa),
+                "suspicious_reverse_items": list(self.suspicious_reverse),
+                "skipped": dict(self.skipped),
+            },
+            "ipa": None if self.ipa is None else self.ipa.to_dict("records"),
+            "ipa_settings": None
+            if self.ipa is None
+            else {k: v for k, v in self.ipa.attrs.items() if k != "scale"},
+            "comparisons": [
+                _suppress(c.to_dict(), self.withheld.get(c.group, ()), p.spec.min_cell)
+                for c in self.comparisons
+            ],
+            "ordinal_logit": None if self.ordinal is None else self.ordinal.to_dict("records"),
+            "sample_size": self.sample,
+            "indicator": self.indicator,
+            "conclusions": self.conclusions,
+            "notes": list(self.notes),
+            "warnings": list(self.warnings),
+        }
+        return _json(out)
+
+
+def _maybe(x: Any) -> Any:
+    return None if x is None else x.to_dict()
+
+
+def _respondent_scores(prep: Prepared) -> np.ndarray:
+    """Each respondent's mean item score on the index's 0–100 scale (NaN without answers)."""
+    x = prep.frame[prep.items].to_numpy(dtype=float)
+    lo, hi = prep.scale
+    spec = prep.spec
+    if spec.method == "rate":
+        s = np.where(np.isin(x, prep.satisfied), 100.0, 0.0)
+    elif spec.method == "likert_points":
+        from methods.survey import DEFAULT_POINTS_1_5
+
+        pts = spec.points or DEFAULT_POINTS_1_5
+        lut = np.array([pts.get(v, np.nan) for v in range(lo, hi + 1)], dtype=float)
+        s = lut[np.nan_to_num(x - lo, nan=0).astype(int)]
+    else:
+        s = (x - lo) / (hi - lo) * 100.0
+    s = np.where(np.isnan(x), np.nan, s)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(s, axis=1)
+
+
+def _try(skipped: dict[str, str], name: str, fn, *args, **kwargs):
+    """An optional part of the report (reliability, IPA, a test, a model): when the data do not
+    allow it, the reason is recorded in ``skipped`` and shown instead of stopping the report."""
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return fn(*args, **kwargs)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError, PerfectSeparationError) as exc:
+            skipped[name] = str(exc) or type(exc).__name__
+            return None
+
+
+def check(case: SatisfactionCase) -> list[str]:
+    """Deep validation of a satisfaction case (``jixiao validate``): the data file, every
+    answer, the design and the indices; the slower reliability, IPA and model fits are left to
+    :func:`analyse` (their failures are reported in the report, not as bad input)."""
+    prep = prepare(case.survey, case, ("survey",), strict=True)
+    _ipa_method(case, prep)
+    for by in (None, *case.survey.groups):
+        try:
+            satisfaction_table(prep, by=by)
+        except ValueError as exc:
+            raise CaseError(f"满意度指数无法计算：{exc}", field=("survey",)) from None
+    return list(prep.warnings)
+
+
+def _ipa_method(case: SatisfactionCase, prep: Prepared) -> str | None:
+    method = case.ipa.importance
+    if method is None:
+        if prep.importance:
+            return "stated"
+        return "derived_correlation" if prep.spec.overall is not None else None
+    if method == "stated" and not prep.importance:
+        raise CaseError(
+            "IPA 选择了陈述重要性（stated），但题目都没有 importance 列",
+            field=("ipa", "importance"),
+        )
+    if method != "stated" and prep.spec.overall is None:
+        raise CaseError(
+            f"IPA 的 {method} 需要总体满意度题目 survey.overall", field=("ipa", "importance")
+        )
+    return method
+
+
+def analyse(case: SatisfactionCase) -> SatisfactionAnalysis:
+    """The complete satisfaction analysis of a case (cached per data file and spec); the result
+    carries the case (``result.case``).
+
+    Raises
+    ------
+    CaseError
+        Bad spec or data (file, column and row named).
+    """
+    if not isinstance(case, SatisfactionCase):
+        raise TypeError("analyse() needs a satisfaction case (evaluation: satisfaction)")
+    prep = prepare(case.survey, case, ("survey",), strict=True)
+    opts = (
+        case.reliability.model_dump_json(),
+        case.ipa.model_dump_json(),
+        None if case.indicator is None else case.indicator.model_dump_json(),
+        None if case.conclusions is None else case.conclusions.model_dump_json(),
+    )
+    key = ("analyse", prep.sha256, prep.spec.model_dump_json(), opts)
+    hit = _cache_get(key)
+    if hit is None:
+        hit = _cache_put(key, _analyse(case, prep))
+    return dataclasses.replace(hit, case=case)
+
+
+def _analyse(case: SatisfactionCase, prep: Prepared) -> SatisfactionAnalysis:
+    from methods import reliability, survey
+
+    spec = prep.spec
+    notes = list(prep.notes)
+    warn = list(prep.warnings)
+    skipped: dict[str, str] = {}
+    try:
+        index = satisfaction_table(prep)
+    except ValueError as exc:
+        raise CaseError(f"满意度指数无法计算：{exc}", field=("survey",)) from None
+    notes.extend(index.notes)
+    # groups: counts, weighted shares and indices (small groups suppressed)
+    w = prep.frame["__w"].to_numpy(dtype=float)
+    by_group: dict[str, pd.DataFrame] = {}
+    group_counts: dict[str, pd.DataFrame] = {}
+    withheld: dict[str, tuple[str, ...]] = {}
+    for g in spec.groups:
+        col = prep.frame[g]
+        known = col.notna().to_numpy()
+        cnt = col[known].value_counts().sort_index()
+        wsum = pd.Series(w[known]).groupby(col[known].to_numpy()).sum()
+        gc = pd.DataFrame(
+            {
+                "group": [str(k) for k in cnt.index],
+                "n": cnt.to_numpy(dtype=int),
+                "share": cnt.to_numpy() / cnt.sum(),
+                "weighted_share": (wsum.reindex(cnt.index) / wsum.sum()).to_numpy(),
+            }
+        )
+        missing_n = int((~known).sum())
+        gc.attrs["missing"] = missing_n
+        group_counts[g] = gc
+        try:
+            res = satisfaction_table(prep, by=g)
+        except ValueError as exc:
+            skipped[f"by:{g}"] = str(exc)
+            counts = pd.DataFrame(
+                {"group": gc["group"], "level": "overall", "name": "总体", "n_respondents": gc["n"]}
+            )
+            reason = withhold(counts, spec.min_cell)
+            withheld[g] = tuple(gc.loc[reason.notna().to_numpy(), "group"])
+            gc["suppressed"] = reason.notna().to_numpy()
+            continue
+        t = res.table[res.table["level"] != "item"].copy()
+        t = t.rename(columns={g: "group"})
+        t["group"] = t["group"].astype(str)
+        reason = withhold(t, spec.min_cell)
+        hidden = reason.notna().to_numpy()
+        t["suppressed"] = hidden
+        t["suppressed_reason"] = reason
+        if spec.design.cluster:
+            n_psu = prep.frame.groupby(g)[spec.design.cluster].nunique()
+            n_psu.index = n_psu.index.astype(str)
+            t["n_psu"] = t["group"].map(n_psu).fillna(0).astype(int)
+        t.loc[hidden, ["estimate", "se", "ci_low", "ci_high"]] = np.nan
+        by_group[g] = t.reset_index(drop=True)
+        withheld[g] = tuple(t.loc[hidden & (t["level"] == "overall").to_numpy(), "group"])
+        gc["suppressed"] = gc["group"].isin(withheld[g]).to_numpy()
+    if any(withheld.values()):
+        notes.append(
+            f"统计披露控制：受访者少于 {spec.min_cell} 人的分组不报告满意度估计（最小单元规则），"
+            "并相应隐藏另一分组（互补隐藏），以免由总体结果反推；组间检验和有序 logit 模型中"
+            f"这些分组合并为“{MERGED_GROUPS}”（合并后仍少于 {spec.min_cell} 人则不纳入）。"
+            "总体、维度和题目的结果包含全部受访者。"
+        )
+    # reliability and validity on the recoded items
+    rel = case.reliability
+    X = prep.frame[prep.items]
+    missing = rel.missing
+    alpha = _try(
+        skipped,
+        "alpha",
+        reliability.cronbach_alpha,
+        X,
+        missing=missing,
+        ci_method=rel.ci_method,
+        seed=rel.seed,
+    )
+    alpha_dims = {}
+    for name, cols in prep.dimensions.items():
+        if len(cols) >= 2:
+            a = _try(skipped, f"alpha:{name}", reliability.cronbach_alpha, X[cols], missing=missing)
+            if a is not None:
+                alpha_dims[name] = a
+    alpha_unrecoded = None
+    if prep.reverse:
+        alpha_unrecoded = _try(
+            skipped, "alpha_unrecoded", reliability.cronbach_alpha, prep.raw_items, missing=missing
+        )
+    suspicious: list[str] = []
+    found = _try(skipped, "detect_reverse", reliability.detect_reverse_items, X, missing=missing)
+    for c in found or []:
+        suspicious.append(c)
+        warn.append(
+            f"题目“{prep.labels[c]}”（{c}）与其余题目总分负相关"
+            + (
+                "（已按反向题重新编码，请核对问卷方向）"
+                if c in prep.reverse
+                else "，可能是未标注的反向题"
+            )
+        )
+    omega = kmo = bart = efa = None
+    if len(prep.items) >= 3:
+        omega = _try(skipped, "omega", reliability.mcdonald_omega, X, missing=missing)
+        kmo = _try(skipped, "kmo", reliability.kmo, X, missing=missing)
+        bart = _try(skipped, "bartlett", reliability.bartlett, X, missing=missing)
+        rotation = None if rel.rotation == "none" else rel.rotation
+        efa = _try(
+            skipped,
+            "efa",
+            reliability.efa,
+            X,
+            n_factors=rel.n_factors,
+            rotation=rotation,
+            missing=missing,
+            n_iter=500,
+            seed=rel.seed,
+        )
+    else:
+        skipped["efa"] = "题目少于 3 个，不做因子分析"
+    if alpha is not None:
+        if alpha.alpha < 0.6:
+            warn.append(
+                f"量表内部一致性偏低（α = {fmt.num(alpha.alpha, 3)} < 0.6），指数的解释需谨慎"
+            )
+        if alpha.n < 30:
+            warn.append(f"信度分析只用了 {alpha.n} 位受访者（{missing} 删除），结果不稳定")
+    # importance–performance analysis
+    ipa_table = None
+    method = _ipa_method(case, prep)
+    if method is not None:
+        perf = [c for c in prep.items if method != "stated" or c in prep.importance]
+        ipa_table = _try(
+            skipped,
+            "ipa",
+            survey.ipa,
+            prep.frame,
+            perf,
+            importance={c: prep.importance[c] for c in perf} if method == "stated" else None,
+            method=method,
+            overall=spec.overall,
+            crosshair=case.ipa.crosshair,
+            scale=prep.scale,
+            weights="__w",
+            na_values=(),
+        )
+        if ipa_table is not None:
+            ipa_table.insert(1, "label", [prep.labels[c] for c in ipa_table["item"]])
+            if method == "stated" and len(perf) < len(prep.items):
+                notes.append("IPA 只包含有重要性评分的题目")
+    # group comparisons (design-based)
+    comparisons = []
+    scored = prep.frame.copy()
+    scored["满意度得分"] = _respondent_scores(prep)
+    if spec.overall is not None:
+        ov = scored[spec.overall]
+        scored["总体评价"] = np.where(
+            ov.isna(), None, np.where(ov.isin(prep.satisfied), "满意", "不满意")
+        )
+        scored["总体评价"] = scored["总体评价"].astype(object)
+    design2 = prep.design._derive(_data=scored.copy(deep=False))
+
+    def shown_groups(frame: pd.DataFrame, g: str) -> pd.DataFrame:
+        """``frame`` with the withheld groups of ``g`` merged into one category for the tests
+        and the model (it is the total less the groups shown: nothing new), or left out when
+        that category itself is smaller than ``min_cell``."""
+        if not withheld.get(g):
+            return frame
+        col = frame[g]
+        hidden = col.astype(str).isin(withheld[g]).to_numpy()
+        merged = MERGED_GROUPS if hidden.sum() >= spec.min_cell else None
+        return frame.assign(**{g: col.where(~hidden, merged)})
+
+    for g in spec.groups:
+        data_g = shown_groups(scored, g)
+        c = _try(
+            skipped,
+            f"compare:{g}",
+            survey.compare_groups,
+            data_g,
+            "满意度得分",
+            g,
+            design2,
+            kind="numeric",
+        )
+        if c is not None:
+            comparisons.append(c)
+        if spec.overall is not None:
+            c = _try(
+                skipped,
+                f"chisq:{g}",
+                survey.compare_groups,
+                data_g,
+                "总体评价",
+                g,
+                design2,
+                kind="categorical",
+            )
+            if c is not None:
+                comparisons.append(c)
+    ordinal = None
+    if spec.overall is not None and spec.groups:
+        model_data = prep.frame[[spec.overall, *spec.groups]].copy()
+        model_data[spec.overall] = model_data[spec.overall].astype("Int64")  # levels 1…5, not 1.0
+        for g in spec.groups:
+            model_data = shown_groups(model_data, g)
+        ordinal = _try(
+            skipped,
+            "ordinal_logit",
+            survey.ordinal_logit,
+            model_data,
+            spec.overall,
+            list(spec.groups),
+            design=prep.design,
+        )
+    # sample size adequacy
+    ov_row = index.table[index.table["level"] == "overall"].iloc[0]
+    crit = float(survey._crit(spec.conf_level, None))
+    achieved = crit * float(ov_row["se"])
+    population = spec.population
+    if population is None and spec.design.weights is not None:
+        population = int(round(float(w.sum())))
+    deff = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            est = prep.design._derive(_data=scored.copy(deep=False)).mean("满意度得分")
+        deff = est.deff if est.deff is not None and math.isfinite(est.deff) else None
+    except ValueError:
+        deff = None
+    need_srs = survey.sample_size(
+        margin=spec.margin, confidence=spec.conf_level, population=population
+    )
+    need = survey.sample_size(
+        margin=spec.margin,
+        confidence=spec.conf_level,
+        population=population,
+        deff=max(deff or 1.0, 1.0),
+    )
+    sample = {
+        "n": prep.n,
+        "n_respondents": int(ov_row["n_respondents"]),
+        "population": population,
+        "margin_target": spec.margin,
+        "required_srs": need_srs,
+        "design_effect": deff,
+        "required": need,
+        "achieved_margin": achieved,
+        "adequate": bool(achieved <= spec.margin * 100 + 1e-9),
+    }
+    if not sample["adequate"]:
+        warn.append(
+            f"满意度指数的误差范围 ±{fmt.num(achieved)} 个百分点，大于预定的"
+            f" ±{fmt.num(spec.margin * 100)} 个百分点（按 p = 0.5 并考虑设计效应，需有效样本约 {need} 份）"
+        )
+    indicator = None
+    if case.indicator is not None:
+        from methods.survey import index_to_points
+
+        ind = case.indicator
+        est = fmt.round_half_up(float(ov_row["estimate"]), 2)
+        indicator = {
+            "name": ind.name,
+            "weight": ind.weight,
+            "target": ind.target,
+            "actual": est,
+            "ci_low": float(ov_row["ci_low"]),
+            "ci_high": float(ov_row["ci_high"]),
+            "points": index_to_points(est, ind.weight, ind.target),
+            "points_ci": [
+                index_to_points(max(float(ov_row["ci_low"]), 0.0), ind.weight, ind.target),
+                index_to_points(max(float(ov_row["ci_high"]), 0.0), ind.weight, ind.target),
+            ],
+        }
+    partial = SatisfactionAnalysis(
+        prepared=prep,
+        index=index,
+        by_group=by_group,
+        group_counts=group_counts,
+        alpha=alpha,
+        alpha_dimensions=alpha_dims,
+        alpha_unrecoded=alpha_unrecoded,
+        omega=omega,
+        kmo=kmo,
+        bartlett=bart,
+        efa=efa,
+        suspicious_reverse=suspicious,
+        ipa=ipa_table,
+        comparisons=comparisons,
+        ordinal=ordinal,
+        sample=sample,
+        indicator=indicator,
+        conclusions={},
+        notes=tuple(dict.fromkeys(notes)),
+        warnings=tuple(dict.fromkeys(warn)),
+        skipped=skipped,
+        withheld=withheld,
+    )
+    concl = _conclusions(partial, case)
+    return SatisfactionAnalysis(**{**partial.__dict__, "conclusions": concl})
+
+
+# ---------------------------------------------------------------------------------------------
+# Conclusions
+
+
+def _p(x: float) -> str:
+    """A p-value for text: ``< 0.001`` or ``= 0.0123``."""
+    return "< 0.001" if x < 0.001 else f"= {fmt.num(x, 4)}"
+
+
+def _df(x: float) -> str:
+    """Degrees of freedom without thousands separators (11, 464; 10.27, 4764.01)."""
+    return str(int(x)) if float(x).is_integer() else f"{x:.2f}"
+
+
+def _unit(prep: Prepared) -> str:
+    return "%" if prep.spec.method == "rate" else " 分"
+
+
+def _value(prep: Prepared, x: float) -> str:
+    return fmt.num(x, 1) + _unit(prep)
+
+
+def _conclusions(a: SatisfactionAnalysis, case: SatisfactionCase) -> dict[str, list[str]]:
+    p = a.prepared
+    t = a.index.table
+    ov = a.overall
+    what = SHORT_METHOD[p.spec.method]
+    pct = fmt.num(p.spec.conf_level * 100)
+    achievements, problems, suggestions = [], [], []
+    achievements.append(
+        f"{what}为 {_value(p, ov['estimate'])}（{pct}% 置信区间 {_value(p, ov['ci_low'])}–"
+        f"{_value(p, ov['ci_high'])}），有效受访者 {int(ov['n_respondents'])} 人。"
+    )
+    dims = t[t["level"] == "dimension"].sort_values("estimate", ascending=False)
+    items = t[t["level"] == "item"].sort_values("estimate", ascending=False)
+    if len(dims) >= 2:
+        best = dims.iloc[0]
+        achievements.append(f"各维度中“{best['name']}”评价最高（{_value(p, best['estimate'])}）。")
+    if len(items):
+        top = items.head(2)
+        achievements.append(
+            "评价最高的题目："
+            + "、".join(
+                f"“{p.labels[r['name']]}”（{_value(p, r['estimate'])}）" for _, r in top.iterrows()
+            )
+            + "。"
+        )
+    if a.indicator is not None:
+        ind = a.indicator
+        if ind["actual"] >= ind["target"]:
+            achievements.append(
+                f"达到满意度目标 {_value(p, ind['target'])}，{ind['name']}指标得满分 {fmt.num(ind['weight'])} 分。"
+            )
+        else:
+            problems.append(
+                f"{what} {_value(p, ind['actual'])} 未达到目标 {_value(p, ind['target'])}，"
+                f"{ind['name']}指标得 {fmt.num(ind['points'])} 分（满分 {fmt.num(ind['weight'])} 分）。"
+            )
+            if ov["ci_high"] >= ind["target"]:
+                problems.append("目标值在置信区间内，考虑抽样误差，尚不能认定与目标存在实质差距。")
+    low_items = items.tail(2).iloc[::-1]
+    if len(items) >= 3:
+        problems.append(
+            "评价最低的题目："
+            + "、".join(
+                f"“{p.labels[r['name']]}”（{_value(p, r['estimate'])}）"
+                for _, r in low_items.iterrows()
+            )
+            + "。"
+        )
+    if len(dims) >= 2:
+        worst = dims.iloc[-1]
+        problems.append(f"各维度中“{worst['name']}”评价最低（{_value(p, worst['estimate'])}）。")
+    for c in a.comparisons:
+        if c.kind != "numeric" or not c.p_value < 0.05:
+            continue
+        bg = a.by_group.get(c.group)
+        if bg is None:
+            continue
+        rows = bg[(bg["level"] == "overall") & ~bg["suppressed"]].sort_values("estimate")
+        if len(rows) >= 2:
+            lo_row = rows.iloc[0]
+            problems.append(
+                f"不同{c.group}之间满意度差异显著（设计 Wald 检验 p {_p(c.p_value)}），"
+                f"{lo_row['group']}最低（{_value(p, lo_row['estimate'])}）。"
+            )
+            suggestions.append(
+                f"对满意度较低的{c.group}（{'、'.join(rows['group'].head(2))}）开展回访，查找服务短板。"
+            )
+    if a.ipa is not None:
+        conc = a.ipa[a.ipa["quadrant"] == "重点改进"]
+        if len(conc):
+            names = "、".join(f"“{x}”" for x in conc["label"])
+            problems.append(f"重要性—表现分析显示 {names} 重要性高而表现偏低，属于重点改进区。")
+            suggestions.append(f"把 {names} 作为下一年度的改进重点，设置可考核的改进目标。")
+    counts = p.counts
+    high_na = counts[counts["not_applicable"] / p.n >= 0.2]
+    for _, r in high_na.iterrows():
+        share = r["not_applicable"] / p.n * 100
+        suggestions.append(
+            f"“{r['label']}”有 {fmt.num(share, 1)}% 的受访者回答不了解或不适用，"
+            "宜加强服务内容的宣传告知，并在下次调查中只向使用过该服务的对象提问。"
+        )
+    if a.alpha is not None and a.alpha.alpha < 0.7:
+        suggestions.append("问卷内部一致性不够理想，下次调查前宜修订题目表述并做预调查。")
+    if not a.sample["adequate"]:
+        suggestions.append(
+            f"下次调查有效样本宜不少于 {a.sample['required']} 份（±{fmt.num(p.spec.margin * 100)} 个百分点，"
+            f"{pct}% 置信水平，已考虑设计效应）。"
+        )
+    if not suggestions:
+        suggestions.append("保持现有服务水平，持续开展满意度跟踪调查。")
+    if case.conclusions is not None:
+        achievements += list(case.conclusions.achievements)
+        problems += list(case.conclusions.problems)
+        suggestions += list(case.conclusions.suggestions)
+    return {
+        "achievements": achievements,
+        "problems": problems or ["未发现明显问题。"],
+        "suggestions": suggestions,
+    }
