@@ -50,14 +50,18 @@ def _runs(content: Inline | Sequence[Inline]) -> tuple[Inline, ...]:
 
 
 class _Block:
-    """Common behaviour: serialisation; notebook display (``_repr_html_``) is attached by
-    :mod:`methods.report.html`, which the ``methods.report`` package imports."""
+    """Common behaviour: serialisation, a short text form; notebook display (``_repr_html_``) is
+    attached by :mod:`methods.report.html`, which the ``methods.report`` package imports."""
+
+    def __repr__(self) -> str:  # never the raw data (a figure's PNG bytes) in a notebook output
+        text = plain_text(self).replace("\n", " ")
+        return f"<{type(self).__name__}: {text[:60]}{'…' if len(text) > 60 else ''}>"
 
     def to_dict(self) -> dict[str, Any]:
         return _to_dict(self)
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, repr=False)
 class Paragraph(_Block):
     """A paragraph of runs (plain text and :class:`Span`).
 
@@ -77,7 +81,7 @@ class Paragraph(_Block):
         return "".join(r if isinstance(r, str) else r.text for r in self.runs)
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, repr=False)
 class BulletList(_Block):
     """A list (numbered 1. 2. … by default); an empty list shows ``empty``."""
 
@@ -98,7 +102,7 @@ class BulletList(_Block):
         object.__setattr__(self, "empty", empty)
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, repr=False)
 class Cell:
     """A table cell: text (or runs), spans, alignment and a CSS-like class (``lost``, …)."""
 
@@ -141,7 +145,7 @@ def _cell(value: Any) -> Cell:
     return Cell("" if value is None else str(value))
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, repr=False)
 class Table(_Block):
     """A table: header rows, body rows, right-aligned ``numeric`` columns, a ``note`` under it.
 
@@ -230,7 +234,7 @@ class Table(_Block):
         return cls(rows, kind="kv", **kwargs)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Figure(_Block):
     """A chart: PNG bytes (print resolution), a Chinese caption and alt text, and its width as a
     share of the text width."""
@@ -262,7 +266,7 @@ class Figure(_Block):
         }
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, repr=False)
 class Callout(_Block):
     """A box that stands out: ``score`` (the total and grade card), ``warn`` (提示), ``note``
     or ``box`` (a plain framed block).
@@ -276,6 +280,8 @@ class Callout(_Block):
     unit: str = "分"
     grade: str | None = None
     title: str | None = None
+    grade_class: str | None = None
+    grade_label: str = "评价等级"
 
     def __init__(
         self,
@@ -286,6 +292,8 @@ class Callout(_Block):
         unit: str = "分",
         grade: str | None = None,
         title: str | None = None,
+        grade_class: str | None = None,
+        grade_label: str = "评价等级",
     ):
         object.__setattr__(self, "kind", kind)
         object.__setattr__(
@@ -295,12 +303,14 @@ class Callout(_Block):
         object.__setattr__(self, "unit", unit)
         object.__setattr__(self, "grade", grade)
         object.__setattr__(self, "title", title)
+        object.__setattr__(self, "grade_class", grade_class)
+        object.__setattr__(self, "grade_label", grade_label)
 
 
 Block = Paragraph | BulletList | Table | Figure | Callout
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, repr=False)
 class Section(_Block):
     """A titled part of the report: ``level`` 1 (一、), 2 (（一）), 3 (1.), 4 (（1）).
 
@@ -337,7 +347,7 @@ def group(*blocks: Any) -> Section:
     return Section("", blocks)
 
 
-@dataclass
+@dataclass(repr=False)
 class Document(_Block):
     """A whole report: title, meta line(s), sections and an appendix (附件 / 技术附件).
 
@@ -378,7 +388,7 @@ class Document(_Block):
         return _from_dict(data)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class _TitleBlock(_Block):
     title: str
     meta: tuple[str, ...]
@@ -457,6 +467,8 @@ def _from_dict(data: Any) -> Any:
             unit=d["unit"],
             grade=d["grade"],
             title=d["title"],
+            grade_class=d.get("grade_class"),
+            grade_label=d.get("grade_label", "评价等级"),
         )
     if kind == "Section":
         return Section(d["title"], _from_dict(d["blocks"]), level=d["level"])

@@ -336,7 +336,7 @@ def _callout(doc: Any, c: Callout) -> None:
         if c.total is not None:
             parts += ["综合得分：", Span(f"{c.total}", strong=True), c.unit]
         if c.grade is not None:
-            parts += ["　评价等级：", Span(f"“{c.grade}”", strong=True)]
+            parts += [f"　{c.grade_label}：", Span(f"“{c.grade}”", strong=True)]
         _add_runs(para, parts)
         for b in c.blocks:
             _block(doc, b)

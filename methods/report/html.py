@@ -159,7 +159,7 @@ def _callout(c: Callout) -> str:
     if c.kind == "score":
         grade = ""
         if c.grade is not None or c.total is not None:
-            cls = GRADE_CLASS.get(c.grade or "", "x")
+            cls = c.grade_class or GRADE_CLASS.get(c.grade or "", "x")
             grade = (
                 f'<span class="jx-grade jx-grade-{cls}">{esc(c.grade)}</span>'
                 if c.grade is not None

@@ -48,7 +48,15 @@ def conclusion_card(result: ExAnteResult) -> list[Any]:
     c = result.conclusion
     status = STATUS_ZH.get
     fw = result.framework
-    parts: list[Any] = [Callout("score", total=fmt.num(result.total), grade=c.label)]
+    parts: list[Any] = [
+        Callout(
+            "score",
+            total=fmt.num(result.total),
+            grade=c.label,
+            grade_class=c.css,
+            grade_label="评估结论",
+        )
+    ]
     for v in result.vetoes:
         cap = next(b.label for b in result.bands.bands if b.id == v.rule.cap)
         parts.append(Callout("warn", [f"触发否决情形 {v.describe()}：结论最高为“{cap}”。"]))
