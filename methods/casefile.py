@@ -34,7 +34,7 @@ from pydantic import (
 )
 
 from methods import _yaml
-from methods.errors import CaseError
+from methods.errors import INVISIBLE, CaseError
 
 MAX_CASE_FILE_BYTES = 2_000_000
 MAX_YAML_NODES = 500_000  # values after expanding YAML aliases
@@ -218,6 +218,11 @@ def check_comparisons(value: Any) -> Any:
             ok = not isinstance(v, bool) and math.isfinite(v) and v > 0
         if not ok or (isinstance(v, str) and float(v.split("/")[0]) <= 0):
             raise ValueError(f"第 {k + 1} 条判断的值应为正数或分数（如 3 或 '1/3'），实际为 {v!r}")
+        num = float(v.split("/")[0]) / float(v.split("/")[1]) if isinstance(v, str) else v
+        if not 1 / 9 - 1e-9 <= num <= 9 + 1e-9:
+            raise ValueError(
+                f"第 {k + 1} 条判断的值 {v!r} 超出 Saaty 1–9 标度（应在 1/9 到 9 之间）"
+            )
     return value
 
 
@@ -547,10 +552,7 @@ def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dic
 # C0/C1 control characters (tab, newline and carriage return are YAML's own), bidi embeddings,
 # overrides and isolates, zero-width characters and the BOM inside the text: each makes what a
 # reviewer sees differ from what is scored or shown, and ANSI escapes would drive the terminal.
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u2069\ufeff]"
-)
+_CONTROL = re.compile(f"[{INVISIBLE}]")
 
 
 def _control_character(text: str) -> tuple[int, str] | None:
@@ -725,7 +727,12 @@ def read_yaml(path: str | Path, *, display: str | None = None) -> tuple[dict[str
         raise CaseError("案例文件的顶层应为“字段: 值”的映射", file=shown)
     bad_keys = [k for k in raw if not isinstance(k, str)]
     if bad_keys:
-        raise CaseError(f"字段名应为文本：{bad_keys[0]!r}", file=shown)
+        raise CaseError(
+            f"字段名应为文本：{bad_keys[0]!r}",
+            file=shown,
+            line=lines.get((str(bad_keys[0]),)),
+            hint="顶层字段名是案例字段（case_id、title …），不能是数字；年度等数据应写在字段之下",
+        )
     return raw, lines
 
 
@@ -886,6 +893,12 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+COUNT_UNITS = frozenset(
+    "项 个 次 人 人次 户 件 起 家 所 座 处 台 辆 名 份 篇 条 套 张 册 场 期 批 棵 株 头 只 宗 门".split()
+)
+"""Units of things counted: a negative count (−10 项 problems) is a slip, never a value."""
+
+
 def _check_indicator(ind: Indicator, i: int) -> None:
     """Rule-specific requirements of one indicator; raises CaseError with the field path."""
 
@@ -939,6 +952,11 @@ def _check_indicator(ind: Indicator, i: int) -> None:
         fail("actual", f"规则 {ind.rule} 的实际值应为数字，实际为 {ind.actual!r}")
     if quantitative and _is_number(ind.actual) and not math.isfinite(ind.actual):  # type: ignore[arg-type]
         fail("actual", "实际值应为有限数字")
+    if quantitative and (ind.unit or "").strip() in COUNT_UNITS:
+        for name in ("target", "actual"):
+            value = getattr(ind, name)
+            if _is_number(value) and value < 0:
+                fail(name, f"计量单位为“{ind.unit}”的数量不能为负数，实际为 {value:g}")
     if ind.derive is not None and ind.actual is not None:
         fail("derive", "同时给出了 actual 与 derive，请只保留一个")
     if ind.survey is not None and (ind.actual is not None or ind.derive is not None):
@@ -1247,6 +1265,55 @@ def _expand_references(raw: dict[str, Any], error, model: type[BaseModel]) -> di
     return out
 
 
+MAX_MAGNITUDE = 1e12
+"""No number a case file holds is larger in magnitude (amounts in 元 of a national budget stay
+below it): beyond it a value is a slip of digits or units, and numbers like 1e308 overflow."""
+_NOT_BOUNDED = {"seed"}  # random seeds are identifiers, not quantities
+
+
+def check_values(raw: Any, path: tuple = ()) -> None:
+    """Every value of a case, whatever its field: text without control or invisible characters
+    (also when written as YAML escapes such as ``"\\e[2J"``), keys that are not blank, finite
+    numbers within :data:`MAX_MAGNITUDE`. Raises CaseError naming the field."""
+    stack: list[tuple[Any, tuple]] = [(raw, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, Mapping):
+            for k, v in value.items():
+                if isinstance(k, str):
+                    _check_text(k, (*where, k), key=True)
+                stack.append((v, (*where, k)))
+        elif isinstance(value, list | tuple):
+            stack.extend((v, (*where, i)) for i, v in enumerate(value))
+        elif isinstance(value, str):
+            _check_text(value, where)
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise CaseError("应为有限数字（不能是 .inf 或 .nan）", field=where)
+        elif (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and abs(value) > MAX_MAGNITUDE
+            and not (where and where[-1] in _NOT_BOUNDED)
+        ):
+            raise CaseError(
+                f"数值 {float(value):.4g} 超出合理范围（绝对值上限 10¹²），可能是单位或位数有误",
+                field=where,
+            )
+
+
+def _check_text(text: str, where: tuple, *, key: bool = False) -> None:
+    m = _CONTROL.search(text)
+    if m is not None:
+        what = "字段名" if key else "文本"
+        raise CaseError(
+            f"{what}含有不可见的控制字符 U+{ord(m.group()):04X}",
+            field=where,
+            hint="控制字符、方向控制符和零宽字符会让显示的内容与实际内容不一致，请删除",
+        )
+    if key and not text.strip():
+        raise CaseError("字段名不能为空白", field=where)
+
+
 _INTEGER_KEY = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 
@@ -1323,6 +1390,10 @@ def validate_mapping(
         )
     etype = EVALUATIONS[evaluation]
     original = raw
+    try:
+        check_values(raw)
+    except CaseError as exc:
+        raise error(exc) from None
     raw = {k: _integer_keys(v) for k, v in raw.items()}
     raw = _expand_references(raw, error, etype.model)
     try:
@@ -1405,6 +1476,27 @@ def injected_names(namespace: Mapping[str, Any]) -> set[str] | None:
     return None
 
 
+_OCTAL_12 = re.compile(r"0o[0-7]+")
+
+
+def _yaml11_numbers(value: Any) -> Any:
+    """Numbers papermill handed over as text: its YAML 1.1 reader takes ``1e2``, ``9.0e3`` (an
+    exponent without a sign or a dot) and ``0o17`` for text where the project's YAML 1.2 reader
+    (``jixiao run``) takes numbers; read them as the same numbers, so both routes score alike."""
+    if isinstance(value, str):
+        text = value.strip()
+        if "e" in text.lower() and _yaml.FLOAT_12.fullmatch(text):
+            return float(text)
+        if _OCTAL_12.fullmatch(text):
+            return int(text[2:], 8)
+        return value
+    if isinstance(value, Mapping):
+        return {k: _yaml11_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_yaml11_numbers(v) for v in value]
+    return value
+
+
 def from_parameters(namespace: Mapping[str, Any], evaluation: str) -> Case:
     """Build the case inside a report notebook from its papermill parameters.
 
@@ -1420,7 +1512,7 @@ def from_parameters(namespace: Mapping[str, Any], evaluation: str) -> Case:
     model = EVALUATIONS[evaluation].model
     injected = injected_names(namespace)
     keys = [k for k in model.model_fields if k in namespace and (injected is None or k in injected)]
-    raw = {k: namespace[k] for k in keys}
+    raw = {k: _yaml11_numbers(namespace[k]) for k in keys}
     raw["evaluation"] = namespace.get("evaluation", evaluation)
     source = f"notebooks/{evaluation}.ipynb 参数"
     base_dir = Path.cwd()

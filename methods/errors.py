@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 
-# characters never echoed raw to a terminal or a report: C0/C1 controls (but newline), bidi
-# embeddings/overrides/isolates and zero-width characters; shown as \uXXXX instead
-_UNSAFE = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+# Characters that make what a reader sees differ from what is stored, or that drive a terminal:
+# C0/C1 controls, bidi marks, embeddings, overrides and isolates, zero-width and invisible
+# formatting characters, fillers that render as blank (U+3164, U+FFA0, U+115F/U+1160), line and
+# paragraph separators, interlinear annotations and tag characters, and the BOM.
+INVISIBLE = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0"
+    "\ufff9-\ufffb\U000e0000-\U000e007f"
 )
+# never echoed raw (a tab is shown escaped too; newlines separate message lines)
+_UNSAFE = re.compile(f"[\\t{INVISIBLE}]")
 
 
 def plain(text: str) -> str:

@@ -9,6 +9,7 @@ A problem is reported as ``file: sheet!cell: message``.
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import unicodedata
@@ -52,8 +53,12 @@ def clean_text(value: Any) -> str:
 
 
 _NUMBER = re.compile(
-    r"^(?P<op>[<>≤≥=]=?|不低于|不高于|不少于|不超过|大于等于|小于等于|≧|≦)?\s*(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>%|‰|[^\d\s].*)?$"
+    r"^(?P<op>[<>≤≥=]=?|不低于|不高于|不少于|不超过|大于等于|小于等于|≧|≦)?\s*"
+    r"(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+    r"\s*(?P<unit>%|‰|[^\d\s].*)?$"
 )
+# what follows a number and is not a unit: another number (92,5 · 100-120 · 98/100 · 0x10)
+_NOT_A_UNIT = re.compile(r"\d|^[-–—~～/÷*×+,，.。、:：xX]")
 _OPS_REVERSE = ("<", "≤", "<=", "不高于", "不超过", "小于等于", "≦")
 _OPS_POSITIVE = (">", "≥", ">=", "不低于", "不少于", "大于等于", "≧")
 
@@ -78,6 +83,8 @@ def parse_value(value: Any) -> Parsed:
     """
     if isinstance(value, bool):
         return Parsed(None, text=str(value))
+    if isinstance(value, datetime.date | datetime.time):  # a date cell is never a quantity
+        return Parsed(None, text=f"日期/时间 {value}")
     if isinstance(value, int | float):
         return Parsed(float(value), text=str(value))
     text = clean_text(value)
@@ -97,6 +104,8 @@ def parse_value(value: Any) -> Parsed:
         else None
     )
     unit = (m.group("unit") or "").strip() or None
+    if unit is not None and _NOT_A_UNIT.search(unit):  # 92,5 · 100-120 · 98/100: not one number
+        return Parsed(None, text=text)
     return Parsed(float(m.group("num").replace(",", "")), unit, direction, text)
 
 
@@ -287,11 +296,23 @@ def detect_form(sheets: list[Sheet]) -> tuple[str, Sheet]:
     )
 
 
-def _number(sheet: Sheet, value: Any, r: int, c: int, what: str) -> float:
+def _number(
+    sheet: Sheet, value: Any, r: int, c: int, what: str, *, amount_unit: str | None = None
+) -> float:
+    """The number in a cell; ``amount_unit`` (an amount's unit, e.g. 万元): a cell showing a
+    percentage or another unit is refused rather than read as a bare number."""
     p = parse_value(value)
     if p.number is None:
         sheet.check_formula(value, r, c, what)
-        raise sheet.error(r, c, f"{what}应为数字，实际为 {clean_text(value)!r}")
+        raise sheet.error(r, c, f"{what}应为数字，实际为 {p.text or clean_text(value)!r}")
+    if amount_unit is not None and p.unit is not None and p.unit != amount_unit:
+        shown = "百分比" if p.unit == "%" else f"单位“{p.unit}”"
+        raise sheet.error(
+            r,
+            c,
+            f"{what}是金额（{amount_unit}），单元格却显示为{shown}（{p.text}）",
+            hint=f"请填写以{amount_unit}计的金额，不要设为百分比格式或写其他单位",
+        )
     return p.number
 
 
@@ -346,10 +367,13 @@ def import_form(path: str | Path) -> Imported:
         object_type=_choice(label("object_type"), _spec()["object_types"], "project"),
     )
     budget: dict[str, Any] = {}
+    budget_unit = clean_text(label("unit", "")) or "万元"
     for key in ("planned", "allocated", "spent"):
         if key in labels:
             v, r, c = labels[key]
-            budget[key] = _number(sheet, v, r, c, _spec()["labels"][key][0])
+            budget[key] = _number(
+                sheet, v, r, c, _spec()["labels"][key][0], amount_unit=budget_unit
+            )
     unit = clean_text(label("unit", "")) or "万元"
     budget["unit"] = unit
     case["budget"] = budget
@@ -422,13 +446,22 @@ def import_form(path: str | Path) -> Imported:
             ind["variant"] = _spec()["variants"].get(variant, variant)
         unit = clean_text(get("unit")) or target.unit or actual.unit
         for cell_value, col in ((target, "target"), (actual, "actual")):
-            if cell_value.unit == "%" and unit not in ("%", "％") and col in cols:
+            if cell_value.unit is None or col not in cols or cell_value.unit == unit:
+                continue
+            if cell_value.unit == "%":
                 raise sheet.error(
                     r,
                     cols[col],
                     f"单元格显示为百分比（{cell_value.text}），但该行的计量单位为“{unit}”",
                     hint="请统一单位：百分比指标的计量单位填 %，数量指标的单元格不要设为百分比格式",
                 )
+            raise sheet.error(
+                r,
+                cols[col],
+                f"单元格中的单位“{cell_value.unit}”与该行的计量单位“{unit}”不一致"
+                f"（{cell_value.text}）",
+                hint="请把数值换算为该行的计量单位，只填数字",
+            )
         if unit:
             ind["unit"] = unit
         if rule == "qualitative":
@@ -466,7 +499,9 @@ def import_form(path: str | Path) -> Imported:
             elif target.number is None:
                 sheet.check_formula(get("target"), r, cols["target"], "年度指标值")
                 raise sheet.error(
-                    r, cols["target"], f"年度指标值应为数字，实际为 {clean_text(get('target'))!r}"
+                    r,
+                    cols["target"],
+                    f"年度指标值应为数字，实际为 {target.text or clean_text(get('target'))!r}",
                 )
             else:
                 ind["target"] = target.number
@@ -476,7 +511,9 @@ def import_form(path: str | Path) -> Imported:
                 ind["actual"] = actual.number
             elif clean_text(get("actual")):
                 raise sheet.error(
-                    r, cols["actual"], f"实际完成值应为数字，实际为 {clean_text(get('actual'))!r}"
+                    r,
+                    cols["actual"],
+                    f"实际完成值应为数字，实际为 {actual.text or clean_text(get('actual'))!r}",
                 )
             if rule == "deduction":
                 ind["points_per_unit"] = _number(
@@ -606,7 +643,9 @@ def _monitoring_rows(
         else:
             if target.number is None:
                 raise sheet.error(
-                    r, cols["target"], f"年度指标值应为数字，实际为 {clean_text(get('target'))!r}"
+                    r,
+                    cols["target"],
+                    f"年度指标值应为数字，实际为 {target.text or clean_text(get('target'))!r}",
                 )
             ind["target"] = target.number
             if actual.number is not None:
@@ -615,17 +654,26 @@ def _monitoring_rows(
                 raise sheet.error(
                     r,
                     cols["actual"],
-                    f"截至目前完成值应为数字，实际为 {clean_text(get('actual'))!r}",
+                    f"截至目前完成值应为数字，实际为 {actual.text or clean_text(get('actual'))!r}",
                 )
         unit = clean_text(get("unit")) or target.unit or actual.unit
         for cell_value, col in ((target, "target"), (actual, "actual")):
-            if cell_value.unit == "%" and unit not in ("%", "％") and col in cols:
+            if cell_value.unit is None or col not in cols or cell_value.unit == unit:
+                continue
+            if cell_value.unit == "%":
                 raise sheet.error(
                     r,
                     cols[col],
                     f"单元格显示为百分比（{cell_value.text}），但该行的计量单位为“{unit}”",
                     hint="请统一单位：百分比指标的计量单位填 %，数量指标的单元格不要设为百分比格式",
                 )
+            raise sheet.error(
+                r,
+                cols[col],
+                f"单元格中的单位“{cell_value.unit}”与该行的计量单位“{unit}”不一致"
+                f"（{cell_value.text}）",
+                hint="请把数值换算为该行的计量单位，只填数字",
+            )
         if unit:
             ind["unit"] = unit
         for key in ("deviation", "explanation", "likelihood", "measures"):

@@ -684,6 +684,23 @@ def prepare(case: Case) -> Prepared:
                 f"来源：{rule['source']}（{rule['status']}）"
             )
 
+    for r in rows:  # an uncapped indicator far beyond its target is a data slip, not a score
+        t, a = r["target"], r["actual"]
+        if (
+            r["rule"] == "positive"
+            and not r["cap"]
+            and isinstance(t, int | float)
+            and isinstance(a, int | float)
+            and t > 0
+            and a / t * 100 > MAX_UNCAPPED_EXECUTION
+            and r["field"][0] == "indicators"
+        ):
+            raise CaseError(
+                f"指标不封顶（cap: false）且完成率 {fmt.pct(a / t * 100)} 超过 "
+                f"{fmt.pct(MAX_UNCAPPED_EXECUTION)}：得分将是分值的 {fmt.num(a / t, 1)} 倍",
+                field=(*r["field"], "actual"),
+                hint="请核对实际值与目标值的单位，或保持默认的封顶口径",
+            )
     table = pd.DataFrame(rows)
     table["level1_order"] = table["level1"].map(fw.level1_order)
     _rescale_not_applicable(table, notes)
@@ -1084,7 +1101,10 @@ def evaluate(
     total = float(_round2(np.array([used["score"].sum()]))[0])
     warnings = list(prep.warnings)
     if total > 100:
-        warnings.append(f"总分 {fmt.num(total)} 超过 100 分（预算执行率未封顶），按 100 分定级")
+        uncapped = "、".join(table.loc[table["applicable"] & ~table["cap"].astype(bool), "name"])
+        warnings.append(
+            f"总分 {fmt.num(total)} 超过 100 分（不封顶计分的指标：{uncapped}），按 100 分定级"
+        )
         total = 100.0
     for r in table[table["applicable"] & table["actual"].isna()].itertuples():
         if r.rule in ("positive", "reverse", "equal", "range", "deduction"):

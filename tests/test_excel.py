@@ -336,3 +336,41 @@ def test_percent_formatted_cell_in_a_row_of_another_unit_is_refused(tmp_path):
     with pytest.raises(CaseError) as info:
         excel.import_form(path)
     assert "Sheet1!G8" in str(info.value) and "百分比" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "says"),
+    [
+        ("G15", "92,5", "实际完成值应为数字"),  # a comma decimal: 925 or 92.5?
+        ("G15", "8-9%", "实际完成值应为数字"),  # a range where one number is wanted
+        ("G15", "98/100", "实际完成值应为数字"),
+        ("G8", "1.05万人", "单位“万人”与该行的计量单位“人”不一致"),
+        ("G15", "920‰", "单位“‰”与该行的计量单位“%”不一致"),
+    ],
+)
+def test_ambiguous_or_foreign_unit_cells_are_refused(tmp_path, cell, value, says):
+    path = messy_form(tmp_path / "x.xlsx", extra=lambda ws: ws.__setitem__(cell, value))
+    with pytest.raises(CaseError) as info:
+        excel.import_form(path)
+    assert f"Sheet1!{cell}" in str(info.value) and says in str(info.value)
+
+
+def test_date_cells_and_exponents(tmp_path):
+    import datetime
+
+    path = messy_form(
+        tmp_path / "d.xlsx", extra=lambda ws: ws.__setitem__("G8", datetime.date(2024, 3, 1))
+    )
+    with pytest.raises(CaseError, match="日期"):
+        excel.import_form(path)
+    assert excel.parse_value("1.1e2").number == 110.0
+
+
+def test_amount_cell_shown_as_percentage_is_refused(tmp_path):
+    def pct(ws):
+        ws["H5"] = 0.95
+        ws["H5"].number_format = "0%"
+
+    with pytest.raises(CaseError) as info:
+        excel.import_form(messy_form(tmp_path / "b.xlsx", extra=pct))
+    assert "Sheet1!H5" in str(info.value) and "百分比" in str(info.value)

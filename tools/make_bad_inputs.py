@@ -490,7 +490,7 @@ def build() -> None:
            [f"{C11}.target", "应为数字，实际为 {'下限': 100}"],
            setter(("indicators", "C11", "target"), {"下限": 100}))
     mutate(P, "actual_infinite", "wrong_type", "实际值为 .inf",
-           [f"{C11}.actual", "实际值应为有限数字"],
+           [f"{C11}.actual", "应为有限数字"],
            setter(("indicators", "C11", "actual"), float("inf")))
     mutate(P, "levels_text_points", "wrong_type", "levels 中二级指标分值写成文本",
            ["levels.产出.产出数量", "应为数字，实际为 '15'"],
@@ -577,7 +577,7 @@ def build() -> None:
            ["evidence[0]", "不能指向案例文件所在目录之外"],
            setter(("evidence",), ["../../../README.md"]))
     mutate(S, "evidence_nul_byte", "data_path", "数据文件路径含空字符",
-           ["evidence[0]", "数据文件路径含有空字符"], setter(("evidence",), ["a\0b.csv"]))
+           ["evidence[0]", "控制字符 U+0000"], setter(("evidence",), ["a\0b.csv"]))
     mutate(S, "evidence_directory", "data_path", "佐证材料指向目录而不是文件",
            ["evidence[0]", "数据文件不存在：."], setter(("evidence",), ["."]))
 
