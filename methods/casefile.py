@@ -1057,6 +1057,23 @@ def check_data_file(path: Path, shown: str | None = None) -> None:
             f"数据文件 {name} 过大（{size / 1e6:.1f} MB，上限 {MAX_DATA_FILE_BYTES / 1e6:.0f} MB）",
             hint="请只保留评价所需的数据，或拆分为多个文件",
         )
+    if path.suffix.lower() in {".csv", ".txt", ".tsv"}:
+        data = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            text = ""  # the reader names an undecodable file
+        bad = _control_character(text.replace("\t", " "))
+        if bad is not None:
+            line, char = bad
+            raise CaseError(
+                f"数据文件 {name} 第 {line} 行含有不可见的控制字符 {char}",
+                hint="控制字符、方向控制符和零宽字符会让显示的内容与实际内容不一致，请删除后再保存",
+            )
     if path.suffix.lower() in {".xlsx", ".xlsm"} and zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as zf:

@@ -155,3 +155,12 @@ def test_papermill_text_numbers_read_as_the_yaml_12_numbers():
     assert _yaml11_numbers({"a": ["9e3", "1.0e2", "0o170", "abc", "1.5"]}) == {
         "a": [9000.0, 100.0, 120, "abc", "1.5"]
     }
+
+
+@pytest.mark.parametrize("char", ["\x1b[2J", "\u202e", "\u200b"])
+def test_control_characters_in_a_csv_data_file_are_refused(tmp_path, char):
+    path = tmp_path / "towns.csv"
+    path.write_text(f"name,F11\n湖塘镇,1\n牛塘{char}镇,2\n", encoding="utf-8")
+    with pytest.raises(CaseError) as info:
+        casefile.check_data_file(path)
+    assert "第 3 行" in info.value.message and char not in str(info.value)
