@@ -152,7 +152,8 @@ def _load() -> dict[str, Exercise]:
 
 def _vocabulary(name: str) -> dict[str, tuple[str, ...]]:
     """Aliases from the project's own vocabularies (code → Chinese names)."""
-    from methods import casefile, monitoring
+    from methods import casefile
+    from methods.evaltypes import monitoring
 
     if name == "evaluations":
         return {k: (v.title,) for k, v in casefile.EVALUATIONS.items()}

@@ -9,8 +9,10 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from methods import casefile, monitoring, report
+from methods import casefile, report
 from methods.errors import CaseError
+from methods.evaltypes import monitoring
+from methods.report.document import plain_text
 
 from .conftest import EXAMPLES, plain_papermill, run_cli
 
@@ -378,8 +380,8 @@ def test_review_of_the_monitoring_sheet():
         "委托专家组": 0,
         "委托中介机构": 1,
     }
-    html = monitoring.review_html(result).data
-    assert "委托中介机构" in html and "宜委托专家组或第三方中介机构复核" in html
+    text = plain_text(monitoring.section_review(result))
+    assert "委托中介机构" in text and "宜委托专家组或第三方中介机构复核" in text
 
     # an incomplete sheet: a lagging indicator without 偏差原因 or 完成可能性 → 不通过
     raw = load()
@@ -550,6 +552,48 @@ def test_cli_validate_exits_2_with_file_line_and_field(tmp_path):
     bad.write_text(text.replace("deviation: 其他\n", "deviation: 天气\n", 1), encoding="utf-8")
     proc = run_cli("validate", bad)
     assert proc.returncode == 2 and "deviation" in proc.stderr and "天气" in proc.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# The report outline (document blocks)
+
+
+def test_outline_of_the_department_example():
+    """Eight sections, one sub-section per project, lights as coloured dots, charts with Chinese
+    captions and alt text, and no markup in the text."""
+    from methods.report.document import Cell, Document, Figure, Section, Span, Table, walk
+
+    result = monitoring.analyse(casefile.load_case(DEPARTMENT))
+    doc = monitoring.outline(result)
+    assert isinstance(doc, Document) and doc.title.endswith("绩效运行监控报告")
+    assert [s.title for s in doc.sections] == [
+        "一、监控概况",
+        "二、预算执行监控",
+        "三、绩效目标实现情况监控",
+        "四、年末执行预测",
+        "五、处理建议",
+        "六、监控结果审核",
+        "七、监控结论",
+        "八、监控方法与依据",
+    ]
+    assert [f.__doc__ for f in monitoring.OUTLINE] == [s.title for s in doc.sections]
+    projects = [b for b in doc.sections[2].blocks if isinstance(b, Section)]
+    assert [s.title for s in projects] == [
+        f"（{n}）{p.name}" for n, p in zip("一二三四五", result.projects, strict=True)
+    ]
+    assert all(s.level == 2 for s in projects)
+    # the execution table: light cells are a coloured dot and the light's name
+    table = next(b for b in doc.sections[1].blocks if isinstance(b, Table))
+    cell = table.rows[1][6]
+    assert isinstance(cell, Cell) and cell.text == "●\u00a0红灯"
+    assert cell.runs[0] == Span("●", tone="#c0392b")
+    figures = [b for b in walk(doc) if isinstance(b, Figure)]
+    assert len(figures) == 2 and all(f.png.startswith(b"\x89PNG") for f in figures)
+    assert all(f.caption and f.alt and f.alt != f.caption for f in figures)
+    text = plain_text(doc)
+    assert "<span" not in text and "</" not in text and "&nbsp;" not in text
+    assert "重点关注：全年预算 200 万元以上" in text
+    assert "审核结论：通过：" in text and "宜委托专家组或第三方中介机构复核" in text
 
 
 # ---------------------------------------------------------------------------------------------

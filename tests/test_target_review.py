@@ -9,8 +9,10 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from methods import casefile, report, target_review
+from methods import casefile, report
 from methods.errors import CaseError
+from methods.evaltypes import target_review
+from methods.report.document import plain_text
 
 from .conftest import EXAMPLES, plain_papermill, run_cli
 
@@ -23,7 +25,7 @@ def load(path=GOOD):
 
 
 def review_raw(raw):
-    return target_review.review(casefile.validate_mapping(raw, base_dir=EXAMPLES))
+    return target_review.analyse(casefile.validate_mapping(raw, base_dir=EXAMPLES))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,7 +98,7 @@ def test_comparison_rules_hand_worked():
 
 
 def test_good_sheet_hand_worked():
-    result = target_review.review(casefile.load_case(GOOD))
+    result = target_review.analyse(casefile.load_case(GOOD))
     scores = {c.id: c.score for c in result.criteria}
     # 2 indicators without a data source (−2 each), 3 comparison findings (−2 each),
     # expert 8 of 10: 100 − 4 − 6 − 2 = 88 → 通过
@@ -127,7 +129,7 @@ def test_good_sheet_hand_worked():
 
 
 def test_weak_sheet_hand_worked():
-    result = target_review.review(casefile.load_case(WEAK))
+    result = target_review.analyse(casefile.load_case(WEAK))
     scores = {c.id: round(c.score, 4) for c in result.criteria}
     assert scores == {
         "T1": 0,  # no annual goal
@@ -262,6 +264,36 @@ def test_cli_validate_exits_2_naming_the_field(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
+# The report outline (document blocks)
+
+
+def test_outline_of_the_weak_sheet():
+    """Nine sections; the verdict card; missing items of the sheet in red; a chart with a Chinese
+    caption and alt text; no markup in the text."""
+    from methods.report.document import Callout, Figure, Paragraph, Span, walk
+
+    result = target_review.analyse(casefile.load_case(WEAK))
+    doc = target_review.outline(result)
+    assert [s.title for s in doc.sections] == [f.__doc__ for f in target_review.OUTLINE]
+    assert [s.title for s in doc.sections][0] == "一、项目与绩效目标概况"
+    assert doc.sections[-1].title == "九、评审方法与依据"
+    card = next(b for b in walk(doc) if isinstance(b, Callout) and b.kind == "score")
+    assert (card.total, card.grade) == ("56.08", "不通过")
+    goal = doc.sections[0].blocks[-1]
+    assert isinstance(goal, Paragraph) and goal.text == "年度总体目标：（未填写）"
+    assert goal.runs[1] == Span("（未填写）", tone="#c0392b")
+    sheet = target_review.sheet_table(result)
+    missing = [c for row in sheet.rows for c in row if c.text == "（缺）"]
+    assert missing and all(c.runs == (Span("（缺）", tone="#c0392b"),) for c in missing)
+    (fig,) = [b for b in walk(doc) if isinstance(b, Figure)]
+    assert fig.caption == "各维度评审得分" and "完整性" in fig.alt
+    conclusions = doc.sections[7]
+    assert [s.title for s in conclusions.blocks] == ["存在问题", "修改建议"]
+    text = plain_text(doc)
+    assert "</" not in text and "按“无目标不安排预算”的要求暂不安排预算" in text
+
+
+# ---------------------------------------------------------------------------------------------
 # Reports (notebooks)
 
 
@@ -279,7 +311,7 @@ def test_jixiao_run_and_plain_papermill_agree(tmp_path, demo_library):
     assert "Traceback" not in html and "Warning" not in html and "from methods import" not in html
 
     plain = plain_papermill(GOOD, tmp_path)
-    direct = target_review.review(casefile.load_case(GOOD)).to_dict()
+    direct = target_review.analyse(casefile.load_case(GOOD)).to_dict()
     assert plain["target_review"] == json.loads(json.dumps(report._jsonable(direct)))
     assert plain["target_review"]["score"] == 88
 
@@ -287,5 +319,5 @@ def test_jixiao_run_and_plain_papermill_agree(tmp_path, demo_library):
 def test_new_writes_a_valid_template(tmp_path):
     out = tmp_path / "t.yaml"
     assert run_cli("new", "target_review", "-o", out).returncode == 0
-    result = target_review.review(casefile.load_case(out))
+    result = target_review.analyse(casefile.load_case(out))
     assert result.verdict == "通过" and result.score == 99  # expert 9 of 10

@@ -1,8 +1,8 @@
-"""Evaluation type ``monitoring`` (绩效运行监控，“双监控”): the case model and its checks.
+"""The case model of a monitoring case, its checks and the registration of the type.
 
 A monitoring case is either one project (top-level ``budget``, ``indicators``, ``history``) or a
 department's several projects (``projects``: each with its own budget, indicators and history),
-monitored at the end of ``month``. The analysis is in :mod:`methods.monitoring`.
+monitored at the end of ``month``. The analysis is in :mod:`.analysis`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from pydantic import Field
 
 from methods.casefile import Budget, Case, EvaluationType, _Model, register
 from methods.errors import CaseError
+from methods.evaltypes.monitoring import rules
+from methods.evaltypes.monitoring.analysis import analyse, progress_mode
 
 
 class LightThresholds(_Model):
@@ -125,8 +127,6 @@ class MonitoringCase(Case):
 
 
 def _check_indicator(ind: MonitorIndicator, path: tuple) -> None:
-    from methods import monitoring
-
     def fail(name: str, message: str, hint: str | None = None):
         raise CaseError(message, field=(*path, name), hint=hint)
 
@@ -138,7 +138,7 @@ def _check_indicator(ind: MonitorIndicator, path: tuple) -> None:
                 hint="可选：达成年度指标、部分达成并具有一定效果、未达成且效果较差",
             )
         try:
-            monitoring.tier_light(ind.tier)
+            rules.tier_light(ind.tier)
         except ValueError as exc:
             fail("tier", str(exc))
         if ind.actual is not None or ind.expected is not None or ind.progress is not None:
@@ -154,7 +154,7 @@ def _check_indicator(ind: MonitorIndicator, path: tuple) -> None:
             fail("target", f"年度指标值应大于 0，实际为 {ind.target:g}")
         if ind.actual is not None and ind.actual < 0:
             fail("actual", f"完成值不能为负数，实际为 {ind.actual:g}")
-        mode = monitoring.progress_mode(ind.rule, ind.unit, ind.progress)
+        mode = progress_mode(ind.rule, ind.unit, ind.progress)
         if ind.rule == "reverse" and mode == "time":
             fail("progress", "反向指标按水平比较（progress: level），不能按时间进度累计")
         if ind.expected is not None:
@@ -167,11 +167,11 @@ def _check_indicator(ind: MonitorIndicator, path: tuple) -> None:
         if value is not None and not math.isfinite(value):
             fail(name, "应为有限数字")
     try:
-        monitoring.normalize_reasons(ind.deviation)
+        rules.normalize_reasons(ind.deviation)
     except ValueError as exc:
         fail("deviation", str(exc))
     try:
-        monitoring.normalize_likelihood(ind.likelihood)
+        rules.normalize_likelihood(ind.likelihood)
     except ValueError as exc:
         fail("likelihood", str(exc))
 
@@ -189,8 +189,6 @@ def _check_indicators(indicators: list[MonitorIndicator], path: tuple) -> None:
 
 
 def _check_monitoring(case: Case) -> list[str]:
-    from methods import monitoring
-
     if not isinstance(case, MonitoringCase):
         return []
     if case.projects:
@@ -221,7 +219,7 @@ def _check_monitoring(case: Case) -> list[str]:
                 field=("indicators",),
             )
         _check_indicators(case.indicators, ())
-    monitoring.analyse(case)  # thresholds, history, rule table, budget: all work out
+    analyse(case)  # thresholds, history, rule table, budget: all work out
     return []
 
 

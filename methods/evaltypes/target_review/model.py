@@ -1,10 +1,10 @@
-"""Evaluation type ``target_review`` (绩效目标管理：绩效目标评审): the case model and its checks.
+"""The case model of a target review, its checks and the registration of the type.
 
 A target-review case is a target sheet (绩效目标申报表): the annual goal and the indicators as the
 department submitted them (missing values, units, directions or data sources are review findings,
 not input errors), optional history and benchmark values, the experts' scores for what cannot be
 checked mechanically, review options and recorded target adjustments. The review is in
-:mod:`methods.target_review`.
+:mod:`.analysis`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pydantic import Field
 
 from methods.casefile import Budget, Case, EvaluationType, _Model, register
 from methods.errors import CaseError
+from methods.evaltypes.monitoring.rules import year_key
+from methods.evaltypes.target_review.analysis import analyse, level1_name, rules_data
 
 
 class TargetIndicator(_Model):
@@ -93,13 +95,10 @@ class TargetReviewCase(Case):
 
 
 def _check_target_review(case: Case) -> list[str]:
-    from methods import target_review
-    from methods.monitoring import year_key
-
     if not isinstance(case, TargetReviewCase):
         return []
     seen: dict[str, int] = {}
-    allowed = "、".join(target_review.rules_data()["level1"])
+    allowed = "、".join(rules_data()["level1"])
     for i, ind in enumerate(case.indicators):
         if ind.code in seen:
             raise CaseError(
@@ -107,7 +106,7 @@ def _check_target_review(case: Case) -> list[str]:
                 field=("indicators", i, "code"),
             )
         seen[ind.code] = i
-        if target_review.level1_name(ind.level1) is None:
+        if level1_name(ind.level1) is None:
             raise CaseError(
                 f"未知的一级指标“{ind.level1}”（可用：{allowed}）",
                 field=("indicators", i, "level1"),
@@ -135,7 +134,7 @@ def _check_target_review(case: Case) -> list[str]:
                     f"历史值的年度 {year} 应早于预算年度 {case.year}",
                     field=("indicators", i, "history", str(year)),
                 )
-    target_review.review(case)  # options, expert scores and adjustments all work out
+    analyse(case)  # options, expert scores and adjustments all work out
     return []
 
 

@@ -1,0 +1,105 @@
+"""绩效目标管理（绩效目标评审）: checking a target sheet (绩效目标申报表) before budgeting
+(evaluation: target_review).
+
+Every indicator needs a value, a unit, a direction and a data source; output and outcome
+indicators must both be present and the outputs cover 数量 / 质量 / 时效 / 成本; enough indicators
+are quantitative; values are compared with history and benchmarks; an expert scores what cannot be
+checked mechanically. Each problem deducts points with a 评审意见, the score maps to 通过 /
+修改后通过 / 不通过, and target adjustments (目标调整) are recorded and checked.
+
+The type lives in three modules, all re-exported here:
+
+- :mod:`.model`: the case model, its checks and the registration of the type;
+- :mod:`.analysis`: the checklist rules and :func:`analyse` (the checklist is data:
+  ``methods/_data/target_review.yaml``);
+- :mod:`.outline`: the report sections (``OUTLINE``), the chart, :func:`results` and
+  :func:`outline`.
+"""
+
+from methods.evaltypes.target_review.analysis import (
+    DIRECTIONS,
+    VERDICTS,
+    Adjustment,
+    CriterionScore,
+    Problem,
+    ReviewResult,
+    analyse,
+    cap_verdict,
+    check_cutoffs,
+    compare_with_reference,
+    criteria_spec,
+    default_cutoffs,
+    history_of,
+    is_quantitative,
+    level1_name,
+    rules_data,
+    verdict,
+)
+from methods.evaltypes.target_review.model import (
+    ExpertScore,
+    ReviewOptions,
+    TargetAdjustment,
+    TargetIndicator,
+    TargetReviewCase,
+)
+from methods.evaltypes.target_review.outline import (
+    OUTLINE,
+    comparisons_table,
+    conclusions,
+    criteria_table,
+    outline,
+    plot_criteria,
+    results,
+    section_adjustments,
+    section_comments,
+    section_comparisons,
+    section_conclusions,
+    section_criteria,
+    section_method,
+    section_overview,
+    section_sheet,
+    section_verdict,
+    sheet_table,
+)
+
+__all__ = [
+    "DIRECTIONS",
+    "OUTLINE",
+    "VERDICTS",
+    "Adjustment",
+    "CriterionScore",
+    "ExpertScore",
+    "Problem",
+    "ReviewOptions",
+    "ReviewResult",
+    "TargetAdjustment",
+    "TargetIndicator",
+    "TargetReviewCase",
+    "analyse",
+    "cap_verdict",
+    "check_cutoffs",
+    "comparisons_table",
+    "compare_with_reference",
+    "conclusions",
+    "criteria_spec",
+    "criteria_table",
+    "default_cutoffs",
+    "history_of",
+    "is_quantitative",
+    "level1_name",
+    "outline",
+    "plot_criteria",
+    "results",
+    "rules_data",
+    "section_adjustments",
+    "section_comments",
+    "section_comparisons",
+    "section_conclusions",
+    "section_criteria",
+    "section_method",
+    "section_overview",
+    "section_sheet",
+    "section_verdict",
+    "sheet_table",
+    "verdict",
+]
