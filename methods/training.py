@@ -325,10 +325,10 @@ def recommended_budget(
     grade: str, request: float, cut_ratio: float | None = None, grade_map: str = "wujin_2020"
 ) -> float:
     """Next year's recommended budget for a grade (结果应用), with the map of
-    :func:`methods.results_application.grade_map`: request × factor, 2 dp."""
+    :func:`methods.evaltypes.results_application.grade_map`: request × factor, 2 dp."""
     from types import SimpleNamespace
 
-    from methods import results_application
+    from methods.evaltypes import results_application
 
     gmap, _ = results_application.grade_map(
         SimpleNamespace(grade_map=grade_map, cut_ratio=cut_ratio)

@@ -83,17 +83,17 @@ def test_key_projects_shown_without_feeding_an_indicator():
     del raw["key_projects"]["indicator"]
     lz4 = next(i for i in raw["indicators"] if i.get("code") == "LZ4")
     lz4["actual"] = 88
-    ev = scoring.evaluate(validate(raw))
+    result = dept.analyse(validate(raw))
+    ev = result.ev
     assert ev.table.set_index("code").loc["LZ4", "actual"] == 88
     assert dept.key_project_scores(ev.case).average == 86.59
-    out = dept.results(ev)
+    out = dept.results(result)
     assert out["key_projects"]["average"] == 86.59
     assert out["total_score"] == ev.total
 
 
 def test_results_block_and_conclusions():
-    ev = scoring.evaluate(EXAMPLE)
-    out = dept.results(ev)
+    out = dept.results(dept.analyse(casefile.load_case(EXAMPLE)))
     assert out["evaluation"] == "department_overall"
     assert [p["name"] for p in out["key_projects"]["projects"]][0] == "武进区城镇老旧小区改造项目"
     advice = out["conclusions"]["suggestions"]
@@ -205,3 +205,25 @@ def test_plain_papermill_gives_the_same_scores(archived, tmp_path):
         (i["code"], i["score"]) for i in res["indicators"]
     ]
     assert plain["key_projects"] == res["key_projects"]
+
+
+def test_report_outline_is_made_of_document_blocks():
+    from methods.report.document import Callout, Figure, Section, Table, plain_text, walk
+
+    result = dept.analyse(casefile.load_case(EXAMPLE))
+    doc = dept.outline(result)
+    titles = [s.title for s in doc.sections]
+    assert titles == [build.__doc__.strip() for build in dept.OUTLINE]
+    assert titles[3] == "四、重点项目绩效"
+    sub = [b for b in doc.sections[0].blocks if isinstance(b, Section)]
+    assert [s.title for s in sub] == ["部门预算收支"] and sub[0].level == 2
+    budget = sub[0].blocks[0]
+    assert budget.note.text.startswith("说明：全年预算数含年中追加")
+    card = doc.sections[1].blocks[0]
+    assert isinstance(card, Callout) and (card.total, card.grade) == ("91.58", "优")
+    key = next(b for b in doc.sections[3].blocks if isinstance(b, Table))
+    assert [c.text for c in key.rows[-1]][0] == "平均得分（按项目资金加权平均）"
+    assert key.rows[-1][5].text == "86.59"
+    assert "作为指标“部门重点项目绩效评价平均得分”（LZ4）的实际值" in plain_text(doc.sections[3])
+    figures = [b for b in walk(doc) if isinstance(b, Figure)]
+    assert len(figures) == 3 and all(f.caption and f.alt for f in figures)

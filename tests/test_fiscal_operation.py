@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from methods import casefile, fiscal
+from methods import casefile
 from methods.errors import CaseError
+from methods.evaltypes import fiscal_operation as fiscal
 
 from .conftest import EXAMPLES, plain_papermill, run_cli
 
@@ -302,3 +303,48 @@ def test_plain_papermill_gives_the_same_allocation(archived, tmp_path):
     res = json.loads((archived / "results.json").read_text(encoding="utf-8"))
     assert plain["fiscal"]["towns"] == res["fiscal"]["towns"]
     assert plain["fiscal"]["allocation"] == res["fiscal"]["allocation"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The report outline (document blocks, no HTML)
+
+
+def test_report_outline_is_made_of_document_blocks():
+    from methods.report.document import Figure, Section, Table, plain_text, walk
+
+    r = fiscal.analyse(casefile.validate_mapping(small_case()))
+    doc = fiscal.outline(r)
+    titles = [s.title for s in doc.sections]
+    assert titles == [build.__doc__.strip() for build in fiscal.OUTLINE]
+    assert titles[5] == "六、转移支付分配（因素法 + 绩效系数）"
+    text = plain_text(doc)
+    assert "说明：国家层面没有统一的财政运行综合绩效评价指标体系。" in text
+    assert "由案例文件给出。" in text  # the case gives its own indicators
+    assert "<p" not in text and "<b>" not in text and "<table" not in text
+    figures = [b for b in walk(doc) if isinstance(b, Figure)]
+    assert len(figures) == 3 and all(f.caption and f.alt and f.png for f in figures)
+    # one level-2 sub-section per level-1 indicator in 五、指标得分明细
+    detail = [b for b in doc.sections[4].blocks if isinstance(b, Section)]
+    assert [s.title for s in detail] == list(r.level1.columns)
+    assert detail[3].blocks[0].rows[0][1].text == "1万元/人（50%） → 9.38"
+    subs = [b for b in doc.sections[5].blocks if isinstance(b, Section)]
+    assert [s.title for s in subs] == [
+        "（一）分配因素与因素得分",
+        "（二）绩效调节与分配结果（金额单位：万元）",
+    ]
+    result_table = next(b for b in subs[1].blocks if isinstance(b, Table))
+    assert [row[6].text for row in result_table.rows] == ["622.05", "232.80", "145.15", "1,000.00"]
+    assert result_table.rows[1][7].text == "-27.20" and 6 in result_table.numeric
+
+
+def test_report_without_allocation_says_so():
+    from methods.report.document import Figure, plain_text, walk
+
+    raw = small_case()
+    del raw["allocation"]
+    for town in raw["towns"]:
+        del town["factors"]
+    r = fiscal.analyse(casefile.validate_mapping(raw))
+    section = fiscal.section_allocation(r)
+    assert plain_text(section).endswith("本案例未设置转移支付分配（allocation）。")
+    assert sum(isinstance(b, Figure) for b in walk(fiscal.outline(r))) == 2

@@ -4,8 +4,9 @@
 import pytest
 import yaml
 
-from methods import casefile, excel, results_application
+from methods import casefile, excel
 from methods.errors import CaseError
+from methods.evaltypes import results_application
 
 from .conftest import EXAMPLES, fake_archive
 
@@ -149,3 +150,34 @@ def test_needs_a_library(monkeypatch):
     monkeypatch.delenv("JIXIAO_LIBRARY", raising=False)
     with pytest.raises(CaseError, match="需要案例库"):
         results_application.analyse(case())
+
+
+def test_report_outline_is_made_of_document_blocks(library):
+    from methods.report.document import Figure, Paragraph, Table, plain_text, walk
+
+    app = results_application.analyse(case(overlaps=[["p_good", "p_fair"]]))
+    assert app.case.case_id == "wujin_results_application_2024"
+    doc = results_application.outline(app)
+    assert [s.title for s in doc.sections] == [
+        "一、应用范围与口径",
+        "二、下年度预算安排建议",
+        "三、整改清单",
+        "四、政策清理、调整与整合",
+    ]
+    assert "纳入 4 个已评价案例（2023 年度）。" in plain_text(doc.sections[0])
+    rec = next(b for b in doc.sections[1].blocks if isinstance(b, Table))
+    assert [c.text for c in rec.rows[-1]] == ["合计", "", "", "", "", "750.00", "", "660.00"]
+    assert rec.note.text.startswith("口径：") and rec.numeric == {2, 5, 6, 7}
+    figures = [b for b in walk(doc) if isinstance(b, Figure)]
+    assert len(figures) == 1 and figures[0].caption and figures[0].alt
+    rect = next(b for b in doc.sections[2].blocks if isinstance(b, Table))
+    assert [c.text for c in rect.header[0]][:3] == ["案例", "序号", "问题"]
+    assert [r[6].text for r in rect.rows if r[0].text == "p_mid"] == ["整改中", "待整改"]
+    flags = doc.sections[3].blocks[0]
+    assert [r[3].text for r in flags.rows] == ["清理退出", "整合"]
+    # nothing selected: sentences instead of tables and no chart
+    empty = results_application.analyse(case(select={"year": 2022}, requests={}, rectification={}))
+    doc = results_application.outline(empty)
+    assert not any(isinstance(b, Table | Figure) for b in walk(doc))
+    assert all(isinstance(b, Paragraph) for b in doc.sections[1].blocks)
+    assert results_application.results(empty)["results_application"]["cases"] == 0

@@ -4,8 +4,9 @@ rule against 100% with the stage points of methods/_data/work_assessment.yaml, g
 import pytest
 import yaml
 
-from methods import casefile, work_assessment
+from methods import casefile
 from methods.errors import CaseError
+from methods.evaltypes import work_assessment
 
 from .conftest import EXAMPLES, fake_archive
 
@@ -94,3 +95,33 @@ def test_bad_work_assessment_cases(library):
         make(framework="nope")
     with pytest.raises(CaseError, match="departments"):
         make(departments={})
+
+
+def test_report_outline_is_made_of_document_blocks(library):
+    from methods.report.document import Figure, Table, walk
+
+    a = work_assessment.analyse(make())
+    doc = work_assessment.outline(a)
+    assert [s.title for s in doc.sections] == [
+        "一、考核范围与口径",
+        "二、考核得分与排名",
+        "三、各环节覆盖率",
+    ]
+    ranking = doc.sections[1].blocks[0]
+    assert [c.text for c in ranking.rows[0]][:2] == ["1", A] and ranking.rows[0][-1].text == "优"
+    figure, coverage = doc.sections[2].blocks
+    assert isinstance(figure, Figure) and figure.caption and figure.alt
+    assert isinstance(coverage, Table)
+    # every row has a header cell above each of its cells (the year column is named)
+    assert all(len(row) == len(coverage.header[0]) for row in coverage.rows)
+    assert [c.text for c in coverage.rows[0]] == [
+        A,
+        "事前绩效评估覆盖率",
+        "2025 年度",
+        "1",
+        "1",
+        "100%",
+    ]
+    assert coverage.note.text.startswith("框架：")
+    assert sum(isinstance(b, Figure) for b in walk(doc)) == 1
+    assert work_assessment.results(a)["work_assessment"] == a.to_dict()

@@ -30,6 +30,10 @@ from methods.casefile import (
     register,
 )
 from methods.errors import CaseError
+from methods.evaltypes import _scored
+from methods.evaltypes._scored import ScoredResult
+from methods.report import blocks
+from methods.report.document import Document, Paragraph, Section, Table
 
 
 class KeyProject(_Model):
@@ -252,13 +256,52 @@ register(
 
 
 # ---------------------------------------------------------------------------------------------
-# Report pieces (Chinese)
+# Analysis and results.json
 
 
-def basic_info(case: DepartmentCase, ev) -> Any:
+def analyse(case: DepartmentCase) -> ScoredResult:
+    """Score the department (key projects included) and perturb its level-1 weights."""
+    return _scored.analyse(case)
+
+
+def conclusions(ev) -> dict[str, list[str]]:
+    """主要成效, 存在问题, 改进建议 of a department: full-score indicators of every dimension,
+    every lost point (from :func:`methods.report.conclusions`), advice by dimension."""
+    from methods import report
+
+    base = report.conclusions(ev)
+    achievements = report.score_achievements(ev, "部门整体绩效", limit=6)
+    suggestions = report.framework_advice(ev)
+    extra = ev.case.conclusions
+    if extra is not None:
+        achievements += extra.achievements
+        suggestions += extra.suggestions
+    if not suggestions:
+        suggestions = base["suggestions"]
+    return {"achievements": achievements, "problems": base["problems"], "suggestions": suggestions}
+
+
+def results(result: ScoredResult) -> dict[str, Any]:
+    """results.json: the scored-evaluation keys plus ``key_projects`` and department conclusions."""
+    from methods import report
+
+    ev = result.ev
+    t = key_project_scores(ev.case)
+    return report.results(
+        ev,
+        robustness=result.robustness,
+        conclusions=conclusions(ev),
+        key_projects=None if t is None else t.to_dict(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Report outline
+
+
+def basic_info(case: DepartmentCase, ev) -> Table:
     """基本信息 of a department."""
     from methods.casefile import BUDGET_TYPES
-    from methods.report import HTML, kv_table
 
     pairs = [
         ("部门（单位）名称", case.department),
@@ -272,13 +315,11 @@ def basic_info(case: DepartmentCase, ev) -> Any:
     ]
     if case.key_projects is not None:
         pairs.append(("重点项目", f"{len(case.key_projects.projects)} 个"))
-    return HTML(kv_table(pairs))
+    return Table.kv(pairs)
 
 
-def budget_table(case: DepartmentCase) -> Any:
+def budget_table(case: DepartmentCase) -> Table:
     """部门预算收支: 年初预算数, 全年预算数, 全年决算（执行）数, 支出完成率, 预算调整率."""
-    from methods.report import HTML, esc, html_table
-
     b = case.budget
     adjust = None
     if b.allocated is not None and b.planned:
@@ -297,17 +338,16 @@ def budget_table(case: DepartmentCase) -> Any:
         fmt.pct(b.execution_rate),
         fmt.pct(adjust),
     ]
-    note = f'<p class="jx-note">说明：{esc(b.note)}</p>' if b.note else ""
-    return HTML(html_table([row], header, numeric=range(5)) + note)
+    note = f"说明：{b.note}" if b.note else None
+    return Table([row], header, numeric=range(5), note=note)
 
 
-def key_projects_html(case: DepartmentCase) -> Any:
-    """重点项目绩效 table: name, how scored, funds, weight, score, grade."""
-    from methods.report import HTML, html_table
-
+def key_projects_blocks(case: DepartmentCase) -> list[Any]:
+    """重点项目绩效 table (name, how scored, source, funds, weight, score, grade) and, when the
+    average feeds an indicator, a sentence saying which."""
     t = key_project_scores(case)
     if t is None:
-        return HTML("<p>案例文件未列出重点项目（key_projects）。</p>")
+        return [Paragraph("案例文件未列出重点项目（key_projects）。")]
     unit = case.budget.unit if case.budget else "万元"
     rows = [
         [
@@ -324,12 +364,16 @@ def key_projects_html(case: DepartmentCase) -> Any:
     how = "按项目资金加权平均" if t.weighting == "budget" else "简单平均"
     rows.append(["平均得分（" + how + "）", "", "", "", "100%", fmt.fixed(t.average), ""])
     header = ["项目", "得分取得方式", "来源", f"项目资金（{unit}）", "权数", "得分", "等级"]
-    text = ""
+    parts: list[Any] = [Table(rows, header, numeric=(3, 4, 5))]
     kp = case.key_projects
     if kp is not None and kp.indicator:
         ind = next(i for i in case.indicators if i.code == kp.indicator)
-        text = f"<p>重点项目平均得分 {fmt.num(t.average)} 分作为指标“{ind.name}”（{ind.code}）的实际值。</p>"
-    return HTML(html_table(rows, header, numeric=(3, 4, 5)) + text)
+        parts.append(
+            Paragraph(
+                f"重点项目平均得分 {fmt.num(t.average)} 分作为指标“{ind.name}”（{ind.code}）的实际值。"
+            )
+        )
+    return parts
 
 
 def plot_key_projects(case: DepartmentCase, ev, ax=None):
@@ -358,38 +402,107 @@ def plot_key_projects(case: DepartmentCase, ev, ax=None):
     return ax
 
 
-def conclusions(ev) -> dict[str, list[str]]:
-    """主要成效, 存在问题, 改进建议 of a department: full-score indicators of every dimension,
-    every lost point (from :func:`methods.report.conclusions`), advice by dimension."""
-    from methods import report
-
-    base = report.conclusions(ev)
-    achievements = report.score_achievements(ev, "部门整体绩效", limit=6)
-    suggestions = report.framework_advice(ev)
-    extra = ev.case.conclusions
-    if extra is not None:
-        achievements += extra.achievements
-        suggestions += extra.suggestions
-    if not suggestions:
-        suggestions = base["suggestions"]
-    return {"achievements": achievements, "problems": base["problems"], "suggestions": suggestions}
-
-
-def conclusions_html(ev) -> Any:
-    from methods.report import conclusion_lists_html
-
-    c = conclusions(ev)
-    return conclusion_lists_html(c)
-
-
-def results(ev, robustness=None) -> dict[str, Any]:
-    """results.json: the scored-evaluation keys plus ``key_projects`` and department conclusions."""
-    from methods import report
-
-    t = key_project_scores(ev.case)
-    return report.results(
-        ev,
-        robustness=robustness,
-        conclusions=conclusions(ev),
-        key_projects=None if t is None else t.to_dict(),
+def section_overview(r: ScoredResult) -> Section:
+    """一、部门概况"""
+    return Section(
+        "一、部门概况",
+        [
+            basic_info(r.case, r.ev),
+            blocks.overview(r.case),
+            Section("部门预算收支", [budget_table(r.case)], level=2),
+        ],
     )
+
+
+def section_conclusion(r: ScoredResult) -> Section:
+    """二、评价结论"""
+    return Section("二、评价结论", [blocks.score_card(r.ev), blocks.robustness(r.robustness)])
+
+
+def section_level1(r: ScoredResult) -> Section:
+    """三、一级指标得分"""
+    return Section(
+        "三、一级指标得分",
+        [
+            Paragraph(
+                "按运行成本、管理效率、履职效能、社会效应、可持续发展能力、服务对象满意度六个方面汇总的"
+                "分值、得分和得分率如下，左图为得分与失分，右图为得分率雷达图。"
+            ),
+            blocks.level1_table(r.ev),
+            _scored.level1_chart(r.ev),
+        ],
+    )
+
+
+def section_key_projects(r: ScoredResult) -> Section:
+    """四、重点项目绩效"""
+    parts: list[Any] = [
+        Paragraph("部门重点项目的绩效评价得分（按案例文件评价或引用已有评价结果），及其平均得分。"),
+        *key_projects_blocks(r.case),
+    ]
+    ax = plot_key_projects(r.case, r.ev)
+    if ax is not None:
+        parts.append(
+            blocks.chart(
+                ax.figure,
+                "部门重点项目绩效评价得分",
+                "各重点项目评价得分横向条形图，按得分从低到高自下而上排列，虚线为等级分界分数",
+            )
+        )
+    return Section("四、重点项目绩效", parts)
+
+
+def section_indicators(r: ScoredResult) -> Section:
+    """五、指标得分明细"""
+    return Section(
+        "五、指标得分明细",
+        [
+            Paragraph(
+                "下表列出每项指标的目标值、实际值、计分规则和得分；失分指标均给出计分依据和扣分原因。"
+            ),
+            blocks.indicator_table(r.ev),
+            _scored.lost_chart(r.ev),
+        ],
+    )
+
+
+def section_findings(r: ScoredResult) -> Section:
+    """六、主要成效、存在问题和改进建议"""
+    return Section(
+        "六、主要成效、存在问题和改进建议", blocks.conclusion_sections(conclusions(r.ev))
+    )
+
+
+def section_method(r: ScoredResult) -> Section:
+    """七、评价方法说明"""
+    return Section("七、评价方法说明", blocks.method_notes(r.ev))
+
+
+def section_benchmark(r: ScoredResult) -> Section:
+    """八、与案例库对标"""
+    return Section(
+        "八、与案例库对标",
+        [
+            Paragraph("本部门各指标实际值在案例库同一指标已存档案例中的位置。"),
+            blocks.benchmark(r.ev),
+        ],
+    )
+
+
+OUTLINE = (
+    section_overview,
+    section_conclusion,
+    section_level1,
+    section_key_projects,
+    section_indicators,
+    section_findings,
+    section_method,
+    section_benchmark,
+)
+
+
+def outline(r: ScoredResult) -> Document:
+    """The whole report."""
+    from methods.report import assemble
+
+    return assemble(r.case, [build(r) for build in OUTLINE])

@@ -1,14 +1,35 @@
-"""``evaluation: results_application`` (结果应用): budget recommendations, rectification list and
-policy flags from archived evaluations of earlier years."""
+"""评价结果应用 (evaluation: results_application): next-year budget recommendations from archived
+evaluations of earlier years, a rectification list (整改清单) carried from their findings, and
+policies flagged for 清理退出, 调整完善 or 整合.
+
+The grade → budget map is a preset in ``methods/_data/results_application.yaml`` (优 优先保障,
+良 据实合理保障, 中 按比例核减 with a named ratio, 差 取消或暂停; status local) or an explicit mapping
+in the case file. Only cases of earlier years are used, so a batch that runs earlier years first
+gives the same answer every time.
+
+This module holds the case model, its checks, the analysis (:func:`analyse` →
+:class:`Application`) and the report outline (``section_*``, :data:`OUTLINE`, :func:`outline`).
+"""
 
 from __future__ import annotations
 
+import json
 import math
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
+import pandas as pd
 from pydantic import Field
 
+from methods import _format as fmt
+from methods._resources import load_yaml
 from methods.casefile import Budget, Case, EvaluationType, _Model, register
+from methods.errors import CaseError
+from methods.report import blocks
+from methods.report.document import Document, Paragraph, Section, Table
+
+# ---------------------------------------------------------------------------------------------
+# Case model
 
 
 class Selection(_Model):
@@ -48,9 +69,6 @@ class ResultsApplicationCase(Case):
 
 
 def _check(case: Case) -> list[str]:
-    from methods import results_application
-    from methods.errors import CaseError
-
     assert isinstance(case, ResultsApplicationCase)
     if case.select.year is not None and case.select.year >= case.year:
         raise CaseError(
@@ -69,7 +87,7 @@ def _check(case: Case) -> list[str]:
             raise CaseError(
                 f"案例 {cid} 的下年度申报数 {amount:g} 应为不小于 0 的数字", field=("requests", cid)
             )
-    results_application.grade_map(case)
+    grade_map(case)
     for i, pair in enumerate(case.overlaps):
         if len(pair) != 2:
             raise CaseError("每组交叉重复应写作 [案例编号甲, 案例编号乙]", field=("overlaps", i))
@@ -87,3 +105,347 @@ register(
         reads_library=True,
     )
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Analysis
+
+
+def presets() -> dict[str, Any]:
+    return load_yaml("results_application.yaml")
+
+
+def grade_map(case) -> tuple[dict[str, dict[str, Any]], str]:
+    """The grade → {action, factor} map (factors numeric) and a description of its source."""
+    data = presets()
+    spec = case.grade_map
+    cut = case.cut_ratio
+    if isinstance(spec, str):
+        if spec not in data["presets"]:
+            raise CaseError(
+                f"未知的结果应用预设 '{spec}'（可用：{'、'.join(data['presets'])}）",
+                field=("grade_map",),
+            )
+        p = data["presets"][spec]
+        grades = p["grades"]
+        cut = p["default_cut_ratio"] if cut is None else cut
+        source = f"{p['name']}（{p['source']}；{p['status']}）"
+    else:
+        grades = {k: v.model_dump() for k, v in spec.items()}
+        cut = 0.1 if cut is None else cut
+        source = "案例文件自定义"
+    out = {}
+    for grade, rule in grades.items():
+        factor = rule["factor"]
+        out[grade] = {
+            "action": rule["action"],
+            "factor": 1 - cut if factor == "cut" else float(factor),
+        }
+    return out, source + f"；核减比例 {fmt.num(cut * 100)}%"
+
+
+@dataclass(frozen=True)
+class Application:
+    """The recommendations, the rectification list and the policy flags of one case."""
+
+    recommendations: pd.DataFrame
+    rectification: pd.DataFrame
+    policies: pd.DataFrame
+    source: str
+    selected: int
+    skipped: tuple[str, ...] = ()
+    case: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        def records(df):
+            return json.loads(df.to_json(orient="records", force_ascii=False))
+
+        return {
+            "rule": self.source,
+            "cases": self.selected,
+            "skipped": list(self.skipped),
+            "recommendations": records(self.recommendations),
+            "rectification": records(self.rectification),
+            "policies": records(self.policies),
+            "total_request": float(self.recommendations["request"].sum())
+            if len(self.recommendations)
+            else 0.0,
+            "total_recommended": float(self.recommendations["recommended"].sum())
+            if len(self.recommendations)
+            else 0.0,
+        }
+
+
+def _advice(indicator: dict[str, Any]) -> str:
+    from methods.report import _advice_for
+
+    return _advice_for(indicator) or "分析失分原因，制定整改措施并限期落实。"
+
+
+def analyse(case) -> Application:
+    """Build recommendations, the rectification list and policy flags from the library."""
+    from methods.library import list_cases
+    from methods.standards import require_library
+
+    lib = require_library(case, "结果应用", ("select",))
+    filters = case.select.model_dump(exclude_none=True)
+    evaluations = filters.pop("evaluations", None)
+    rows = list_cases(lib, **filters)
+    rows = rows[rows["grade"].notna() & rows["total_score"].notna()]
+    if evaluations:
+        rows = rows[rows["evaluation"].isin(evaluations)]
+    rows = rows[rows["year"] < case.year]
+    gmap, source = grade_map(case)
+    rect_cfg = presets()["rectification"]
+    deadline = case.rectification.deadline or rect_cfg["default_deadline"]
+    policy_rules = presets()["policy_rules"]
+    recs, rect, pols, skipped = [], [], [], []
+    for r in rows.to_dict("records"):
+        res = json.loads((lib.root / r["path"] / "results.json").read_text(encoding="utf-8"))
+        rule = gmap.get(r["grade"])
+        if rule is None:  # another grading scheme (e.g. PART): not mapped to budgets
+            skipped.append(f"{r['title']}（等级“{r['grade']}”不在结果应用口径中，未纳入）")
+            continue
+        budget = res.get("budget") or {}
+        request = case.requests.get(
+            r["case_id"], budget.get("allocated") or budget.get("planned") or 0.0
+        )
+        recs.append(
+            {
+                "case_id": r["case_id"],
+                "title": r["title"],
+                "department": r["department"],
+                "year": int(r["year"]),
+                "total_score": r["total_score"],
+                "grade": r["grade"],
+                "action": rule["action"],
+                "request": float(request),
+                "factor": rule["factor"],
+                "recommended": fmt.round_half_up(float(request) * rule["factor"], 2),
+            }
+        )
+        status_map = case.rectification.status.get(r["case_id"], {})
+        lost = [
+            i
+            for i in res.get("indicators", [])
+            if (i.get("lost") or 0) >= rect_cfg["min_lost_points"]
+        ]
+        for n, ind in enumerate(sorted(lost, key=lambda i: -i["lost"]), start=1):
+            rect.append(
+                {
+                    "case_id": r["case_id"],
+                    "no": n,
+                    "problem": f"{ind['name']}：{ind.get('reason', '')}",
+                    "unit": r["department"],
+                    "measure": _advice(ind),
+                    "deadline": deadline,
+                    "status": status_map.get(n, rect_cfg["statuses"][0]),
+                }
+            )
+        if r["object_type"] == "policy" and r["grade"] in policy_rules["by_grade"]:
+            pols.append(
+                {
+                    "case_id": r["case_id"],
+                    "title": r["title"],
+                    "grade": r["grade"],
+                    "flag": policy_rules["by_grade"][r["grade"]],
+                    "reason": f"评价等级为“{r['grade']}”",
+                }
+            )
+    selected = set(rows["case_id"])
+    shown = "、".join(sorted(selected)[:8]) + ("等" if len(selected) > 8 else "")
+    # a mistyped case id would otherwise fall back silently to the archived budget / status
+    for field, keys in (("requests", case.requests), ("rectification", case.rectification.status)):
+        for cid in keys:
+            if cid not in selected:
+                where = (field, cid) if field == "requests" else (field, "status", cid)
+                raise CaseError(
+                    f"案例 {cid} 不在所选案例中（本次选中 {len(selected)} 个"
+                    + (f"：{shown}" if selected else "")
+                    + "）",
+                    field=where,
+                    hint="核对案例编号，或调整 select 的筛选条件（只选以前年度已评价的案例）",
+                )
+    ids = {r["case_id"] for r in recs}
+    for a, b in case.overlaps:
+        for cid in (a, b):
+            if cid not in ids:
+                raise CaseError(f"overlaps 中的案例 {cid} 不在所选案例中", field=("overlaps",))
+        pols.append(
+            {
+                "case_id": f"{a}、{b}",
+                "title": "",
+                "grade": "",
+                "flag": policy_rules["overlap"],
+                "reason": "政策目标或支持对象交叉重复",
+            }
+        )
+    rec_df = pd.DataFrame(
+        recs,
+        columns=[
+            "case_id",
+            "title",
+            "department",
+            "year",
+            "total_score",
+            "grade",
+            "action",
+            "request",
+            "factor",
+            "recommended",
+        ],
+    )
+    rect_df = pd.DataFrame(
+        rect, columns=["case_id", "no", "problem", "unit", "measure", "deadline", "status"]
+    )
+    pol_df = pd.DataFrame(pols, columns=["case_id", "title", "grade", "flag", "reason"])
+    order = {"优": 0, "良": 1, "中": 2, "差": 3}
+    rec_df = rec_df.sort_values(
+        ["grade", "case_id"], key=lambda col: col.map(order) if col.name == "grade" else col
+    ).reset_index(drop=True)
+    return Application(rec_df, rect_df, pol_df, source, len(rec_df), tuple(skipped), case)
+
+
+def results(app: Application) -> dict[str, Any]:
+    """results.json (contracts §4) with the ``results_application`` block."""
+    from methods.report import case_results
+
+    return case_results(app.case, results_application=app.to_dict())
+
+
+# ---------------------------------------------------------------------------------------------
+# Report outline
+
+
+def recommendations_blocks(app: Application) -> list[Any]:
+    """下年度预算安排建议 table (with the rule used and the cases left out) and its chart."""
+    if app.recommendations.empty:
+        return [Paragraph("案例库中没有符合条件的已评价案例。")]
+    rows = [
+        [
+            r.title,
+            r.department,
+            fmt.fixed(r.total_score),
+            r.grade,
+            r.action,
+            fmt.fixed(r.request),
+            f"{fmt.num(r.factor * 100)}%",
+            fmt.fixed(r.recommended),
+        ]
+        for r in app.recommendations.itertuples()
+    ]
+    total_req, total_rec = (
+        app.recommendations["request"].sum(),
+        app.recommendations["recommended"].sum(),
+    )
+    rows.append(["合计", "", "", "", "", fmt.fixed(total_req), "", fmt.fixed(total_rec)])
+    header = [
+        "项目/政策",
+        "部门",
+        "评价得分",
+        "等级",
+        "应用方式",
+        "下年度申报数",
+        "安排比例",
+        "建议安排数",
+    ]
+    parts: list[Any] = [Table(rows, header, numeric=(2, 5, 6, 7), note=f"口径：{app.source}")]
+    if app.skipped:
+        parts.append(Paragraph("未纳入：" + "；".join(app.skipped), "note"))
+    parts.append(
+        blocks.chart(
+            plot_recommendations(app).figure,
+            "下年度预算安排建议：申报数与建议安排数",
+            "各项目（政策）下年度申报数（浅色）与建议安排数（深色）的横向条形图，"
+            "按评价等级从优到差排列",
+        )
+    )
+    return parts
+
+
+def rectification_table(app: Application) -> Table | Paragraph:
+    """整改清单: case, number, problem, responsible unit, measure, deadline, status."""
+    if app.rectification.empty:
+        return Paragraph("所选案例没有需要列入整改清单的问题。")
+    rows = [
+        [r.case_id, str(r.no), r.problem, r.unit, r.measure, r.deadline, r.status]
+        for r in app.rectification.itertuples()
+    ]
+    return Table(rows, ["案例", "序号", "问题", "责任单位", "整改措施", "整改期限", "状态"])
+
+
+def policies_table(app: Application) -> Table | Paragraph:
+    """Policies flagged for 清理退出, 调整完善 or 整合."""
+    if app.policies.empty:
+        return Paragraph("本次没有需要清理退出、调整或整合的政策。")
+    rows = [[r.case_id, r.title, r.grade, r.flag, r.reason] for r in app.policies.itertuples()]
+    return Table(rows, ["案例", "名称", "等级", "处理建议", "依据"])
+
+
+def plot_recommendations(app: Application, ax=None):
+    """Bars of requested vs recommended amounts per case; returns the Axes."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from methods import fonts
+
+    fonts.register()
+    df = app.recommendations
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.5 * max(len(df), 1) + 1.5))
+    y = np.arange(len(df))
+    ax.barh(y - 0.18, df["request"], height=0.35, color="#C8D3E3", label="下年度申报数")
+    ax.barh(y + 0.18, df["recommended"], height=0.35, color="#2F6DB5", label="建议安排数")
+    ax.set_yticks(y, [t[:16] for t in df["title"]])
+    ax.invert_yaxis()
+    ax.set_xlabel("金额")
+    ax.legend(frameon=False, loc="lower right")
+    ax.set_title("下年度预算安排建议")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def section_scope(app: Application) -> Section:
+    """一、应用范围与口径"""
+    case = app.case
+    return Section(
+        "一、应用范围与口径",
+        [
+            blocks.overview(case),
+            Paragraph(f"纳入 {app.selected} 个已评价案例（{case.select.year or '全部'} 年度）。"),
+        ],
+    )
+
+
+def section_recommendations(app: Application) -> Section:
+    """二、下年度预算安排建议"""
+    return Section("二、下年度预算安排建议", recommendations_blocks(app))
+
+
+def section_rectification(app: Application) -> Section:
+    """三、整改清单"""
+    return Section(
+        "三、整改清单",
+        [
+            Paragraph(
+                "失分达到 0.5 分的指标列入整改清单，责任单位为项目主管部门；"
+                "整改措施为参考建议，由责任单位细化。"
+            ),
+            rectification_table(app),
+        ],
+    )
+
+
+def section_policies(app: Application) -> Section:
+    """四、政策清理、调整与整合"""
+    return Section("四、政策清理、调整与整合", [policies_table(app)])
+
+
+OUTLINE = (section_scope, section_recommendations, section_rectification, section_policies)
+
+
+def outline(app: Application) -> Document:
+    """The whole report."""
+    from methods.report import assemble
+
+    return assemble(app.case, [build(app) for build in OUTLINE])

@@ -5,7 +5,7 @@ A case names the towns with their indicator values (inline ``towns:`` or a CSV/X
 optionally its own indicators (``indicators:``, replacing the framework's defaults) and level-1
 points (``levels:``), and an ``allocation:`` block (total, factors with weights, coefficient preset
 or map).
-The computations live in :mod:`methods.fiscal`. No national framework exists (see there).
+The computations live in :mod:`.analysis`. No national framework exists (see there).
 """
 
 from __future__ import annotations
@@ -117,9 +117,9 @@ class FiscalCase(Case):
 
 
 def _check_fiscal(case: Case) -> list[str]:
-    from methods import fiscal
+    from methods.evaltypes.fiscal_operation.analysis import analyse
 
-    return list(fiscal.analyse(case).warnings)
+    return list(analyse(case).warnings)
 
 
 register(

@@ -1,0 +1,82 @@
+"""财政运行综合绩效评价 (evaluation: fiscal_operation): towns (镇/街道) scored on the four dimensions
+of 武发〔2020〕48号, and the transfer payment allocated by the factor method with a performance
+coefficient.
+
+- :mod:`.model`: the case model (towns, indicators, allocation) and its registration;
+- :mod:`.analysis`: the coefficient rules, the factor method (:func:`allocate`), town scoring
+  (:func:`analyse` → :class:`FiscalResult`), conclusions and ``results.json``;
+- :mod:`.outline`: the report's sections (``section_*``, :data:`OUTLINE`, :func:`outline`) and
+  its charts.
+"""
+
+from methods.evaltypes.fiscal_operation.analysis import (
+    Coefficient,
+    FiscalResult,
+    allocate,
+    analyse,
+    coefficient_presets,
+    coefficient_rule,
+    conclusions,
+    factor_shares,
+    framework_indicators,
+    results,
+    round_to_total,
+    score_towns,
+)
+from methods.evaltypes.fiscal_operation.model import (
+    Allocation,
+    CoefficientSpec,
+    Factor,
+    FiscalCase,
+    FiscalIndicator,
+    Town,
+)
+from methods.evaltypes.fiscal_operation.outline import (
+    OUTLINE,
+    outline,  # the function
+    plot_allocation,
+    plot_level1,
+    plot_scores,
+    section_allocation,
+    section_findings,
+    section_framework,
+    section_indicators,
+    section_level1,
+    section_method,
+    section_overview,
+    section_ranking,
+)
+
+__all__ = [
+    "OUTLINE",
+    "Allocation",
+    "Coefficient",
+    "CoefficientSpec",
+    "Factor",
+    "FiscalCase",
+    "FiscalIndicator",
+    "FiscalResult",
+    "Town",
+    "allocate",
+    "analyse",
+    "coefficient_presets",
+    "coefficient_rule",
+    "conclusions",
+    "factor_shares",
+    "framework_indicators",
+    "outline",
+    "plot_allocation",
+    "plot_level1",
+    "plot_scores",
+    "results",
+    "round_to_total",
+    "score_towns",
+    "section_allocation",
+    "section_findings",
+    "section_framework",
+    "section_indicators",
+    "section_level1",
+    "section_method",
+    "section_overview",
+    "section_ranking",
+]
