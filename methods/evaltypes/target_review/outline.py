@@ -89,6 +89,8 @@ def section_verdict(result: ReviewResult) -> Section:
         ],
         total=fmt.num(result.score),
         grade=result.verdict,
+        grade_class={"通过": "a", "修改后通过": "c", "不通过": "d"}.get(result.verdict or ""),
+        grade_label="评审结论",
     )
     parts: list[Any] = [card]
     n = len(result.problems)
