@@ -368,12 +368,20 @@ def test_small_groups_are_not_reported(tmp_path):
             survey_extra={"design": {"strata": "镇", "weights": "权重", "lonely_psu": "average"}},
         )
     )
+    # 丙镇 (1 respondent) is withheld, and 乙镇 (29) too: with the total published, 丙镇 =
+    # total − 甲镇 − 乙镇; neither label is published, they are one merged row of 30
+    assert a.withheld["镇"] == ("丙镇", "乙镇")
+    merged = satisfaction.MERGED_GROUPS
     t = a.by_group["镇"].set_index("group")
-    assert bool(t.loc["丙镇", "suppressed"].all()) and t.loc["丙镇", "estimate"].isna().all()
-    assert set(t.loc["丙镇", "suppressed_reason"]) == {"min_cell"}
-    # 乙镇 (29) is withheld too: with the total published, 丙镇 = total − 甲镇 − 乙镇
-    assert set(t.loc["乙镇", "suppressed_reason"]) == {"complementary"}
+    assert set(t.index) == {"甲镇", merged}
+    assert bool(t.loc[merged, "suppressed"].all()) and t.loc[merged, "estimate"].isna().all()
+    assert set(t.loc[merged, "suppressed_reason"]) == {"merged"}
+    assert (
+        t.loc[(t["level"] == "overall").to_numpy() & (t.index == merged), "n_respondents"].item()
+        == 30
+    )
     assert not t.loc["甲镇", "suppressed"].any()
+    assert list(a.group_counts["镇"]["group"]) == ["甲镇", merged]
     # the comparisons see the withheld groups only merged into one (the total less 甲镇)
     rows = [r for c in a.to_dict()["comparisons"] for r in c["table"]]
     assert {r["镇"] for r in rows} == {"甲镇", satisfaction.MERGED_GROUPS}

@@ -8,8 +8,10 @@ One home, split by topic:
 - :mod:`.reading`: the respondent file as evaluators receive it (CSV in UTF-8 / UTF-8 with BOM /
   GBK / GB18030, or XLSX), every problem naming the file, column and spreadsheet row;
 - :mod:`.privacy`: personal data recognised by column name and content (never an item, group or
-  design column; only ``drop`` may name it) and the disclosure control of group breakdowns
-  (:func:`withhold`: cells below ``survey.min_cell``, with complementary suppression);
+  design column; only ``drop`` may name it), messages that never quote a personal-looking cell,
+  and the disclosure control of group breakdowns (:func:`withhold`: cells below
+  ``survey.min_cell``, with complementary suppression; withheld groups published only as one
+  merged row without their labels);
 - :mod:`.prepare`: answers cleaned (labels, 不了解/不适用 codes, reverse-keyed items) and the
   sampling design built (weights, strata, clusters, fpc, calibration, replicates);
 - :mod:`.indicator`: the link to scoring (:func:`indicator_data`, :func:`indicator_value`) for a
@@ -76,6 +78,7 @@ from methods.evaltypes.satisfaction.prepare import (
 from methods.evaltypes.satisfaction.privacy import (
     MERGED_GROUPS,
     Personal,
+    looks_personal,
     personal_column,
     personal_content,
     personal_header,
@@ -116,6 +119,7 @@ __all__ = [
     "indicator_data",
     "indicator_value",
     "ipa_blocks",
+    "looks_personal",
     "outline",
     "personal_column",
     "personal_content",

@@ -30,7 +30,7 @@ from methods.evaltypes.satisfaction.prepare import (
     prepare,
     satisfaction_table,
 )
-from methods.evaltypes.satisfaction.privacy import MERGED_GROUPS, _suppress, withhold
+from methods.evaltypes.satisfaction.privacy import MERGED_GROUPS, _suppress, scrub, withhold
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,8 @@ class SatisfactionAnalysis:
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     skipped: dict[str, str] = field(default_factory=dict)
-    withheld: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    withheld: dict[str, tuple[str, ...]] = field(default_factory=dict)  # labels: never output
+    merged_n: dict[str, int] = field(default_factory=dict)  # respondents of the withheld groups
     case: Any = field(default=None, compare=False, repr=False)  # the analysed case (not cached)
 
     @property
@@ -106,7 +107,9 @@ class SatisfactionAnalysis:
                 "min_cell": p.spec.min_cell,
                 "rule": "受访者少于 min_cell 人的分组不报告估计（最小单元规则），"
                 "并互补隐藏另一分组；总体结果包含全部受访者",
-                "withheld_groups": {g: list(v) for g, v in self.withheld.items() if v},
+                "withheld_groups": {
+                    g: self._withheld_summary(g) for g, v in self.withheld.items() if v
+                },
             },
             "reliability": {
                 "alpha": _maybe(self.alpha),
@@ -135,6 +138,18 @@ class SatisfactionAnalysis:
             "warnings": list(self.warnings),
         }
         return _json(out)
+
+    def _withheld_summary(self, g: str) -> dict[str, Any]:
+        """How the withheld groups of ``g`` are published: how many, shown as one row
+        :data:`MERGED_GROUPS` with their respondents when they are at least ``min_cell``
+        together (else the number is withheld too). Never their labels."""
+        n = self.merged_n.get(g, 0)
+        shown = n >= self.prepared.spec.min_cell
+        return {
+            "groups": len(self.withheld[g]),
+            "respondents": n if shown else None,
+            "shown_as": MERGED_GROUPS,
+        }
 
 
 def _maybe(x: Any) -> Any:
@@ -172,7 +187,7 @@ def _try(skipped: dict[str, str], name: str, fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except (ValueError, ArithmeticError, np.linalg.LinAlgError, PerfectSeparationError) as exc:
-            skipped[name] = str(exc) or type(exc).__name__
+            skipped[name] = scrub(str(exc)) or type(exc).__name__
             return None
 
 
@@ -186,7 +201,7 @@ def check(case: SatisfactionCase) -> list[str]:
         try:
             satisfaction_table(prep, by=by)
         except ValueError as exc:
-            raise CaseError(f"满意度指数无法计算：{exc}", field=("survey",)) from None
+            raise CaseError(f"满意度指数无法计算：{scrub(exc)}", field=("survey",)) from None
     return list(prep.warnings)
 
 
@@ -243,13 +258,14 @@ def _analyse(case: SatisfactionCase, prep: Prepared) -> SatisfactionAnalysis:
     try:
         index = satisfaction_table(prep)
     except ValueError as exc:
-        raise CaseError(f"满意度指数无法计算：{exc}", field=("survey",)) from None
+        raise CaseError(f"满意度指数无法计算：{scrub(exc)}", field=("survey",)) from None
     notes.extend(index.notes)
     # groups: counts, weighted shares and indices (small groups suppressed)
     w = prep.frame["__w"].to_numpy(dtype=float)
     by_group: dict[str, pd.DataFrame] = {}
     group_counts: dict[str, pd.DataFrame] = {}
     withheld: dict[str, tuple[str, ...]] = {}
+    merged_n: dict[str, int] = {}
     for g in spec.groups:
         col = prep.frame[g]
         known = col.notna().to_numpy()
@@ -276,6 +292,8 @@ def _analyse(case: SatisfactionCase, prep: Prepared) -> SatisfactionAnalysis:
             reason = withhold(counts, spec.min_cell)
             withheld[g] = tuple(gc.loc[reason.notna().to_numpy(), "group"])
             gc["suppressed"] = reason.notna().to_numpy()
+            merged_n[g] = int(gc.loc[gc["suppressed"].to_numpy(), "n"].sum())
+            group_counts[g] = _merge_counts(gc, spec.min_cell)
             continue
         t = res.table[res.table["level"] != "item"].copy()
         t = t.rename(columns={g: "group"})
@@ -289,14 +307,21 @@ def _analyse(case: SatisfactionCase, prep: Prepared) -> SatisfactionAnalysis:
             n_psu.index = n_psu.index.astype(str)
             t["n_psu"] = t["group"].map(n_psu).fillna(0).astype(int)
         t.loc[hidden, ["estimate", "se", "ci_low", "ci_high"]] = np.nan
-        by_group[g] = t.reset_index(drop=True)
         withheld[g] = tuple(t.loc[hidden & (t["level"] == "overall").to_numpy(), "group"])
         gc["suppressed"] = gc["group"].isin(withheld[g]).to_numpy()
+        merged_n[g] = int(gc.loc[gc["suppressed"].to_numpy(), "n"].sum())
+        group_counts[g] = _merge_counts(gc, spec.min_cell)
+        psu = None
+        if spec.design.cluster and withheld[g]:
+            inside = col.astype(str).isin(withheld[g]).to_numpy() & known
+            psu = int(prep.frame.loc[inside, spec.design.cluster].nunique())
+        by_group[g] = _merge_by_group(t.reset_index(drop=True), withheld[g], spec.min_cell, psu)
     if any(withheld.values()):
         notes.append(
             f"统计披露控制：受访者少于 {spec.min_cell} 人的分组不报告满意度估计（最小单元规则），"
-            "并相应隐藏另一分组（互补隐藏），以免由总体结果反推；组间检验和有序 logit 模型中"
-            f"这些分组合并为“{MERGED_GROUPS}”（合并后仍少于 {spec.min_cell} 人则不纳入）。"
+            "并相应隐藏另一分组（互补隐藏），以免由总体结果反推；这些分组的名称也不显示，"
+            f"在各表、组间检验和有序 logit 模型中合并为“{MERGED_GROUPS}”一行"
+            f"（合并后仍少于 {spec.min_cell} 人则人数也不显示，并且不纳入检验和模型）。"
             "总体、维度和题目的结果包含全部受访者。"
         )
     # reliability and validity on the recoded items
@@ -531,9 +556,61 @@ def _analyse(case: SatisfactionCase, prep: Prepared) -> SatisfactionAnalysis:
         warnings=tuple(dict.fromkeys(warn)),
         skipped=skipped,
         withheld=withheld,
+        merged_n=merged_n,
     )
     concl = _conclusions(partial, case)
     return SatisfactionAnalysis(**{**partial.__dict__, "conclusions": concl})
+
+
+def _merge_counts(gc: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """The respondents-by-group table as published: the withheld groups (``suppressed``) are
+    one row :data:`MERGED_GROUPS`, last, without their labels; its count and shares are shown
+    only when that row has at least ``min_cell`` respondents."""
+    hid = gc["suppressed"].to_numpy(dtype=bool)
+    if not hid.any():
+        return gc
+    n = int(gc.loc[hid, "n"].sum())
+    shown = n >= min_cell
+    merged = {
+        "group": MERGED_GROUPS,
+        "n": n if shown else None,
+        "share": float(gc.loc[hid, "share"].sum()) if shown else None,
+        "weighted_share": float(gc.loc[hid, "weighted_share"].sum()) if shown else None,
+        "suppressed": True,
+    }
+    out = pd.DataFrame([*gc[~hid].to_dict("records"), merged], dtype=object)
+    out["suppressed"] = out["suppressed"].astype(bool)
+    out.attrs = dict(gc.attrs)
+    return out
+
+
+def _merge_by_group(
+    t: pd.DataFrame, withheld: tuple[str, ...], min_cell: int, n_psu: int | None
+) -> pd.DataFrame:
+    """The by-group table as published: the rows of the withheld groups become one group
+    :data:`MERGED_GROUPS` (a row per level, no estimate, reason ``merged``), without their
+    labels; a row's counts are shown only when it has at least ``min_cell`` respondents."""
+    if not withheld:
+        return t
+    hid = t["group"].isin(withheld).to_numpy()
+    counts = ["n_respondents", "n_valid", "n_excluded"]
+    rows = []
+    for (level, name), part in t[hid].groupby(["level", "name"], sort=False):
+        n = int(part["n_respondents"].sum())
+        shown = n >= min_cell
+        row = {c: None for c in t.columns}
+        row.update(group=MERGED_GROUPS, level=level, name=name, suppressed=True)
+        row["suppressed_reason"] = "merged"
+        for c in counts:
+            row[c] = int(part[c].sum()) if shown else None
+        if "n_psu" in t.columns:
+            row["n_psu"] = n_psu if shown else None
+        rows.append(row)
+    out = pd.DataFrame([*t[~hid].to_dict("records"), *rows], columns=t.columns, dtype=object)
+    for c in ("estimate", "se", "ci_low", "ci_high"):
+        out[c] = out[c].astype(float)
+    out["suppressed"] = out["suppressed"].astype(bool)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from methods.evaltypes.satisfaction.prepare import (
     prepare,
     satisfaction_table,
 )
+from methods.evaltypes.satisfaction.privacy import scrub
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def indicator_value(case: Case, ref: dict, loc: tuple) -> IndicatorValue:
         try:
             res = _cache_put(key, satisfaction_table(prep))
         except ValueError as exc:
-            raise CaseError(f"满意度指数无法计算：{exc}", field=loc) from None
+            raise CaseError(f"满意度指数无法计算：{scrub(exc)}", field=loc) from None
     t = res.table
     if dimension is None:
         row = t[t["level"] == "overall"].iloc[0]

@@ -18,6 +18,7 @@ import pandas as pd
 from methods import _format as fmt
 from methods.evaltypes.satisfaction.analysis import SatisfactionAnalysis, _df
 from methods.evaltypes.satisfaction.prepare import DEFAULT_NA_TEXT, SHORT_METHOD, Prepared
+from methods.evaltypes.satisfaction.privacy import MERGED_GROUPS
 from methods.report import blocks
 from methods.report.document import Document, Paragraph, Section, Span, Table
 
@@ -85,28 +86,42 @@ def design_table(a: SatisfactionAnalysis) -> Table:
     )
 
 
+def _pct(x: Any) -> str:
+    return fmt.num(float(x) * 100, 1) + "%"
+
+
+def _merged_note(m: int) -> str:
+    return (
+        f"受访者少于 {m} 人的组及为防止推算而相应隐藏的组不显示组名，合并为“{MERGED_GROUPS}”"
+        f"一行（统计披露控制）；合并后少于 {m} 人时人数也不予显示。"
+    )
+
+
 def sample_blocks(a: SatisfactionAnalysis) -> list[Any]:
     """Respondents by group (sample and weighted shares) and answers per item."""
     p = a.prepared
     parts: list[Any] = []
+    m = p.spec.min_cell
     for g, gc in a.group_counts.items():
         rows = [
-            [
-                r.group,
-                int(r.n),
-                fmt.num(r.share * 100, 1) + "%",
-                fmt.num(r.weighted_share * 100, 1) + "%",
-            ]
+            [r.group, int(r.n), _pct(r.share), _pct(r.weighted_share)]
+            if not r.suppressed
+            else [r.group, "不予显示", "—", "—"]
+            if r.n is None or pd.isna(r.n)
+            else [r.group, int(r.n), _pct(r.share), _pct(r.weighted_share)]
             for r in gc.itertuples()
         ]
         parts.append(Paragraph(f"按{g}："))
         missing = gc.attrs.get("missing")
+        note = [f"{g}未填写 {missing} 人。"] if missing else []
+        if gc["suppressed"].any():
+            note.append(_merged_note(m))
         parts.append(
             Table(
                 rows,
                 [g, "样本数", "样本占比", "加权占比"],
                 numeric=(1, 2, 3),
-                note=f"{g}未填写 {missing} 人。" if missing else None,
+                note="".join(note) or None,
             )
         )
     rows = []
@@ -392,7 +407,12 @@ def group_blocks(a: SatisfactionAnalysis) -> list[Any]:
     withheld_text = {
         "min_cell": f"（样本少于 {m}，不予显示）",
         "complementary": "（为防止推算小样本组，不予显示）",
+        "merged": "（合并隐藏，不予显示）",
     }
+
+    def count(x: Any) -> Any:
+        return "不予显示" if x is None or pd.isna(x) else int(x)
+
     for g, t in a.by_group.items():
         ov = t[t["level"] == "overall"]
         dims = list(p.dimensions)
@@ -400,10 +420,10 @@ def group_blocks(a: SatisfactionAnalysis) -> list[Any]:
         for grp in ov["group"]:
             sub = t[t["group"] == grp].set_index("name")
             r = sub.loc["总体"]
-            psu = [int(r["n_psu"])] if clustered else []
+            psu = [count(r["n_psu"])] if clustered else []
             if r["suppressed"]:
                 shown = [withheld_text[r["suppressed_reason"]], "—"]
-                rows.append([grp, *shown, int(r["n_respondents"]), *psu] + ["—"] * len(dims))
+                rows.append([grp, *shown, count(r["n_respondents"]), *psu] + ["—"] * len(dims))
                 continue
             if clustered and r["n_psu"] < 5:
                 few.append(str(grp))
@@ -420,12 +440,14 @@ def group_blocks(a: SatisfactionAnalysis) -> list[Any]:
         head = [g, "总体指数", f"{pct}% 置信区间", "受访者"] + (["PSU 数"] if clustered else [])
         parts.append(Paragraph(f"按{g}："))
         parts.append(Table(rows, head + dims, numeric=range(1, len(head) + len(dims))))
+        merged = (t["group"] == MERGED_GROUPS).any()
         if t["suppressed"].any():
             parts.append(
                 Paragraph(
                     f"受访者少于 {m} 人的组（或维度）不报告满意度（统计披露控制的"
                     "最小单元规则）；为免由总体结果反推，另一组（或维度）也相应不予显示。"
-                    "总体结果包含全部受访者。",
+                    + (_merged_note(m) if merged else "")
+                    + "总体结果包含全部受访者。",
                     "note",
                 )
             )

@@ -24,7 +24,15 @@ import pandas as pd
 from methods import _format as fmt
 from methods.casefile import Case, field_label
 from methods.evaltypes.satisfaction.model import DEFAULT_LABELS_1_5, SurveySpec
-from methods.evaltypes.satisfaction.privacy import _err, _refuse_personal, _safe_cell, used_columns
+from methods.evaltypes.satisfaction.privacy import (
+    _err,
+    _refuse_personal,
+    _safe_cell,
+    header_row_is_data,
+    safe_header,
+    scrub,
+    used_columns,
+)
 from methods.evaltypes.satisfaction.reading import Table, read_table
 
 DEFAULT_NA_TEXT = ("不适用", "不了解", "不清楚", "说不清", "无法回答", "拒答")
@@ -259,7 +267,8 @@ def _require_column(table: Table, col: str, display: str, loc: tuple) -> None:
     if col in table.dropped:
         raise _err(f"列 '{col}' 已列入 survey.drop（个人信息，读入时删除），不能用于分析", loc)
     if col not in table.cells.columns:
-        cols = [str(c) for c in table.cells.columns]
+        data_like = header_row_is_data(table.cells.columns)
+        cols = [safe_header(c, data_like) for c in table.cells.columns]
         shown = "、".join(cols[:15]) + (" …" if len(cols) > 15 else "")
         raise _err(
             f"{display} 中没有列 '{col}'（现有列：{shown}）",
@@ -464,7 +473,7 @@ def _prepare(spec: SurveySpec, case: Case, path: Path, loc: tuple, strict: bool)
         )
     except ValueError as exc:
         msg = str(exc).replace("有限总体校正列 __fpc", f"有限总体校正列 {d.fpc}")
-        raise _err(f"{display}：{msg}", (*loc, "design")) from None
+        raise _err(f"{display}：{scrub(msg)}", (*loc, "design")) from None
     if spec.calibration is not None:
         cal = spec.calibration
         margins = {
@@ -479,13 +488,13 @@ def _prepare(spec: SurveySpec, case: Case, path: Path, loc: tuple, strict: bool)
                     ((var, pop),) = margins.items()
                     design = design.poststratify(var, pop)
             except ValueError as exc:
-                raise _err(f"{display}：{exc}", (*loc, "calibration", "margins")) from None
-        warn.extend(str(w.message) for w in caught)
+                raise _err(f"{display}：{scrub(exc)}", (*loc, "calibration", "margins")) from None
+        warn.extend(scrub(w.message) for w in caught)
     if d.trim is not None:
         try:
             design = design.trim(d.trim.lower, d.trim.upper)
         except ValueError as exc:
-            raise _err(f"{display}：{exc}", (*loc, "design", "trim")) from None
+            raise _err(f"{display}：{scrub(exc)}", (*loc, "design", "trim")) from None
     if d.variance != "taylor":
         try:
             design = (
@@ -494,7 +503,7 @@ def _prepare(spec: SurveySpec, case: Case, path: Path, loc: tuple, strict: bool)
                 else design.jackknife()
             )
         except ValueError as exc:
-            raise _err(f"{display}：{exc}", (*loc, "design", "variance")) from None
+            raise _err(f"{display}：{scrub(exc)}", (*loc, "design", "variance")) from None
     df["__w"] = design.weights
     design = design._derive(_data=df.copy(deep=False))
     dims: dict[str, list[str]] = {}

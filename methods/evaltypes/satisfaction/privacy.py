@@ -1,13 +1,19 @@
 """Personal data and disclosure control of a satisfaction survey.
 
 - :func:`personal_column`: a column named like 姓名/电话/手机/座机/身份证/住址/户主/微信 …, or
-  holding mobile or landline numbers, e-mail addresses, resident ID numbers or a column of
-  Chinese names, can never be an item, group, stratum, cluster, weight, fpc or calibration
-  variable, whatever the case says; it must be listed in ``drop`` and
-  is then removed on reading. No error message quotes a personal value.
+  holding mobile numbers or landlines (written with any separator, +86, an extension), e-mail
+  addresses, resident ID numbers or a column of names (Chinese or pinyin, with notes such as
+  （户主）, placeholders such as 匿名 left out, repeated or only a few), can never be an item,
+  group, stratum, cluster, weight, fpc or calibration variable, whatever the case says; it must
+  be listed in ``drop`` and is then removed on reading.
+- No error message quotes a cell that looks personal (:func:`_safe_cell`, :func:`scrub`: a
+  name is masked as 张*, a number not shown), nor a column name that does when the file has
+  lost its header row.
 - :func:`withhold`: a group breakdown cell of fewer than ``survey.min_cell`` respondents is not
   published, with complementary suppression so that it cannot be recovered from the published
-  totals (the report, the comparisons, the ordinal model and results.json).
+  totals; the withheld groups' labels are not published either: they are one row
+  :data:`MERGED_GROUPS` with their merged count when that is at least ``min_cell`` (the report,
+  the comparisons, the ordinal model and results.json).
 """
 
 from __future__ import annotations
@@ -77,20 +83,77 @@ _SURNAMES_2 = (
     "呼延|轩辕|澹台|申屠|太史|钟离|闻人|赫连"
 )
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+# the most common surnames (about 85% of the population), for 老王 / 小李
+_COMMON_SURNAMES = _SURNAMES_1[:96]
 _NAME = re.compile(
-    rf"(?:(?:{_SURNAMES_2})[{_CJK}]{{1,2}}|[{_SURNAMES_1}][{_CJK}]{{1,3}}"
-    rf"|[{_CJK}]{{1,8}}[·•・][{_CJK}]{{1,8}})"  # 阿依古丽·买买提
+    rf"(?:(?:{_SURNAMES_2})[{_CJK}]{{1,2}}|[{_SURNAMES_1}][{_CJK}]{{1,2}}"
+    rf"|[{_CJK}]{{1,8}}[·•・.][{_CJK}]{{1,8}})"  # 阿依古丽·买买提
 )
-# place and organisation names look like names but end like this (牛塘镇, 高家村, 湖塘东社区)
-_NOT_NAME_END = re.compile(r"[村镇区街路县市乡组社站局院所馆店厂队室楼号栋苑道省州岛湾场部处科]$")
+_HONORIFIC = re.compile(rf"[老小阿][{_COMMON_SURNAMES}]")  # 老王, 小李
+# place and organisation names look like names but end like this (牛塘镇, 高家村, 湖塘东社区,
+# 阳光花园, 王家宅, 横山桥)
+_NOT_NAME_END = re.compile(
+    r"[村镇区街路县市乡组社站局院所馆店厂队室楼号栋苑道省州岛湾场部处科"
+    r"塘园寓庄府城居巷桥港浜埭宅湖坝堰岗岭屯营寨堡集铺家会委司校厅墅弄坊]$"
+)
+# words of group columns and answers that look like names (方便, 农民, 党员, 武进 …)
+_NOT_NAMES = frozenset(
+    "满意 满意度 满意率 权重 权数 方便 方便性 安全 安全感 安全性 舒适 舒适度 文明度 周到 文明 常常 经常 温馨 严格 齐全 安静 高效 高兴 高中 高职 高龄 党员 "
+    "农民 农户 农业 司机 商人 商户 商业 管理 康复 康养 小康 老师 小车 老房 单身 单亲 常住 常驻 "
+    "易地 武进 常州 金坛 钟楼 江阴 江苏 江南 宁波 成都 武汉 华东 金融 方面 何时 于是 包括 余额 "
+    "任何 向往 全部 全体 明白 明显 顾客 石油 黄金 白天 夏天 秋天 冬天 春天 时间 毛病".split()
+)
 _MASKED_NAME = re.compile(
-    rf"(?:{_SURNAMES_2}|[{_SURNAMES_1}])(?:[*×xX某]{{1,3}}|[*]{{1,2}}[{_CJK}])"
+    rf"(?:{_SURNAMES_2}|[{_SURNAMES_1}])(?:[*×xX某○〇]{{1,3}}|[*]{{1,2}}[{_CJK}])"
 )
-_MOBILE = re.compile(r"(?<!\d)(?:86)?1[3-9]\d{9}(?!\d)")
+# pinyin names (Zhang Wei, WANG Xiuying, Wei Zhang, ZhangWei): a common surname and a given
+# name of one to three pinyin syllables
+_PINYIN_SURNAMES = (
+    "ouyang sima shangguan zhuge dongfang huangfu yuchi gongsun murong zhangsun yuwen situ "
+    "xiahou linghu duanmu zhang wang li liu chen yang huang zhao wu zhou xu sun ma zhu hu guo "
+    "he gao lin luo zheng liang xie song tang han feng deng cao peng zeng xiao tian dong yuan "
+    "pan yu jiang cai du ye cheng su wei lu lv lyu ding ren shen yao cui zhong tan fan jin shi "
+    "liao jia xia fu fang bai zou meng xiong qin qiu yin xue yan duan lei hou long tao gu mao "
+    "hao gong shao wan qian dai mo kong xiang chang wen kang niu ge xing an qi qiao pang ni "
+    "zhuang nie yue zhai zhan ou geng guan lan jiao zuo gan bao ning shang shu ruan ke ji mei "
+    "tong ling bi shan huo miao qu weng ran xin chai hua pu teng rao mu nong zhuo jian che "
+    "lian lou dou cen jing dang fei bu leng xi mi zong gui quan ying zang min gou bian luan "
+    "sui diao sha rong kou sang lang zhen cong ao she chi cha kuang ju hui le ban chu lao "
+    "xian man yi kan shuai tu zu qing di chao rui que yong tai hang"
+).split()
+_PY_SYLLABLE = (
+    r"(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|van|üan|ai|ei|ao|ou|an|en|in|un|vn|ün"
+    r"|ia|ie|iu|ua|uo|ue|ve|üe|ui|er|a|o|e|i|u|v|ü)"
+)
+_PY_GIVEN = rf"(?:{_PY_SYLLABLE}){{1,3}}"
+_PY_SURNAME = "(?:" + "|".join(sorted(set(_PINYIN_SURNAMES), key=len, reverse=True)) + ")"
+_PINYIN_NAME = re.compile(
+    rf"{_PY_SURNAME}(?:[ .\-_·]+{_PY_GIVEN}){{1,2}}"
+    rf"|{_PY_GIVEN}(?:[ .\-_]+{_PY_GIVEN})?[ .\-_]+{_PY_SURNAME}"
+)
+# what a name cell may carry around the name: 王伟国（户主）, 姓名：李娜, 张伟2, 李娜 代答
+_BRACKETED = re.compile(r"[(\[【〔<《「『][^)\]】〕>》」』]*[)\]】〕>》」』]")
+_NAME_PREFIX = re.compile(
+    r"^(?:姓名|名字|称呼|户主|联系人|受访者|受访人|被访者|被访人|填表人)\s*[:：]?\s*"
+)
+_ROLE_SUFFIX = re.compile(
+    r"[\s\-_/:：,，、]*(?:户主|本人|代答|代填|代写|家属|配偶|子女|之妻|之夫|之子|之女|爱人|老伴)$"
+)
+_TRAILING_NUMBER = re.compile(r"[\s\-_#.:：/]*\d+$")
+# answers that stand for "no name given": left out before judging a column
+PLACEHOLDERS = frozenset(
+    "匿名 不愿透露 不愿意透露 不便透露 不方便透露 不想透露 拒绝透露 不透露 保密 空 无 无名 无名氏 "
+    "未填 未填写 不填 没填 未留 不留 不留名 不详 未知 略 拒答 拒绝回答 暂无 没有 本人 受访者 被访者 "
+    "某某 无可奉告 - -- / — —— ? ？ * . x xx xxx n/a na none null nil anonymous anon unknown".split()
+)
+_MOBILE = re.compile(r"(?<![\d.])(?:86|0)?1[3-9]\d{9}(?!\d)")  # not 0.013912345678
 _MOBILE_MASKED = re.compile(r"(?<!\d)1[3-9]\d[*xX]{4}\d{4}(?!\d)")
 # area code (010, 02x, 0xxx) and a 7–8 digit local number that never starts with 0 or 1
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_LANDLINE = re.compile(r"(?<!\d)(?:010|02\d|0[3-9]\d\d)[2-9]\d{6,7}(?!\d)")
+_LANDLINE = re.compile(r"(?<![\d.])(?:010|02\d|0[3-9]\d\d)[2-9]\d{6,7}(?!\d)")
+# an extension after a landline: 0519-86123456-801, …转801, … ext 801, …#801
+_EXTENSION = re.compile(r"\s*(?:[-—–]|转|分机|ext\.?|x|#)\s*\d{1,6}\s*$", re.IGNORECASE)
 _ID_CANDIDATE = re.compile(r"(?<![\dA-Za-z])(\d{17}[\dXx]|\d{15})(?![\dA-Za-z])")
 # first two digits of a resident ID number: the province (GB/T 2260)
 _PROVINCES = frozenset(
@@ -98,10 +161,13 @@ _PROVINCES = frozenset(
     "64 65 71 81 82 83".split()
 )
 _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
-# share of a column's answers that must look like names, and how distinct they must be
+# a column of names: at least NAME_MIN_VALUES answers (placeholders such as 匿名 left out), of
+# which NAME_SHARE look like names; and either NAME_MANY distinct names or at most NAME_REPEAT
+# answers per distinct name on average (a group column has a few categories of many more)
 NAME_SHARE = 0.8
-NAME_DISTINCT = 0.8
-NAME_MIN_VALUES = 5
+NAME_MIN_VALUES = 2
+NAME_REPEAT = 10
+NAME_MANY = 30
 
 
 def _header_text(name: str) -> str:
@@ -158,39 +224,101 @@ def _valid_id(cand: pd.Series) -> np.ndarray:
     return province & (dated | checked)
 
 
+def _phone_digits(norm: pd.Series) -> pd.Series:
+    """Cells with the separators of a written number removed: spaces, hyphens, brackets, slashes,
+    dots between digit groups (138.1001.5678, never the point of a decimal such as 13.9123456),
+    a float's ``.0`` (Excel) and the international prefix +86 / 0086 (written as the trunk 0)."""
+    d = norm.str.replace(r"(?<=\d)\.0+$", "", regex=True)
+    decimal = d.str.fullmatch(r"[+-]?(?:0|[1-9]\d*)\.\d+").to_numpy(dtype=bool)
+    d = d.where(decimal, d.str.replace(r"(?<=\d)\s*[.。]\s*(?=\d)", "", regex=True))
+    d = d.str.replace(r"(?:\+|(?<!\d)00)\s*86", "0", regex=True)
+    return d.str.replace(r"[\s\-()+—–_/~·•]", "", regex=True)
+
+
+def _name_core(norm: pd.Series) -> pd.Series:
+    """What is left of a name cell without its bracketed notes, label, role and number:
+    王伟国（户主） → 王伟国, 姓名：李娜 → 李娜, 张伟2 → 张伟, Zhang Wei 0 → Zhang Wei."""
+    core = norm.str.replace(_BRACKETED, "", regex=True).str.strip()
+    core = core.str.replace(_NAME_PREFIX, "", regex=True)
+    core = core.str.replace(_ROLE_SUFFIX, "", regex=True)
+    core = core.str.replace(_TRAILING_NUMBER, "", regex=True)
+    return core.str.replace(_ROLE_SUFFIX, "", regex=True).str.strip()
+
+
+def _name_kinds(norm: pd.Series) -> pd.DataFrame:
+    """For each (NFKC, stripped) cell: ``placeholder`` (匿名, 不愿透露, 空 …), ``name`` (Chinese
+    name, 老王, pinyin name), ``masked`` (李**, 王某) and ``key`` (the cell without brackets and
+    spaces, lower case: what tells two people apart)."""
+    unbracketed = norm.str.replace(_BRACKETED, "", regex=True).str.replace(r"\s+", "", regex=True)
+    placeholder = unbracketed.str.lower().isin(PLACEHOLDERS) | (unbracketed == "")
+    core = _name_core(norm)
+    compact = core.str.replace(r"\s+", "", regex=True)
+    ordinary = ~compact.isin(_NOT_NAMES).to_numpy(dtype=bool)
+    chinese = compact.str.fullmatch(_NAME).to_numpy(dtype=bool) & ~compact.str.contains(
+        _NOT_NAME_END
+    ).to_numpy(dtype=bool)
+    chinese |= compact.str.fullmatch(_HONORIFIC).to_numpy(dtype=bool)
+    spaced = core.str.replace(r"(?<=[a-z])(?=[A-Z])", " ", regex=True).str.lower()
+    pinyin = spaced.str.fullmatch(_PINYIN_NAME).to_numpy(dtype=bool)
+    masked = compact.str.fullmatch(_MASKED_NAME).to_numpy(dtype=bool)
+    placeholder = placeholder.to_numpy(dtype=bool)
+    return pd.DataFrame(
+        {
+            "placeholder": placeholder,
+            "name": ~placeholder & ~masked & ordinary & (chinese | pinyin),
+            "masked": ~placeholder & masked,
+            "key": unbracketed.str.lower().to_numpy(),
+        },
+        index=norm.index,
+    )
+
+
 def personal_content(values: pd.Series) -> tuple[str, int] | None:
     """(kind, first row position) when the cells of a column hold personal data, else None.
 
-    Any single cell holding a mobile number (also +86, with spaces or hyphens, inside other
-    text, or masked as 139****5678), a landline with its area code (0519-86123456,
-    (010)62345678), an e-mail address or a resident ID number (18 digits incl. X, or 15) makes
-    the column personal. Names are judged on the column: at least 80% of its (≥ 5) answers are 2–4
-    Chinese characters beginning with a common surname and not ending like a place
-    (…镇, …村), and at least 80% of those are distinct (a column of towns or answers repeats
-    itself; a column of people does not); or 80% are masked names (李**, 王某).
+    Any single cell holding a mobile number (also +86 / 0086, with spaces, hyphens, dots or
+    brackets, inside other text, or masked as 139****5678), a landline with its area code
+    (0519-86123456, (010)62345678, with an extension 0519-86123456-801 / 转801), an e-mail
+    address or a resident ID number (18 digits incl. X, or 15) makes the column personal.
+
+    Names are judged on the column. Placeholders (匿名, 不愿透露, 空, 无 …) are left out; of the
+    other answers (at least :data:`NAME_MIN_VALUES`) at least :data:`NAME_SHARE` must look
+    like names: a Chinese name (2–3 characters beginning with a common surname, 2–4 with a
+    compound one, 阿依古丽·买买提; not ending like a place such as …镇, …村, …花园, not a
+    common word such as 方便, 农民), 老王 / 小李, a pinyin name (Zhang Wei, WANG Xiuying), or a
+    masked name (李**, 王某) — once a bracketed note, a label, a role or a number is taken off
+    (王伟国（户主）, 李娜(代答), 姓名：张伟, 张伟2). A column of masked names is personal as such;
+    a column of names when it holds many distinct names (:data:`NAME_MANY`) or when names
+    repeat no more than :data:`NAME_REPEAT` times on average (the same person answering twice,
+    a household's members): a genuine group column (镇街道, 性别, 职业, or interviewers) has a
+    few large categories.
 
     The checks run on the column's distinct values (a survey's answer columns have a handful).
     """
     text = values.astype(str)
-    uniq = pd.Series(pd.unique(text), dtype=object)
+    counts = text.value_counts(sort=False)
+    uniq = pd.Series(counts.index, dtype=object)
+    weight = counts.to_numpy(dtype=np.int64)
     norm = uniq.str.normalize("NFKC").str.strip()
     keep = (norm != "").to_numpy()
-    uniq, norm = uniq[keep], norm[keep]
+    uniq, norm, weight = uniq[keep], norm[keep], weight[keep]
     if uniq.empty:
         return None
 
     def first(hit: np.ndarray) -> int:
         return int(np.flatnonzero(text.isin(uniq[hit]).to_numpy())[0])
 
-    digits = norm.str.replace(r"(?<=\d)\.0+$", "", regex=True)
-    digits = digits.str.replace(r"[\s\-()+—–]", "", regex=True)
+    digits = _phone_digits(norm)
+    digits_ext = _phone_digits(norm.str.replace(_EXTENSION, "", regex=True))
     for pattern, kind, cells in (
-        (_MOBILE, "手机号码", digits),
-        (_MOBILE_MASKED, "部分隐藏的手机号码", digits),
-        (_LANDLINE, "固定电话号码", digits),
-        (_EMAIL, "电子邮箱", norm),
+        (_MOBILE, "手机号码", (digits,)),
+        (_MOBILE_MASKED, "部分隐藏的手机号码", (digits,)),
+        (_LANDLINE, "固定电话号码", (digits, digits_ext)),
+        (_EMAIL, "电子邮箱", (norm,)),
     ):
-        hit = cells.str.contains(pattern).to_numpy(dtype=bool)
+        hit = np.zeros(len(norm), dtype=bool)
+        for c in cells:
+            hit |= c.str.contains(pattern).to_numpy(dtype=bool)
         if hit.any():
             return kind, first(hit)
     cand = digits.str.extract(_ID_CANDIDATE, expand=False)
@@ -200,25 +328,35 @@ def personal_content(values: pd.Series) -> tuple[str, int] | None:
         ok[has] = _valid_id(cand[has])
         if ok.any():
             return "身份证号", first(ok)
-    compact = norm.str.replace(r"\s+", "", regex=True)
-    filled = text[(text.str.strip() != "").to_numpy()]
-    if len(filled) < NAME_MIN_VALUES:
+    kinds = _name_kinds(norm)
+    name = kinds["name"].to_numpy()
+    masked = kinds["masked"].to_numpy()
+    answers = int(weight[~kinds["placeholder"].to_numpy()].sum())
+    n_name, n_masked = int(weight[name].sum()), int(weight[masked].sum())
+    if n_name + n_masked < max(NAME_MIN_VALUES, NAME_SHARE * answers):
         return None
-    for is_name, kind, distinct in (
-        (
-            compact.str.fullmatch(_NAME).to_numpy(dtype=bool)
-            & ~compact.str.contains(_NOT_NAME_END).to_numpy(dtype=bool),
-            "姓名",
-            True,
-        ),
-        (compact.str.fullmatch(_MASKED_NAME).to_numpy(dtype=bool), "部分隐藏的姓名", False),
-    ):
-        if not is_name.any():
-            continue
-        rows = filled.isin(uniq[is_name]).to_numpy()
-        n = int(rows.sum())
-        if n >= NAME_SHARE * len(filled) and (not distinct or is_name.sum() >= NAME_DISTINCT * n):
-            return kind, first(is_name)
+    if n_masked >= n_name:
+        return "部分隐藏的姓名", first(masked)
+    distinct = kinds.loc[name, "key"].nunique()
+    if distinct >= NAME_MANY or n_name <= NAME_REPEAT * distinct:
+        return "姓名", first(name)
+    return None
+
+
+def looks_personal(value: Any) -> str | None:
+    """What one cell looks like when it looks personal (手机号码, 姓名 …), else None: the
+    patterns of :func:`personal_content`, a name judged on the cell alone, or a long number."""
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not text:
+        return None
+    found = personal_content(pd.Series([text], dtype=object))
+    if found is not None:
+        return found[0]
+    kinds = _name_kinds(pd.Series([text], dtype=object)).iloc[0]
+    if kinds["name"] or kinds["masked"]:
+        return "姓名"
+    if re.search(r"\d{7,}", re.sub(r"[\s\-()./]", "", text)):
+        return "长数字"
     return None
 
 
@@ -234,12 +372,47 @@ def personal_column(name: str, values: pd.Series) -> Personal | None:
     return None
 
 
-def _safe_cell(value: str) -> str:
-    """A cell as quoted in an error message; never a phone or ID number (shown as a mask)."""
+PERSONAL_CELL = "（该单元格含个人信息样式的文本，不显示）"
+
+
+def _safe_cell(value: Any) -> str:
+    """A cell as quoted in an error message: never a phone, ID or long number (not shown) nor a
+    name (masked: '张*')."""
     text = unicodedata.normalize("NFKC", str(value)).strip()
-    if re.search(r"\d{7,}", re.sub(r"[\s\-()]", "", text)):
-        return "（含长数字，可能是个人信息，不显示）"
+    kind = looks_personal(text)
+    if kind == "姓名":
+        return f"'{text[0]}{'*' * min(max(len(text) - 1, 1), 3)}'"
+    if kind is not None:
+        return PERSONAL_CELL
     return f"'{text[:20]}…'" if len(text) > 20 else f"'{text}'"
+
+
+def header_row_is_data(header: Any) -> bool:
+    """Whether a file's header row looks like a respondent's answers (the file has no header
+    row): a header holds a phone, ID or long number, or is a plain number."""
+    for h in header:
+        text = unicodedata.normalize("NFKC", str(h)).strip()
+        if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", text) or looks_personal(text) not in (None, "姓名"):
+            return True
+    return False
+
+
+def safe_header(name: Any, data_like: bool = False) -> str:
+    """A column name as listed in a message: not shown when it holds a phone, ID or long
+    number; masked (王**) when it looks like a name and the header row looks like a respondent's
+    answers (``data_like``: :func:`header_row_is_data`), as in a file without its header row."""
+    text = str(name)
+    kind = looks_personal(text)
+    if kind is None or (kind == "姓名" and not data_like):
+        return text
+    quoted = _safe_cell(text)
+    return quoted[1:-1] if quoted.startswith("'") else "（不显示）"
+
+
+def scrub(message: Any) -> str:
+    """``message`` with every quoted value that looks personal masked (:func:`_safe_cell`): for
+    messages of :mod:`methods.survey` that quote a data value (a stratum, a category)."""
+    return re.sub(r"'([^'\n]{1,200})'", lambda m: _safe_cell(m.group(1)), str(message))
 
 
 def used_columns(spec: SurveySpec, loc: tuple = ("survey",)) -> list[tuple[str, tuple, str]]:
@@ -273,10 +446,23 @@ def used_columns(spec: SurveySpec, loc: tuple = ("survey",)) -> list[tuple[str, 
     return out
 
 
+def _column_label(table: Table, col: str) -> str:
+    """A column as named in a message: ``'镇街道'``, or by its position when its name looks
+    personal (a file without a header row: the first respondent's answers are the names)."""
+    shown = safe_header(col, header_row_is_data(table.cells.columns))
+    if shown == str(col):
+        return f"'{col}'"
+    k = list(table.cells.columns).index(col) + 1 if col in table.cells.columns else None
+    where = f"第 {k} 列" if k else "一列"
+    name = "不显示" if shown == "（不显示）" else f"形如 {shown}"
+    return f"{where}（列名{name}：含个人信息样式的文本，数据文件可能缺少表头行）"
+
+
 def _refuse_personal(table: Table, spec: SurveySpec, display: str, loc: tuple) -> None:
     """A column recognised as personal data stops the analysis: used by the spec (as an item,
     group, stratum, cluster, weight …) it is refused at that field, whatever the case says;
-    unused, it must be listed in ``drop``. Messages never quote the personal value."""
+    unused, it must be listed in ``drop``. Messages never quote the personal value (nor a
+    column name that looks like one)."""
     cells, rows = table.cells, table.rows
     checked: set[str] = set()
     for col, field_path, role in used_columns(spec, loc):
@@ -289,11 +475,12 @@ def _refuse_personal(table: Table, spec: SurveySpec, display: str, loc: tuple) -
         how = (
             "按列名识别" if found.by == "header" else f"第 {rows[found.position]} 行起的内容"  # type: ignore[index]
         )
+        label = _column_label(table, col)
         raise _err(
-            f"{display} 的列 '{col}' 是个人信息（{found.kind}，{how}），不能用作{role}："
+            f"{display} 的列 {label} 是个人信息（{found.kind}，{how}），不能用作{role}："
             "个人信息列只能列入 survey.drop（读入时删除）",
             field_path,
-            hint=f"从案例文件的这一处删去 '{col}'，并在 survey.drop 中列出它；"
+            hint=f"从案例文件的这一处删去 {label}，并在 survey.drop 中列出它；"
             "分组、分层、整群请使用不含个人信息的列（如 镇街道、年龄段、社区）",
         )
     for col in cells.columns:
@@ -302,17 +489,19 @@ def _refuse_personal(table: Table, spec: SurveySpec, display: str, loc: tuple) -
         found = personal_column(col, cells[col])
         if found is None:
             continue
+        label = _column_label(table, col)
         if found.by == "header":
             raise _err(
-                f"{display} 的列 '{col}' 看起来是个人信息（{found.kind}）：满意度分析不需要，也不能存档",
+                f"{display} 的列 {label} 看起来是个人信息（{found.kind}）：满意度分析不需要，也不能存档",
                 (*loc, "drop"),
-                hint=f"在 survey.drop 中列出 '{col}'（读入时即删除），或从数据文件中删去该列",
+                hint=f"在 survey.drop 中列出 {label}（读入时即删除），或从数据文件中删去该列",
             )
+        where = col if label == f"'{col}'" else label
         raise _err(
-            f"{display} 第 {rows[found.position]} 行 {col}：内容看起来是{found.kind}（个人信息），"  # type: ignore[index]
+            f"{display} 第 {rows[found.position]} 行 {where}：内容看起来是{found.kind}（个人信息），"  # type: ignore[index]
             "不能用于分析",
             (*loc, "drop"),
-            hint=f"在 survey.drop 中列出 '{col}'（读入时即删除），或从数据文件中删去该内容",
+            hint=f"在 survey.drop 中列出 {label}（读入时即删除），或从数据文件中删去该内容",
         )
 
 

@@ -203,8 +203,11 @@ def read_table(
     seen: dict[str, int] = {}
     for k, name in enumerate(header):
         if name in seen:
+            from methods.evaltypes.satisfaction.privacy import header_row_is_data, safe_header
+
             raise CaseError(
-                f"{display} 表头中的列名 '{name}' 重复（第 {seen[name] + 1} 列和第 {k + 1} 列）",
+                f"{display} 表头中的列名 '{safe_header(name, header_row_is_data(header))}' 重复"
+                f"（第 {seen[name] + 1} 列和第 {k + 1} 列）",
                 field=(*loc, "data"),
             )
         seen[name] = k
