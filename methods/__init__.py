@@ -35,7 +35,6 @@ _SUBMODULES = {
     "errors",
     "excel",
     "exporting",
-    "fiscal",
     "fonts",
     "frameworks",
     "hashing",
@@ -46,7 +45,6 @@ _SUBMODULES = {
     "ranking",
     "reliability",
     "report",
-    "results_application",
     "robustness",
     "runner",
     "satisfaction",
@@ -58,7 +56,6 @@ _SUBMODULES = {
     "verify",
     "weight_specs",
     "weighting",
-    "work_assessment",
 }
 
 

@@ -306,19 +306,39 @@ def scrub_paths(text: str, roots: list[tuple[str, str]], *, aggressive: bool = F
     return text
 
 
-def _scrub(value: Any, roots: list[tuple[str, str]]) -> Any:
+def _scrub(value: Any, roots: list[tuple[str, str]], keep: frozenset = frozenset()) -> Any:
     if isinstance(value, str):
-        return scrub_paths(value, roots)
+        return value if value in keep else scrub_paths(value, roots)
     if isinstance(value, list):
-        return [_scrub(v, roots) for v in value]
+        return [_scrub(v, roots, keep) for v in value]
     if isinstance(value, dict):
-        return {k: _scrub(v, roots) for k, v in value.items()}
+        return {k: _scrub(v, roots, keep) for k, v in value.items()}
     return value
 
 
-def scrub_outputs(nb: nbformat.NotebookNode, roots: list[tuple[str, str]]) -> None:
+def _written_strings(value: Any) -> frozenset:
+    """Every text value of a case file: the user wrote them, so they reach the archive as
+    written (a title that mentions a folder is not a machine path)."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return frozenset(found)
+
+
+def scrub_outputs(
+    nb: nbformat.NotebookNode, roots: list[tuple[str, str]], keep: frozenset = frozenset()
+) -> None:
     """Remove machine paths from every cell output: stderr and tracebacks lose every absolute
-    folder, other outputs (text, HTML, the results payload) the known ones of ``roots``."""
+    folder, other outputs (text, HTML, the results payload) the known ones of ``roots``.
+    Structured values (the results payload, the report document) equal to a text of
+    ``keep`` (the case file's own texts) are left as written."""
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             kind = out.get("output_type")
@@ -336,7 +356,9 @@ def scrub_outputs(nb: nbformat.NotebookNode, roots: list[tuple[str, str]]) -> No
                 out["evalue"] = scrub_paths(out.get("evalue", ""), roots, aggressive=True)
             for mime, value in list(out.get("data", {}).items()):
                 if mime.startswith("text/") or mime.endswith("json"):  # not images
-                    out["data"][mime] = _scrub(value, roots)
+                    out["data"][mime] = _scrub(
+                        value, roots, keep if mime.endswith("json") else frozenset()
+                    )
 
 
 def clean_notebook(
@@ -347,7 +369,9 @@ def clean_notebook(
     pm = nb.metadata.get("papermill", {})
     for key in ("input_path", "output_path", "cwd"):
         pm.pop(key, None)
-    scrub_outputs(nb, path_roots(case))
+    scrub_outputs(
+        nb, path_roots(case), _written_strings(case.raw) if case is not None else frozenset()
+    )
     nb.metadata["title"] = title
     count = 0
     for cell in nb.cells:  # a reused kernel keeps counting: number the cells from 1

@@ -194,7 +194,8 @@ def test_targets_from_a_library_that_is_not_found_are_refused(tmp_path, monkeypa
 
 
 def test_library_readers_name_the_missing_library(tmp_path):
-    from methods import casefile, results_application
+    from methods import casefile
+    from methods.evaltypes import results_application
 
     raw = yaml.safe_load(
         (EXAMPLES / "wujin_results_application_2024.yaml").read_text(encoding="utf-8")
