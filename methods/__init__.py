@@ -1,21 +1,20 @@
 """Jixiao (绩效): budget performance evaluation methods.
 
-Topic modules (import them directly, e.g. ``from methods import scoring``):
+Topic modules (import them directly, e.g. ``from methods import scoring``), in layers:
 
-- :mod:`methods.scoring`: indicator scoring rules, the indicator tree, grades, :func:`evaluate`.
-- :mod:`methods.casefile`: case files (YAML) and their validation.
-- :mod:`methods.frameworks`: indicator frameworks shipped as data (财预〔2020〕10号, 自评表 …).
-- :mod:`methods.report`: Chinese tables, narrative and ``results.json`` for the report notebooks.
-- :mod:`methods.plotting`: charts with a bundled CJK font.
-- :mod:`methods.weighting`, :mod:`methods.ranking`, :mod:`methods.robustness`: indicator weights
-  (AHP, entropy, CRITIC, Delphi), multi-criteria ranking (TOPSIS, VIKOR) and how robust a grade is.
-- :mod:`methods.cba`: cost-benefit and least-cost analysis.
-- :mod:`methods.survey`, :mod:`methods.reliability`: satisfaction surveys, design-based estimation,
-  reliability and validity.
-- :mod:`methods.indicators`: the indicator library (指标库).
-- :mod:`methods.standards`: targets from past cases (历史标准, 行业标准).
-- :mod:`methods.runner`, :mod:`methods.batch`, :mod:`methods.library`, :mod:`methods.verify`,
-  :mod:`methods.catalogue`: executing notebooks, batches, the archive, its index and catalogue.
+- methods: :mod:`methods.scoring` (scoring rules, grades, tiers; ``scoring.evaluate`` scores a
+  case file), :mod:`methods.cba` (cost-benefit and least-cost analysis), :mod:`methods.survey`
+  (design-based survey estimation), :mod:`methods.reliability` (reliability and validity),
+  :mod:`methods.weighting`, :mod:`methods.ranking`, :mod:`methods.robustness` (weights, ranking,
+  robustness of a grade).
+- case model and data: :mod:`methods.casefile` (case files and their validation),
+  :mod:`methods.frameworks` (indicator frameworks as data), :mod:`methods.indicators` (the
+  indicator library), :mod:`methods.standards` (targets from past cases), :mod:`methods.library`
+  (the case library), :mod:`methods.evaluation` (scoring a case file).
+- :mod:`methods.report`: the report document model, shared blocks, HTML and DOCX renderers.
+- :mod:`methods.evaltypes`: one home per evaluation type (model, analysis, report outline).
+- machinery: :mod:`methods.runner`, :mod:`methods.batch`, :mod:`methods.verify`,
+  :mod:`methods.catalogue`, :mod:`methods.excel`, :mod:`methods.training` …; :mod:`methods.cli`.
 """
 
 from importlib import import_module
@@ -33,6 +32,8 @@ _SUBMODULES = {
     "cba",
     "cli",
     "errors",
+    "evaltypes",
+    "evaluation",
     "excel",
     "exporting",
     "fonts",

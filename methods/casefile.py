@@ -19,6 +19,7 @@ import re
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,6 +36,11 @@ from pydantic import (
 
 from methods import _yaml
 from methods.errors import INVISIBLE, CaseError
+from methods.scoring import DERIVED_ACTUALS as DERIVED_ACTUALS
+from methods.scoring import QUANTITATIVE_RULES as QUANTITATIVE_RULES
+from methods.scoring import RULES as RULES
+from methods.scoring import VARIANTS as VARIANTS
+from methods.scoring import grade_bands, qualitative_tier
 
 MAX_CASE_FILE_BYTES = 2_000_000
 MAX_YAML_NODES = 500_000  # values after expanding YAML aliases
@@ -57,17 +63,6 @@ OBJECT_TYPES = {
     "purchased_service": "政府购买服务项目",
     "debt": "政府债务项目",
     "investment_fund": "政府投资基金",
-}
-RULES = ("positive", "reverse", "equal", "range", "qualitative", "deduction", "checklist")
-QUANTITATIVE_RULES = ("positive", "reverse", "equal", "range", "deduction")
-VARIANTS = {
-    "reverse": ("linear", "ratio"),
-    "range": ("proportional", "binary"),
-    "deduction": ("over", "under"),
-}
-DERIVED_ACTUALS = {
-    "execution_rate": "预算执行率 = 执行数 / 全年预算（到位）数 × 100%",
-    "arrival_rate": "资金到位率 = 到位数 / 年初预算数 × 100%",
 }
 
 _TYPE_MESSAGES = {
@@ -186,7 +181,7 @@ class Indicator(_Model):
     target_from: TargetFrom | None = None
     ref: str | None = Field(None, description="引用的指标库代码（名称、层级、规则等继承自指标库）")
     survey: dict[str, Any] | None = Field(
-        None, description="实际值取自满意度调查（methods.satisfaction.indicator_value）"
+        None, description="实际值取自满意度调查（methods.evaltypes.satisfaction.indicator_value）"
     )
 
 
@@ -467,9 +462,8 @@ class ScoredCase(Case):
         out: list[tuple[tuple, str, bool]] = []
         for i, ind in enumerate(self.indicators):
             if ind.survey is not None:
-                from methods import satisfaction
-
-                out += satisfaction.indicator_data(self, ind.survey, ("indicators", i, "survey"))
+                source = actual_source("survey")
+                out += source.data(self, ind.survey, ("indicators", i, "survey"))
         return out
 
 
@@ -488,42 +482,76 @@ class EvaluationType:
     reads_library: bool = False  # built from other archived cases: batches run it last
 
 
+class _Registry(Mapping):
+    """The evaluation types by name, filled by the modules of :mod:`methods.evaltypes`.
+
+    The types are found on first use (a plug-in discovery: this layer never imports a type by
+    name), project_evaluation and self_evaluation first, then the others alphabetically."""
+
+    def __init__(self) -> None:
+        self._types: dict[str, EvaluationType] = {}
+        self._discovered = False
+
+    def _discover(self) -> dict[str, EvaluationType]:
+        if not self._discovered:
+            self._discovered = True
+            import_module("methods.evaltypes")
+        return self._types
+
+    def __getitem__(self, name: str) -> EvaluationType:
+        return self._discover()[name]
+
+    def __iter__(self):
+        return iter(self._discover())
+
+    def __len__(self) -> int:
+        return len(self._discover())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._discover()
+
+    def __repr__(self) -> str:
+        return f"<evaluation types: {', '.join(self)}>"
+
+
+EVALUATIONS = _Registry()
+"""Every evaluation type by name (``EVALUATIONS["monitoring"].title``)."""
+
+
 def register(etype: EvaluationType) -> EvaluationType:
-    """Add an evaluation type (modules in :mod:`methods.evaltypes` call this on import)."""
+    """Add an evaluation type (the modules of :mod:`methods.evaltypes` call this on import)."""
     if etype.notebook != f"{etype.name}.ipynb":
         raise ValueError(f"notebook of {etype.name} must be {etype.name}.ipynb")
-    EVALUATIONS[etype.name] = etype
+    EVALUATIONS._types[etype.name] = etype
     return etype
 
 
-def _check_scored(case: Case) -> list[str]:
-    from methods import scoring
+@dataclass(frozen=True)
+class ActualSource:
+    """Where an indicator's actual value can come from besides the case file (e.g. a
+    satisfaction survey: ``survey:``), registered by the evaluation type that owns it.
 
-    return list(scoring.prepare(case).warnings)
+    ``data(case, spec, loc)`` lists ``(field, path, private)`` of the files it reads;
+    ``value(case, spec, loc)`` computes the value (an object with ``value`` and ``basis``)."""
+
+    name: str
+    data: Callable[[Any, dict, tuple], list[tuple[tuple, str, bool]]]
+    value: Callable[[Any, dict, tuple], Any]
 
 
-EVALUATIONS: dict[str, EvaluationType] = {
-    "project_evaluation": EvaluationType(
-        name="project_evaluation",
-        title="项目支出绩效评价",
-        notebook="project_evaluation.ipynb",
-        model=ScoredCase,
-        default_framework="mof_2020_project",
-        check=_check_scored,
-        report_kind="绩效评价报告",
-        scored=True,
-    ),
-    "self_evaluation": EvaluationType(
-        name="self_evaluation",
-        title="项目支出绩效自评",
-        notebook="self_evaluation.ipynb",
-        model=ScoredCase,
-        default_framework="self_evaluation_2022",
-        check=_check_scored,
-        report_kind="绩效自评报告",
-        scored=True,
-    ),
-}
+_ACTUAL_SOURCES: dict[str, ActualSource] = {}
+
+
+def register_actual_source(source: ActualSource) -> ActualSource:
+    """Add a source of actual values (the satisfaction type registers ``survey``)."""
+    _ACTUAL_SOURCES[source.name] = source
+    return source
+
+
+def actual_source(name: str) -> ActualSource:
+    """The registered source ``name`` (evaluation types are discovered first)."""
+    EVALUATIONS._discover()
+    return _ACTUAL_SOURCES[name]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -783,6 +811,15 @@ def _pick_error(errors: list[dict[str, Any]], raw: Any) -> tuple[dict[str, Any],
     return best, best_path
 
 
+_LINE_BREAKING = re.compile(f"[\\r\\n\\t{INVISIBLE}]")
+
+
+def _label_text(value: Any) -> str:
+    """A key or code inside a field label, on one line: line breaks, tabs and invisible
+    characters written as ``\\uXXXX``."""
+    return _LINE_BREAKING.sub(lambda m: f"\\u{ord(m.group()):04x}", str(value))
+
+
 def field_label(path: tuple, raw: Mapping[str, Any] | None = None) -> str:
     """Human label of a field path: ``indicators[3]（C11）.weight``."""
     text = ""
@@ -792,9 +829,9 @@ def field_label(path: tuple, raw: Mapping[str, Any] | None = None) -> str:
             text += f"[{part}]"
             node = node[part] if isinstance(node, list) and part < len(node) else None
             if isinstance(node, Mapping) and isinstance(node.get("code"), str | int):
-                text += f"（{node['code']}）"
+                text += f"（{_label_text(node['code'])}）"
         else:
-            text += ("." if text else "") + str(part)
+            text += ("." if text else "") + _label_text(part)
             node = node.get(part) if isinstance(node, Mapping) else None
     return text
 
@@ -962,8 +999,6 @@ def _check_indicator(ind: Indicator, i: int) -> None:
     if ind.survey is not None and (ind.actual is not None or ind.derive is not None):
         fail("survey", "实际值取自满意度调查时不能再给出 actual 或 derive")
     if ind.rule == "qualitative":
-        from methods.scoring import qualitative_tier
-
         if ind.tier is None:
             fail(
                 "tier",
@@ -1127,8 +1162,6 @@ def _check_case(case: Case, *, check_data: bool = True) -> None:
     if case.grade_bands is None:
         pass
     elif isinstance(case.grade_bands, str):
-        from methods.scoring import grade_bands
-
         try:
             grade_bands(case.grade_bands)
         except ValueError as exc:
@@ -1559,7 +1592,3 @@ def find_case_files(paths: list[str | Path]) -> list[Path]:
         else:
             found.append(p)
     return found
-
-
-# Further evaluation types live in methods/evaltypes/ (one module each) and register themselves.
-from methods import evaltypes  # noqa: E402,F401

@@ -15,8 +15,6 @@ from pathlib import Path
 from methods.casefile import BUDGET_TYPES, EVALUATIONS
 from methods.library import Library, list_cases
 
-EVALUATION_TITLES = {k: v.title for k, v in EVALUATIONS.items()}
-
 _PAGE = """<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -161,7 +159,7 @@ def _build(library: Library, now) -> Path:
                 "title": r["title"],
                 "department": r["department"],
                 "evaluation": r["evaluation"],
-                "evaluation_title": EVALUATION_TITLES.get(r["evaluation"], r["evaluation"]),
+                "evaluation_title": getattr(EVALUATIONS.get(r["evaluation"]), "title", r["evaluation"]),
                 "budget_title": BUDGET_TYPES.get(r["budget_type"], r["budget_type"]),
                 "total_score": None if score is None or score != score else float(score),
                 "grade": r["grade"] if isinstance(r["grade"], str) else None,

@@ -42,7 +42,7 @@ import yaml
 
 from methods import _yaml
 from methods._resources import data_path, load_yaml
-from methods.casefile import DERIVED_ACTUALS, RULES, VARIANTS
+from methods.scoring import DERIVED_ACTUALS, RULES, VARIANTS
 
 DATA_SUBDIR = "indicators"
 

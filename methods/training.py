@@ -30,7 +30,7 @@ In a notebook::
 bottom. Trainers run every exercise with ``papermill … -p use_answer_key True``.
 
 This module also builds the small throwaway case library of lesson 7 (:func:`build_library`):
-cases scored with :func:`methods.scoring.evaluate` and archived without executing their report
+cases scored with :func:`methods.evaluation.evaluate` and archived without executing their report
 notebooks, so the lesson runs in seconds (``jixiao batch`` builds the real thing).
 """
 
@@ -271,15 +271,15 @@ def evaluate_example(
     **top: Any,
 ):
     """Score an example case (optionally changed, see :func:`load_example`) with
-    :func:`methods.scoring.evaluate`. With ``library`` the indicators keep their ``target_from``
+    :func:`methods.evaluation.evaluate`. With ``library`` the indicators keep their ``target_from``
     and take their standards from that case library."""
-    from methods import casefile, scoring
+    from methods import casefile, evaluation
 
     raw = load_example(name, indicators, standards=library is not None, **top)
     if library is not None:
         raw["library"] = str(Path(library).resolve())
     case = casefile.validate_mapping(raw, base_dir=example_path(name).parent)
-    return scoring.evaluate(case)
+    return evaluation.evaluate(case)
 
 
 def example_value(
@@ -657,7 +657,7 @@ def summary(notebook: str | None = None) -> dict[str, bool | None]:
 def build_library(root: str | Path, examples: Sequence[str]):
     """Archive example cases into a (new or existing) case library, fast.
 
-    Each case is scored with :func:`methods.scoring.evaluate` (taking 历史标准 from the cases
+    Each case is scored with :func:`methods.evaluation.evaluate` (taking 历史标准 from the cases
     archived before it in the same library) and archived with its ``results.json``, the case
     file, a provenance record and a placeholder ``report.html``: the report notebook is *not*
     executed. For teaching only; ``jixiao run`` / ``jixiao batch`` build real archives.
@@ -666,7 +666,7 @@ def build_library(root: str | Path, examples: Sequence[str]):
     -------
     methods.library.Library
     """
-    from methods import casefile, report, runner, scoring
+    from methods import casefile, evaluation, report, runner
     from methods.library import Library
 
     lib = Library(root)
@@ -675,7 +675,7 @@ def build_library(root: str | Path, examples: Sequence[str]):
         raw = load_example(name, standards=True)
         raw["library"] = str(Path(root).resolve())
         case = casefile.validate_mapping(raw, base_dir=path.parent, source=str(path))
-        ev = scoring.evaluate(case)
+        ev = evaluation.evaluate(case)
         results = report.results(ev)
         text = path.read_bytes()
         html = (

@@ -6,8 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from methods.casefile import Case
+from methods.evaluation import Evaluation
 from methods.report import blocks
-from methods.scoring import Evaluation
+
+
+def check(case: Case) -> list[str]:
+    """Deep checks of a scored case: the indicator tree, derived values, standards, weights."""
+    from methods import evaluation
+
+    return list(evaluation.prepare(case).warnings)
 
 
 @dataclass(frozen=True)
@@ -24,9 +32,9 @@ class ScoredResult:
 
 def analyse(case) -> ScoredResult:
     """Score the case and perturb its level-1 weights."""
-    from methods import report, scoring
+    from methods import evaluation, report
 
-    ev = scoring.evaluate(case)
+    ev = evaluation.evaluate(case)
     return ScoredResult(ev, report.grade_robustness(ev))
 
 

@@ -1,6 +1,6 @@
 """``evaluation: department_overall`` — 部门（单位）整体绩效评价.
 
-Scored like a project evaluation (:func:`methods.scoring.evaluate`) on the six dimensions of the
+Scored like a project evaluation (:func:`methods.evaluation.evaluate`) on the six dimensions of the
 policy (武发〔2020〕48号): 运行成本, 管理效率, 履职效能, 社会效应, 可持续发展能力, 服务对象满意度
 (framework ``department_overall_2020``). Typical indicators come from the indicator library
 (``{ref: GX-B-001, …}``: 在职人员控制率, “三公”经费变动率, 重点支出安排率, 结转结余率 …).
@@ -25,7 +25,6 @@ from methods.casefile import (
     Case,
     EvaluationType,
     ScoredCase,
-    _check_scored,
     _Model,
     register,
 )
@@ -111,6 +110,27 @@ class KeyProjectTable:
         }
 
 
+def _check_grade(case: DepartmentCase, name: str, score: float, grade: str, loc: tuple) -> None:
+    """Refuse a key project's given grade that is not the grade of its given score under the
+    case's grade bands (the case's ``grade_bands``, else the framework's, else mof_2020): a
+    score of 93.91 written with grade 良 is a slip in one of them, never silently shown."""
+    from methods import frameworks, scoring
+
+    fw = frameworks.get(case.framework or case.evaluation_type.default_framework)
+    bands = scoring.grade_bands(case.grade_bands or fw.default_grade_bands or "mof_2020")
+    expected = scoring.grade(score, bands)
+    if grade == expected:
+        return
+    labels = [label for label, _ in bands.bands]
+    what = "" if grade in labels else f"（不是等级标准中的等级：{'、'.join(labels)}）"
+    raise CaseError(
+        f"重点项目“{name}”的等级 {grade!r}{what} 与得分 {fmt.num(score)} 不符："
+        f"按等级标准（{bands.describe()}）应为“{expected}”",
+        field=loc,
+        hint="核对得分和等级；等级可删除（按得分自动取得）",
+    )
+
+
 def key_project_scores(case: DepartmentCase) -> KeyProjectTable | None:
     """Score (or take the given scores of) the department's key projects.
 
@@ -128,7 +148,7 @@ def key_project_scores(case: DepartmentCase) -> KeyProjectTable | None:
         return None
     if case._key_table is not None:
         return case._key_table
-    from methods import scoring
+    from methods import evaluation
     from methods.casefile import load_case
 
     rows = []
@@ -147,7 +167,14 @@ def key_project_scores(case: DepartmentCase) -> KeyProjectTable | None:
                 raise CaseError(
                     f"{p.case} 不是计分类评价（{member.evaluation}）", field=(*loc, "case")
                 )
-            ev = scoring.evaluate(member)
+            ev = evaluation.evaluate(member)
+            if p.grade is not None and p.grade != ev.grade:
+                raise CaseError(
+                    f"重点项目“{p.name or member.title}”的等级 {p.grade!r} 与按案例文件评价的"
+                    f"等级“{ev.grade}”（{fmt.num(ev.total)} 分）不符",
+                    field=(*loc, "grade"),
+                    hint="删除 grade（按案例文件评价时等级自动取得），或核对案例文件",
+                )
             budget = p.budget
             if budget is None and member.budget is not None:
                 budget = member.budget.allocated or member.budget.planned
@@ -165,6 +192,8 @@ def key_project_scores(case: DepartmentCase) -> KeyProjectTable | None:
         else:
             if p.name is None:
                 raise CaseError("给出 score 时需要项目名称 name", field=(*loc, "name"))
+            if p.grade is not None:
+                _check_grade(case, p.name, float(p.score), p.grade, (*loc, "grade"))
             rows.append(
                 {
                     "name": p.name,
@@ -199,7 +228,7 @@ def key_project_scores(case: DepartmentCase) -> KeyProjectTable | None:
 def _check_department(case: Case) -> list[str]:
     """Score the key projects, fill the linked indicator's actual value, check the tree."""
     if not isinstance(case, DepartmentCase):
-        return _check_scored(case)
+        return _scored.check(case)
     kp = case.key_projects
     table = key_project_scores(case)
     if kp is not None and kp.indicator is not None and table is not None:
@@ -238,7 +267,7 @@ def _check_department(case: Case) -> list[str]:
         indicators[idx] = filled
         # The case is frozen for users; the linked value is filled once, here, at validation.
         object.__setattr__(case, "indicators", indicators)
-    return _check_scored(case)
+    return _scored.check(case)
 
 
 register(

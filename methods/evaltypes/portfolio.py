@@ -1,7 +1,7 @@
 """项目组合排序 (evaluation: portfolio): ranking evaluated cases for budget decisions.
 
 The cases come from case files listed in the portfolio case (scored afresh with
-:func:`methods.scoring.evaluate`) or from the case library (their archived ``results.json``).
+:func:`methods.evaluation.evaluate`) or from the case library (their archived ``results.json``).
 Criteria are the level-1 得分率 (score ÷ points) or chosen indicators' 得分率; weights come from
 points, equal shares, AHP judgements or the data (entropy, CRITIC). The cases are ranked by TOPSIS
 and VIKOR (:mod:`methods.ranking`), and the ranking's robustness is checked by perturbing the
@@ -135,7 +135,7 @@ class PortfolioData:
 
 
 def _from_files(case) -> list[dict[str, Any]]:
-    from methods import scoring
+    from methods import evaluation
     from methods.casefile import load_case
 
     out = []
@@ -147,7 +147,7 @@ def _from_files(case) -> list[dict[str, Any]]:
             raise CaseError(f"所列案例无效：{exc}", field=("cases", i)) from None
         if not hasattr(member, "indicators"):
             raise CaseError(f"{value} 不是计分类评价（{member.evaluation}）", field=("cases", i))
-        ev = scoring.evaluate(member)
+        ev = evaluation.evaluate(member)
         out.append(
             {
                 "case_id": member.case_id,

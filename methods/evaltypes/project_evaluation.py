@@ -8,9 +8,30 @@ order (the notebook calls them one by one; :func:`outline` builds them all).
 
 from __future__ import annotations
 
-from methods.evaltypes._scored import ScoredResult, analyse, level1_chart, lost_chart, results
+from methods.casefile import EvaluationType, ScoredCase, register
+from methods.evaltypes._scored import (
+    ScoredResult,
+    analyse,
+    check,
+    level1_chart,
+    lost_chart,
+    results,
+)
 from methods.report import blocks
 from methods.report.document import Document, Paragraph, Section
+
+register(
+    EvaluationType(
+        name="project_evaluation",
+        title="项目支出绩效评价",
+        notebook="project_evaluation.ipynb",
+        model=ScoredCase,
+        default_framework="mof_2020_project",
+        check=check,
+        report_kind="绩效评价报告",
+        scored=True,
+    )
+)
 
 
 def section_overview(r: ScoredResult) -> Section:

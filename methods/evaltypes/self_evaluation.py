@@ -7,9 +7,23 @@ outline is the 自评 report's.
 
 from __future__ import annotations
 
-from methods.evaltypes._scored import ScoredResult, analyse, level1_chart, results
+from methods.casefile import EvaluationType, ScoredCase, register
+from methods.evaltypes._scored import ScoredResult, analyse, check, level1_chart, results
 from methods.report import blocks
 from methods.report.document import Document, Paragraph, Section
+
+register(
+    EvaluationType(
+        name="self_evaluation",
+        title="项目支出绩效自评",
+        notebook="self_evaluation.ipynb",
+        model=ScoredCase,
+        default_framework="self_evaluation_2022",
+        check=check,
+        report_kind="绩效自评报告",
+        scored=True,
+    )
+)
 
 __all__ = ["OUTLINE", "ScoredResult", "analyse", "outline", "results"]
 

@@ -30,8 +30,9 @@ from pydantic import Field
 
 from methods import _format as fmt
 from methods._resources import load_yaml
-from methods.casefile import Case, EvaluationType, ScoredCase, _check_scored, _Model, register
+from methods.casefile import Case, EvaluationType, ScoredCase, _Model, register
 from methods.errors import CaseError
+from methods.evaltypes import _scored
 from methods.evaltypes._scored import ScoredResult, level1_chart, lost_chart
 from methods.report import blocks
 from methods.report.document import BulletList, Callout, Document, Paragraph, Section, Span, Table
@@ -86,7 +87,7 @@ class ThirdPartyCase(ScoredCase):
 
 
 def _check_third_party(case: Case) -> list[str]:
-    warnings = _check_scored(case)
+    warnings = _scored.check(case)
     if isinstance(case, ThirdPartyCase):
         try:
             fee_schedule(case.fee.schedule)
@@ -371,9 +372,9 @@ class ThirdPartyResult(ScoredResult):
 
 def analyse(case: ThirdPartyCase) -> ThirdPartyResult:
     """Score the review, perturb its level-1 weights and work out the fee share and 失信 flag."""
-    from methods import report, scoring
+    from methods import evaluation, report
 
-    ev = scoring.evaluate(case)
+    ev = evaluation.evaluate(case)
     return ThirdPartyResult(ev, report.grade_robustness(ev), assess(case, ev))
 
 

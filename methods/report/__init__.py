@@ -21,6 +21,7 @@ from methods._json import jsonable as _jsonable
 from methods._protocol import DOCUMENT_MIME, HIDE_TAG, RESULTS_MIME  # noqa: F401 - re-exported
 from methods._resources import load_yaml
 from methods.casefile import BUDGET_TYPES, OBJECT_TYPES, Case, ScoredCase
+from methods.evaluation import Evaluation
 from methods.report import html as _html_renderer  # noqa: F401 - blocks display themselves
 from methods.report.document import (  # noqa: F401 - the document model, re-exported
     BulletList,
@@ -34,7 +35,7 @@ from methods.report.document import (  # noqa: F401 - the document model, re-exp
     Table,
     group,
 )
-from methods.scoring import RULE_NAMES, Evaluation
+from methods.scoring import RULE_NAMES
 
 try:  # IPython is present wherever notebooks run; keep the module importable without it.
     from IPython.display import HTML, Markdown, display

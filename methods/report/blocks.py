@@ -16,6 +16,7 @@ import pandas as pd
 from methods import _format as fmt
 from methods._resources import load_yaml
 from methods.casefile import BUDGET_TYPES, OBJECT_TYPES, Case, ScoredCase
+from methods.evaluation import Evaluation
 from methods.report.document import (
     BulletList,
     Callout,
@@ -26,7 +27,7 @@ from methods.report.document import (
     Span,
     Table,
 )
-from methods.scoring import RULE_NAMES, Evaluation
+from methods.scoring import RULE_NAMES
 
 
 def case_identity(case: Case, name_label: str = "项目名称") -> list[tuple[str, Any]]:

@@ -26,6 +26,7 @@ reaches any output (tables are aggregates; the file is only hashed), and no erro
 a personal value.
 """
 
+from methods.casefile import EvaluationType, register
 from methods.evaltypes.satisfaction.analysis import SatisfactionAnalysis, analyse, check
 from methods.evaltypes.satisfaction.indicator import (
     IndicatorValue,
@@ -143,3 +144,14 @@ __all__ = [
     "used_columns",
     "withhold",
 ]
+
+register(
+    EvaluationType(
+        name="satisfaction",
+        title="服务对象满意度调查",
+        notebook="satisfaction.ipynb",
+        model=SatisfactionCase,
+        check=check,
+        report_kind="报告",
+    )
+)

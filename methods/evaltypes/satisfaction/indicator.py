@@ -18,7 +18,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from methods import _format as fmt
-from methods.casefile import Case, _field_path, _line_for, _pydantic_message, field_label
+from methods.casefile import (
+    ActualSource,
+    Case,
+    _field_path,
+    _line_for,
+    _pydantic_message,
+    field_label,
+    register_actual_source,
+)
 from methods.errors import CaseError
 from methods.evaltypes.satisfaction.model import (
     InlineSurvey,
@@ -182,3 +190,6 @@ def indicator_value(case: Case, ref: dict, loc: tuple) -> IndicatorValue:
         n=int(row["n_respondents"]),
         source=source,
     )
+
+
+register_actual_source(ActualSource("survey", data=indicator_data, value=indicator_value))

@@ -27,9 +27,7 @@ from methods.casefile import (
     Budget,
     Case,
     Conclusions,
-    EvaluationType,
     _Model,
-    register,
 )
 
 DEFAULT_LABELS_1_5 = {1: "很不满意", 2: "不满意", 3: "一般", 4: "满意", 5: "很满意"}
@@ -183,21 +181,3 @@ class SatisfactionCase(Case):
 
     def private_paths(self) -> set[str]:
         return {self.survey.data}
-
-
-def _check_satisfaction(case: Case) -> list[str]:
-    from methods.evaltypes.satisfaction.analysis import check
-
-    return check(case)  # type: ignore[arg-type]
-
-
-register(
-    EvaluationType(
-        name="satisfaction",
-        title="服务对象满意度调查",
-        notebook="satisfaction.ipynb",
-        model=SatisfactionCase,
-        check=_check_satisfaction,
-        report_kind="报告",
-    )
-)

@@ -21,14 +21,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from methods.errors import CaseError
 from methods.evaltypes.satisfaction.model import SurveySpec
-from methods.evaltypes.satisfaction.reading import Table
+
+if TYPE_CHECKING:
+    from methods.evaltypes.satisfaction.reading import Table
 
 MERGED_GROUPS = "其余分组（合并）"  # withheld groups in the comparisons and the ordinal model
 
