@@ -9,6 +9,9 @@ import yaml
 
 from methods import casefile, report, scoring
 from methods.errors import CaseError
+from methods.report import blocks
+from methods.report.document import group
+from methods.report.html import render_block
 
 from .conftest import EXAMPLES
 
@@ -38,7 +41,7 @@ def test_ahp_level1_and_delphi_indicator_weights():
     # a qualitative score given against weight 1 keeps its share: 0.9 × 3.6367 = 3.27
     assert t.loc["A2", "score"] == 3.27
     assert any("层次分析法" in n for n in ev.notes) and any("德尔菲法" in n for n in ev.notes)
-    html = report.weights_html(ev)
+    html = render_block(group(*blocks.weights(ev)))
     assert "判断矩阵" in html and "Kendall W" in html and "CR" in html
 
 
@@ -121,7 +124,7 @@ def test_grade_robustness_is_seeded_and_sensible():
     assert pa == b.table.iloc[0]["p_grade_holds"]
     assert 0 <= pa <= 1
     assert a.table.iloc[0]["total"] == pytest.approx(ev.total, abs=0.02)
-    html = report.robustness_html(a).data
+    html = render_block(group(blocks.robustness(a)))
     assert "该等级在权重扰动下保持的概率" in html
     res = report.results(ev, robustness=a)
     assert res["robustness"]["seed"] == 20200210 and res["robustness"]["draws"] == 10_000

@@ -1,16 +1,18 @@
-"""Chinese report building blocks for the evaluation notebooks, and ``results.json``.
+"""Reports as documents, and ``results.json``.
 
-Notebooks stay thin: each section is one call here returning an IPython display object (HTML or
-Markdown) whose user text is escaped. :func:`results` builds the machine-readable results
-(contracts §4) and :func:`publish` hands them to the runner as a tagged output (and optionally a
-file), so ``jixiao run`` and plain papermill produce the same numbers.
+A report is data (:mod:`methods.report.document`: sections, paragraphs, tables, figures,
+callouts) built by each evaluation type from its analysis, with the cross-type blocks of
+:mod:`methods.report.blocks`; :mod:`methods.report.html` and :mod:`methods.report.docx` render the
+same document as report.html and report.docx. Here: the notebook protocol (:func:`start`,
+:func:`show` each section as it is built, :func:`assemble`, :func:`publish` hands results.json and
+the document to the runner as tagged outputs, so ``jixiao run`` and plain papermill produce the
+same numbers), :func:`results` (contracts §4) and the conclusions of scored evaluations.
 """
 
 from __future__ import annotations
 
-import html as _stdlib_html
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +22,9 @@ from methods import _format as fmt
 from methods._json import jsonable as _jsonable
 from methods._protocol import DOCUMENT_MIME, HIDE_TAG, RESULTS_MIME  # noqa: F401 - re-exported
 from methods._resources import load_yaml
-from methods.casefile import BUDGET_TYPES, OBJECT_TYPES, Case, ScoredCase
+from methods.casefile import Case
 from methods.evaluation import Evaluation
+from methods.report import blocks as _blocks
 from methods.report import html as _html_renderer  # noqa: F401 - blocks display themselves
 from methods.report.document import (  # noqa: F401 - the document model, re-exported
     BulletList,
@@ -35,7 +38,6 @@ from methods.report.document import (  # noqa: F401 - the document model, re-exp
     Table,
     group,
 )
-from methods.scoring import RULE_NAMES
 
 try:  # IPython is present wherever notebooks run; keep the module importable without it.
     from IPython.display import HTML, Markdown, display
@@ -51,11 +53,6 @@ except ImportError:  # pragma: no cover
     def display(*objs, **kwargs):  # type: ignore[no-redef]
         for obj in objs:
             print(obj)
-
-
-def esc(value: Any) -> str:
-    """HTML-escape user text (titles, names, notes): ``<script>`` shows as text."""
-    return _stdlib_html.escape("" if value is None else str(value), quote=True)
 
 
 def setup_notebook() -> None:
@@ -78,48 +75,6 @@ def setup_notebook() -> None:
 # Generic HTML pieces
 
 
-def html_table(
-    rows: Iterable[Sequence[Any]],
-    header: Sequence[str],
-    *,
-    classes: str = "",
-    numeric: Iterable[int] = (),
-    raw_columns: Iterable[int] = (),
-) -> str:
-    """An HTML table; cells are escaped except in ``raw_columns`` (already-safe HTML).
-
-    ``numeric`` column indexes are right-aligned.
-    """
-    numeric, raw_columns = set(numeric), set(raw_columns)
-    out = [f'<table class="jx-table {esc(classes)}"><thead><tr>']
-    out += [f"<th>{esc(h)}</th>" for h in header]
-    out.append("</tr></thead><tbody>")
-    for row in rows:
-        out.append("<tr>")
-        for i, cell in enumerate(row):
-            cls = ' class="num"' if i in numeric else ""
-            text = cell if i in raw_columns else esc(cell)
-            out.append(f"<td{cls}>{text}</td>")
-        out.append("</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
-
-
-def kv_table(pairs: Iterable[tuple[str, Any]]) -> str:
-    """A two-column 项目/内容 table for basic information."""
-    rows = "".join(
-        f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in pairs if v not in (None, "")
-    )
-    return f'<table class="jx-table jx-kv"><tbody>{rows}</tbody></table>'
-
-
-def bullet_list(items: Iterable[str]) -> str:
-    items = list(items)
-    if not items:
-        return "<p>（无）</p>"
-    return "<ol>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ol>"
-
-
 # ---------------------------------------------------------------------------------------------
 # Sections
 
@@ -131,263 +86,6 @@ def report_title(case: Case, kind: str | None = None) -> str:
     if str(case.year) in case.title:  # e.g. 武进区 2023 年度重点项目绩效综合排序
         return f"{case.title}{kind}"
     return f"{case.title} {case.year} 年度{kind}"
-
-
-def heading(case: Case, kind: str | None = None) -> HTML:
-    """The report's title block: title, department, year, evaluation type."""
-    meta = f"{esc(case.department)} ｜ {case.year} 年度 ｜ {esc(case.evaluation_type.title)}"
-    return HTML(
-        f'<div class="jx-title"><h1>{esc(report_title(case, kind))}</h1>'
-        f'<p class="jx-meta">{meta}</p></div>'
-    )
-
-
-def case_identity(case: Case, name_label: str = "项目名称") -> list[tuple[str, Any]]:
-    """The 基本信息 rows every case has: name, department, year, evaluation, budget and object
-    type, case id."""
-    return [
-        (name_label, case.title),
-        ("主管部门（单位）", case.department),
-        ("预算年度", f"{case.year} 年"),
-        ("评价类型", case.evaluation_type.title),
-        ("预算类型", BUDGET_TYPES.get(case.budget_type, case.budget_type)),
-        ("评价对象", OBJECT_TYPES.get(case.object_type, case.object_type)),
-        ("案例编号", case.case_id),
-    ]
-
-
-def basic_info(case: Case, ev: Evaluation | None = None) -> HTML:
-    """基本信息 table."""
-    pairs = case_identity(case)
-    if isinstance(case, ScoredCase):
-        pairs.append(("评价机构/人员", case.evaluator))
-    if ev is not None:
-        pairs.append(("指标框架", f"{ev.framework.name}"))
-    return HTML(kv_table(pairs))
-
-
-def budget_table(case: Case) -> HTML:
-    """预算资金 table: 年初预算数, 全年预算数, 全年执行数, 执行率, 到位率."""
-    b = case.budget
-    header = [
-        f"年初预算数（{b.unit}）",
-        f"全年预算数（{b.unit}）",
-        f"全年执行数（{b.unit}）",
-        "预算执行率",
-        "资金到位率",
-    ]
-    row = [
-        fmt.fixed(b.planned),
-        fmt.fixed(b.allocated),
-        fmt.fixed(b.spent),
-        fmt.pct(b.execution_rate),
-        fmt.pct(b.arrival_rate),
-    ]
-    note = f'<p class="jx-note">说明：{esc(b.note)}</p>' if b.note else ""
-    return HTML(html_table([row], header, numeric=range(5)) + note)
-
-
-def overview(case: Case) -> HTML:
-    """项目概况 text and 年度总体目标 (planned vs achieved)."""
-    parts = []
-    if getattr(case, "overview", None):
-        parts.append(f"<p>{esc(case.overview)}</p>")
-    if isinstance(case, ScoredCase) and case.objectives:
-        parts.append(
-            html_table(
-                [[case.objectives.planned, case.objectives.achieved or "（未填写）"]],
-                ["年度总体目标（预期）", "实际完成情况"],
-                classes="jx-objectives",
-            )
-        )
-    return HTML("".join(parts) or "<p>（案例文件未提供项目概况）</p>")
-
-
-def score_card(ev: Evaluation) -> HTML:
-    """The total score and grade, with the bands used."""
-    grade_class = {"优": "a", "良": "b", "中": "c", "差": "d"}.get(ev.grade or "", "x")
-    lost = ev.lost
-    lines = [
-        f'<div class="jx-score"><span class="jx-total">{fmt.num(ev.total)}</span>'
-        f'<span class="jx-unit">分</span>'
-        f'<span class="jx-grade jx-grade-{grade_class}">{esc(ev.grade)}</span></div>',
-        f'<p class="jx-meta">评价等级标准：{esc(ev.bands.describe())}（{esc(ev.bands.source)}）</p>',
-        f"<p>本次评价共 {int(ev.table['applicable'].sum())} 项末级指标，其中 {len(lost)} 项失分，"
-        f"合计扣 {fmt.num(lost['lost'].sum())} 分。</p>",
-    ]
-    return HTML("".join(lines))
-
-
-def level1_table(ev: Evaluation) -> HTML:
-    """一级指标 points, score, lost and 得分率."""
-    rows = [
-        [
-            r.level1,
-            fmt.num(r.weight),
-            fmt.fixed(r.score),
-            fmt.fixed(r.lost),
-            fmt.fixed(r.rate) + "%",
-        ]
-        for r in ev.level1_table.itertuples()
-    ]
-    rows.append(
-        [
-            "合计",
-            fmt.num(ev.level1_table["weight"].sum()),
-            fmt.fixed(ev.total),
-            fmt.fixed(100 - ev.total),
-            fmt.fixed(ev.total) + "%",
-        ]
-    )
-    return HTML(
-        html_table(rows, ["一级指标", "分值", "得分", "失分", "得分率"], numeric=range(1, 5))
-    )
-
-
-def _target_text(r: Mapping[str, Any]) -> str:
-    if isinstance(r.get("target_text"), str):
-        return r["target_text"]
-    if r["rule"] == "qualitative":
-        return "定性"
-    if r["rule"] == "checklist":
-        return f"{fmt.num(r['total'])} 项要点"
-    if r["rule"] == "range":
-        return f"{fmt.num(r['target'])}–{fmt.num(r['target_high'])}{r['unit']}"
-    if r["rule"] == "reverse":
-        return f"≤{fmt.with_unit(r['target'], r['unit'])}"
-    if r["rule"] == "deduction":
-        return ("≥" if r["variant"] == "under" else "≤") + fmt.with_unit(r["target"], r["unit"])
-    if r["rule"] == "equal":
-        return f"={fmt.with_unit(r['target'], r['unit'])}"
-    return f"≥{fmt.with_unit(r['target'], r['unit'])}"
-
-
-def _actual_text(r: Mapping[str, Any]) -> str:
-    if isinstance(r.get("actual_text"), str):
-        return r["actual_text"]
-    if r["rule"] == "qualitative":
-        return str(r["tier"])
-    if r["rule"] == "checklist":
-        return f"满足 {fmt.num(r['met'])}"
-    return fmt.with_unit(r["actual"], r["unit"])
-
-
-def indicator_table(ev: Evaluation, *, style: str = "project") -> HTML:
-    """Indicator scores with the reason for every lost point.
-
-    Parameters
-    ----------
-    ev : Evaluation
-    style : {"project", "self"}
-        ``project``: 一级/二级/三级指标, 分值, 目标值, 实际值, 计分规则, 得分, 失分, 计分说明;
-        ``self`` (自评表): 一级/二级/三级指标, 年度指标值, 实际完成值, 分值, 得分,
-        偏差原因分析及改进措施.
-    """
-    rows = []
-    for r in ev.table.to_dict("records"):
-        score = fmt.fixed(r["score"]) if r["applicable"] else "不适用"
-        weight = fmt.num(r["weight"])
-        if abs(r["weight"] - r["design_weight"]) > 1e-9:
-            weight = f"{fmt.num(r['weight'])}（原 {fmt.num(r['design_weight'])}）"
-        lost_class = "lost" if r["applicable"] and r["lost"] > 0.005 else ""
-        if style == "self":
-            note = r["note"] if isinstance(r["note"], str) else ""
-            explain = r["reason"] + (f"。偏差原因：{note}" if note else "")
-            rows.append(
-                (
-                    lost_class,
-                    [
-                        r["level1"],
-                        r["level2"],
-                        r["name"],
-                        _target_text(r),
-                        _actual_text(r),
-                        weight,
-                        score,
-                        explain,
-                    ],
-                )
-            )
-        else:
-            rule = RULE_NAMES.get(r["rule"], r["rule"])
-            lost = fmt.fixed(r["lost"]) if r["applicable"] else "—"
-            reason = r["reason"] + (f"。说明：{r['note']}" if isinstance(r["note"], str) else "")
-            rows.append(
-                (
-                    lost_class,
-                    [
-                        r["level1"],
-                        r["level2"],
-                        r["name"],
-                        weight,
-                        _target_text(r),
-                        _actual_text(r),
-                        rule,
-                        score,
-                        lost,
-                        reason,
-                    ],
-                )
-            )
-    if style == "self":
-        header = [
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "计分说明及偏差原因",
-        ]
-        numeric = {5, 6}
-    else:
-        header = [
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "分值",
-            "目标值",
-            "实际值",
-            "计分规则",
-            "得分",
-            "失分",
-            "计分说明",
-        ]
-        numeric = {3, 7, 8}
-    out = [f'<table class="jx-table jx-indicators jx-{esc(style)}"><thead><tr>']
-    out += [f"<th>{esc(h)}</th>" for h in header]
-    out.append("</tr></thead><tbody>")
-    # merge repeated level-1 / level-2 cells (rowspan), as on the paper forms
-    spans1 = _spans([row[0] for _, row in rows])
-    spans2 = _spans([(row[0], row[1]) for _, row in rows])
-    for i, (cls, row) in enumerate(rows):
-        out.append(f'<tr class="{cls}">' if cls else "<tr>")
-        for j, cell in enumerate(row):
-            if j == 0 and spans1[i] == 0 or j == 1 and spans2[i] == 0:
-                continue
-            attrs = f' class="c{j}{" num" if j in numeric else ""}"'
-            if j == 0 and spans1[i] > 1:
-                attrs = f' rowspan="{spans1[i]}"'
-            elif j == 1 and spans2[i] > 1:
-                attrs = f' rowspan="{spans2[i]}"'
-            out.append(f"<td{attrs}>{esc(cell)}</td>")
-        out.append("</tr>")
-    out.append("</tbody></table>")
-    return HTML("".join(out))
-
-
-def _spans(keys: list[Any]) -> list[int]:
-    """Rowspan per row: the run length at a run's first row, 0 inside the run."""
-    spans = [0] * len(keys)
-    i = 0
-    while i < len(keys):
-        j = i
-        while j < len(keys) and keys[j] == keys[i]:
-            j += 1
-        spans[i] = j - i
-        i = j
-    return spans
 
 
 # ---------------------------------------------------------------------------------------------
@@ -427,9 +125,11 @@ def score_achievements(
     ]
     for r in full.head(limit).to_dict("records"):
         if r["rule"] in ("qualitative", "checklist"):
-            out.append(f"{r['name']}：{_actual_text(r)}，得满分。")
+            out.append(f"{r['name']}：{_blocks.actual_text(r)}，得满分。")
         else:
-            out.append(f"{r['name']}：实际 {_actual_text(r)}，达到目标（{_target_text(r)}）。")
+            out.append(
+                f"{r['name']}：实际 {_blocks.actual_text(r)}，达到目标（{_blocks.target_text(r)}）。"
+            )
     return out
 
 
@@ -465,20 +165,6 @@ def with_case_conclusions(
     }
 
 
-def conclusion_lists_html(c: Mapping[str, Sequence[str]], *, numbered: bool = True) -> HTML:
-    """主要成效 / 存在问题 / 改进建议 lists as HTML (headings （一）… when ``numbered``)."""
-    heads = ("主要成效", "存在问题", "改进建议")
-    marks = ("（一）", "（二）", "（三）") if numbered else ("", "", "")
-    return HTML(
-        "".join(
-            f"<h3>{mark}{head}</h3>" + bullet_list(c[key])
-            for mark, head, key in zip(
-                marks, heads, ("achievements", "problems", "suggestions"), strict=True
-            )
-        )
-    )
-
-
 def conclusions(ev: Evaluation, *, max_achievements: int = 5) -> dict[str, list[str]]:
     """主要成效, 存在问题 and 改进建议 drawn from the indicators, plus the case's own findings.
 
@@ -508,11 +194,6 @@ def conclusions(ev: Evaluation, *, max_achievements: int = 5) -> dict[str, list[
         no_problem="各项指标均达到目标，未发现明显问题。",
         no_suggestion="保持现有管理水平，持续跟踪项目效益。",
     )
-
-
-def conclusions_html(ev: Evaluation) -> HTML:
-    """The three conclusion lists as HTML (（一）主要成效 …)."""
-    return conclusion_lists_html(conclusions(ev))
 
 
 def _sha256(path: Path) -> str:
@@ -547,138 +228,6 @@ def grade_robustness(ev: Evaluation):
         seed=getattr(opts, "seed", 20200210),
         bands=ev.bands,
     )
-
-
-def robustness_html(result) -> HTML:
-    """One line: 该等级在权重扰动下保持的概率, with how the weights were perturbed."""
-    row = result.table.iloc[0]
-    hold = row["p_grade_holds"] * 100
-    text = (
-        f"<p><b>该等级在权重扰动下保持的概率: {fmt.num(hold, 1)}%</b>"
-        f"（一级指标分值按 Dirichlet 分布随机扰动，集中度 {fmt.num(result.concentration)}，"
-        f"{result.n:,} 次抽样，随机种子 {result.seed}；总分 90% 区间 "
-        f"{fmt.num(row['total_p05'])}–{fmt.num(row['total_p95'])} 分）。</p>"
-    )
-    return HTML(text)
-
-
-def weights_html(ev: Evaluation) -> str:
-    """How the weights were derived: the AHP matrix with λmax, CI, RI and CR, or Delphi rounds."""
-    if not ev.derivations:
-        return "<p>各指标分值由案例文件直接给出。</p>"
-    parts = []
-    for d in ev.derivations:
-        what = "一级指标分值" if d.target == "level1" else f"“{d.target}”下各指标分值"
-        r = d.result
-        if d.method in ("ahp", "ahp_group"):
-            labels = [str(x) for x in d.weights.index]
-            matrix = getattr(r, "matrix", None)
-            if matrix is not None:
-                m = (
-                    pd.DataFrame(matrix, index=labels, columns=labels)
-                    if not isinstance(matrix, pd.DataFrame)
-                    else matrix
-                )
-                rows = [[lab, *[_fraction(v) for v in m.loc[lab]]] for lab in labels]
-                parts.append(
-                    f"<p>{esc(what)}：层次分析法判断矩阵</p>"
-                    + html_table(rows, ["", *labels], numeric=range(1, len(labels) + 1))
-                )
-            ri = (
-                f"{esc(getattr(r, 'ri_table', ''))}，RI = {fmt.num(getattr(r, 'ri', float('nan')), 2)}"
-                if hasattr(r, "ri")
-                else ""
-            )
-            verdict = "通过（CR ≤ 0.10）" if d.consistent else "未通过（CR > 0.10），建议修正判断"
-            parts.append(f"<p>{esc(d.note)}；随机一致性指标表：{ri}；一致性检验{verdict}。</p>")
-        else:
-            rows = [
-                [
-                    str(c["round"]),
-                    str(c["n_experts"]),
-                    fmt.num(c["kendall_w"], 4),
-                    fmt.num(c["chi2"], 2),
-                    str(c["df"]),
-                    fmt.num(c["p_value"], 4),
-                ]
-                for c in r.concordance.to_dict("records")
-            ]
-            parts.append(f"<p>{esc(what)}：德尔菲法（{esc(d.note)}）</p>")
-            header = ["轮次", "专家数", "Kendall W", "χ²", "自由度", "p 值"]
-            parts.append(html_table(rows, header, numeric=range(1, 6)))
-        rows = [
-            [str(k), fmt.num(d.weights[k] * 100, 2) + "%", fmt.num(d.points[k], 2)]
-            for k in d.weights.index
-        ]
-        parts.append(html_table(rows, ["对象", "权重", "分值"], numeric=(1, 2)))
-    return "".join(parts)
-
-
-def _fraction(v: float) -> str:
-    """A judgement as Saaty writes it: 3, 1/3, 1."""
-    if v >= 1 or v <= 0:
-        return fmt.num(v, 2)
-    inv = 1 / v
-    return f"1/{fmt.num(inv, 2)}"
-
-
-def method_notes(ev: Evaluation) -> HTML:
-    """How the scores were made: framework and its source, rules used, choices, warnings."""
-    used = sorted(set(ev.table["rule"]), key=list(RULE_NAMES).index)
-    rules = load_yaml("rules.yaml")["rules"]
-    rule_rows = [[rules[r]["name"], rules[r]["formula"], rules[r]["status"]] for r in used]
-    parts = [
-        f"<p>指标框架：{esc(ev.framework.name)}。来源：{esc(ev.framework.source)}（{esc(ev.framework.status)}）。</p>",
-        html_table(rule_rows, ["计分规则", "计分方法", "依据状态"]),
-        "<p>末级指标得分四舍五入保留两位小数，一级指标得分和总分为末级指标得分之和。"
-        "依据状态：reg 法规文件，local 地方规定，practice 实务通行做法，unverified 常见做法但未核实原文。</p>",
-    ]
-    if ev.notes:
-        parts.append("<p>计分口径说明：</p>" + bullet_list(ev.notes))
-    files = ev.case.data_files()
-    if files:
-        private = {ev.case.resolve(v) for v in ev.case.private_paths()}
-        rows = [
-            [
-                f.name,
-                f"{f.stat().st_size:,} 字节",
-                _sha256(f)[:16],
-                "个人数据，仅存哈希，未存档" if f in private else "已随报告存档",
-            ]
-            for f in files
-        ]
-        parts.append("<p>数据文件与佐证材料（哈希见 provenance.json）：</p>")
-        parts.append(html_table(rows, ["文件", "大小", "SHA-256（前 16 位）", "存档方式"]))
-    parts.append("<p>权重确定方法：</p>" + weights_html(ev))
-    if ev.warnings:
-        parts.append('<div class="jx-warn"><p>提示：</p>' + bullet_list(ev.warnings) + "</div>")
-    return HTML("".join(parts))
-
-
-def benchmark_table(ev: Evaluation) -> HTML:
-    """与案例库对标: where each actual value stands among archived cases of the same indicator."""
-    from methods import standards
-
-    pos = standards.position(ev.case, ev.table)
-    if pos.empty:
-        return HTML(
-            "<p>案例库中暂无同一指标的历史或同类案例数据（运行更多案例后，此处显示本案例在案例库中的位置）。</p>"
-        )
-    rows = [
-        [
-            r.name,
-            fmt.with_unit(r.actual, r.unit),
-            str(r.n),
-            fmt.num(r.p25),
-            fmt.num(r.p50),
-            fmt.num(r.p75),
-            f"{fmt.num(r.rank_pct, 0)}%",
-        ]
-        for r in pos.itertuples()
-    ]
-    header = ["指标", "本案例实际值", "案例库样本数", "P25", "中位数", "P75", "不高于本案例的比例"]
-    note = '<p class="jx-note">比较对象：案例库中同一指标代码的全部已存档案例（不含本案例）。</p>'
-    return HTML(html_table(rows, header, numeric=range(1, 7)) + note)
 
 
 # ---------------------------------------------------------------------------------------------
