@@ -30,6 +30,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.table import _Cell
 
 from methods.report.document import (
     BulletList,
@@ -276,14 +277,17 @@ def _table(doc: Any, t: Table) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _table_width(table)
     size = TABLE_PT if ncols < 8 else WIDE_TABLE_PT
+    # the cells of the fresh grid, taken once from the XML (table.cell() rescans the whole table
+    # on every call); a merge absorbs only covered positions, which no logical cell addresses
+    grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
     for r, (row, cols) in enumerate(zip(rows, [*header_pos, *body_pos], strict=True)):
         in_header = r < len(t.header)
         for c, col in zip(row, cols, strict=True):
-            target = table.cell(r, col)
+            target = grid[r][col]
             end_r = min(r + c.rowspan - 1, len(rows) - 1)
             end_c = min(col + c.colspan - 1, ncols - 1)
             if end_r > r or end_c > col:
-                target = target.merge(table.cell(end_r, end_c))
+                target = target.merge(grid[end_r][end_c])
             numeric = c.numeric if c.numeric is not None else (col in t.numeric and not in_header)
             _write_cell(target, c.runs, bold=in_header or c.header, right=bool(numeric), size=size)
             if in_header or c.header:
