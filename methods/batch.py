@@ -271,7 +271,12 @@ def _plan_one(path: Path, library: Library, force: bool, duplicate) -> Planned |
     key = None if force else unchanged(path, library)
     if key is not None:
         return None if duplicate(key, path) else "skip"
-    case = casefile.validate(path)
+    from methods.standards import library_checks_deferred
+
+    # cases built from the library are checked against it when they run, after this batch has
+    # archived the earlier years' cases they read
+    with library_checks_deferred():
+        case = casefile.validate(path)
     if duplicate((case.year, case.case_id), path):
         return None
     if not force:

@@ -159,7 +159,9 @@ def _build(library: Library, now) -> Path:
                 "title": r["title"],
                 "department": r["department"],
                 "evaluation": r["evaluation"],
-                "evaluation_title": getattr(EVALUATIONS.get(r["evaluation"]), "title", r["evaluation"]),
+                "evaluation_title": getattr(
+                    EVALUATIONS.get(r["evaluation"]), "title", r["evaluation"]
+                ),
                 "budget_title": BUDGET_TYPES.get(r["budget_type"], r["budget_type"]),
                 "total_score": None if score is None or score != score else float(score),
                 "grade": r["grade"] if isinstance(r["grade"], str) else None,

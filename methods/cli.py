@@ -114,9 +114,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         tmp.unlink()
         for name in extra:
             (out.parent / name).unlink(missing_ok=True)
-        raise CaseError(
-            f"导入的内容未通过校验：{exc.message}", file=args.file, field=exc.field, hint=exc.hint
-        ) from None
+        raise imported.refusal(exc).with_context(file=args.file) from None
     tmp.replace(out)
     for note in imported.notes:
         print(f"说明：{note}")

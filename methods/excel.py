@@ -124,10 +124,22 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r1, c1, r2, c2
     _formulas: dict[tuple[int, int], str] | None = field(default=None, repr=False)
 
+    @property
+    def ref(self) -> str:
+        """The sheet's name as a cell reference writes it: quoted when Excel would need quotes
+        (a space or punctuation, a leading digit), e.g. ``'Sheet 1'`` but ``自评表``."""
+        if re.fullmatch(r"[^\W\d]\w*", self.name):
+            return self.name
+        return "'" + self.name.replace("'", "''") + "'"
+
     def cell(self, r: int, c: int) -> str:
         from openpyxl.utils import get_column_letter
 
-        return f"{self.name}!{get_column_letter(c + 1)}{r + 1}"
+        return f"{self.ref}!{get_column_letter(c + 1)}{r + 1}"
+
+    def area(self, r1: int, c1: int, r2: int, c2: int) -> str:
+        """A range, e.g. ``自评表!E8:E11``."""
+        return f"{self.cell(r1, c1)}:{self.cell(r2, c2).split('!')[-1]}"
 
     def error(self, r: int, c: int, message: str, hint: str | None = None) -> CaseError:
         return CaseError(message, file=self.file, field=self.cell(r, c), hint=hint)
@@ -234,15 +246,18 @@ def find_header(sheet: Sheet, columns: Mapping[str, Sequence[str]], required: Se
     tall = [m for m in sheet.merged if m[0] < 40 and m[2] > m[0] and m[3] > m[1]]
     if tall:  # a block merged over several rows and columns may hide the header row
         r1, c1, r2, c2 = tall[0]
-        area = f"{sheet.cell(r1, c1).split('!')[1]}:{sheet.cell(r2, c2).split('!')[1]}"
+        area = sheet.area(r1, c1, r2, c2).split("!")[-1]
         raise sheet.error(
             r1,
             c1,
             f"工作表“{sheet.name}”中找不到表头（需要列：{names}）；合并单元格 {area} 可能遮住了表头行",
             hint="请取消该合并单元格，让表头（一级指标、三级指标、分值……）单独占一行",
         )
-    raise CaseError(
-        f"工作表“{sheet.name}”中找不到表头（需要列：{names}）", file=sheet.file, field=sheet.name
+    raise sheet.error(
+        0,
+        0,
+        f"工作表“{sheet.name}”前 40 行中找不到表头（需要列：{names}）",
+        hint="表头行应包含上述列名（可用表样：jixiao new <评价类型> --xlsx）",
     )
 
 
@@ -276,6 +291,35 @@ class Imported:
     case: dict[str, Any]
     form: str
     notes: list[str] = field(default_factory=list)
+    cells: dict[tuple, str] = field(default_factory=dict)  # case field path → sheet!cell
+
+    def cell_of(self, label: str | None) -> str | None:
+        """The sheet!cell (or range) a case field came from, given the field as validation
+        messages name it (``indicators[2]（O3）.weight``): the exact field, else the nearest
+        enclosing one (an indicator's row), else None."""
+        if not label:
+            return None
+        from methods.casefile import field_label
+
+        best, size = None, -1
+        for path, cell in self.cells.items():
+            text = field_label(path, self.case)
+            if label == text or (
+                label.startswith(text) and label[len(text) : len(text) + 1] in (".", "[", "（")
+            ):
+                if len(text) > size:
+                    best, size = cell, len(text)
+        return best
+
+    def refusal(self, exc: CaseError) -> CaseError:
+        """A validation error of the imported case, named by the sheet!cell it came from (the
+        case field in the message) rather than by a line of a file the user never saw."""
+        where = exc.field if isinstance(exc.field, str) else None
+        cell = self.cell_of(where)
+        message = f"导入的内容未通过校验：{exc.message}"
+        if cell is not None and where:
+            message += f"（案例字段 {where}）"
+        return CaseError(message, field=cell or where, hint=exc.hint)
 
 
 def detect_form(sheets: list[Sheet]) -> tuple[str, Sheet]:
@@ -290,21 +334,42 @@ def detect_form(sheets: list[Sheet]) -> tuple[str, Sheet]:
         if looks_like_survey(sheet):
             return "survey", sheet
     names = "、".join(f["title"] for f in spec.values())
-    raise CaseError(
-        f"无法识别表格类型（支持：{names}、满意度调查数据）",
-        file=sheets[0].file if sheets else None,
-    )
+    if sheets:
+        raise sheets[0].error(
+            0,
+            0,
+            f"无法识别表格类型（支持：{names}、满意度调查数据）",
+            hint="标准表的工作表名或前 6 行应含表名（如“绩效自评表”）",
+        )
+    raise CaseError(f"无法识别表格类型（支持：{names}、满意度调查数据）")
 
 
 def _number(
-    sheet: Sheet, value: Any, r: int, c: int, what: str, *, amount_unit: str | None = None
+    sheet: Sheet,
+    value: Any,
+    r: int,
+    c: int,
+    what: str,
+    *,
+    amount_unit: str | None = None,
+    points: bool = False,
 ) -> float:
     """The number in a cell; ``amount_unit`` (an amount's unit, e.g. 万元): a cell showing a
-    percentage or another unit is refused rather than read as a bare number."""
+    percentage or another unit is refused rather than read as a bare number; ``points`` (分值,
+    评分, 每单位扣分): a cell showing a percentage (90%) is refused, as 90 points or 0.9 would
+    both be guesses."""
     p = parse_value(value)
     if p.number is None:
         sheet.check_formula(value, r, c, what)
         raise sheet.error(r, c, f"{what}应为数字，实际为 {p.text or clean_text(value)!r}")
+    if points and p.unit is not None and p.unit != "分":
+        shown = "百分比" if p.unit == "%" else f"单位“{p.unit}”"
+        raise sheet.error(
+            r,
+            c,
+            f"{what}以分计，单元格却显示为{shown}（{p.text}）",
+            hint="请填写分数（如 9），不要设为百分比格式",
+        )
     if amount_unit is not None and p.unit is not None and p.unit != amount_unit:
         shown = "百分比" if p.unit == "%" else f"单位“{p.unit}”"
         raise sheet.error(
@@ -329,13 +394,13 @@ def import_form(path: str | Path) -> Imported:
     sheets = read_workbook(path)
     form, sheet = detect_form(sheets)
     if form == "survey":
-        raise CaseError(
-            "这是调查数据，请用 import_survey（jixiao import 会自动处理）", file=str(path)
-        )
+        raise sheet.error(0, 0, "这是调查数据，请用 import_survey（jixiao import 会自动处理）")
     spec = _spec()["forms"][form]
     header_row, cols = find_header(sheet, spec["columns"], spec["required_columns"])
     labels = find_labels(sheet, _spec()["labels"], header_row)
     notes: list[str] = []
+
+    cells = _label_cells(sheet, labels)
 
     def label(key: str, default: Any = None) -> Any:
         return labels[key][0] if key in labels else default
@@ -387,7 +452,7 @@ def import_form(path: str | Path) -> Imported:
         case["budget"] = {**budget, "unit": unit}
         if planned_goal:
             case["goal"] = planned_goal
-        return Imported(_target_rows(case, sheet, header_row, cols, notes), form, notes)
+        return Imported(_target_rows(case, sheet, header_row, cols, cells), form, notes, cells)
     if kind == "monitoring":
         month = label("month")
         m = re.search(r"(\d{1,2})\s*月?\s*$", clean_text(month)) if month is not None else None
@@ -397,7 +462,7 @@ def import_form(path: str | Path) -> Imported:
         for key in ("deviation", "explanation", "measures"):
             if clean_text(label(key, "")):
                 case[key] = clean_text(label(key))
-        return Imported(_monitoring_rows(case, sheet, header_row, cols, notes), form, notes)
+        return Imported(_monitoring_rows(case, sheet, header_row, cols, cells), form, notes, cells)
     if planned_goal:
         case["objectives"] = {
             "planned": planned_goal,
@@ -406,7 +471,10 @@ def import_form(path: str | Path) -> Imported:
 
     indicators = []
     seen_codes: set[str] = set()
+    last_row = header_row
     for r, get, current in _table_rows(sheet, header_row, cols):
+        _indicator_cells(sheet, r, cols, len(indicators), cells)
+        last_row = r
         name = clean_text(get("name"))
         ind: dict[str, Any] = {
             "code": clean_text(get("code")) or f"I{len(indicators) + 1:02d}",
@@ -417,7 +485,7 @@ def import_form(path: str | Path) -> Imported:
         if ind["code"] in seen_codes:
             raise sheet.error(r, cols.get("code", 0), f"指标代码 {ind['code']} 重复")
         seen_codes.add(ind["code"])
-        ind["weight"] = _number(sheet, get("weight"), r, cols["weight"], "分值")
+        ind["weight"] = _number(sheet, get("weight"), r, cols["weight"], "分值", points=True)
         rule_text = clean_text(get("rule"))
         target, actual = parse_value(get("target")), parse_value(get("actual"))
         tier_text = clean_text(get("tier"))
@@ -470,7 +538,7 @@ def import_form(path: str | Path) -> Imported:
             ind["tier"] = tier_text
             score = get("score")
             if clean_text(score):
-                ind["score"] = _number(sheet, score, r, cols["score"], "评分")
+                ind["score"] = _number(sheet, score, r, cols["score"], "评分", points=True)
             if target.text:
                 ind["target"] = target.text
             if actual.text:
@@ -522,6 +590,7 @@ def import_form(path: str | Path) -> Imported:
                     r,
                     cols.get("points_per_unit", cols["name"]),
                     "每单位扣分",
+                    points=True,
                 )
         note = clean_text(get("note"))
         if note:
@@ -530,7 +599,57 @@ def import_form(path: str | Path) -> Imported:
     if not indicators:
         raise sheet.error(header_row, 0, "表中没有指标行")
     case["indicators"] = indicators
-    return Imported(case, form, notes)
+    _table_cells(sheet, header_row, cols, last_row, cells)
+    return Imported(case, form, notes, cells)
+
+
+# a row without an indicator name that fills one of these is a forgotten name, not a blank row
+_ROW_VALUES = (
+    "code", "weight", "rule", "target", "actual", "tier", "score", "points_per_unit", "met",
+    "total", "expected", "forecast", "last_actual", "benchmark",
+)  # fmt: skip
+# rows that are no indicator: totals, and the notes and signatures under a form
+_NOT_INDICATOR_ROWS = ("合计", "小计", "总计", "填表", "填报人", "联系电话", "签字", "签章", "盖章")
+
+
+def _indicator_cells(
+    sheet: Sheet, r: int, cols: Mapping[str, int], i: int, cells: dict[tuple, str]
+) -> None:
+    """Record where indicator ``i`` (row ``r``) came from: its row (the name cell) and each
+    column's cell, so a validation error of the imported case names the cell."""
+    cells[("indicators", i)] = sheet.cell(r, cols["name"])
+    for key, c in cols.items():
+        cells[("indicators", i, key)] = sheet.cell(r, c)
+    if "last_actual" in cols:
+        cells[("indicators", i, "history")] = sheet.cell(r, cols["last_actual"])
+
+
+def _table_cells(
+    sheet: Sheet, header_row: int, cols: Mapping[str, int], last: int, cells: dict[tuple, str]
+) -> None:
+    """The indicator table as a whole (weights that do not add up): the 分值 column's cells."""
+    c = cols.get("weight", cols["name"])
+    area = sheet.area(header_row + 1, c, max(last, header_row + 1), c)
+    cells[("indicators",)] = area
+    cells[("levels",)] = area
+
+
+def _label_cells(sheet: Sheet, labels: Mapping[str, tuple[Any, int, int]]) -> dict[tuple, str]:
+    """Where the key–value cells above the table went in the case mapping."""
+    paths = {
+        "planned": ("budget", "planned"),
+        "allocated": ("budget", "allocated"),
+        "spent": ("budget", "spent"),
+        "unit": ("budget", "unit"),
+        "goal_planned": ("objectives", "planned"),
+        "goal_achieved": ("objectives", "achieved"),
+    }
+    cells = {}
+    for key, (_, r, c) in labels.items():
+        cells[paths.get(key, (key,))] = sheet.cell(r, c)
+        if key == "goal_planned":
+            cells[("goal",)] = sheet.cell(r, c)
+    return cells
 
 
 def _table_rows(sheet: Sheet, header_row: int, cols: Mapping[str, int]):
@@ -545,6 +664,19 @@ def _table_rows(sheet: Sheet, header_row: int, cols: Mapping[str, int]):
             return row[c] if c is not None and c < len(row) else None
 
         if not clean_text(get("name")):
+            filled = [k for k in _ROW_VALUES if k in cols and clean_text(get(k))]
+            text = " ".join(clean_text(v) for v in row)
+            if filled and not any(word in text for word in _NOT_INDICATOR_ROWS):
+                shown = "、".join(
+                    f"{clean_text(sheet.rows[header_row][cols[k]]) or k}（{sheet.cell(r, cols[k])}）"
+                    for k in filled[:3]
+                )
+                raise sheet.error(
+                    r,
+                    cols["name"],
+                    f"指标名称为空，但该行填写了 {shown}",
+                    hint="请填写指标名称；该行不是指标时请删除其中的内容（否则会被当作漏填）",
+                )
             continue
         for level in ("level1", "level2"):
             if clean_text(get(level)):
@@ -576,12 +708,15 @@ def _rule_of(
 
 
 def _target_rows(
-    case: dict[str, Any], sheet: Sheet, header_row: int, cols, notes
+    case: dict[str, Any], sheet: Sheet, header_row: int, cols, cells: dict[tuple, str]
 ) -> dict[str, Any]:
     """绩效目标申报表 → a target_review case."""
     allowed = ("positive", "reverse", "equal", "range", "qualitative")
     indicators = []
+    last_row = header_row
     for r, get, level in _table_rows(sheet, header_row, cols):
+        _indicator_cells(sheet, r, cols, len(indicators), cells)
+        last_row = r
         target = parse_value(get("target"))
         ind: dict[str, Any] = {
             "code": clean_text(get("code")) or f"T{len(indicators) + 1:02d}",
@@ -613,16 +748,20 @@ def _target_rows(
     if not indicators:
         raise sheet.error(header_row, 0, "表中没有指标行")
     case["indicators"] = indicators
+    _table_cells(sheet, header_row, cols, last_row, cells)
     return case
 
 
 def _monitoring_rows(
-    case: dict[str, Any], sheet: Sheet, header_row: int, cols, notes
+    case: dict[str, Any], sheet: Sheet, header_row: int, cols, cells: dict[tuple, str]
 ) -> dict[str, Any]:
     """绩效监控表 → a monitoring case."""
     allowed = ("positive", "reverse", "qualitative")
     indicators = []
+    last_row = header_row
     for r, get, level in _table_rows(sheet, header_row, cols):
+        _indicator_cells(sheet, r, cols, len(indicators), cells)
+        last_row = r
         target = parse_value(get("target"))
         actual = parse_value(get("actual"))
         ind: dict[str, Any] = {
@@ -683,6 +822,7 @@ def _monitoring_rows(
     if not indicators:
         raise sheet.error(header_row, 0, "表中没有指标行")
     case["indicators"] = indicators
+    _table_cells(sheet, header_row, cols, last_row, cells)
     return case
 
 
@@ -723,8 +863,11 @@ def import_survey(path: Path, sheet: Sheet) -> tuple[Imported, bytes]:
     from methods.evaltypes.satisfaction import cell_text, personal_column
 
     header = [clean_text(v) for v in sheet.rows[0]]
-    if len(set(h for h in header if h)) != len([h for h in header if h]):
-        raise sheet.error(0, 0, "表头有重复的列名")
+    for c, h in enumerate(header):
+        if h and h in header[:c]:
+            raise sheet.error(
+                0, c, f"表头有重复的列名“{h}”（与 {sheet.cell(0, header.index(h))} 相同）"
+            )
     rows = [row for row in sheet.rows[1:] if any(clean_text(v) for v in row)]
     items, groups, drop, lo, hi = [], [], [], 10, 0
     na_codes: set[str] = set()
@@ -749,7 +892,7 @@ def import_survey(path: Path, sheet: Sheet) -> tuple[Imported, bytes]:
         raise CaseError(
             "调查数据至少需要两个量表题目（每列为 1–5 之类的整数）",
             file=sheet.file,
-            field=sheet.name,
+            field=sheet.area(0, 0, 0, max(len(header) - 1, 0)),
         )
     buf = io.StringIO()
     writer = csv.writer(buf)
@@ -781,13 +924,21 @@ def import_survey(path: Path, sheet: Sheet) -> tuple[Imported, bytes]:
             **({"groups": groups[:3]} if groups else {}),
         },
     }
+    columns = {name: c for c, name in enumerate(header) if name}
+    cells = {
+        ("survey", "items", k, "column"): sheet.cell(0, columns[name])
+        for k, name in enumerate(items)
+    }
+    cells.update(
+        {("survey", "groups", k): sheet.cell(0, columns[g]) for k, g in enumerate(groups[:3])}
+    )
     notes = [
         f"识别出 {len(items)} 个量表题目（{lo}–{hi} 分），{len(rows)} 名受访者；请核对题目维度、反向题和“不适用”代码"
     ]
     if drop:
         notes.append("个人信息列不导出（drop）：" + "、".join(drop))
     # personal columns are removed from the exported data, so nothing needs dropping on read
-    return Imported(case, "survey", notes), buf.getvalue().encode("utf-8-sig")
+    return Imported(case, "survey", notes, cells), buf.getvalue().encode("utf-8-sig")
 
 
 def _choice(value: Any, mapping: Mapping[str, str], default: str) -> str:

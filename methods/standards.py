@@ -18,6 +18,9 @@ the indicator's own ``target``, and every target is reported with its basis.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,6 +65,29 @@ def _missing(case: Case) -> str | None:
     if not path.is_dir() and path not in _library.PENDING:
         return f"案例库 {path} 不存在（来自{origin}）"
     return None
+
+
+_DEFERRED: ContextVar[bool] = ContextVar("jixiao_library_checks_deferred", default=False)
+
+
+@contextmanager
+def library_checks_deferred() -> Iterator[None]:
+    """Within this block validation does not check a case against the library's contents: a
+    batch validates every case before it runs (and archives) the earlier years' cases, so the
+    library is not yet what the case will read. The run checks again."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+
+
+def library_to_check(case: Case) -> Library | None:
+    """The library validation checks a case's references against (:func:`library_for`); None
+    when there is none or inside :func:`library_checks_deferred`."""
+    if _DEFERRED.get():
+        return None
+    return library_for(case)
 
 
 def library_for(case: Case) -> Library | None:

@@ -241,7 +241,9 @@ def test_the_scanner_sees_deferred_and_dynamic_imports():
     assert "methods.evaltypes" in GRAPH["methods.casefile"]
     assert "methods.evaluation" in GRAPH["methods.scoring"]
     # a deferred import inside a function (the satisfaction type reads its privacy rules late)
-    assert "methods.evaltypes.satisfaction.privacy" in GRAPH["methods.evaltypes.satisfaction.reading"]
+    assert (
+        "methods.evaltypes.satisfaction.privacy" in GRAPH["methods.evaltypes.satisfaction.reading"]
+    )
 
 
 @pytest.mark.parametrize("module", ["methods.scoring", "methods.cba", "methods.survey"])

@@ -135,15 +135,45 @@ def test_bad_results_application_cases(library):
         case(select={"year": 2024})
     with pytest.raises(CaseError, match="未知的结果应用预设"):
         case(grade_map="nope")
-    with pytest.raises(CaseError, match="不在所选案例中"):
-        results_application.analyse(case(overlaps=[["p_good", "zzz"]]))
-    # a mistyped case id in requests or rectification.status is refused, not silently ignored
-    with pytest.raises(CaseError, match="案例 p_goood 不在所选案例中") as info:
-        results_application.analyse(case(requests={"p_goood": 100}))
-    assert info.value.field == ("requests", "p_goood")
+    # a mistyped case id in requests, rectification.status or overlaps is refused, not silently
+    # ignored: at validation when the library is at hand (issue 13, red team) …
     with pytest.raises(CaseError, match="案例 zzz 不在所选案例中") as info:
-        results_application.analyse(case(rectification={"status": {"zzz": {1: "已整改"}}}))
-    assert info.value.field == ("rectification", "status", "zzz")
+        case(overlaps=[["p_good", "zzz"]])
+    assert info.value.field == "overlaps[0]"
+    with pytest.raises(CaseError, match="案例 p_goood 不在所选案例中") as info:
+        case(requests={"p_goood": 100})
+    assert info.value.field == "requests.p_goood"
+    with pytest.raises(CaseError, match="案例 zzz 不在所选案例中") as info:
+        case(rectification={"status": {"zzz": {1: "已整改"}}})
+    assert info.value.field == "rectification.status.zzz"
+    # … and when the run reads the library (a batch validates before it archives the earlier
+    # years, so it defers the check to the run)
+    from methods.standards import library_checks_deferred
+
+    with library_checks_deferred():
+        typo = case(requests={"p_goood": 100})
+    with pytest.raises(CaseError, match="案例 p_goood 不在所选案例中") as info:
+        results_application.analyse(typo)
+    assert info.value.field == ("requests", "p_goood")
+
+
+def test_references_the_rule_would_ignore_are_refused(library):
+    # a request for a case whose grade the rule does not map gets no recommendation: refused
+    three = {
+        g: {"action": a, "factor": 1} for g, a in (("优", "保障"), ("良", "保障"), ("中", "核减"))
+    }
+    with pytest.raises(CaseError, match="等级“差”不在结果应用口径中") as info:
+        case(grade_map=three, requests={"p_bad": 10})
+    assert info.value.field == "requests.p_bad"
+    # p_mid has two rectification items (losses ≥ 0.5 points): there is no item 3
+    with pytest.raises(CaseError, match="整改清单共 2 项，没有第 3 项") as info:
+        case(rectification={"status": {"p_mid": {3: "已整改"}}})
+    assert info.value.field == "rectification.status.p_mid[3]"
+
+
+def test_validation_without_a_library_leaves_references_to_the_run(monkeypatch):
+    monkeypatch.delenv("JIXIAO_LIBRARY", raising=False)
+    assert case(requests={"p_goood": 100}).requests == {"p_goood": 100}
 
 
 def test_needs_a_library(monkeypatch):

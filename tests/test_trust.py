@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 
+import numpy as np
 import pytest
 
 from methods import _yaml, casefile, scoring
@@ -164,3 +165,203 @@ def test_control_characters_in_a_csv_data_file_are_refused(tmp_path, char):
     with pytest.raises(CaseError) as info:
         casefile.check_data_file(path)
     assert "第 3 行" in info.value.message and char not in str(info.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Red team, remaining holes: a given grade that contradicts its score, unbounded project amounts,
+# absurd growth, Monte Carlo runs with no valid draw, and Excel errors without their cell
+
+
+def _example(name: str) -> dict:
+    return _yaml.load((EXAMPLES / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("grade", "says"), [("良", "应为“优”"), ("优秀", "不是等级标准中的等级")])
+def test_key_project_grade_must_match_its_score(grade, says):
+    raw = _example("wujin_housing_department_2023.yaml")
+    raw["key_projects"]["projects"][1]["grade"] = grade  # score 93.91: 优 under mof_2020
+    err = _refused(raw)
+    assert err.field == "key_projects.projects[1].grade"
+    assert (
+        "武进区农村生活污水治理项目" in err.message
+        and "93.91" in err.message
+        and says in err.message
+    )
+
+
+def test_key_project_grade_follows_the_case_grade_bands():
+    raw = _example("wujin_housing_department_2023.yaml")
+    raw["grade_bands"] = "local_80"  # 优 ≥ 80: 84.6 is 优 there, 良 under mof_2020
+    assert "应为“优”" in _refused(raw).message  # the example writes 良 for 84.6
+    raw["key_projects"]["projects"][2]["grade"] = "优"
+    casefile.validate_mapping(raw, source="case.yaml", base_dir=EXAMPLES)
+
+
+def test_key_project_case_with_a_contradicting_grade_is_refused():
+    raw = _example("wujin_housing_department_2023.yaml")
+    raw["key_projects"]["projects"][0]["grade"] = "差"  # evaluated from its case file
+    err = _refused(raw)
+    assert err.field == "key_projects.projects[0].grade" and "按案例文件评价" in err.message
+
+
+@pytest.mark.parametrize(
+    ("budget", "field", "says"),
+    [
+        ({"spent": 1900}, "budget.spent", "大于全年预算数"),
+        ({"allocated": 6e10, "spent": 5e10}, "budget.allocated", "100 万亿元"),
+    ],
+)
+def test_monitored_project_budgets_are_held_to_the_case_rules(budget, field, says):
+    raw = _example("wujin_agriculture_monitoring_2024.yaml")
+    raw["projects"][1]["budget"].update(budget)  # allocated 1800 万元
+    err = _refused(raw)
+    assert err.field == f"projects[1]（NY02）.{field}" and says in err.message
+    if "spent" in budget and budget["spent"] < 1e6:  # explained overspending is accepted
+        raw["projects"][1]["budget"]["note"] = "含上年结转资金 100 万元"
+        casefile.validate_mapping(raw, source="case.yaml", base_dir=EXAMPLES)
+
+
+@pytest.mark.parametrize(("growth", "says"), [(5, "±100%"), (1.5, "±100%"), (-1.5, "必须大于 -1")])
+def test_cash_flow_growth_is_bounded(growth, says):
+    raw = _example("wujin_village_sewage_cba_2025.yaml")
+    line = next(i for i, x in enumerate(raw["cba"]["lines"]) if "growth" in x)
+    raw["cba"]["lines"][line]["growth"] = growth
+    err = _refused(raw)
+    assert err.field == f"cba.lines[{line}].growth" and says in err.message
+
+
+def test_growth_on_a_line_that_is_not_an_amount_is_refused():
+    raw = _example("wujin_landfill_cba_2024.yaml")
+    raw["cba"]["lines"][1]["growth"] = 0.05  # a CSV line: growth would do nothing
+    err = _refused(raw)
+    assert err.field == "cba.lines[1].growth" and "只用于 amount" in err.message
+
+
+def test_monte_carlo_cell_bound_is_named():
+    raw = _example("wujin_landfill_cba_2024.yaml")
+    raw["cba"]["monte_carlo"]["n"] = 900_000  # under the 1,000,000 draws, over the cell bound
+    err = _refused(raw)
+    assert err.field == "cba.monte_carlo.n"
+    assert "模拟次数 × 计算期年数 × 现金流条数" in err.message and "50,000,000" in err.message
+
+
+@pytest.mark.parametrize(
+    ("dist", "says"),
+    [
+        ({"dist": "uniform", "low": -3, "high": -2}, "折现率必须大于 -1"),
+        ({"dist": "normal", "mean": 0.05, "sd": 1}, "均值 − 6 × 标准差"),
+        ({"dist": "triangular", "min": -0.9999999, "mode": 0.05, "max": 0.1}, "无法计算"),
+    ],
+)
+def test_discount_rate_distributions_that_give_invalid_draws_are_refused(dist, says, monkeypatch):
+    from methods import cba
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("validation ran a simulation")
+
+    monkeypatch.setattr(cba.model, "monte_carlo", refuse)
+    raw = _example("wujin_landfill_cba_2024.yaml")
+    raw["cba"]["horizon"] = 400  # (1 − 0.9999999)^−400 overflows
+    raw["cba"]["monte_carlo"]["distributions"]["折现率"] = dist
+    err = _refused(raw)
+    assert err.field == "cba.monte_carlo.distributions.折现率" and says in err.message
+
+
+def test_a_monte_carlo_run_without_a_valid_draw_says_so():
+    from methods import cba
+
+    mc = cba.monte_carlo(
+        lambda v: v["x"] * np.nan, {"x": 1.0}, {"x": ("uniform", 0.5, 1.5)}, n=50, seed=1
+    )
+    assert mc.all_invalid and mc.n_invalid == 50
+    data = mc.to_dict()
+    assert "全部 50 次抽样" in data["error"] and "全部 50 次抽样" in data["summary"]
+    assert "nan" not in data["summary"].replace("NaN/inf", "").lower()
+    ok = cba.monte_carlo(lambda v: v["x"], {"x": 1.0}, {"x": ("uniform", 0.5, 1.5)}, n=50, seed=1)
+    assert not ok.all_invalid and "error" not in ok.to_dict()  # results.json unchanged
+
+
+def test_draws_with_a_rate_at_minus_one_are_invalid_not_a_failed_run():
+    from methods import cba
+
+    raw = _example("wujin_landfill_cba_2024.yaml")
+    model = cba.from_spec(raw["cba"], base_dir=EXAMPLES)
+    out = model._drawable({"折现率": np.array([0.05, -1.0, -2.0])})
+    assert np.isfinite(out[0]) and np.isnan(out[1:]).all()
+
+
+def test_all_invalid_monte_carlo_in_the_report_and_conclusions(monkeypatch):
+    import importlib
+
+    from methods.cba import risk
+    from methods.evaltypes.cost_benefit import analysis
+    from methods.report.document import plain_text
+
+    outline = importlib.import_module("methods.evaltypes.cost_benefit.outline")
+
+    real = risk.monte_carlo
+
+    def nan_model(model, *args, **kwargs):
+        return real(lambda v: model(v) * np.nan, *args, **kwargs)
+
+    monkeypatch.setattr("methods.cba.model.monte_carlo", nan_model)
+    case = casefile.load_case(EXAMPLES / "wujin_landfill_cba_2024.yaml")
+    result = analysis.analyse(case)
+    assert result.analysis.monte_carlo.all_invalid
+    assert any("均无效" in c for c in result.conclusions())
+    assert not any("nan" in c.replace("NaN/inf", "").lower() for c in result.conclusions())
+    text = " ".join(plain_text(b) for b in outline.risk_tables(result))
+    assert "均无效" in text and "nan" not in text.replace("NaN/inf", "").lower()
+    assert outline.plot_risk(result) is None
+
+
+def _messy(tmp_path, name, edit):
+    from tests.test_excel import messy_form
+
+    return messy_form(tmp_path / f"{name}.xlsx", extra=edit)
+
+
+def test_excel_row_with_values_but_no_indicator_name_is_refused(tmp_path):
+    from methods import excel
+
+    path = _messy(tmp_path, "blank", lambda ws: ws.__setitem__("C9", None))
+    with pytest.raises(CaseError) as info:
+        excel.import_form(path)
+    assert info.value.field == "Sheet1!C9" and "指标名称为空" in info.value.message
+    assert "Sheet1!D9" in info.value.message  # what the row does hold
+
+
+def test_excel_score_cell_formatted_as_percentage_is_named(tmp_path):
+    from methods import excel
+
+    def pct(ws):
+        ws["J14"] = 0.9  # 营养状况改善's 评分, shown as 90%
+        ws["J14"].number_format = "0%"
+
+    with pytest.raises(CaseError) as info:
+        excel.import_form(_messy(tmp_path, "pct", pct))
+    assert info.value.field == "Sheet1!J14" and "百分比（90%）" in info.value.message
+
+
+def test_excel_validation_errors_name_the_cell(tmp_path):
+    from tests.conftest import run_cli
+
+    path = _messy(tmp_path, "negative", lambda ws: ws.__setitem__("D10", -10))
+    proc = run_cli("import", path, "-o", tmp_path / "out.yaml")
+    assert proc.returncode == 2 and "Sheet1!D10" in proc.stderr and "weight" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) <= 2 and not (tmp_path / "out.yaml").exists()
+    path = _messy(tmp_path, "sum", lambda ws: ws.__setitem__("D9", 100))
+    proc = run_cli("import", path, "-o", tmp_path / "out.yaml")
+    assert proc.returncode == 2 and "Sheet1!D8:D17" in proc.stderr and "分值合计" in proc.stderr
+
+
+def test_excel_sheet_names_are_quoted_where_excel_quotes_them(tmp_path):
+    from methods import excel
+
+    def rename(ws):
+        ws.title = "Sheet 1"
+        ws["G15"] = "约八"
+
+    with pytest.raises(CaseError) as info:
+        excel.import_form(_messy(tmp_path, "quoted", rename))
+    assert info.value.field == "'Sheet 1'!G15"

@@ -192,6 +192,10 @@ def base_monitoring() -> dict[str, Any]:
     return example("wujin_rural_sewage_monitoring_2024.yaml")
 
 
+def base_monitoring_projects() -> dict[str, Any]:
+    return example("wujin_agriculture_monitoring_2024.yaml")
+
+
 def base_target_review() -> dict[str, Any]:
     return example("wujin_rural_sewage_targets_2024.yaml", drop=("goal",))
 
@@ -258,6 +262,7 @@ BASES: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
     "ex_ante_policy": ("wujin_elevator_subsidy_exante_2025.yaml", base_ex_ante_policy),
     "satisfaction": ("wujin_bus_satisfaction_2023.yaml", base_satisfaction),
     "monitoring": ("wujin_rural_sewage_monitoring_2024.yaml", base_monitoring),
+    "monitoring_projects": ("wujin_agriculture_monitoring_2024.yaml", base_monitoring_projects),
     "target_review": ("wujin_rural_sewage_targets_2024.yaml", base_target_review),
     "department_overall": ("wujin_housing_department_2023.yaml", base_department),
     "fiscal_operation": ("wujin_town_fiscal_2023.yaml", base_fiscal),
@@ -313,7 +318,7 @@ def mutate(
     body = dump(raw)
     if text is not None:
         body = text(body)
-    folder = "ex_ante" if base == "ex_ante_policy" else base
+    folder = {"ex_ante_policy": "ex_ante", "monitoring_projects": "monitoring"}.get(base, base)
     content = HEADER.format(what=what, base=source) + body
     CORPUS.append(Bad(folder, name, kind, what, expect, content.encode(encoding), dict(data or {})))
 
@@ -1050,6 +1055,45 @@ def build() -> None:
            ["options.robustness.draws", "应不大于"],
            setter(("options",), {"robustness": {"draws": 100000000}}))
 
+    # red team, remaining holes (issue 13): a grade contradicting its score, unbounded project
+    # amounts, absurd growth, Monte Carlo draws that cannot be computed, the cell bound named
+    mutate("department_overall", "key_project_grade_mismatch", "grade_mismatch",
+           "重点项目的等级与得分不符（93.91 分写成“良”）",
+           ["key_projects.projects[0].grade", "与得分 93.91 不符", "应为“优”"],
+           setter(("key_projects", "projects", 0, "grade"), "良"))
+    mutate("monitoring_projects", "project_spent_over_allocated", "spent_over_allocated",
+           "部门监控：项目执行数大于全年预算数且未说明",
+           ["projects[1]（NY02）.budget.spent", "大于全年预算数", "未说明原因"],
+           setter(("projects", 1, "budget", "spent"), 1900))
+    mutate("monitoring_projects", "project_amount_absurd", "absurd_amount",
+           "部门监控：项目全年预算数 6×10¹⁰ 万元（多写了位数）",
+           ["projects[0]（NY01）.budget.allocated", "100 万亿元"],
+           setter(("projects", 0, "budget"),
+                  {"planned": 5200, "allocated": 60000000000, "spent": 3300, "unit": "万元"}))
+    mutate("cost_benefit", "growth_absurd", "cba", "年增长率写成 5（本意 5%）",
+           ["cba.lines[2].growth", "±100%"], setter(("cba", "lines", 2, "growth"), 5))
+    mutate("ex_ante", "growth_absurd", "cba", "效益年增长率 150%",
+           ["cba.lines", "growth", "±100%"],
+           lambda raw: next(x for x in raw["cba"]["lines"] if "growth" in x).update(growth=1.5))
+    mutate("cost_benefit", "growth_on_csv_line", "cba", "金额来自 CSV 的行写了 growth（不起作用）",
+           ["cba.lines[0].growth", "只用于 amount"], setter(("cba", "lines", 0, "growth"), 0.05))
+    mutate("cost_benefit", "mc_cells_unbounded", "bounded_work",
+           "蒙特卡洛 900,000 次 × 20 年 × 7 条现金流超过 5000 万",
+           ["cba.monte_carlo.n", "模拟次数 × 计算期年数 × 现金流条数", "50,000,000"],
+           setter(("cba", "monte_carlo"), {"n": 900000, "seed": 1}))
+    mutate("cost_benefit", "mc_rate_below_minus_one", "mc_invalid_draws",
+           "折现率的分布可取到 −1 以下（全部抽样无效）",
+           ["cba.monte_carlo.distributions.折现率", "折现率必须大于 -1"],
+           chain(setter(("cba", "discounting"), {"rate": 0.08, "t0": 1}),
+                 setter(("cba", "variables"), {"投资": {"lines": ["建设投资", "设备更新改造"]},
+                                               "运维": {"lines": ["运行维护费", "运维人工"]},
+                                               "效益": {"lines": ["水环境改善效益", "健康效益",
+                                                                  "节约化粪池清掏费用"]},
+                                               "折现率": {"discount_rate": True}}),
+                 setter(("cba", "monte_carlo"),
+                        {"n": 1000, "seed": 1, "distributions": {
+                            "折现率": {"dist": "uniform", "low": -3, "high": -2}}})))
+
     # unusual but valid: validate passes and run must succeed
     valid(P, "valid_qualitative_na_sibling", "valid_unusual",
           "同级指标不适用，定性评分随分值按比例调整",
@@ -1156,6 +1200,37 @@ def build_excel() -> None:
          lambda ws: ws.__setitem__("D9", "O1"))
     form("formula_in_actual", "excel", "实际完成值是没有计算结果的公式（否则会被当作未填）",
          ["自评表!H10", "实际完成值是公式 =1986*1"], lambda ws: ws.__setitem__("H10", "=1986*1"))
+    def blank_name(ws):
+        ws["C10"] = None  # 年客运量: weight, targets and unit still filled
+
+    form("blank_name_with_values", "excel", "指标名称为空但该行填写了分值和指标值（不应被跳过）",
+         ["自评表!C10", "指标名称为空", "自评表!E10"], blank_name)
+
+    def percent_weight(ws):
+        ws["E9"] = 0.2
+        ws["E9"].number_format = "0%"
+
+    form("weight_as_percent", "excel", "分值单元格设为百分比格式（显示 20%）",
+         ["自评表!E9", "分值以分计", "百分比（20%）"], percent_weight)
+
+    def percent_score(ws):
+        ws["J7"], ws["K7"] = "评价档次", "评分"
+        ws.append(["效益指标", "社会效益指标", "群众获得感", "B2", 10, "定性", "明显提升", "有所提升",
+                   None, "部分达成并具有一定效果"])
+        ws["K12"] = 0.9
+        ws["K12"].number_format = "0%"
+
+    form("score_as_percent", "excel", "定性指标的评分单元格设为百分比格式（显示 90%）",
+         ["自评表!K12", "评分以分计", "百分比（90%）"], percent_score)
+    form("weight_negative_after_import", "excel", "分值为负（导入后校验失败，指出单元格）",
+         ["自评表!E9", "导入的内容未通过校验", "weight"], lambda ws: ws.__setitem__("E9", -20))
+
+    def spaced_sheet(ws):
+        ws.title = "自评 表"
+        ws["E10"] = "三十"
+
+    form("quoted_sheet_name", "excel", "工作表名含空格（单元格地址加引号）",
+         ["'自评 表'!E10", "分值应为数字"], spaced_sheet)
     CORPUS.append(Bad("excel", "not_a_workbook", "excel", "扩展名为 .xlsx 的文本文件",
                       ["无法读取 Excel 文件"], "项目名称,某项目\n".encode(), command="import",
                       suffix=".xlsx"))

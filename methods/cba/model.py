@@ -219,7 +219,7 @@ class CBAModel:
         if not mc or not mc.get("distributions"):
             return None
         return monte_carlo(
-            self,
+            self._drawable,
             self.base,
             mc["distributions"],
             n=n or mc.get("n", 10_000),
@@ -228,6 +228,20 @@ class CBAModel:
             indicator=self.indicator,
             unit=self.unit,
         )
+
+    def _drawable(self, variables: Mapping[str, Any]):
+        """The model for Monte Carlo draws: a draw whose discount rate is -1 or below has no NPV
+        and is returned as NaN (an invalid draw, counted and left out) instead of failing the
+        whole run."""
+        rates = [v.name for v in self.variables if v.discount_rate and v.name in variables]
+        if not rates:
+            return self(variables)
+        r = np.asarray(variables[rates[0]], dtype=float)
+        bad = r <= -1
+        if not bad.any():
+            return self(variables)
+        safe = {**variables, rates[0]: np.where(bad, self.base[rates[0]], r)}
+        return np.where(bad, np.nan, self(safe))
 
     def least_cost(self) -> LeastCost | None:
         if not self.alternatives:

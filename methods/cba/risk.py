@@ -184,10 +184,26 @@ class MonteCarloResult:
         v = self.values[np.isfinite(self.values)]
         return float((v <= x).mean()) if v.size else math.nan
 
+    @property
+    def all_invalid(self) -> bool:
+        """Every draw gave NaN or inf: the run has no statistics (they are NaN)."""
+        return self.n_invalid >= self.n
+
+    def failure(self) -> str | None:
+        """Why the run has no statistics, in Chinese; None when some draws are valid."""
+        if not self.all_invalid:
+            return None
+        return (
+            f"蒙特卡洛模拟的全部 {self.n:,} 次抽样 {self.indicator} 均无效（NaN/inf），"
+            "未得出风险统计量；请核对 cba.monte_carlo.distributions 的分布参数"
+        )
+
     def summary(self) -> str:
         u, ind = self.unit, self.indicator
         p = self.percentiles
         dists = "、".join(f"{k}~{v['dist']}" for k, v in self.distributions.items())
+        if self.all_invalid:
+            return f"蒙特卡洛模拟 {self.n:,} 次（随机种子 {self.seed}，{dists}）\n{self.failure()}"
         lines = [
             f"蒙特卡洛模拟 {self.n:,} 次（随机种子 {self.seed}，{dists}）",
             f"{ind} 均值 {fmt.num(self.mean)}{u}，中位数 {fmt.num(self.median)}{u}，"
@@ -202,9 +218,12 @@ class MonteCarloResult:
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        """Statistics (not the draws) as JSON-ready values."""
+        """Statistics (not the draws) as JSON-ready values; ``error`` says why there are none
+        when every draw was invalid."""
+        extra = {"error": self.failure()} if self.all_invalid else {}
         return _jsonable(
             {
+                **extra,
                 "indicator": self.indicator,
                 "n": self.n,
                 "seed": self.seed if isinstance(self.seed, int | None) else str(self.seed),

@@ -29,6 +29,7 @@ __all__ = ["from_spec"]
 
 MAX_MC_DRAWS = 1_000_000  # Monte Carlo draws a case file may ask for
 MAX_MC_CELLS = 50_000_000  # draws × years × lines held in memory at once (~400 MB of floats)
+MAX_GROWTH = 1.0  # a line's yearly growth rate: at most +100% a year (and above -100%)
 
 
 _SPEC_KEYS = {
@@ -273,6 +274,14 @@ def from_spec(spec: Mapping[str, Any], base_dir: str | Path = ".") -> CBAModel:
         sources = [k for k in ("values", "amount", "csv") if k in item]
         if len(sources) != 1:
             raise sp.fail(path, "values、amount、csv 必须且只能给出一个")
+        if "amount" not in item:  # from/to/growth shape an amount; elsewhere they did nothing
+            for key in ("from", "to", "growth"):
+                if key in item:
+                    raise sp.fail(
+                        (*path, key),
+                        f"{key} 只用于 amount（每年金额）行，本行的金额来自 {sources[0]}，{key} 不起作用",
+                        hint="逐年金额请直接写在 values 或 CSV 中",
+                    )
         if "values" in item:
             vals = item["values"]
             if isinstance(vals, Mapping):
@@ -298,6 +307,14 @@ def from_spec(spec: Mapping[str, Any], base_dir: str | Path = ".") -> CBAModel:
             growth = sp.number(item.get("growth", 0.0), (*path, "growth"))
             if growth <= -1:
                 raise sp.fail((*path, "growth"), f"必须大于 -1，实际为 {_show(growth)}")
+            if growth > MAX_GROWTH:
+                # 1.5 compounds to ×57 in 10 years: a percentage written as a number (5 for 5%)
+                raise sp.fail(
+                    (*path, "growth"),
+                    f"年增长率 {_show(growth)} 超出合理范围（应在 -1 到 {MAX_GROWTH:g} 之间，"
+                    "即每年 ±100% 以内）",
+                    hint="增长率写作小数：0.05 表示每年增长 5%",
+                )
             yrs = np.asarray(years)
             arr = np.where(
                 (yrs >= y_from) & (yrs <= y_to), amount * (1 + growth) ** (yrs - y_from), 0.0
@@ -496,12 +513,20 @@ def from_spec(spec: Mapping[str, Any], base_dir: str | Path = ".") -> CBAModel:
                 raise sp.fail(("monte_carlo", "n"), f"必须是正整数，实际为 {_show(mc['n'])}")
             mc["n"] = int(nv)
         draws = mc.get("n", 10_000)
-        if draws > MAX_MC_DRAWS or draws * horizon * max(len(names), 1) > MAX_MC_CELLS:
+        if draws > MAX_MC_DRAWS:
             raise sp.fail(
                 ("monte_carlo", "n"),
-                f"模拟次数 {draws:,} 过多（上限 {MAX_MC_DRAWS:,} 次，且 次数 × 计算期 × 现金流条数 "
-                f"不超过 {MAX_MC_CELLS:,}）",
+                f"模拟次数 {draws:,} 过多（上限 {MAX_MC_DRAWS:,} 次）",
                 hint="一般 10,000 次已足够稳定；需要更多时请分批模拟",
+            )
+        cells = draws * horizon * max(len(names), 1)
+        if cells > MAX_MC_CELLS:
+            most = MAX_MC_CELLS // (horizon * max(len(names), 1))
+            raise sp.fail(
+                ("monte_carlo", "n"),
+                f"模拟规模过大：模拟次数 × 计算期年数 × 现金流条数 = {draws:,} × {horizon} × "
+                f"{len(names)} = {cells:,}，超过上限 {MAX_MC_CELLS:,}",
+                hint=f"本案例的模拟次数最多 {most:,} 次；一般 10,000 次已足够稳定",
             )
         if "seed" in mc:
             mc["seed"] = sp.year(mc["seed"], ("monte_carlo", "seed"))
@@ -544,7 +569,7 @@ def from_spec(spec: Mapping[str, Any], base_dir: str | Path = ".") -> CBAModel:
             eff = sp.number(item["effect"], (*path, "effect")) if "effect" in item else math.nan
             alts[an] = (c, eff)
 
-    return CBAModel(
+    model = CBAModel(
         title=str(spec.get("title", "")),
         unit=unit,
         years=tuple(years),
@@ -561,3 +586,53 @@ def from_spec(spec: Mapping[str, Any], base_dir: str | Path = ".") -> CBAModel:
         analysis=analysis,
         notes=tuple(notes),
     )
+    if "monte_carlo" in settings:
+        _probe_distributions(model, sp)
+    return model
+
+
+def _support(spec: Mapping[str, Any]) -> list[float]:
+    """The values a distribution's draws lie between (a normal: mean ± 6 sd, beyond which no
+    run of at most :data:`MAX_MC_DRAWS` draws reaches in practice)."""
+    kind = spec["dist"]
+    if kind in ("triangular", "pert"):
+        return [spec["min"], spec["mode"], spec["max"]]
+    if kind == "uniform":
+        return [spec["low"], spec["high"]]
+    if kind == "normal":
+        return [spec["mean"] - 6 * spec["sd"], spec["mean"], spec["mean"] + 6 * spec["sd"]]
+    return [float(v) for v in spec["values"]]
+
+
+def _probe_distributions(model: CBAModel, sp: _Spec) -> None:
+    """Check, without simulating, that every draw of the Monte Carlo run can be computed: the
+    indicator is evaluated at each distribution's extreme values (the NPV is linear in the
+    multipliers and monotone in the discount rate, so the extremes bound every draw). A
+    discount rate that can be drawn at -1 or below, or an NPV that overflows, is refused here
+    instead of leaving a run whose draws are all invalid."""
+    mc = model.settings["monte_carlo"]
+    base = model.base
+    rate_vars = {v.name for v in model.variables if v.discount_rate}
+    for name, dspec in (mc.get("distributions") or {}).items():
+        path = ("monte_carlo", "distributions", name)
+        spec = _dist_spec(str(name), dspec, base[name])
+        points = _support(spec)
+        if name in rate_vars and min(points) <= -1:
+            low = min(points)
+            tail = "（正态分布取均值 − 6 × 标准差）" if spec["dist"] == "normal" else ""
+            raise sp.fail(
+                path,
+                f"{name if '折现率' in str(name) else f'{name}（折现率）'} 的分布可取到 "
+                f"{_show(low)}{tail}，折现率必须大于 -1",
+                hint="折现率的分布请用有界分布（triangular、pert、uniform），下限大于 -1",
+            )
+        with np.errstate(all="ignore"):
+            values = np.asarray(model({name: np.asarray(points, dtype=float)}), dtype=float)
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise sp.fail(
+                path,
+                f"{name} 取 {_show(points[int(bad[0])])} 时 {model.indicator} 无法计算（结果为 "
+                f"{_show(values[int(bad[0])])}），蒙特卡洛模拟的抽样将无效",
+                hint="请核对分布参数（变量为相对基准值的乘数，折现率为小数）",
+            )

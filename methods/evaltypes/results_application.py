@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -87,10 +88,17 @@ def _check(case: Case) -> list[str]:
             raise CaseError(
                 f"案例 {cid} 的下年度申报数 {amount:g} 应为不小于 0 的数字", field=("requests", cid)
             )
-    grade_map(case)
+    gmap, _ = grade_map(case)
     for i, pair in enumerate(case.overlaps):
         if len(pair) != 2:
             raise CaseError("每组交叉重复应写作 [案例编号甲, 案例编号乙]", field=("overlaps", i))
+    from methods.standards import library_to_check
+
+    # with a library at hand, a case id that names no selected case is refused now, as the run
+    # would refuse it (a batch defers this until the earlier years are archived)
+    lib = library_to_check(case)
+    if lib is not None:
+        _check_references(case, lib, _selection(case, lib), gmap)
     return []
 
 
@@ -182,26 +190,83 @@ def _advice(indicator: dict[str, Any]) -> str:
     return _advice_for(indicator) or "分析失分原因，制定整改措施并限期落实。"
 
 
-def analyse(case) -> Application:
-    """Build recommendations, the rectification list and policy flags from the library."""
+def _selection(case, lib) -> pd.DataFrame:
+    """The library's graded cases of earlier years that ``select`` picks (index rows)."""
     from methods.library import list_cases
-    from methods.standards import require_library
 
-    lib = require_library(case, "结果应用", ("select",))
     filters = case.select.model_dump(exclude_none=True)
     evaluations = filters.pop("evaluations", None)
     rows = list_cases(lib, **filters)
     rows = rows[rows["grade"].notna() & rows["total_score"].notna()]
     if evaluations:
         rows = rows[rows["evaluation"].isin(evaluations)]
-    rows = rows[rows["year"] < case.year]
+    return rows[rows["year"] < case.year]
+
+
+def _results(lib, row: Mapping[str, Any]) -> dict[str, Any]:
+    return json.loads((lib.root / row["path"] / "results.json").read_text(encoding="utf-8"))
+
+
+def _lost(res: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The indicators of an archived case that enter the rectification list, largest loss
+    first (their position + 1 is the item number ``rectification.status`` refers to)."""
+    least = presets()["rectification"]["min_lost_points"]
+    lost = [i for i in res.get("indicators", []) if (i.get("lost") or 0) >= least]
+    return sorted(lost, key=lambda i: -i["lost"])
+
+
+def _check_references(case, lib, rows: pd.DataFrame, gmap: dict[str, Any]) -> None:
+    """Every case id in ``requests``, ``rectification.status`` and ``overlaps`` names a selected
+    case whose grade the rule maps to a budget action: a mistyped id, or a case the rule leaves
+    out, would otherwise be ignored silently (its budget or status falling back to the archive).
+    """
+    grades = dict(zip(rows["case_id"], rows["grade"], strict=True))
+    shown = "、".join(sorted(grades)[:8]) + ("等" if len(grades) > 8 else "")
+    places = [(("requests", cid), cid) for cid in case.requests]
+    places += [(("rectification", "status", cid), cid) for cid in case.rectification.status]
+    places += [(("overlaps", i), cid) for i, pair in enumerate(case.overlaps) for cid in pair]
+    for where, cid in places:
+        if cid not in grades:
+            raise CaseError(
+                f"案例 {cid} 不在所选案例中（本次选中 {len(grades)} 个"
+                + (f"：{shown}" if grades else "")
+                + "）",
+                field=where,
+                hint="核对案例编号，或调整 select 的筛选条件（只选以前年度已评价的案例）",
+            )
+        if grades[cid] not in gmap:
+            raise CaseError(
+                f"案例 {cid} 的等级“{grades[cid]}”不在结果应用口径中（{'、'.join(gmap)}），"
+                "不提出预算建议，此处的填写不会被使用",
+                field=where,
+                hint="删除该项，或在 grade_map 中为该等级设定预算处理",
+            )
+    paths = dict(zip(rows["case_id"], rows["path"], strict=True))
+    for cid, status in case.rectification.status.items():
+        n = len(_lost(_results(lib, {"path": paths[cid]})))
+        for no in status:
+            if not 1 <= no <= n:
+                raise CaseError(
+                    f"案例 {cid} 的整改清单共 {n} 项，没有第 {no} 项",
+                    field=("rectification", "status", cid, no),
+                    hint="整改事项按失分从多到少编号（1、2、…），见上一次结果应用报告的整改清单",
+                )
+
+
+def analyse(case) -> Application:
+    """Build recommendations, the rectification list and policy flags from the library."""
+    from methods.standards import require_library
+
+    lib = require_library(case, "结果应用", ("select",))
+    rows = _selection(case, lib)
     gmap, source = grade_map(case)
+    _check_references(case, lib, rows, gmap)
     rect_cfg = presets()["rectification"]
     deadline = case.rectification.deadline or rect_cfg["default_deadline"]
     policy_rules = presets()["policy_rules"]
     recs, rect, pols, skipped = [], [], [], []
     for r in rows.to_dict("records"):
-        res = json.loads((lib.root / r["path"] / "results.json").read_text(encoding="utf-8"))
+        res = _results(lib, r)
         rule = gmap.get(r["grade"])
         if rule is None:  # another grading scheme (e.g. PART): not mapped to budgets
             skipped.append(f"{r['title']}（等级“{r['grade']}”不在结果应用口径中，未纳入）")
@@ -225,12 +290,7 @@ def analyse(case) -> Application:
             }
         )
         status_map = case.rectification.status.get(r["case_id"], {})
-        lost = [
-            i
-            for i in res.get("indicators", [])
-            if (i.get("lost") or 0) >= rect_cfg["min_lost_points"]
-        ]
-        for n, ind in enumerate(sorted(lost, key=lambda i: -i["lost"]), start=1):
+        for n, ind in enumerate(_lost(res), start=1):
             rect.append(
                 {
                     "case_id": r["case_id"],
@@ -252,25 +312,7 @@ def analyse(case) -> Application:
                     "reason": f"评价等级为“{r['grade']}”",
                 }
             )
-    selected = set(rows["case_id"])
-    shown = "、".join(sorted(selected)[:8]) + ("等" if len(selected) > 8 else "")
-    # a mistyped case id would otherwise fall back silently to the archived budget / status
-    for field, keys in (("requests", case.requests), ("rectification", case.rectification.status)):
-        for cid in keys:
-            if cid not in selected:
-                where = (field, cid) if field == "requests" else (field, "status", cid)
-                raise CaseError(
-                    f"案例 {cid} 不在所选案例中（本次选中 {len(selected)} 个"
-                    + (f"：{shown}" if selected else "")
-                    + "）",
-                    field=where,
-                    hint="核对案例编号，或调整 select 的筛选条件（只选以前年度已评价的案例）",
-                )
-    ids = {r["case_id"] for r in recs}
     for a, b in case.overlaps:
-        for cid in (a, b):
-            if cid not in ids:
-                raise CaseError(f"overlaps 中的案例 {cid} 不在所选案例中", field=("overlaps",))
         pols.append(
             {
                 "case_id": f"{a}、{b}",

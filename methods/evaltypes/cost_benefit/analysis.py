@@ -153,7 +153,9 @@ class CostBenefitResult:
             texts = [self.switching_text(r) for r in sv.itertuples()]
             out.append(f"单独变动时，{'，或'.join(texts)}，{ind} 降至 0（临界值）。")
         mc = self.analysis.monte_carlo
-        if mc is not None:
+        if mc is not None and mc.all_invalid:
+            out.append(f"{mc.failure()}。")
+        elif mc is not None:
             out.append(
                 f"蒙特卡洛模拟 {mc.n:,} 次，{ind} 均值 {fmt.num(mc.mean)}{u}，"
                 f"90% 区间 {fmt.num(mc.percentiles.loc[5])} ~ {fmt.num(mc.percentiles.loc[95])}{u}，"

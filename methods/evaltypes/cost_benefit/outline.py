@@ -362,6 +362,11 @@ def risk_tables(result: CostBenefitResult) -> list[Any]:
         [k, labels.get(k, ""), _DIST_ZH.get(v["dist"], v["dist"]), _dist_params(v)]
         for k, v in mc.distributions.items()
     ]
+    if mc.all_invalid:  # no statistics: say so rather than print a table of NaN
+        return [
+            Table(rows, ["变量", "影响的现金流", "分布", "参数"]),
+            Paragraph(f"{mc.failure()}。"),
+        ]
     ind, u = mc.indicator, result.model.unit
     p = mc.percentiles
     stats = [
@@ -467,7 +472,9 @@ def key_indicators(result: CostBenefitResult) -> Table:
     crit = result.analysis.critical.critical
     rows.append(["关键变量", "、".join(crit) if crit else "无"])
     mc = result.analysis.monte_carlo
-    if mc is not None:
+    if mc is not None and mc.all_invalid:
+        rows.append([f"P({ind} < 0)", f"—（蒙特卡洛 {mc.n:,} 次抽样均无效）"])
+    elif mc is not None:
         rows.append([f"P({ind} < 0)", f"{_pct(mc.p_negative, 1)}（蒙特卡洛 {mc.n:,} 次）"])
     lc = result.analysis.least_cost
     if lc is not None:
@@ -545,9 +552,10 @@ def plot_tornado(result: CostBenefitResult, ax=None):
 
 
 def plot_risk(result: CostBenefitResult, ax=None):
-    """Histogram and cumulative curve of the simulated indicator (None without Monte Carlo)."""
+    """Histogram and cumulative curve of the simulated indicator (None without Monte Carlo, or
+    when every draw was invalid)."""
     mc = result.analysis.monte_carlo
-    if mc is None:
+    if mc is None or mc.all_invalid:
         return None
     return cba.plot_distribution(mc, ax=ax)
 

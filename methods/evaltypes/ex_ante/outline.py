@@ -201,7 +201,8 @@ def plot_economy(result: ExAnteResult, ax=None):
     """The NPV distribution (Monte Carlo) or else the cash-flow chart; None without cba."""
     if result.cba is None:
         return None
-    if result.cba.analysis.monte_carlo is not None:
+    mc = result.cba.analysis.monte_carlo
+    if mc is not None and not mc.all_invalid:
         return cost_benefit.plot_risk(result.cba, ax=ax)
     return cost_benefit.plot_cashflow(result.cba, ax=ax)
 
@@ -212,7 +213,8 @@ def economy_chart(result: ExAnteResult):
     if ax is None:
         return None
     ind = result.cba.indicator
-    if result.cba.analysis.monte_carlo is not None:
+    mc = result.cba.analysis.monte_carlo
+    if mc is not None and not mc.all_invalid:
         caption = f"{ind} 概率分布（蒙特卡洛模拟）"
         alt = f"蒙特卡洛模拟的 {ind} 频数直方图与累计概率曲线，虚线为 0"
     else:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from methods.casefile import Budget, Case, EvaluationType, _Model, register
+from methods.casefile import Budget, Case, EvaluationType, _Model, check_amounts, register
 from methods.errors import CaseError
 from methods.evaltypes.monitoring import rules
 from methods.evaltypes.monitoring.analysis import analyse, progress_mode
@@ -188,6 +188,26 @@ def _check_indicators(indicators: list[MonitorIndicator], path: tuple) -> None:
         _check_indicator(ind, (*path, "indicators", j))
 
 
+def _check_project_budget(budget: Budget | None, path: tuple) -> None:
+    """A department's project budget is held to the rules of a case's own ``budget``: amounts
+    within 100 万亿元, and spending above the full-year budget refused unless ``budget.note``
+    explains it. Spending to the monitoring month beyond the whole year's budget cannot happen
+    within that budget (carried-over funds or a pending adjustment must be named), so it is
+    refused as for a one-project case, not merely warned about."""
+    if budget is None:
+        return
+    check_amounts(
+        {k: getattr(budget, k) for k in ("planned", "allocated", "spent")}, budget.unit, path
+    )
+    if budget.spent is not None and budget.allocated is not None:
+        if budget.spent > budget.allocated + 1e-9 and not budget.note:
+            raise CaseError(
+                f"执行数 {budget.spent:g} 大于全年预算数 {budget.allocated:g}，且未说明原因",
+                field=(*path, "spent"),
+                hint="请核对数据，或在该项目的 budget.note 中说明（如：含上年结转资金）",
+            )
+
+
 def _check_monitoring(case: Case) -> list[str]:
     if not isinstance(case, MonitoringCase):
         return []
@@ -206,6 +226,7 @@ def _check_monitoring(case: Case) -> list[str]:
                 raise CaseError(f"项目编号 '{key}' 重复", field=("projects", i, "code"))
             codes[key] = i
             _check_indicators(p.indicators, ("projects", i))
+            _check_project_budget(p.budget, ("projects", i, "budget"))
             first = case.projects[0].budget
             if p.budget is not None and first is not None and p.budget.unit != first.unit:
                 raise CaseError(
