@@ -17,6 +17,7 @@ from methods import _format as fmt
 from methods._resources import load_yaml
 from methods.casefile import BUDGET_TYPES, OBJECT_TYPES, Case, ScoredCase
 from methods.evaluation import Evaluation
+from methods.report.benchmarking import benchmark as benchmark  # the block lives in its own module
 from methods.report.document import (
     BulletList,
     Callout,
@@ -384,40 +385,6 @@ def method_notes(ev: Evaluation) -> list[Any]:
     parts += weights(ev)
     parts.append(warnings_box(ev.warnings))
     return [p for p in parts if p is not None]
-
-
-def benchmark(ev: Evaluation) -> list[Any]:
-    """与案例库对标: where each actual value stands among archived cases of the same indicator."""
-    from methods import standards
-
-    pos = standards.position(ev.case, ev.table)
-    if pos.empty:
-        return [
-            Paragraph(
-                "案例库中暂无同一指标的历史或同类案例数据（运行更多案例后，此处显示本案例在案例库中的位置）。"
-            )
-        ]
-    rows = [
-        [
-            r.name,
-            fmt.with_unit(r.actual, r.unit),
-            str(r.n),
-            fmt.num(r.p25),
-            fmt.num(r.p50),
-            fmt.num(r.p75),
-            f"{fmt.num(r.rank_pct, 0)}%",
-        ]
-        for r in pos.itertuples()
-    ]
-    header = ["指标", "本案例实际值", "案例库样本数", "P25", "中位数", "P75", "不高于本案例的比例"]
-    return [
-        Table(
-            rows,
-            header,
-            numeric=range(1, 7),
-            note="比较对象：案例库中同一指标代码的全部已存档案例（不含本案例）。",
-        )
-    ]
 
 
 def chart(fig: Any, caption: str, alt: str = "", *, width: float = 1.0) -> Figure:
