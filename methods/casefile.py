@@ -140,16 +140,19 @@ class TargetFrom(_Model):
 
     ``history``: the same project's archived cases of earlier years (``project_id``); ``stat``
     ``last`` (default: the most recent earlier year's actual value), ``mean`` or ``median`` over the
-    last ``years`` years. ``industry``: every other project's archived value of the same indicator
-    code in earlier years (the last ``years`` years if given); ``percentile`` (default 50).
-    When the library has no value the indicator's own ``target`` is used as the fallback.
+    last ``years`` years. ``industry``: other projects' archived values of the same indicator in
+    earlier years (the last ``years`` years if given); ``percentile`` (default 50). "The same
+    indicator" is its identity, unit and direction (:mod:`methods.standards`), never a bare
+    case-local code. ``min_cases``: fewest values to use (default 1 for history, 5 for industry).
+    When the library has too few values the indicator's own ``target`` is used as the fallback and
+    the report says so; without a fallback the case is refused, naming the indicator.
     """
 
     standard: Literal["history", "industry"]
     stat: Literal["last", "mean", "median", "percentile"] | None = None
     percentile: float = Field(50.0, ge=0, le=100)
     years: int | None = Field(None, ge=1, le=50)
-    min_cases: int = Field(1, ge=1)
+    min_cases: int | None = Field(None, ge=1)
 
 
 class Indicator(_Model):
@@ -180,6 +183,12 @@ class Indicator(_Model):
     standard: Literal["计划标准", "行业标准", "历史标准", "其他标准"] | None = None
     target_from: TargetFrom | None = None
     ref: str | None = Field(None, description="引用的指标库代码（名称、层级、规则等继承自指标库）")
+    benchmark_key: str | None = Field(
+        None,
+        min_length=1,
+        max_length=80,
+        description="对标标识：与其他案例的同一指标对应（优先于 ref；都未填时按名称、单位和方向对应）",
+    )
     survey: dict[str, Any] | None = Field(
         None, description="实际值取自满意度调查（methods.evaltypes.satisfaction.indicator_value）"
     )
