@@ -129,7 +129,7 @@ def _history(lib: Library, case: Case, ind: Indicator) -> Resolved | None:
     )
     if spec.years:
         rows = [r for r in rows if r["year"] >= case.year - spec.years]
-    if len(rows) < spec.min_cases or not rows:
+    if len(rows) < (spec.min_cases or 1) or not rows:
         return None
     stat = spec.stat or "last"
     values = np.array([r["actual"] for r in rows], dtype=float)
@@ -162,7 +162,7 @@ def _industry(lib: Library, case: Case, ind: Indicator) -> Resolved | None:
         " AND i.actual IS NOT NULL",
         (ind.code, case.year, low, case.project_key),
     )
-    if len(rows) < spec.min_cases or not rows:
+    if len(rows) < (spec.min_cases or 1) or not rows:
         return None
     values = np.array([r["actual"] for r in rows], dtype=float)
     stat = spec.stat or "percentile"
