@@ -424,10 +424,19 @@ def policies_table(app: Application) -> Table | Paragraph:
     return Table(rows, ["案例", "名称", "等级", "处理建议", "依据"])
 
 
-def plot_recommendations(app: Application, ax=None):
-    """Bars of requested vs recommended amounts per case; returns the Axes."""
+def plot_recommendations(app: Application, ax=None, *, log_ratio: float = 50.0):
+    """Bars of requested vs recommended amounts per case, each labelled with its amount; returns
+    the Axes.
+
+    When the largest amount is more than ``log_ratio`` times the smallest positive one (a land
+    sale budget of millions beside subsidies of a few thousand), the amount axis is logarithmic
+    and labelled 对数刻度, so the small bars stay readable; it is linear otherwise. A zero amount
+    (a cancelled budget) has no bar, only its label."""
+    import math
+
     import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     from methods import fonts
 
@@ -436,13 +445,36 @@ def plot_recommendations(app: Application, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.5 * max(len(df), 1) + 1.5))
     y = np.arange(len(df))
-    ax.barh(y - 0.18, df["request"], height=0.35, color="#C8D3E3", label="下年度申报数")
-    ax.barh(y + 0.18, df["recommended"], height=0.35, color="#2F6DB5", label="建议安排数")
+    request = df["request"].astype(float).to_numpy()
+    recommended = df["recommended"].astype(float).to_numpy()
+    amounts = np.concatenate([request, recommended])
+    positive = amounts[amounts > 0]
+    log = len(positive) > 0 and positive.max() > log_ratio * positive.min()
+    if log:
+        low = 10.0 ** math.floor(math.log10(positive.min()))
+        high = 10.0 ** (math.log10(positive.max()) + 0.35)  # room for the labels
+    else:
+        low, high = 0.0, max(float(amounts.max(initial=0.0)), 1.0) * 1.18
+    series = (
+        (y - 0.18, request, "#C8D3E3", "下年度申报数"),
+        (y + 0.18, recommended, "#2F6DB5", "建议安排数"),
+    )
+    for pos, values, color, label in series:
+        widths = np.clip(values - low, 0, None)
+        ax.barh(pos, widths, left=low, height=0.35, color=color, label=label)
+        for p, v in zip(pos, values, strict=True):
+            ax.text(max(v, low), p, f" {fmt.num(v)}", va="center", fontsize=7.5, color="#444")
+    if log:
+        ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(base=10))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.num(v)))
+    ax.set_xlim(low, high)
     ax.set_yticks(y, [t[:16] for t in df["title"]])
     ax.invert_yaxis()
-    ax.set_xlabel("金额")
-    ax.legend(frameon=False, loc="lower right")
-    ax.set_title("下年度预算安排建议")
+    ax.set_xlabel("金额（对数刻度）" if log else "金额")
+    ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
+    ax.set_title("下年度预算安排建议", pad=24)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
