@@ -29,9 +29,17 @@ In a notebook::
 (``None``) prints ``尚未作答：…`` and returns False, so a notebook shipped unanswered runs top to
 bottom. Trainers run every exercise with ``papermill … -p use_answer_key True``.
 
+Tables the lessons show go through :func:`table`: Chinese column names (:data:`COLUMNS`), "—"
+for a missing value, 是/否 for True/False.
+
 This module also builds the small throwaway case library of lesson 7 (:func:`build_library`):
 cases scored with :func:`methods.evaluation.evaluate` and archived without executing their report
 notebooks, so the lesson runs in seconds (``jixiao batch`` builds the real thing).
+
+Report notebooks built from archived cases (结果应用, 考核) call :func:`example_library` before
+reading their case: run as they stand ("运行全部" in JupyterLab, e.g. from a fresh clone), they
+first archive the example cases into the project's ``case_library/`` when the library lacks them,
+as ``make demo`` does; a case run by ``jixiao run``/``batch``/papermill is left untouched.
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ import hashlib
 import importlib
 import math
 import numbers
+import os
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,6 +69,7 @@ __all__ = [
     "build_library",
     "check",
     "evaluate_example",
+    "example_library",
     "example_path",
     "example_value",
     "exercise",
@@ -69,6 +79,7 @@ __all__ = [
     "question",
     "recommended_budget",
     "summary",
+    "table",
 ]
 
 EXERCISES_FILE = data_path("training", "exercises.yaml")
@@ -651,6 +662,138 @@ def summary(notebook: str | None = None) -> dict[str, bool | None]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Tables shown in the lessons
+
+
+COLUMNS: dict[str, str] = {
+    # indicators and scores
+    "code": "编号",
+    "name": "指标名称",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "weight": "分值",
+    "rule": "计分规则",
+    "target": "目标值",
+    "actual": "实际值",
+    "unit": "单位",
+    "score": "得分",
+    "lost": "扣分",
+    "reason": "扣分原因",
+    "rate": "得分率（%）",
+    # monitoring
+    "expected": "应完成值",
+    "likelihood": "完成可能性",
+    "mode": "进度口径",
+    "v": "进度比 v",
+    "light": "灯色",
+    # weights
+    "round": "轮次",
+    "indicator": "指标",
+    "n_experts": "专家数",
+    "mean": "均值",
+    "sd": "标准差",
+    "cv": "变异系数",
+    "cv_ok": "变异系数 ≤ 0.25",
+    "criterion": "指标",
+    "type": "方向",
+    "std": "标准差",
+    "conflict": "冲突性",
+    "information": "信息量",
+    # surveys
+    "estimate": "估计值",
+    "se": "标准误",
+    "ci_low": "95% 置信区间下限",
+    "ci_high": "95% 置信区间上限",
+    "n_respondents": "受访者数",
+    "item": "题目",
+    "n": "样本数",
+    "item_total_r": "校正题总相关",
+    "alpha_if_deleted": "删除该题后的 α",
+    # case library and results application
+    "year": "年度",
+    "case_id": "案例编号",
+    "title": "项目名称",
+    "department": "部门",
+    "total_score": "总分",
+    "grade": "等级",
+    "action": "处理方式",
+    "factor": "预算系数",
+    "request": "申报数（万元）",
+    "recommended": "建议安排数（万元）",
+    "no": "序号",
+    "problem": "问题",
+    "deadline": "整改期限",
+    "status": "状态",
+    "vintage": "年份",
+    "actual_mean": "实际值均值",
+}
+BLANK = "—"
+
+
+def column_name(column: Any) -> Any:
+    """The Chinese header of a column name used by the project's methods (``score`` → 得分,
+    ``actual_p50`` → 实际值 P50（actual_p50）); other names unchanged."""
+    if not isinstance(column, str):
+        return column
+    if column in COLUMNS:
+        return COLUMNS[column]
+    for prefix, label in (("actual_p", "实际值"), ("score_rate_p", "得分率（%）")):
+        if column.startswith(prefix) and column[len(prefix) :].isdigit():
+            return f"{label} P{column[len(prefix) :]}（{column}）"
+    return column
+
+
+def table(
+    frame: Any,
+    columns: Mapping[str, str] | None = None,
+    *,
+    transpose: bool = False,
+    blank: str = BLANK,
+):
+    """A DataFrame (or Series) ready to show in a lesson: columns and the index named in Chinese
+    (``columns`` first, then :data:`COLUMNS`), missing values shown as ``blank`` ("—") instead of
+    NaN/None, True/False as 是/否 and whole numbers without a trailing ``.0``. ``transpose``
+    shows one row per column (each value keeps its own form)."""
+    import pandas as pd
+
+    df = frame.to_frame() if isinstance(frame, pd.Series) else frame.copy()
+    extra = dict(columns or {})
+
+    def name(c: Any) -> Any:
+        return extra[c] if isinstance(c, str) and c in extra else column_name(c)
+
+    df = df.rename(columns=name)
+    df.columns.name = name(df.columns.name)
+    df.index.names = [name(n) for n in df.index.names]
+    for col in df.columns:
+        values = df[col]
+        if values.dtype == bool:
+            df[col] = values.map({True: "是", False: "否"})
+        elif (
+            values.dtype == object
+            or values.isna().any()
+            or (values.dtype.kind == "f" and bool((values % 1 == 0).all()))
+        ):
+            df[col] = pd.Series([_shown(v, blank) for v in values], index=df.index, dtype=object)
+    return df.astype(object).T if transpose else df
+
+
+def _shown(value: Any, blank: str) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return blank
+    try:
+        import pandas as pd
+
+        if pd.isna(value) is True:
+            return blank
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
 # A small case library for lesson 7, without executing report notebooks
 
 
@@ -723,3 +866,113 @@ def library_benchmark(examples: Sequence[str], indicator: str, column: str) -> f
         lib = build_library(tmp, examples)
         table = library.benchmark(lib, indicator)
     return float(table[column].iloc[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# The library a report notebook's own example reads ("运行全部" in JupyterLab)
+
+
+def example_library(namespace: Mapping[str, Any]) -> Path | None:
+    """Archive the example cases into the project's case library when a report notebook built
+    from archived cases (结果应用, 考核) runs its own example as it stands.
+
+    Run as it stands ("运行全部" in JupyterLab), such a notebook computes the example case its
+    parameters cell holds (``parameters/examples``), which reads earlier years' example cases
+    from a library. When the library the notebook would read (``$JIXIAO_LIBRARY``, else the
+    project's ``case_library/``) does not hold every example case, the examples in
+    ``example_dir`` are archived into the project's ``case_library/`` by
+    :func:`methods.batch.run_batch`, as ``make demo`` does (unchanged cases skipped), and this
+    kernel reads that library from then on (``$JIXIAO_LIBRARY``). Each step is printed.
+
+    Does nothing and returns None when papermill injected the parameters (``jixiao run``,
+    ``jixiao batch``, ``papermill -f case.yaml``: the case's own library is read as always, so
+    what they compute never depends on this function), when the parameters name a ``library``,
+    when the evaluation type reads no library or when the notebook has no ``example_dir``.
+
+    Returns
+    -------
+    Path or None
+        The library the example reads.
+    """
+    from methods import casefile
+    from methods import library as _library
+
+    if casefile.injected_names(namespace) is not None:
+        return None
+    etype = casefile.EVALUATIONS.get(str(namespace.get("evaluation")))
+    folder = namespace.get("example_dir")
+    if etype is None or not etype.reads_library or namespace.get("library") or not folder:
+        return None
+    examples = Path(os.path.abspath(str(folder)))
+    if not examples.is_dir():
+        return None
+    wanted = {key for f in casefile.find_case_files([examples]) if (key := _case_key(f))}
+    current, origin = _library.discover(Path.cwd())
+    if current is not None and _holds(current, wanted):
+        return current
+    target = (_library.project_root(examples) or examples.parent) / _library.DEFAULT_LIBRARY
+    where = f"案例库 {current}（{origin}）" if current is not None else "未找到案例库"
+    if target != current and _holds(target, wanted):
+        _library.use(target)
+        print(f"{where}中没有本示例读取的示例案例；改用已存有全部示例案例的项目案例库 {target}。")
+        return target
+    print(
+        f"本 notebook 按参数单元中的示例运行，要读取案例库中已存档的以前年度示例案例；{where}"
+        + ("中还没有全部示例案例。" if current is not None else "。")
+    )
+    print(
+        f"正在运行 {examples} 中的 {len(wanted)} 个示例案例并存入项目的案例库 {target}"
+        "（与 make demo 相同；未变化的案例跳过），约需 1 分钟……",
+        flush=True,
+    )
+    summary = _archive_examples(examples, target, len(wanted))
+    print(summary.line())
+    if not summary.ok:
+        from methods.batch import failures_report
+        from methods.errors import JixiaoError
+
+        raise JixiaoError(
+            "示例案例未能全部存入案例库，本示例无法按原样生成报告：\n"
+            + "\n".join(failures_report(summary.failures))
+        )
+    _library.use(target)
+    print(f"本 notebook 此后读取案例库 {target}。")
+    return target
+
+
+def _case_key(path: Path) -> tuple[int, str] | None:
+    """(year, case_id) of a case file, read without validating it; None when unreadable."""
+    try:
+        raw = _yaml.load(path.read_text(encoding="utf-8"))
+        return int(raw["year"]), str(raw["case_id"])
+    except Exception:  # noqa: BLE001 - a broken example is reported by the batch
+        return None
+
+
+def _holds(root: Path, keys: set[tuple[int, str]]) -> bool:
+    """Whether the library at ``root`` has every (year, case_id) of ``keys`` archived."""
+    from methods.library import Library
+
+    if not (root / "index.sqlite").is_file():
+        return False
+    lib = Library(root, readonly=True)
+    return all(
+        lib.get(year, case_id) is not None and lib.case_dir(year, case_id).is_dir()
+        for year, case_id in keys
+    )
+
+
+def _archive_examples(examples: Path, target: Path, total: int):
+    """``jixiao batch <examples> --library <target>``, one printed line per finished case."""
+    from methods.batch import run_batch
+
+    count = 0
+
+    def event(kind: str, text: str) -> None:
+        nonlocal count
+        if kind in ("done", "failed"):
+            count += 1
+            name = Path(text).name if kind == "done" else text.splitlines()[0]
+            print(f"  {count}/{total} {'完成' if kind == 'done' else '失败'}：{name}", flush=True)
+
+    return run_batch([examples], target, progress=False, on_event=event)

@@ -114,14 +114,14 @@ def test_computed_keys_come_from_the_projects_methods():
     assert training.answer_key("2.1") == scoring.score_indicator(
         "positive", 8, target=120, actual=118
     )
-    assert training.answer_key("1.4") == 95.0
+    assert training.answer_key("1.3") == 95.0
     assert training.answer_key("2.5") == pytest.approx(
         training.evaluate_example("wujin_rural_sewage_2023.yaml").total + 0.4
     )
     assert training.answer_key("4.3") == [25.0, 400.0]  # Lorie & Savage (1955)
     assert training.answer_key("4.5") == "甲"  # Brealey, Myers & Allen, EAC
     assert training.answer_key("5.3") == 549
-    assert training.answer_key("7.3") == 3.9  # C41 with 2022's actual value 0.39 as target
+    assert training.answer_key("7.4") == 3.9  # C41 with 2022's actual value 0.39 as target
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,7 +153,7 @@ def test_tolerance_edges(capsys):
 def test_rounding_slip_is_near(capsys):
     assert training.check("2.1", 7.9) is False
     assert "差得不远：注意四舍五入到两位小数" in capsys.readouterr().out
-    assert training.check("3.2", 0.13) is False
+    assert training.check("3.3", 0.13) is False
     assert "差得不远：注意四舍五入到三位小数" in capsys.readouterr().out
 
 
@@ -166,10 +166,10 @@ def test_specific_hints(capsys):
 
 
 def test_unit_and_sign_slips(capsys):
-    assert training.check("1.4", 0.95) is False  # a fraction where a percentage is asked
+    assert training.check("1.3", 0.95) is False  # a fraction where a percentage is asked
     assert "100 倍" in capsys.readouterr().out
-    assert training.check("1.4", "95%") is True
-    assert training.check("1.4", "９５") is True  # full-width digits
+    assert training.check("1.3", "95%") is True
+    assert training.check("1.3", "９５") is True  # full-width digits
     capsys.readouterr()
     assert training.check("4.2", -training.answer_key("4.2")) is False
     assert "符号反了" in capsys.readouterr().out
@@ -191,7 +191,7 @@ def test_choice_accepts_codes_and_aliases(capsys):
     assert training.check("1.2", "事前绩效评估") is True
     assert training.check("1.2", "ex_ante") is True
     assert training.check("1.2", " 事前评估 ") is True
-    assert training.check("1.3", "社会保险基金预算") is True
+    assert training.check("1.4", "社会保险基金预算") is True
     assert training.check("6.2", "红灯") is True
     assert training.check("6.2", "red") is True
     capsys.readouterr()
