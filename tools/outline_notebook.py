@@ -6,6 +6,11 @@ type's module (``methods.evaltypes.<type>``): ``analyse(case)``, then ``section_
 (each shown in JupyterLab as it is built and added to the document), then ``results`` and
 ``report.publish``. This tool writes that shape from a short spec, so every notebook has it.
 
+A type built from archived cases (``reads_library``: 结果应用, 考核) also calls
+:func:`methods.training.example_library` before reading its case: "运行全部" in JupyterLab from a
+fresh clone archives the example cases into the project's ``case_library/`` first (a no-op when
+papermill injects a case's parameters).
+
 Usage (from the project root)::
 
     .venv/bin/python tools/outline_notebook.py project_evaluation [...]
@@ -24,6 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 HIDE = {"tags": ["report-hide"]}
+LIBRARY_LINE = (
+    "example_library(globals())  # 直接运行示例时，先把示例读取的以前年度案例存入案例库\n"
+)
 
 
 def build(evaluation: str) -> Path:
@@ -32,11 +40,18 @@ def build(evaluation: str) -> Path:
     intro = nb.cells[0]
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     module = importlib.import_module(f"methods.evaltypes.{evaluation}")
+    from methods import casefile
+
+    # a type built from archived cases reads earlier years' cases: run as it stands, the notebook
+    # archives the example cases first when its library lacks them (methods.training)
+    reads_library = casefile.EVALUATIONS[evaluation].reads_library
     setup = (
         "from methods import casefile, report\n"
-        f"from methods.evaltypes import {evaluation} as evaluation_type\n\n"
-        "report.setup_notebook()\n"
-        f'case = casefile.from_parameters(globals(), "{evaluation}")\n'
+        f"from methods.evaltypes import {evaluation} as evaluation_type\n"
+        + ("from methods.training import example_library\n" if reads_library else "")
+        + "\nreport.setup_notebook()\n"
+        + (LIBRARY_LINE if reads_library else "")
+        + f'case = casefile.from_parameters(globals(), "{evaluation}")\n'
         "result = evaluation_type.analyse(case)\n"
         "doc = report.start(case)"
     )
