@@ -267,15 +267,63 @@ def cmd_library_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_library_benchmark(args: argparse.Namespace) -> int:
-    from methods.library import benchmark
+BENCHMARK_ZH = {
+    "indicator": "指标",
+    "unit": "单位",
+    "direction": "方向",
+    "identity": "对标身份",
+    "year": "年度",
+    "department": "部门",
+    "n": "同类案例数",
+    "actual_mean": "实际值均值",
+}
 
+
+def cmd_library_benchmark(args: argparse.Namespace) -> int:
+    from methods.library import MIN_COMPARABLE, benchmark, identity_label
+
+    min_n = MIN_COMPARABLE if args.min_n is None else args.min_n
     years = tuple(args.years) if args.years else None
-    df = benchmark(_library(args), args.indicator, by=args.by, years=years)
+    df = benchmark(_library(args), args.indicator, by=args.by, years=years, min_n=min_n)
     if df.empty:
         print(f"案例库中没有指标 {args.indicator} 的数据。")
         return EXIT_OK
-    _emit(df.round(4), args.format)
+    notes = []
+    if df[["identity", "unit", "direction"]].drop_duplicates().shape[0] > 1:
+        notes.append(
+            f"{args.indicator} 对应案例库中的不同指标（指标库代码或对标标识、名称、计量单位或方向不同），"
+            "按指标分别统计，不合并比较。"
+        )
+    few = df[df["n"] < min_n]
+    if not few.empty:
+        listed = "、".join(
+            f"{r.indicator}"
+            + (f"（{r.unit}）" if isinstance(r.unit, str) and r.unit else "")
+            + f" {r.n} 个"
+            for r in few.itertuples()
+        )
+        notes.append(
+            f"同类案例少于 {min_n} 个的分组不计算均值和分位数（样本过少；最少样本数为实务做法，"
+            f"可用 --min-n 调整）：{listed}。"
+        )
+    zh = {
+        **BENCHMARK_ZH,
+        **{
+            c: "实际值P" + c.removeprefix("actual_p")
+            for c in df.columns
+            if c.startswith("actual_p")
+        },
+        **{
+            c: "得分率P" + c.removeprefix("score_rate_p")
+            for c in df.columns
+            if c.startswith("score_rate_p")
+        },
+    }
+    if args.format == "table":
+        df = df.assign(identity=df["identity"].map(identity_label))
+    _emit(df.round(4), args.format, zh)
+    for note in notes:
+        print(note, file=sys.stdout if args.format == "table" else sys.stderr)
     return EXIT_OK
 
 
@@ -486,10 +534,22 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--year", type=int)
     ls.set_defaults(func=cmd_library_show)
 
-    lb = lib_parser("benchmark", "某指标在已存档案例中的分位数（实际值与得分率）")
-    lb.add_argument("indicator", metavar="INDICATOR", help="指标代码或名称")
+    lb = lib_parser(
+        "benchmark", "某指标在已存档案例中的分位数（实际值与得分率），只比较同一指标、单位和方向"
+    )
+    lb.add_argument(
+        "indicator", metavar="INDICATOR", help="指标库代码、对标标识、指标名称或案例中的指标编号"
+    )
     lb.add_argument("--by", choices=["year", "department"])
     lb.add_argument("--years", type=int, nargs=2, metavar=("FROM", "TO"))
+    lb.add_argument(
+        "--min-n",
+        dest="min_n",
+        type=int,
+        default=None,
+        metavar="N",
+        help="同类案例少于 N 个的分组不计算分位数（默认 5，实务做法）",
+    )
     lb.add_argument("--format", choices=["table", "csv", "json"], default="table")
     lb.set_defaults(func=cmd_library_benchmark)
 

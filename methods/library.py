@@ -43,7 +43,7 @@ from typing import Any
 
 from methods.errors import JixiaoError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: indicators.identity and indicators.direction (benchmarks by identity)
 DEFAULT_LIBRARY = "case_library"
 
 _SCHEMA = """
@@ -83,6 +83,8 @@ CREATE TABLE IF NOT EXISTS indicators (
     target REAL,
     actual REAL,
     score REAL,
+    identity TEXT,
+    direction TEXT,
     PRIMARY KEY (year, case_id, code)
 );
 """
@@ -95,6 +97,7 @@ CREATE INDEX IF NOT EXISTS cases_project ON cases (project_id, year);
 CREATE INDEX IF NOT EXISTS cases_year ON cases (year);
 CREATE INDEX IF NOT EXISTS indicators_code ON indicators (code, year);
 CREATE INDEX IF NOT EXISTS indicators_name ON indicators (name);
+CREATE INDEX IF NOT EXISTS indicators_identity ON indicators (identity, year);
 """
 
 
@@ -425,8 +428,11 @@ class Library:
         try:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)
+            old = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             _add_missing_columns(con)
             con.executescript(_INDEXES)
+            if old is not None and str(old[0]).isdigit() and int(old[0]) < 3:
+                self._backfill_identities(con)
             con.execute("DELETE FROM meta WHERE key = 'schema_version'")
             con.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
@@ -434,6 +440,34 @@ class Library:
             )
         finally:
             con.close()
+
+    def _backfill_identities(self, con: sqlite3.Connection) -> None:
+        """An index written before indicators had an identity (schema 2) gets one per row from
+        each archive's ``results.json`` and ``parameters.yaml`` (as :func:`reindex` would)."""
+        cases = con.execute(
+            "SELECT DISTINCT i.year, i.case_id, c.path FROM indicators i JOIN cases c"
+            " ON c.year = i.year AND c.case_id = i.case_id WHERE i.identity IS NULL"
+        ).fetchall()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for year, case_id, path in cases:
+                folder = self.root / path
+                try:
+                    results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+                    indicators = results.get("indicators") or ()
+                except (OSError, ValueError, AttributeError):
+                    continue
+                for row in identified(indicators, _read_case_file(folder / "parameters.yaml")):
+                    identity, direction = identity_columns(row)
+                    con.execute(
+                        "UPDATE indicators SET identity = ?, direction = ?"
+                        " WHERE year = ? AND case_id = ? AND code = ?",
+                        (identity, direction, year, case_id, row["code"]),
+                    )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
     # -- paths in the index ------------------------------------------------------------------
     @property
@@ -539,6 +573,11 @@ class Library:
             from dataclasses import replace
 
             record = replace(record, source=self.source_key(record.source))
+        # the identity of each indicator (ref, benchmark_key) is in the case file, not results
+        record = dataclasses.replace(
+            record,
+            indicators=identified(record.indicators, _read_case_file(staging / "parameters.yaml")),
+        )
         with self.lock():
             _fsync_dir(staging)
             final.parent.mkdir(parents=True, exist_ok=True)
@@ -611,10 +650,15 @@ class Library:
             ),
         )
         con.execute("DELETE FROM indicators WHERE year = ? AND case_id = ?", (r.year, r.case_id))
+        identities = {i["code"]: identity_columns(i) for i in r.indicators or ()}
         con.executemany(
             "INSERT OR REPLACE INTO indicators (year, case_id, code, name, level1, level2, rule, unit,"
-            " weight, target, actual, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(r.year, r.case_id, *row) for row in indicator_rows(r.indicators)],
+            " weight, target, actual, score, identity, direction)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (r.year, r.case_id, *row, *identities[row[0]])
+                for row in indicator_rows(r.indicators)
+            ],
         )
 
     @contextlib.contextmanager
@@ -687,6 +731,145 @@ def indicator_rows(indicators) -> list[tuple]:
             i.get("score"),
         )
     return list(rows.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicator identity: what makes two archived indicators comparable
+#
+# Indicator codes (C12, D11 …) are numbered by each case for itself, so two cases' C12 are in general
+# different indicators. Benchmarks (the report's 与案例库对标, ``jixiao library benchmark``) and
+# 行业标准 targets compare an indicator only with archived indicators of the same *identity*, the
+# same *unit* and the same *direction*:
+#
+# - identity: the case's ``benchmark_key`` (对标标识) when given, else its indicator-library code
+#   (``ref``), else its name (NFKC, case-folded, without spaces): ``key:…``, ``ref:…``, ``name:…``;
+# - unit: equal after NFKC and trimming (公里 and 户 are never compared; a missing unit matches only a
+#   missing unit);
+# - direction: ``higher`` is better (positive; equal with a target above 0; deduction ``under``),
+#   ``lower`` is better (reverse; equal with target 0; deduction ``over``), ``range`` (no better or
+#   worse); qualitative and checklist indicators have none and are never compared.
+#
+# The index stores identity and direction per indicator row (schema 3); ``ref`` and
+# ``benchmark_key`` are read from the archived case file, since results.json does not carry them.
+
+MIN_COMPARABLE = 5
+"""Fewest comparable archived cases for a percentile to be shown (report, ``library benchmark``)
+or for a 行业标准 target to be taken (unless the case sets ``target_from.min_cases``).
+
+Status: practice (实务做法). No regulation sets the number; with fewer than five values quartiles
+carry no information (one value gives P25 = median = P75) and a single other project would set
+the target."""
+
+MIN_COMPARABLE_STATUS = "practice"
+
+DIRECTION_LABELS = {"higher": "越高越好", "lower": "越低越好", "range": "区间指标"}
+
+
+def _norm_text(value: Any) -> str:
+    import unicodedata
+
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)).casefold())
+
+
+def unit_key(unit: Any) -> str:
+    """A unit as compared: NFKC, trimmed; None and "" are the same (no unit)."""
+    import unicodedata
+
+    if unit is None or (isinstance(unit, float) and unit != unit):
+        return ""
+    return unicodedata.normalize("NFKC", str(unit)).strip()
+
+
+def indicator_identity(name: Any, *, ref: Any = None, benchmark_key: Any = None) -> str | None:
+    """The identity of an indicator: ``key:<benchmark_key>``, else ``ref:<library code>``, else
+    ``name:<normalised name>``; None without any of them."""
+    import unicodedata
+
+    if isinstance(benchmark_key, str) and benchmark_key.strip():
+        return "key:" + _norm_text(benchmark_key)
+    if isinstance(ref, str) and ref.strip():
+        return "ref:" + unicodedata.normalize("NFKC", ref).strip().upper()
+    if isinstance(name, str) and name.strip():
+        return "name:" + _norm_text(name)
+    return None
+
+
+def indicator_direction(rule: Any, variant: Any = None, target: Any = None) -> str | None:
+    """Which way is better for a scoring rule: ``higher``, ``lower``, ``range`` or None (not a
+    number to compare: qualitative, checklist, an equal rule without a numeric target)."""
+    if rule == "positive":
+        return "higher"
+    if rule == "reverse":
+        return "lower"
+    if rule == "range":
+        return "range"
+    if rule == "deduction":
+        return "higher" if variant == "under" else "lower"
+    if (
+        rule == "equal"
+        and isinstance(target, int | float)
+        and not isinstance(target, bool)
+        and target == target  # not NaN
+    ):
+        return "lower" if target <= 0 else "higher"
+    return None
+
+
+def identity_label(identity: Any) -> str:
+    """An identity in words: 指标库代码 JY-C-001, 对标标识 …, 名称 …."""
+    if not isinstance(identity, str):
+        return ""
+    kind, _, value = identity.partition(":")
+    return {"key": "对标标识 ", "ref": "指标库代码 ", "name": "名称 "}.get(kind, "") + value
+
+
+def identity_columns(row: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """``(identity, direction)`` of a results.json indicator row (``ref`` and ``benchmark_key``
+    added by :func:`identified`)."""
+    return (
+        indicator_identity(
+            row.get("name"), ref=row.get("ref"), benchmark_key=row.get("benchmark_key")
+        ),
+        indicator_direction(row.get("rule"), row.get("variant"), row.get("target")),
+    )
+
+
+def _read_case_file(path: Path) -> Mapping[str, Any]:
+    """An archived case file as a mapping ({} when missing or unreadable)."""
+    from methods import _yaml
+
+    try:
+        loaded = _yaml.load(path.read_bytes())
+    except Exception:  # noqa: BLE001 - identity then falls back to names
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def identified(indicators, raw: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+    """Results indicator rows with the ``ref`` and ``benchmark_key`` their case file gives them
+    (an entry ``{ref: JY-C-001, …}`` without its own code has the library code as its code)."""
+    import unicodedata
+
+    found: dict[str, dict[str, str]] = {}
+    entries = raw.get("indicators") if isinstance(raw, Mapping) else None
+    for entry in entries if isinstance(entries, list) else ():
+        if not isinstance(entry, Mapping):
+            continue
+        ref, key = entry.get("ref"), entry.get("benchmark_key")
+        code = entry.get("code")
+        if code is None and isinstance(ref, str):
+            code = unicodedata.normalize("NFKC", ref).strip().upper()
+        if not isinstance(code, str):
+            continue
+        given = {k: v for k, v in (("ref", ref), ("benchmark_key", key)) if isinstance(v, str)}
+        if given:
+            found[code] = given
+    out = []
+    for row in indicators or ():
+        if isinstance(row, Mapping) and row.get("code") in found:
+            row = {**found[row["code"]], **row}
+        out.append(row)
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -766,7 +949,7 @@ def record_from_archive(folder: Path, *, root: Path) -> Record:
         manifest_hash=hashlib.sha256(prov_bytes).hexdigest(),
         archived_at=_mtime_iso(folder / "provenance.json"),
         level1=results.get("level1") or {},
-        indicators=tuple(results.get("indicators") or ()),
+        indicators=identified(results.get("indicators") or (), raw),
     )
 
 
@@ -953,44 +1136,142 @@ def list_cases(library: Library, **filters: Any):
 PERCENTILES = (10, 25, 50, 75, 90)
 
 
-def indicator_values(library: Library, indicator: str, *, years: tuple[int, int] | None = None):
-    """Every archived value of an indicator (by code, or by name when no code matches)."""
+def indicator_frame(
+    library: Library,
+    *,
+    identities=(),
+    codes=(),
+    years: tuple[int, int] | None = None,
+):
+    """Archived indicator rows whose identity is among ``identities`` or whose code is among
+    ``codes`` (both empty: every row), with their case's ``project_id`` and ``department``, their
+    ``identity``, ``direction`` and ``unit_key``.
+
+    An index written before identities were stored (schema 2, opened read-only so it could not be
+    brought up to date) gives every row the identity of its name and the direction of its rule.
+    """
     import pandas as pd
 
+    identities, codes = list(dict.fromkeys(identities)), list(dict.fromkeys(codes))
     with library.reading() as con:
+        have = {row[1] for row in con.execute("PRAGMA table_info(indicators)")}
+        stored = "identity" in have
+        cols = "i.identity, i.direction" if stored else "NULL AS identity, NULL AS direction"
         sql = (
             "SELECT i.year, i.case_id, c.project_id, c.department, i.code, i.name, i.unit,"
-            " i.weight, i.target, i.actual, i.score FROM indicators i"
-            " JOIN cases c ON c.year = i.year AND c.case_id = i.case_id WHERE i.{col} = ?"
+            f" i.rule, i.weight, i.target, i.actual, i.score, {cols} FROM indicators i"
+            " JOIN cases c ON c.year = i.year AND c.case_id = i.case_id"
         )
-        extra, params = "", [indicator]
+        where, params = [], []
+        match = []
+        if identities:
+            match.append(
+                f"i.identity IN ({','.join('?' * len(identities))}) OR i.identity IS NULL"
+                if stored
+                else "1"
+            )
+            params += identities if stored else []
+        if codes:
+            match.append(f"i.code IN ({','.join('?' * len(codes))})")
+            params += codes
+        if match:
+            where.append("(" + " OR ".join(match) + ")")
         if years is not None:
-            extra = " AND i.year BETWEEN ? AND ?"
-            params += list(years)
-        df = pd.read_sql_query(sql.format(col="code") + extra, con, params=params)
-        if df.empty:
-            df = pd.read_sql_query(sql.format(col="name") + extra, con, params=params)
-        return df
+            where.append("i.year BETWEEN ? AND ?")
+            params += [int(years[0]), int(years[1])]
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        df = pd.read_sql_query(sql, con, params=params)
+    df["identity"] = df["identity"].astype(object)
+    df["direction"] = df["direction"].astype(object)
+    old = df["identity"].isna()
+    if old.any():  # rows of an index that predates identities: name and rule only
+        df.loc[old, "identity"] = [indicator_identity(n) for n in df.loc[old, "name"]]
+        df.loc[old, "direction"] = [
+            indicator_direction(r, None, t)
+            for r, t in zip(df.loc[old, "rule"], df.loc[old, "target"], strict=True)
+        ]
+    df["unit_key"] = [unit_key(u) for u in df["unit"]]
+    if identities or codes:
+        df = df[df["identity"].isin(identities) | df["code"].isin(codes)]
+    return df.reset_index(drop=True)
 
 
-def benchmark(library: Library, indicator: str, *, by: str | None = None, years=None):
-    """Percentiles of an indicator's actual value and score (得分率 %) across archived cases.
+def _lookup_identities(indicator: str) -> list[str]:
+    """The identities an indicator given on the command line may mean: a benchmark key, an
+    indicator-library code or a name."""
+    import unicodedata
+
+    return [
+        "key:" + _norm_text(indicator),
+        "ref:" + unicodedata.normalize("NFKC", indicator).strip().upper(),
+        "name:" + _norm_text(indicator),
+    ]
+
+
+def indicator_values(library: Library, indicator: str, *, years: tuple[int, int] | None = None):
+    """Every archived value of the indicators ``indicator`` names, one comparable group each.
+
+    ``indicator`` is an indicator-library code, a ``benchmark_key``, a name, or a case's own code.
+    A case's own code names whatever indicators the cases numbered so (C12 may be 中修里程 in one
+    case and 接管农户数 in another): each is returned with all archived values of *its* identity,
+    unit and direction, never pooled with the others. Columns: ``year``, ``case_id``,
+    ``project_id``, ``department``, ``code``, ``name``, ``unit``, ``rule``, ``weight``,
+    ``target``, ``actual``, ``score``, ``identity``, ``direction``, ``unit_key``.
+    """
+    seed = indicator_frame(library, identities=_lookup_identities(indicator), codes=[indicator])
+    if seed.empty:
+        return seed
+    keys = set(zip(seed["identity"], seed["unit_key"], seed["direction"].fillna(""), strict=True))
+    df = indicator_frame(library, identities=sorted({k[0] for k in keys}), years=years)
+    mine = _group_keys(df).isin([f"{a}\x1f{b}\x1f{c}" for a, b, c in keys])
+    return df[mine].reset_index(drop=True)
+
+
+def _group_keys(df):
+    """One text per row joining identity, unit and direction (the comparable group)."""
+    return (
+        df["identity"].astype(str)
+        + "\x1f"
+        + df["unit_key"].astype(str)
+        + "\x1f"
+        + df["direction"].fillna("").astype(str)
+    )
+
+
+def benchmark(
+    library: Library,
+    indicator: str,
+    *,
+    by: str | None = None,
+    years=None,
+    min_n: int = 1,
+):
+    """Percentiles of an indicator's actual value and score (得分率 %) across archived cases, one
+    row per comparable group (same identity, unit and direction: :func:`indicator_values`).
 
     Parameters
     ----------
     indicator : str
-        Indicator code (e.g. ``C11``) or name.
+        Indicator-library code (e.g. ``JY-C-001``), ``benchmark_key``, name, or a case's own
+        code (e.g. ``C11``: each indicator numbered so in some case is its own group).
     by : {None, "year", "department"}
-        Group the percentiles.
+        Group the percentiles further.
     years : (int, int), optional
         Only cases of these years (inclusive).
+    min_n : int
+        Groups with fewer values get no mean or percentiles (the report and ``jixiao library
+        benchmark`` use :data:`MIN_COMPARABLE`).
 
     Returns
     -------
     DataFrame
-        One row per group: ``n``, ``actual_mean``, ``actual_p10`` … ``actual_p90``,
-        ``score_rate_p10`` … ``score_rate_p90`` (score as % of weight).
+        One row per group: ``indicator`` (name), ``unit``, ``direction`` (越高越好/越低越好/区间指标,
+        empty for qualitative ones), ``identity``, the ``by`` column, ``n``, ``actual_mean``,
+        ``actual_p10`` … ``actual_p90``, ``score_rate_p10`` … ``score_rate_p90`` (score as % of
+        weight).
     """
+    import numpy as np
     import pandas as pd
 
     if by not in (None, "year", "department"):
@@ -999,20 +1280,31 @@ def benchmark(library: Library, indicator: str, *, by: str | None = None, years=
     if df.empty:
         return pd.DataFrame()
     df["score_rate"] = df["score"] / df["weight"] * 100
-    if not by:
-        df["group"] = "全部"
-    groups = df.groupby(by or "group", sort=True)
+    df["direction"] = df["direction"].fillna("")
+    keys = ["identity", "unit_key", "direction"] + ([by] if by else [])
+    groups = df.groupby(keys, sort=True, dropna=False)
     qs = [p / 100 for p in PERCENTILES]
     actual = groups["actual"].quantile(qs).unstack()
     actual.columns = [f"actual_p{p}" for p in PERCENTILES]
     rate = groups["score_rate"].quantile(qs).unstack()
     rate.columns = [f"score_rate_p{p}" for p in PERCENTILES]
     out = pd.concat(
-        [groups.size().rename("n"), groups["actual"].mean().rename("actual_mean"), actual, rate],
+        [
+            groups["name"].agg(lambda s: s.mode().iloc[0]).rename("indicator"),
+            groups["unit"].first().rename("unit"),
+            groups.size().rename("n"),
+            groups["actual"].mean().rename("actual_mean"),
+            actual,
+            rate,
+        ],
         axis=1,
-    )
-    out.index.name = by or "group"
-    return out.reset_index()
+    ).reset_index()
+    few = out["n"] < min_n
+    stats = ["actual_mean", *actual.columns, *rate.columns]
+    out.loc[few, stats] = np.nan
+    out["direction"] = out["direction"].map(lambda d: DIRECTION_LABELS.get(d, ""))
+    lead = ["indicator", "unit", "direction", "identity"] + ([by] if by else [])
+    return out[[*lead, "n", *stats]]
 
 
 def indicator_table(library: Library):

@@ -263,7 +263,9 @@ def test_library_commands(tmp_path):
     show = run_cli("library", "show", "l_b", "--library", lib)
     assert show.returncode == 0 and "总分：93.80" in show.stdout
     stats = json.loads(
-        run_cli("library", "benchmark", "C11", "--library", lib, "--format", "json").stdout
+        run_cli(
+            "library", "benchmark", "C11", "--min-n", "1", "--library", lib, "--format", "json"
+        ).stdout
     )[0]
     assert (
         stats["n"] == 3
