@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -135,6 +136,17 @@ class Cell:
         return "".join(r if isinstance(r, str) else r.text for r in self.runs)
 
 
+# A column whose body cells average this many display units (:func:`display_units`) holds
+# running text; in a table without ``widths`` such columns get room (Table.auto_widths).
+LONG_COLUMN_UNITS = 30
+_IDENTIFIER = re.compile(r"[\x21-\x7e]+")  # one Latin token: wraps anywhere, is no running text
+
+
+def display_units(text: str) -> int:
+    """The width of ``text`` in half-width units: a Chinese (full-width) character counts 2."""
+    return sum(1 if ord(ch) < 0x2E80 else 2 for ch in text)
+
+
 def _cell(value: Any) -> Cell:
     if isinstance(value, Cell):
         return value
@@ -151,7 +163,8 @@ class Table(_Block):
 
     ``kind``: ``grid`` (default) or ``kv`` (two-column 项目/内容 table: first cell a row header).
     ``classes`` are extra CSS classes for the HTML renderer (``jx-indicators`` …); ``row_css``
-    gives each body row a class (``lost``). ``widths`` are relative column widths (Word).
+    gives each body row a class (``lost``). ``widths`` are relative column widths (Word);
+    without them, columns of running text get room (:meth:`long_columns`, :meth:`auto_widths`).
     """
 
     header: tuple[tuple[Cell, ...], ...]
@@ -224,6 +237,83 @@ class Table(_Block):
                     del covered[k]
             out.append(cols)
         return out
+
+    def long_columns(self) -> frozenset[int]:
+        """The logical columns that hold running text (问题, 整改措施, 说明 …): not numeric, in a
+        grid of more than two columns, body cells (single-column ones) averaging
+        :data:`LONG_COLUMN_UNITS` display units or more, and not only identifiers (a column of
+        case ids is not running text). The renderers give them room: a minimum
+        width in HTML, a larger share in Word when the table has no ``widths``."""
+        if self.kind == "kv" or self.n_columns <= 2:
+            return frozenset()
+        lengths: dict[int, list[int]] = {}
+        words: dict[int, bool] = {}  # the column holds text, not only identifiers (case ids)
+        for row, cols in zip(self.rows, self.positions(), strict=True):
+            for c, col in zip(row, cols, strict=True):
+                if c.colspan == 1 and not c.header:
+                    lengths.setdefault(col, []).append(display_units(c.text))
+                    if c.text and not _IDENTIFIER.fullmatch(c.text):
+                        words[col] = True
+        return frozenset(
+            col
+            for col, ls in lengths.items()
+            if col not in self.numeric
+            and words.get(col, False)
+            and sum(ls) / len(ls) >= LONG_COLUMN_UNITS
+        )
+
+    def auto_widths(self, total: float) -> tuple[float, ...] | None:
+        """Column widths from the content, in display units summing to ``total`` (what one line
+        of the renderer's table holds), for a table without ``widths`` that has running-text
+        columns (:meth:`long_columns`); None otherwise (the renderer's own layout stands).
+
+        Each column wants its longest cell, header included, plus padding. Numeric columns get
+        it (numbers do not wrap), the others at least their header's width (running-text columns
+        excepted: they get their share in any case). Beyond that they are filled like water: the
+        narrow ones (序号, 状态) get their width, the wide ones share what is left in proportion
+        to their average text, between once and twice the share of a short column (a case id or
+        a department name wraps before 整改措施 does); room to spare goes to the running-text
+        columns."""
+        if self.widths is not None:
+            return None
+        long = self.long_columns()
+        if not long:
+            return None
+        n = self.n_columns
+        natural, floor = [4.0] * n, [4.0] * n
+        lengths: list[list[int]] = [[] for _ in range(n)]
+        for rows in (self.header, self.rows):
+            for row, cols in zip(rows, self.positions(rows), strict=True):
+                for c, col in zip(row, cols, strict=True):
+                    if c.colspan == 1 and col < n:
+                        units = display_units(c.text)
+                        natural[col] = max(natural[col], units + 3.0)
+                        if rows is self.header and col not in long:
+                            floor[col] = max(floor[col], units + 3.0)
+                        if rows is self.rows:
+                            lengths[col].append(units)
+        for j in range(n):
+            if j in self.numeric and j not in long:
+                floor[j] = natural[j]
+        # a column's share grows with its text: running text up to twice another column's
+        weight = [
+            min(2.0, max(1.0, sum(ls) / len(ls) / LONG_COLUMN_UNITS)) if ls else 1.0
+            for ls in lengths
+        ]
+
+        def widths(level: float) -> list[float]:
+            return [min(natural[j], max(floor[j], weight[j] * level)) for j in range(n)]
+
+        if sum(floor) >= total:
+            return tuple(floor)
+        if sum(natural) <= total:
+            spare = (total - sum(natural)) / len(long)
+            return tuple(w + spare if j in long else w for j, w in enumerate(natural))
+        low, high = 0.0, max(natural)
+        for _ in range(60):  # the level at which the columns fill the line (bisection)
+            mid = (low + high) / 2
+            low, high = (mid, high) if sum(widths(mid)) < total else (low, mid)
+        return tuple(round(w, 3) for w in widths(high))
 
     @classmethod
     def kv(cls, pairs: Iterable[tuple[str, Any]], **kwargs: Any) -> Table:

@@ -297,8 +297,11 @@ def _table(doc: Any, t: Table) -> None:
     for row in table.rows:
         _cant_split(row)
     shares = None
-    if t.widths:
-        shares = [w / sum(t.widths) for w in t.widths[:ncols]]
+    # without widths, running-text columns (整改措施 …) get room; a display unit is half the
+    # table's font size
+    widths = t.widths or t.auto_widths(TEXT_WIDTH_MM / (size * 25.4 / 72 / 2))
+    if widths:
+        shares = [w / sum(widths) for w in widths[:ncols]]
     elif t.kind == "kv" and ncols == 2:
         shares = [0.28, 0.72]
     if shares:

@@ -3,7 +3,15 @@
 What notebooks display (each block's ``_repr_html_``) and what ``report.html`` is made of: the
 same markup for both, styled by ``methods/_data/templates/jixiao_report/report.css`` (screen and
 A4 print). :func:`render_page` gives a self-contained page: the CSS inlined, figures embedded as
-data URIs, no script and no network fetch. User text is always escaped.
+data URIs, a subset of the bundled font embedded (:func:`methods.fonts.web_font_css`, only the
+characters the page shows) so Chinese renders on a machine without a CJK font, no script and no
+network fetch. User text is always escaped.
+
+Print layout (A4, ``@media print`` in report.css): headings are kept with what follows, and only
+small blocks refuse a page break inside them (figures, table rows, the score card and short boxes,
+see :data:`KEEP_CALLOUT_CHARS`); tables break across pages with their header row repeated. Table
+columns of running text (:meth:`Table.long_columns`) get room (``jx-long``) and unbreakable Latin strings
+(case ids) wrap instead of widening a table past the page.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import html
 import re
 from typing import Any
 
+from methods import fonts
 from methods._resources import data_path
 from methods.report.document import (
     BulletList,
@@ -26,6 +35,7 @@ from methods.report.document import (
     Table,
     _Block,
     _TitleBlock,
+    plain_text,
 )
 
 GRADE_CLASS = {"优": "a", "良": "b", "中": "c", "差": "d"}
@@ -112,6 +122,7 @@ def _cell(c: Cell, tag: str, classes: list[str]) -> str:
 
 def _table(t: Table) -> str:
     kinds = ["jx-table"] + (["jx-kv"] if t.kind == "kv" else []) + t.classes.split()
+    long = t.long_columns()
     out = []
     if t.caption:
         out.append(f'<p class="jx-caption">{esc(t.caption)}</p>')
@@ -136,6 +147,8 @@ def _table(t: Table) -> str:
             numeric = c.numeric if c.numeric is not None else col in t.numeric
             if numeric and not merged:
                 classes.append("num")
+            elif col in long and c.colspan == 1:
+                classes.append("jx-long")
             out.append(_cell(c, "td", classes))
         out.append("</tr>")
     out.append("</tbody></table>")
@@ -152,6 +165,17 @@ def _figure(f: Figure) -> str:
         f'<figure class="jx-figure"><img src="data:image/png;base64,{data}" '
         f'alt="{esc(f.alt or f.caption)}"{width}>{cap}</figure>'
     )
+
+
+# A box with at most this many characters and no table or figure is kept on one page in print
+# (class jx-keep); a longer one may break, so it never leaves most of a page blank.
+KEEP_CALLOUT_CHARS = 240
+
+
+def _keep_whole(c: Callout) -> bool:
+    if any(isinstance(b, Table | Figure | Section) for b in c.blocks):
+        return False
+    return len(plain_text(c)) <= KEEP_CALLOUT_CHARS  # the callout's own text and its blocks'
 
 
 def _callout(c: Callout) -> str:
@@ -172,6 +196,8 @@ def _callout(c: Callout) -> str:
         return card + inner
     title = f"<p><b>{esc(c.title)}</b></p>" if c.title else ""
     cls = {"warn": "jx-warn", "note": "jx-box jx-note-box", "box": "jx-box"}.get(c.kind, "jx-box")
+    if _keep_whole(c):
+        cls += " jx-keep"
     return f'<div class="{cls}">{title}{inner}</div>'
 
 
@@ -236,15 +262,33 @@ def stylesheet() -> str:
     return data_path("templates", "jixiao_report", "report.css").read_text(encoding="utf-8")
 
 
-def render_page(doc: Document, *, font_css: str = "") -> str:
-    """A self-contained HTML page of the document: inlined CSS (``font_css`` first, e.g. an
-    embedded font subset), figures as data URIs, no script, no network fetch."""
+_TAG = re.compile(r"<[^>]*>")
+_ALT = re.compile(r'\salt="([^"]*)"')
+
+
+def visible_text(markup: str) -> str:
+    """The text a reader can see in ``markup`` (tags dropped, entities decoded), with the alt
+    text of images (shown if an image cannot be)."""
+    return html.unescape(_TAG.sub(" ", markup) + " " + " ".join(_ALT.findall(markup)))
+
+
+def render_page(doc: Document, *, font_css: str | None = None) -> str:
+    """A self-contained HTML page of the document: inlined CSS, figures as data URIs, no script,
+    no network fetch.
+
+    ``font_css`` comes first in the style sheet; by default it is an ``@font-face`` rule with the
+    subset of the bundled font that covers the page's text (:func:`methods.fonts.web_font_css`),
+    which report.css names after the system CJK fonts. Pass ``""`` for a page without it."""
+    body = render_body(doc)
+    title = esc(doc.title)
+    footer = f'<footer class="jx-footer">{esc(doc.footer or FOOTER)}</footer>'
+    if font_css is None:
+        font_css = fonts.web_font_css(visible_text(f"<title>{title}</title>{body}{footer}"))
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(doc.title)}</title>\n"
+        f"<title>{title}</title>\n"
         f'<style type="text/css">\n{font_css}{stylesheet()}\n</style>\n</head>\n'
-        f'<body class="jx-report">\n<main>\n{render_body(doc)}\n'
-        f'<footer class="jx-footer">{esc(doc.footer or FOOTER)}</footer>\n'
+        f'<body class="jx-report">\n<main>\n{body}\n{footer}\n'
         "</main>\n</body>\n</html>\n"
     )
