@@ -32,6 +32,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from methods import _yaml
@@ -179,6 +180,9 @@ class Indicator(_Model):
     cap: bool = True
     applicable: bool = True
     note: str | None = None
+    cause: str | None = Field(
+        None, description="原因说明：未达目标或扣分的原因（写入报告的原因分析；note 写问题表现）"
+    )
     source: str | None = None
     standard: Literal["计划标准", "行业标准", "历史标准", "其他标准"] | None = None
     target_from: TargetFrom | None = None
@@ -298,6 +302,43 @@ class Conclusions(_Model):
     suggestions: list[str] = []
 
 
+class Finding(_Model):
+    """A finding the evaluator states (``findings:``): always a problem of the report, whatever
+    points it cost (compliance, safety and audit findings above all)."""
+
+    title: str = Field(min_length=1, max_length=120, description="问题标题（一句完整的判断）")
+    kind: Literal["compliance", "safety", "audit", "other"] = Field(
+        "other", description="性质：compliance 资金合规、safety 安全、audit 审计发现、other 其他"
+    )
+    theme: str | None = Field(None, description="归入的问题主题（见 methods/_data/findings.yaml）")
+    facts: str | list[str] = Field([], description="事实：金额、数量、涉及单位")
+    cause: str | None = Field(None, description="原因说明；未提供时报告写“有待进一步核实”")
+    indicators: list[str] = Field([], description="涉及的指标代码（其失分事实并入本问题）")
+    advice: str | None = Field(None, description="针对本问题的建议（代替建议库的建议）")
+    responsible: str | None = Field(None, description="整改责任主体（默认为被评价单位）")
+
+    @model_validator(mode="after")
+    def _has_substance(self) -> Finding:
+        if not self.facts and not self.indicators:
+            raise ValueError("facts（事实）与 indicators（涉及的指标代码）至少填写一项")
+        return self
+
+
+class EvaluationWork(_Model):
+    """绩效评价工作开展情况 (the 10号 outline's part 二) and 其他需要说明的问题: what the report
+    states as given and marks （未提供） when absent."""
+
+    purpose: str | None = Field(None, description="评价目的")
+    scope: str | None = Field(None, description="评价对象和范围")
+    process: str | list[str] | None = Field(
+        None, description="评价工作过程：前期准备、组织实施、分析评价"
+    )
+    fieldwork: str | None = Field(None, description="现场核查的范围和数量")
+    questionnaires: str | None = Field(None, description="问卷调查的范围和数量")
+    limitations: list[str] = Field([], description="评价的局限、未能核实的事项")
+    date: str | None = Field(None, description="报告日期")
+
+
 class Case(_Model):
     """Keys every case file has (contracts §3)."""
 
@@ -330,6 +371,13 @@ class Case(_Model):
         min_length=1,
         description="对标用的案例库目录（相对案例文件）；默认 $JIXIAO_LIBRARY 或项目的 case_library",
     )
+    department_short: str | None = Field(
+        None, min_length=1, max_length=40, description="被评价单位简称（如“区住建局”），用于建议"
+    )
+    work: EvaluationWork | None = Field(
+        None, description="评价工作开展情况（目的、范围、过程、局限）"
+    )
+    findings: list[Finding] = Field([], description="评价发现的问题（总是写入存在的问题）")
 
     _source: str | None = PrivateAttr(None)
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)

@@ -96,9 +96,13 @@ def test_results_block_and_conclusions():
     out = dept.results(dept.analyse(casefile.load_case(EXAMPLE)))
     assert out["evaluation"] == "department_overall"
     assert [p["name"] for p in out["key_projects"]["projects"]][0] == "武进区城镇老旧小区改造项目"
-    advice = out["conclusions"]["suggestions"]
-    assert any("“三公”经费" in a for a in advice)  # 运行成本 lost points → its advice
-    assert out["conclusions"]["achievements"][0].startswith("部门整体绩效得分 91.58 分")
+    problems, advice = out["conclusions"]["problems"], out["conclusions"]["suggestions"]
+    # the fatal construction accident is a safety finding, listed first and answered first
+    assert problems[0].startswith("安全生产管理存在薄弱环节，发生建筑施工安全生产事故1起。")
+    assert advice[0].startswith("压实安全责任，整改安全隐患（针对问题1）")
+    assert len(advice) == len(problems) and 3 <= len(problems) <= 6  # one per finding
+    assert [f"（针对问题{i}）" in a for i, a in enumerate(advice, 1)] == [True] * len(advice)
+    assert out["conclusions"]["achievements"][0] == "部门服务对象满意度91.3%，超出90%的目标1.44%。"
 
 
 def _mutate(raw, fn):
@@ -214,16 +218,18 @@ def test_report_outline_is_made_of_document_blocks():
     doc = dept.outline(result)
     titles = [s.title for s in doc.sections]
     assert titles == [build.__doc__.strip() for build in dept.OUTLINE]
-    assert titles[3] == "四、重点项目绩效"
+    assert titles[3] == "四、绩效评价指标分析"
     sub = [b for b in doc.sections[0].blocks if isinstance(b, Section)]
-    assert [s.title for s in sub] == ["部门预算收支"] and sub[0].level == 2
-    budget = sub[0].blocks[0]
+    assert [s.title for s in sub] == ["（一）部门概况", "（二）部门整体绩效目标"]
+    budget = next(b for b in sub[0].blocks if isinstance(b, Table) and b.note is not None)
     assert budget.note.text.startswith("说明：全年预算数含年中追加")
-    card = doc.sections[1].blocks[0]
-    assert isinstance(card, Callout) and (card.total, card.grade) == ("91.58", "优")
-    key = next(b for b in doc.sections[3].blocks if isinstance(b, Table))
+    card = next(b for b in walk(doc.sections[2]) if isinstance(b, Callout))
+    assert (card.total, card.grade) == ("91.58", "优")
+    key_section = doc.sections[3].blocks[-1]
+    assert key_section.title == "（七）重点项目绩效情况"
+    key = next(b for b in key_section.blocks if isinstance(b, Table))
     assert [c.text for c in key.rows[-1]][0] == "平均得分（按项目资金加权平均）"
     assert key.rows[-1][5].text == "86.59"
-    assert "作为指标“部门重点项目绩效评价平均得分”（LZ4）的实际值" in plain_text(doc.sections[3])
+    assert "作为指标“部门重点项目绩效评价平均得分”（LZ4）的实际值" in plain_text(key_section)
     figures = [b for b in walk(doc) if isinstance(b, Figure)]
     assert len(figures) == 3 and all(f.caption and f.alt for f in figures)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from methods.casefile import Case
@@ -28,6 +29,13 @@ class ScoredResult:
     @property
     def case(self):
         return self.ev.case
+
+    @cached_property
+    def findings(self):
+        """The report's problems and suggestions (:func:`methods.report.findings.find`)."""
+        from methods.report import findings
+
+        return findings.find(self.ev)
 
 
 def analyse(case) -> ScoredResult:

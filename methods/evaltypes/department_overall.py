@@ -31,7 +31,7 @@ from methods.casefile import (
 from methods.errors import CaseError
 from methods.evaltypes import _scored
 from methods.evaltypes._scored import ScoredResult
-from methods.report import blocks
+from methods.report import blocks, official
 from methods.report.document import Document, Paragraph, Section, Table
 
 
@@ -185,7 +185,7 @@ def key_project_scores(case: DepartmentCase) -> KeyProjectTable | None:
                     "grade": ev.grade,
                     "budget": budget,
                     "how": f"按案例文件评价（{member.evaluation_type.title}）",
-                    "source": p.source or f"案例 {member.case_id}",
+                    "source": p.source or f"{member.year} 年度{member.evaluation_type.title}",
                     "case_id": member.case_id,
                 }
             )
@@ -294,20 +294,11 @@ def analyse(case: DepartmentCase) -> ScoredResult:
 
 
 def conclusions(ev) -> dict[str, list[str]]:
-    """主要成效, 存在问题, 改进建议 of a department: full-score indicators of every dimension,
-    every lost point (from :func:`methods.report.conclusions`), advice by dimension."""
+    """主要成效, 存在问题, 有关建议 of a department (:func:`methods.report.conclusions`: findings
+    grouped by theme, one suggestion per finding)."""
     from methods import report
 
-    base = report.conclusions(ev)
-    achievements = report.score_achievements(ev, "部门整体绩效", limit=6)
-    suggestions = report.framework_advice(ev)
-    extra = ev.case.conclusions
-    if extra is not None:
-        achievements += extra.achievements
-        suggestions += extra.suggestions
-    if not suggestions:
-        suggestions = base["suggestions"]
-    return {"achievements": achievements, "problems": base["problems"], "suggestions": suggestions}
+    return report.conclusions(ev)
 
 
 def results(result: ScoredResult) -> dict[str, Any]:
@@ -340,7 +331,6 @@ def basic_info(case: DepartmentCase, ev) -> Table:
         ("预算类型", BUDGET_TYPES.get(case.budget_type, case.budget_type)),
         ("评价机构/人员", case.evaluator),
         ("指标框架", ev.framework.name),
-        ("案例编号", case.case_id),
     ]
     if case.key_projects is not None:
         pairs.append(("重点项目", f"{len(case.key_projects.projects)} 个"))
@@ -431,102 +421,100 @@ def plot_key_projects(case: DepartmentCase, ev, ax=None):
     return ax
 
 
-def section_overview(r: ScoredResult) -> Section:
-    """一、部门概况"""
+def section_basic(r: ScoredResult) -> Section:
+    """一、部门基本情况"""
+    case = r.case
     return Section(
-        "一、部门概况",
+        "一、部门基本情况",
         [
-            basic_info(r.case, r.ev),
-            blocks.overview(r.case),
-            Section("部门预算收支", [budget_table(r.case)], level=2),
+            Section(
+                "（一）部门概况",
+                [
+                    basic_info(case, r.ev),
+                    official.overview_paragraph(case, "部门概况"),
+                    official.budget_prose(case, subject="部门"),
+                    budget_table(case),
+                ],
+                level=2,
+            ),
+            official.objectives_section(case, title="部门整体绩效目标"),
         ],
     )
+
+
+def section_work(r: ScoredResult) -> Section:
+    """二、绩效评价工作开展情况"""
+    return official.work_section(r.ev, subject="部门")
 
 
 def section_conclusion(r: ScoredResult) -> Section:
-    """二、评价结论"""
-    return Section("二、评价结论", [blocks.score_card(r.ev), blocks.robustness(r.robustness)])
+    """三、综合评价情况及评价结论"""
+    return official.conclusion_section(r.ev, r.findings, chart=_scored.level1_chart(r.ev))
 
 
-def section_level1(r: ScoredResult) -> Section:
-    """三、一级指标得分"""
-    return Section(
-        "三、一级指标得分",
-        [
-            Paragraph(
-                "按运行成本、管理效率、履职效能、社会效应、可持续发展能力、服务对象满意度六个方面汇总的"
-                "分值、得分和得分率如下，左图为得分与失分，右图为得分率雷达图。"
-            ),
-            blocks.level1_table(r.ev),
-            _scored.level1_chart(r.ev),
-        ],
-    )
-
-
-def section_key_projects(r: ScoredResult) -> Section:
-    """四、重点项目绩效"""
-    parts: list[Any] = [
+def section_analysis(r: ScoredResult) -> Section:
+    """四、绩效评价指标分析"""
+    # 运行成本、管理效率、履职效能、社会效应、可持续发展能力、服务对象满意度, then key projects
+    parts: list[Any] = list(official.analysis_section(r.ev).blocks)
+    kp: list[Any] = [
         Paragraph("部门重点项目的绩效评价得分（按案例文件评价或引用已有评价结果），及其平均得分。"),
         *key_projects_blocks(r.case),
     ]
     ax = plot_key_projects(r.case, r.ev)
     if ax is not None:
-        parts.append(
+        kp.append(
             blocks.chart(
                 ax.figure,
                 "部门重点项目绩效评价得分",
                 "各重点项目评价得分横向条形图，按得分从低到高自下而上排列，虚线为等级分界分数",
             )
         )
-    return Section("四、重点项目绩效", parts)
+    n = official.chinese_number(len(parts) + 1)
+    parts.append(Section(f"（{n}）重点项目绩效情况", kp, level=2))
+    return Section("四、绩效评价指标分析", parts)
 
 
-def section_indicators(r: ScoredResult) -> Section:
-    """五、指标得分明细"""
-    return Section(
-        "五、指标得分明细",
-        [
-            Paragraph(
-                "下表列出每项指标的目标值、实际值、计分规则和得分；失分指标均给出计分依据和扣分原因。"
-            ),
-            blocks.indicator_table(r.ev),
-            _scored.lost_chart(r.ev),
-        ],
+def section_problems(r: ScoredResult) -> Section:
+    """五、主要成效、存在的问题及原因分析"""
+    extra = r.case.conclusions.achievements if r.case.conclusions else ()
+    return official.experience_and_problems(
+        r.ev, r.findings, title="五、主要成效、存在的问题及原因分析", extra_achievements=extra
     )
 
 
-def section_findings(r: ScoredResult) -> Section:
-    """六、主要成效、存在问题和改进建议"""
-    return Section(
-        "六、主要成效、存在问题和改进建议", blocks.conclusion_sections(conclusions(r.ev))
-    )
+def section_advice(r: ScoredResult) -> Section:
+    """六、有关建议"""
+    extra = r.case.conclusions.suggestions if r.case.conclusions else ()
+    return official.advice_section(r.findings, extra=extra)
 
 
-def section_method(r: ScoredResult) -> Section:
-    """七、评价方法说明"""
-    return Section("七、评价方法说明", blocks.method_notes(r.ev))
+def section_other(r: ScoredResult) -> Section:
+    """七、其他需要说明的问题"""
+    return official.other_matters_section(r.ev)
 
 
-def section_benchmark(r: ScoredResult) -> Section:
-    """八、与案例库对标"""
-    return Section(
-        "八、与案例库对标",
-        [
-            Paragraph("本部门各指标实际值在案例库同一指标已存档案例中的位置。"),
-            blocks.benchmark(r.ev),
-        ],
+def section_score_sheet(r: ScoredResult) -> Section:
+    """附件1：评分表"""
+    return official.score_sheet(r.ev)
+
+
+def section_annex(r: ScoredResult) -> Section:
+    """附件2：技术附件"""
+    return official.technical_annex(
+        r.ev, robustness=r.robustness, lost_chart=_scored.lost_chart(r.ev)
     )
 
 
 OUTLINE = (
-    section_overview,
+    section_basic,
+    section_work,
     section_conclusion,
-    section_level1,
-    section_key_projects,
-    section_indicators,
-    section_findings,
-    section_method,
-    section_benchmark,
+    section_analysis,
+    section_problems,
+    section_advice,
+    section_other,
+    section_score_sheet,
+    section_annex,
 )
 
 

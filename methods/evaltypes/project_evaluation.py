@@ -2,8 +2,11 @@
 
 The case is a :class:`methods.casefile.ScoredCase` scored on the 财预〔2020〕10号 framework (or a
 budget-type preset); :func:`analyse` scores it and measures how robust the grade is to the
-level-1 weights; the ``section_*`` functions build the report's sections from that result, in
-order (the notebook calls them one by one; :func:`outline` builds them all).
+level-1 weights. The report follows the 项目支出绩效评价报告（参考提纲） of 财预〔2020〕10号:
+一 基本情况, 二 绩效评价工作开展情况, 三 综合评价情况及评价结论, 四 绩效评价指标分析, 五 主要经验及
+做法、存在的问题及原因分析, 六 有关建议, 七 其他需要说明的问题, with the 评分表 and a 技术附件
+(method detail) as annexes. The ``section_*`` functions build the sections in order (the
+notebook calls them one by one; :func:`outline` builds them all).
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from methods.evaltypes._scored import (
     lost_chart,
     results,
 )
-from methods.report import blocks
-from methods.report.document import Document, Paragraph, Section
+from methods.report import blocks, official
+from methods.report.document import Document, Section
 
 register(
     EvaluationType(
@@ -34,89 +37,81 @@ register(
 )
 
 
-def section_overview(r: ScoredResult) -> Section:
-    """一、项目概况"""
+def section_basic(r: ScoredResult) -> Section:
+    """一、基本情况：（一）项目概况（二）项目绩效目标"""
+    case = r.case
     return Section(
-        "一、项目概况",
+        "一、基本情况",
         [
-            blocks.basic_info(r.case, r.ev),
-            blocks.overview(r.case),
-            Section("预算资金", [blocks.budget_table(r.case)], level=2),
+            Section(
+                "（一）项目概况",
+                [
+                    blocks.basic_info(case),
+                    official.overview_paragraph(case),
+                    official.budget_prose(case),
+                    blocks.budget_table(case),
+                ],
+                level=2,
+            ),
+            official.objectives_section(case),
         ],
     )
+
+
+def section_work(r: ScoredResult) -> Section:
+    """二、绩效评价工作开展情况"""
+    return official.work_section(r.ev)
 
 
 def section_conclusion(r: ScoredResult) -> Section:
-    """二、评价结论"""
-    return Section("二、评价结论", [blocks.score_card(r.ev), blocks.robustness(r.robustness)])
+    """三、综合评价情况及评价结论"""
+    return official.conclusion_section(r.ev, r.findings, chart=level1_chart(r.ev))
 
 
-def section_level1(r: ScoredResult) -> Section:
-    """三、一级指标得分"""
-    return Section(
-        "三、一级指标得分",
-        [
-            Paragraph(
-                "按一级指标汇总的分值、得分和得分率如下，左图为得分与失分，右图为得分率雷达图。"
-            ),
-            blocks.level1_table(r.ev),
-            level1_chart(r.ev),
-        ],
-    )
+def section_analysis(r: ScoredResult) -> Section:
+    """四、绩效评价指标分析"""
+    return official.analysis_section(r.ev)
 
 
-def section_indicators(r: ScoredResult) -> Section:
-    """四、指标得分明细"""
-    return Section(
-        "四、指标得分明细",
-        [
-            Paragraph(
-                "下表列出每项末级指标的目标值、实际值、计分规则和得分；失分指标均给出计分依据和扣分原因。"
-            ),
-            blocks.indicator_table(r.ev),
-            lost_chart(r.ev),
-        ],
-    )
+def section_problems(r: ScoredResult) -> Section:
+    """五、主要经验及做法、存在的问题及原因分析"""
+    extra = r.case.conclusions.achievements if r.case.conclusions else ()
+    return official.experience_and_problems(r.ev, r.findings, extra_achievements=extra)
 
 
-def section_findings(r: ScoredResult) -> Section:
-    """五、主要成效、存在问题和改进建议"""
-    from methods import report
-
-    return Section(
-        "五、主要成效、存在问题和改进建议",
-        blocks.conclusion_sections(report.conclusions(r.ev)),
-    )
+def section_advice(r: ScoredResult) -> Section:
+    """六、有关建议"""
+    extra = r.case.conclusions.suggestions if r.case.conclusions else ()
+    return official.advice_section(r.findings, extra=extra)
 
 
-def section_method(r: ScoredResult) -> Section:
-    """六、评价方法说明"""
-    return Section("六、评价方法说明", blocks.method_notes(r.ev))
+def section_other(r: ScoredResult) -> Section:
+    """七、其他需要说明的问题"""
+    return official.other_matters_section(r.ev)
 
 
-def section_benchmark(r: ScoredResult) -> Section:
-    """七、与案例库对标"""
-    return Section(
-        "七、与案例库对标",
-        [
-            Paragraph(
-                "本案例各指标实际值在案例库同一指标已存档案例中的位置（标杆管理法、历史标准与行业标准的依据）。"
-            ),
-            blocks.benchmark(r.ev),
-        ],
-    )
+def section_score_sheet(r: ScoredResult) -> Section:
+    """附件1：评分表"""
+    return official.score_sheet(r.ev)
+
+
+def section_annex(r: ScoredResult) -> Section:
+    """附件2：技术附件"""
+    return official.technical_annex(r.ev, robustness=r.robustness, lost_chart=lost_chart(r.ev))
 
 
 __all__ = ["OUTLINE", "ScoredResult", "analyse", "outline", "results"]
 
 OUTLINE = (
-    section_overview,
+    section_basic,
+    section_work,
     section_conclusion,
-    section_level1,
-    section_indicators,
-    section_findings,
-    section_method,
-    section_benchmark,
+    section_analysis,
+    section_problems,
+    section_advice,
+    section_other,
+    section_score_sheet,
+    section_annex,
 )
 
 

@@ -184,10 +184,16 @@ class Application:
         }
 
 
-def _advice(indicator: dict[str, Any]) -> str:
-    from methods.report import _advice_for
-
-    return _advice_for(indicator) or "分析失分原因，制定整改措施并限期落实。"
+def _advice(indicator: dict[str, Any], res: Mapping[str, Any]) -> str:
+    """The rectification measure for a lost indicator of an archived case: the suggestion its
+    report gave to the problem that covers the indicator (``findings`` in results.json), else
+    (a minor loss, or a case archived before findings were recorded) a measure that invents no
+    specific cause."""
+    for advice in (res.get("findings") or {}).get("advice", []):
+        problem = res["findings"]["problems"][advice["problem"] - 1]
+        if indicator.get("code") in problem.get("indicators", []):
+            return f"{advice['title']}：{advice['text']}"
+    return f"分析{indicator.get('name', '该指标')}失分原因，制定整改措施并限期落实。"
 
 
 def _selection(case, lib) -> pd.DataFrame:
@@ -297,7 +303,7 @@ def analyse(case) -> Application:
                     "no": n,
                     "problem": f"{ind['name']}：{ind.get('reason', '')}",
                     "unit": r["department"],
-                    "measure": _advice(ind),
+                    "measure": _advice(ind, res),
                     "deadline": deadline,
                     "status": status_map.get(n, rect_cfg["statuses"][0]),
                 }

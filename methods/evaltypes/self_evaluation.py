@@ -1,16 +1,24 @@
 """项目支出绩效自评 (evaluation: self_evaluation): analysis and report outline.
 
 Scored on the 自评表 (产出 50 / 效益 30 / 满意度 10 / 预算执行率 10, 财预〔2020〕10号); the analysis
-is the scored evaluation shared with project evaluations (:mod:`methods.evaltypes._scored`), the
-outline is the 自评 report's.
+is the scored evaluation shared with project evaluations (:mod:`methods.evaltypes._scored`). The
+report is the 项目支出绩效自评表 in the layout of 10号's annex, followed by a short 自评报告
+(基本情况, 自评结论, 目标完成情况, 偏差原因和问题, 改进措施, 其他需要说明的问题) and a 技术附件.
 """
 
 from __future__ import annotations
 
 from methods.casefile import EvaluationType, ScoredCase, register
-from methods.evaltypes._scored import ScoredResult, analyse, check, level1_chart, results
-from methods.report import blocks
-from methods.report.document import Document, Paragraph, Section
+from methods.evaltypes._scored import (
+    ScoredResult,
+    analyse,
+    check,
+    level1_chart,
+    lost_chart,
+    results,
+)
+from methods.report import blocks, official
+from methods.report.document import Document, Section
 
 register(
     EvaluationType(
@@ -28,83 +36,71 @@ register(
 __all__ = ["OUTLINE", "ScoredResult", "analyse", "outline", "results"]
 
 
-def section_overview(r: ScoredResult) -> Section:
-    """一、基本情况"""
+def section_form(r: ScoredResult) -> Section:
+    """一、项目支出绩效自评表"""
+    return official.self_evaluation_form(r.ev, r.findings, title="一、项目支出绩效自评表")
+
+
+def section_basic(r: ScoredResult) -> Section:
+    """二、基本情况"""
+    case = r.case
     return Section(
-        "一、基本情况",
+        "二、基本情况",
         [
-            blocks.basic_info(r.case, r.ev),
-            blocks.overview(r.case),
-            Section("年度预算执行情况", [blocks.budget_table(r.case)], level=2),
+            blocks.basic_info(case),
+            official.overview_paragraph(case),
+            official.budget_prose(case),
         ],
     )
 
 
 def section_conclusion(r: ScoredResult) -> Section:
-    """二、自评结论"""
-    return Section("二、自评结论", [blocks.score_card(r.ev), blocks.robustness(r.robustness)])
-
-
-def section_level1(r: ScoredResult) -> Section:
-    """三、一级指标得分"""
-    return Section(
-        "三、一级指标得分",
-        [
-            Paragraph(
-                "自评表一级指标为产出、效益、满意度和预算执行率；未设置满意度指标时，其分值并入效益。"
-            ),
-            blocks.level1_table(r.ev),
-            level1_chart(r.ev),
-        ],
+    """三、自评结论"""
+    return official.conclusion_section(
+        r.ev, r.findings, chart=level1_chart(r.ev), title="三、自评结论"
     )
 
 
-def section_form(r: ScoredResult) -> Section:
-    """四、绩效自评表"""
-    return Section(
-        "四、绩效自评表",
-        [
-            Paragraph(
-                "逐项列出年度指标值、实际完成值、分值和得分；未完成目标的指标给出计分说明和偏差原因。"
-            ),
-            blocks.indicator_table(r.ev, style="self"),
-        ],
+def section_analysis(r: ScoredResult) -> Section:
+    """四、绩效目标完成情况"""
+    return official.analysis_section(r.ev, title="四、绩效目标完成情况")
+
+
+def section_problems(r: ScoredResult) -> Section:
+    """五、主要成效、偏差原因及存在的问题"""
+    extra = r.case.conclusions.achievements if r.case.conclusions else ()
+    return official.experience_and_problems(
+        r.ev, r.findings, title="五、主要成效、偏差原因及存在的问题", extra_achievements=extra
     )
 
 
-def section_findings(r: ScoredResult) -> Section:
-    """五、偏差分析和改进措施"""
-    from methods import report
-
-    return Section("五、偏差分析和改进措施", blocks.conclusion_sections(report.conclusions(r.ev)))
-
-
-def section_method(r: ScoredResult) -> Section:
-    """六、自评方法说明"""
-    return Section("六、自评方法说明", blocks.method_notes(r.ev))
+def section_advice(r: ScoredResult) -> Section:
+    """六、改进措施"""
+    extra = r.case.conclusions.suggestions if r.case.conclusions else ()
+    return official.advice_section(r.findings, title="六、改进措施", extra=extra)
 
 
-def section_benchmark(r: ScoredResult) -> Section:
-    """七、与案例库对标"""
-    return Section(
-        "七、与案例库对标",
-        [
-            Paragraph(
-                "本案例各指标实际值在案例库同一指标已存档案例中的位置（标杆管理法、历史标准与行业标准的依据）。"
-            ),
-            blocks.benchmark(r.ev),
-        ],
+def section_other(r: ScoredResult) -> Section:
+    """七、其他需要说明的问题"""
+    return official.other_matters_section(r.ev)
+
+
+def section_annex(r: ScoredResult) -> Section:
+    """附件：技术附件"""
+    return official.technical_annex(
+        r.ev, robustness=r.robustness, lost_chart=lost_chart(r.ev), title="附件：技术附件"
     )
 
 
 OUTLINE = (
-    section_overview,
-    section_conclusion,
-    section_level1,
     section_form,
-    section_findings,
-    section_method,
-    section_benchmark,
+    section_basic,
+    section_conclusion,
+    section_analysis,
+    section_problems,
+    section_advice,
+    section_other,
+    section_annex,
 )
 
 

@@ -24,7 +24,7 @@ from methods._protocol import DOCUMENT_MIME, HIDE_TAG, RESULTS_MIME  # noqa: F40
 from methods._resources import load_yaml
 from methods.casefile import Case
 from methods.evaluation import Evaluation
-from methods.report import blocks as _blocks
+from methods.report import findings as _findings
 from methods.report import html as _html_renderer  # noqa: F401 - blocks display themselves
 from methods.report.document import (  # noqa: F401 - the document model, re-exported
     BulletList,
@@ -92,47 +92,6 @@ def report_title(case: Case, kind: str | None = None) -> str:
 # Conclusions
 
 
-def _advice_for(row: Mapping[str, Any]) -> str | None:
-    advice = load_yaml("advice.yaml")
-    name = str(row["name"])
-    for entry in advice["by_keyword"]:
-        if any(k in name for k in entry["keys"]):
-            return entry["text"]
-    level2 = str(row["level2"])
-    for entry in advice["by_keyword"]:
-        if any(k in level2 for k in entry["keys"]):
-            return entry["text"]
-    return advice["by_level1"].get(row["level1"])
-
-
-def score_achievements(
-    ev: Evaluation, subject: str, *, levels: set[str] | None = None, limit: int = 5
-) -> list[str]:
-    """主要成效 of a scored evaluation: the total and level-1 points, then up to ``limit``
-    full-score indicators (of ``levels`` when given), largest weight first."""
-    t = ev.table[ev.table["applicable"]]
-    full = t[t["lost"] <= 0.005]
-    if levels is not None:
-        full = full[full["level1"].isin(levels)]
-    full = full.sort_values("weight", ascending=False, kind="stable")
-    out = [
-        f"{subject}得分 {fmt.num(ev.total)} 分，评价等级为“{ev.grade}”；"
-        + "，".join(
-            f"{r.level1} {fmt.num(r.score)}/{fmt.num(r.weight)} 分"
-            for r in ev.level1_table.itertuples()
-        )
-        + "。"
-    ]
-    for r in full.head(limit).to_dict("records"):
-        if r["rule"] in ("qualitative", "checklist"):
-            out.append(f"{r['name']}：{_blocks.actual_text(r)}，得满分。")
-        else:
-            out.append(
-                f"{r['name']}：实际 {_blocks.actual_text(r)}，达到目标（{_blocks.target_text(r)}）。"
-            )
-    return out
-
-
 def framework_advice(ev: Evaluation) -> list[str]:
     """改进建议 from the framework file's ``advice`` (one per level-1 indicator that lost
     points, in the order they lost them, without repeats)."""
@@ -165,32 +124,23 @@ def with_case_conclusions(
     }
 
 
-def conclusions(ev: Evaluation, *, max_achievements: int = 5) -> dict[str, list[str]]:
-    """主要成效, 存在问题 and 改进建议 drawn from the indicators, plus the case's own findings.
+def conclusions(ev: Evaluation, *, max_achievements: int = 4) -> dict[str, list[str]]:
+    """主要成效, 存在问题 and 有关建议 of a scored evaluation (:mod:`methods.report.findings`),
+    plus the case's own ``conclusions:`` lists.
 
-    - 成效: full-score 产出/效益/满意度 indicators, largest weight first;
-    - 问题: every indicator that lost points, largest loss first, with its reason and the case's
-      note (偏差原因);
-    - 建议: one suggestion per problem from ``methods/_data/advice.yaml`` (matched by name,
-      level-2, then level-1), without repeats.
+    - 成效: output and outcome indicators that beat their targets, furthest first, with their
+      numbers; decision and management indicators at full score in one line;
+    - 问题: 3–6 findings grouped by theme, each heading, facts and 原因分析 in one paragraph;
+    - 建议: one per problem, ``{title}（针对问题N）：{text}``.
     """
-    achievements = score_achievements(
-        ev, "项目总体", levels={"产出", "效益", "满意度"}, limit=max_achievements
-    )
-    problems, suggestions = [], []
-    for r in ev.lost.to_dict("records"):
-        text = f"{r['level1']}—{r['name']}：{r['reason']}"
-        if isinstance(r["note"], str) and r["note"]:
-            text += f"。原因：{r['note']}"
-        problems.append(text + ("" if text.endswith("。") else "。"))
-        tip = _advice_for(r)
-        if tip and tip not in suggestions:
-            suggestions.append(tip)
+    from methods.report import findings
+
+    fd = findings.find(ev)
     return with_case_conclusions(
         ev.case,
-        achievements,
-        problems,
-        suggestions,
+        findings.achievements(ev, fd, limit=max_achievements),
+        [p.text() for p in fd.problems],
+        [f"{a.heading()}：{a.text}" for a in fd.advice],
         no_problem="各项指标均达到目标，未发现明显问题。",
         no_suggestion="保持现有管理水平，持续跟踪项目效益。",
     )
@@ -328,6 +278,7 @@ def results(ev: Evaluation, **extra: Any) -> dict[str, Any]:
             "status": ev.framework.status,
         },
         "conclusions": conclusions(ev),
+        "findings": _findings.find(ev).to_dict(),
         "weights": [d.to_dict() for d in ev.derivations],
     }
     robustness = extra.pop("robustness", None)

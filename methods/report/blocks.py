@@ -8,6 +8,7 @@ its sections. Evaluator text is kept as text: the renderers escape it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -33,7 +34,7 @@ from methods.scoring import RULE_NAMES
 
 def case_identity(case: Case, name_label: str = "项目名称") -> list[tuple[str, Any]]:
     """The 基本信息 rows every case has: name, department, year, evaluation, budget and object
-    type, case id."""
+    type (the case id is an archive key, not report text: it is in the 技术附件)."""
     return [
         (name_label, case.title),
         ("主管部门（单位）", case.department),
@@ -41,7 +42,6 @@ def case_identity(case: Case, name_label: str = "项目名称") -> list[tuple[st
         ("评价类型", case.evaluation_type.title),
         ("预算类型", BUDGET_TYPES.get(case.budget_type, case.budget_type)),
         ("评价对象", OBJECT_TYPES.get(case.object_type, case.object_type)),
-        ("案例编号", case.case_id),
     ]
 
 
@@ -98,7 +98,7 @@ def score_card(ev: Evaluation) -> Callout:
     return Callout(
         "score",
         [
-            Paragraph(f"评价等级标准：{ev.bands.describe()}（{ev.bands.source}）", "meta"),
+            Paragraph(f"评价等级标准：{ev.bands.describe()}（{cite(ev.bands.source)}）", "meta"),
             Paragraph(
                 f"本次评价共 {int(ev.table['applicable'].sum())} 项末级指标，其中 {len(lost)} 项失分，"
                 f"合计扣 {fmt.num(lost['lost'].sum())} 分。"
@@ -361,26 +361,48 @@ def warnings_box(warnings: Iterable[str]) -> Callout | None:
     return Callout("warn", [Paragraph("提示："), BulletList(warnings)])
 
 
+# 依据状态 as a reader sees it (rule data keeps the short codes reg / local / practice / unverified)
+STATUS_ZH = {"reg": "法规", "local": "地方规定", "practice": "实务做法", "unverified": "待核实"}
+
+
+def status_text(status: str | None) -> str:
+    """A rule's status in Chinese (法规 / 地方规定 / 实务做法 / 待核实)."""
+    return STATUS_ZH.get(str(status), str(status or "待核实"))
+
+
+_STATUS_WORD = re.compile(r"(?<![A-Za-z])(reg|local|practice|unverified)(?![A-Za-z])")
+
+
+def cite(text: str) -> str:
+    """A source text as a report prints it: status codes written into it (（practice）) in
+    Chinese."""
+    return _STATUS_WORD.sub(lambda m: STATUS_ZH[m.group(1)], str(text))
+
+
 def method_notes(ev: Evaluation) -> list[Any]:
     """How the scores were made: framework and its source, rules used, choices, warnings."""
     used = sorted(set(ev.table["rule"]), key=list(RULE_NAMES).index)
     rules = load_yaml("rules.yaml")["rules"]
-    rule_rows = [[rules[r]["name"], rules[r]["formula"], rules[r]["status"]] for r in used]
+    rule_rows = [
+        [rules[r]["name"], rules[r]["formula"], status_text(rules[r]["status"])] for r in used
+    ]
     parts: list[Any] = [
         Paragraph(
-            f"指标框架：{ev.framework.name}。来源：{ev.framework.source}（{ev.framework.status}）。"
+            f"指标框架：{ev.framework.name}。来源：{cite(ev.framework.source)}"
+            f"（{status_text(ev.framework.status)}）。"
         ),
         Table(rule_rows, ["计分规则", "计分方法", "依据状态"]),
         Paragraph(
             "末级指标得分四舍五入保留两位小数，一级指标得分和总分为末级指标得分之和。"
-            "依据状态：reg 法规文件，local 地方规定，practice 实务通行做法，unverified 常见做法但未核实原文。"
+            "依据状态：法规，指法规文件的规定；地方规定；实务做法，指评价实务的通行做法；"
+            "待核实，指常见做法但未核实原文。"
         ),
     ]
     if ev.notes:
         parts += [Paragraph("计分口径说明："), BulletList(ev.notes)]
     files = data_files(ev.case)
     if files is not None:
-        parts += [Paragraph("数据文件与佐证材料（哈希见 provenance.json）："), files]
+        parts += [Paragraph("数据文件与佐证材料（存档时记录其哈希值）："), files]
     parts.append(Paragraph("权重确定方法："))
     parts += weights(ev)
     parts.append(warnings_box(ev.warnings))
