@@ -5,6 +5,7 @@ body — they belong in the 技术附件 — and every suggestion answers an exi
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from html.parser import HTMLParser
@@ -14,42 +15,23 @@ import yaml
 
 from .conftest import EXAMPLES
 
-# evaluation types whose report is written on the official outline (the others are being
-# moved onto it: their reports still carry method detail in the body)
-OFFICIAL = {
-    "project_evaluation": [
-        "一、基本情况",
-        "二、绩效评价工作开展情况",
-        "三、综合评价情况及评价结论",
-        "四、绩效评价指标分析",
-        "五、主要经验及做法、存在的问题及原因分析",
-        "六、有关建议",
-        "七、其他需要说明的问题",
-        "附件1：评分表",
-        "附件2：技术附件",
-    ],
-    "self_evaluation": [
-        "一、项目支出绩效自评表",
-        "二、基本情况",
-        "三、自评结论",
-        "四、绩效目标完成情况",
-        "五、主要成效、偏差原因及存在的问题",
-        "六、改进措施",
-        "七、其他需要说明的问题",
-        "附件：技术附件",
-    ],
-    "department_overall": [
-        "一、部门基本情况",
-        "二、绩效评价工作开展情况",
-        "三、综合评价情况及评价结论",
-        "四、绩效评价指标分析",
-        "五、主要成效、存在的问题及原因分析",
-        "六、有关建议",
-        "七、其他需要说明的问题",
-        "附件1：评分表",
-        "附件2：技术附件",
-    ],
-}
+
+def _official_outlines() -> dict[str, list[str]]:
+    """Evaluation types whose report is written on the official outline: each declares its
+    level-1 headings as ``HEADINGS`` in its module under methods/evaltypes (the others are being
+    moved onto it: their reports still carry method detail in the body)."""
+    from methods.casefile import EVALUATIONS
+
+    out = {}
+    for name in EVALUATIONS:
+        module = importlib.import_module(f"methods.evaltypes.{name}")
+        headings = getattr(module, "HEADINGS", None)
+        if headings:
+            out[name] = list(headings)
+    return out
+
+
+OFFICIAL = _official_outlines()
 
 CASE_IDS = sorted(
     {yaml.safe_load(p.read_text(encoding="utf-8"))["case_id"] for p in EXAMPLES.glob("*.yaml")},

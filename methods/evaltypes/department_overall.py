@@ -505,6 +505,19 @@ def section_annex(r: ScoredResult) -> Section:
     )
 
 
+# the level-1 headings of the report (the official outline; tests check both formats)
+HEADINGS = (
+    "一、部门基本情况",
+    "二、绩效评价工作开展情况",
+    "三、综合评价情况及评价结论",
+    "四、绩效评价指标分析",
+    "五、主要成效、存在的问题及原因分析",
+    "六、有关建议",
+    "七、其他需要说明的问题",
+    "附件1：评分表",
+    "附件2：技术附件",
+)
+
 OUTLINE = (
     section_basic,
     section_work,

@@ -92,6 +92,18 @@ def section_annex(r: ScoredResult) -> Section:
     )
 
 
+# the level-1 headings of the report (the official outline; tests check both formats)
+HEADINGS = (
+    "一、项目支出绩效自评表",
+    "二、基本情况",
+    "三、自评结论",
+    "四、绩效目标完成情况",
+    "五、主要成效、偏差原因及存在的问题",
+    "六、改进措施",
+    "七、其他需要说明的问题",
+    "附件：技术附件",
+)
+
 OUTLINE = (
     section_form,
     section_basic,
