@@ -1060,7 +1060,7 @@ def _check_indicator(ind: Indicator, i: int) -> None:
             fail(
                 "tier",
                 "定性指标需要评价档次 tier",
-                hint="可选：达成年度指标、部分达成并具有一定效果、未达成且效果较差",
+                hint="可选：达成年度指标、部分达成年度指标并具有一定效果、未达成年度指标且效果较差",
             )
         try:
             tier = qualitative_tier(ind.tier)

@@ -1022,7 +1022,7 @@ def write_form(evaluation: str, path: str | Path) -> Path:
     rules.error, rules.errorTitle = "请从下拉列表选择计分规则", "计分规则"
     tiers = DataValidation(
         type="list",
-        formula1='"达成年度指标,部分达成并具有一定效果,未达成且效果较差"',
+        formula1='"达成年度指标,部分达成年度指标并具有一定效果,未达成年度指标且效果较差"',
         allow_blank=True,
     )
     variants = DataValidation(

@@ -375,7 +375,7 @@ def score_indicator(
         ``reverse``: ``linear`` (default) or ``ratio``; ``range``: ``proportional`` (default) or
         ``binary``; ``deduction``: ``over`` (default, excess a − t) or ``under`` (t − a).
     tier, score : optional
-        ``qualitative``: the tier (达成年度指标, 部分达成并具有一定效果, 未达成且效果较差, or an alias)
+        ``qualitative``: the tier (达成年度指标, 部分达成年度指标并具有一定效果, 未达成年度指标且效果较差, or an alias)
         and the evaluator's score in points, which must lie in the tier's range; without a score
         the tier's middle (0.9w, 0.7w, 0.3w; unverified default) is used.
     points_per_unit : float, optional
@@ -410,7 +410,7 @@ def score_indicator(
     8.33
     >>> score_indicator("deduction", 5, target=100, actual=103, points_per_unit=0.5)
     3.5
-    >>> score_indicator("qualitative", 10, tier="部分达成并具有一定效果", score=7)
+    >>> score_indicator("qualitative", 10, tier="部分达成年度指标并具有一定效果", score=7)
     7.0
     """
     if rule not in RULE_CODES:

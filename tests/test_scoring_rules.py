@@ -308,3 +308,17 @@ def test_score_cases_totals_and_grades():
     out = score_cases(df)
     assert out.loc["a", "total"] == 90 and out.loc["a", "grade"] == "优"
     assert out.loc["b", "total"] == 65 and out.loc["b", "grade"] == "中"  # 25 + 40
+
+
+def test_official_tier_wording_is_canonical_and_short_forms_are_aliases():
+    """财预〔2020〕10号's 自评 article words the tiers 达成年度指标 / 部分达成年度指标并具有一定效果 /
+    未达成年度指标且效果较差; a 自评表 exported from a provincial system uses that wording."""
+    from methods.scoring import qualitative_tier
+
+    for official, short in (
+        ("部分达成年度指标并具有一定效果", "部分达成并具有一定效果"),
+        ("未达成年度指标且效果较差", "未达成且效果较差"),
+    ):
+        assert qualitative_tier(official).name == official
+        assert qualitative_tier(short).name == official
+    assert score_indicator("qualitative", 10, tier="部分达成年度指标并具有一定效果", score=7) == 7

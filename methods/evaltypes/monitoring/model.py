@@ -135,7 +135,7 @@ def _check_indicator(ind: MonitorIndicator, path: tuple) -> None:
             fail(
                 "tier",
                 "定性指标需要当前档次 tier",
-                hint="可选：达成年度指标、部分达成并具有一定效果、未达成且效果较差",
+                hint="可选：达成年度指标、部分达成年度指标并具有一定效果、未达成年度指标且效果较差",
             )
         try:
             rules.tier_light(ind.tier)
