@@ -73,6 +73,8 @@ def populate(lib: Library, n: int, seed: int = 1) -> None:
             100.0,
             float(actual[i, j]),
             float(min(actual[i, j], 100) / 10),
+            f"name:指标{codes[i, j]}",  # identity (methods.library, "Indicator identity")
+            "higher",
         )
         for i in range(n)
         for j in range(10)
@@ -80,7 +82,12 @@ def populate(lib: Library, n: int, seed: int = 1) -> None:
     con = sqlite3.connect(lib.index_path)
     with con:
         con.executemany(f"INSERT OR IGNORE INTO cases VALUES ({','.join('?' * 19)})", cases)
-        con.executemany(f"INSERT OR IGNORE INTO indicators VALUES ({','.join('?' * 12)})", rows)
+        con.executemany(
+            "INSERT OR IGNORE INTO indicators (year, case_id, code, name, level1, level2, rule,"
+            " unit, weight, target, actual, score, identity, direction)"
+            f" VALUES ({','.join('?' * 14)})",
+            rows,
+        )
     con.execute("ANALYZE")
     con.close()
 

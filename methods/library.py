@@ -1142,10 +1142,12 @@ def indicator_frame(
     identities=(),
     codes=(),
     years: tuple[int, int] | None = None,
+    named: tuple[list[str], str] | None = None,
 ):
     """Archived indicator rows whose identity is among ``identities`` or whose code is among
     ``codes`` (both empty: every row), with their case's ``project_id`` and ``department``, their
-    ``identity``, ``direction`` and ``unit_key``.
+    ``identity``, ``direction`` and ``unit_key``. ``named=(identities, code)``: instead, every row
+    of each identity that some row of those identities or of that code has (one query).
 
     An index written before identities were stored (schema 2, opened read-only so it could not be
     brought up to date) gives every row the identity of its name and the direction of its rule.
@@ -1176,6 +1178,12 @@ def indicator_frame(
             params += codes
         if match:
             where.append("(" + " OR ".join(match) + ")")
+        if named is not None and stored:
+            where.append(
+                "i.identity IN (SELECT identity FROM indicators"
+                f" WHERE identity IN ({','.join('?' * len(named[0]))}) OR code = ?)"
+            )
+            params += [*named[0], named[1]]
         if years is not None:
             where.append("i.year BETWEEN ? AND ?")
             params += [int(years[0]), int(years[1])]
@@ -1191,7 +1199,7 @@ def indicator_frame(
             indicator_direction(r, None, t)
             for r, t in zip(df.loc[old, "rule"], df.loc[old, "target"], strict=True)
         ]
-    df["unit_key"] = [unit_key(u) for u in df["unit"]]
+    df["unit_key"] = df["unit"].map({u: unit_key(u) for u in df["unit"].unique()})
     if identities or codes:
         df = df[df["identity"].isin(identities) | df["code"].isin(codes)]
     return df.reset_index(drop=True)
@@ -1219,12 +1227,10 @@ def indicator_values(library: Library, indicator: str, *, years: tuple[int, int]
     ``project_id``, ``department``, ``code``, ``name``, ``unit``, ``rule``, ``weight``,
     ``target``, ``actual``, ``score``, ``identity``, ``direction``, ``unit_key``.
     """
-    seed = indicator_frame(library, identities=_lookup_identities(indicator), codes=[indicator])
-    if seed.empty:
-        return seed
-    keys = set(zip(seed["identity"], seed["unit_key"], seed["direction"].fillna(""), strict=True))
-    df = indicator_frame(library, identities=sorted({k[0] for k in keys}), years=years)
-    mine = _group_keys(df).isin([f"{a}\x1f{b}\x1f{c}" for a, b, c in keys])
+    identities = _lookup_identities(indicator)
+    df = indicator_frame(library, named=(identities, indicator), years=years)
+    seed = df[df["identity"].isin(identities) | (df["code"] == indicator)]
+    mine = _group_keys(df).isin(set(_group_keys(seed)))
     return df[mine].reset_index(drop=True)
 
 
