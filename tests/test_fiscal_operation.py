@@ -281,16 +281,11 @@ def test_jixiao_run_archives_a_chinese_report(archived):
     assert {
         t["name"]: t["total_score"] for t in res["fiscal"]["towns"]
     } == expected.totals.to_dict()
+    assert res["findings"]["problems"] and len(res["findings"]["problems"]) <= 6
     html = (archived / "report.html").read_text(encoding="utf-8")
-    for heading in (
-        "二、评价指标体系",
-        "一级指标得分",
-        "六、转移支付分配（因素法 + 绩效系数）",
-        "国家层面没有统一的财政运行综合绩效评价指标体系",
-        "主要成效",
-        "改进建议",
-    ):
+    for heading in (*fiscal.HEADINGS, "国家层面没有统一的财政运行综合绩效评价指标体系", "主要成效"):
         assert heading in html
+    assert "财预〔2020〕10号" not in html  # the 10号 grade bands are for 项目支出, not towns
     assert "Traceback" not in html and "data:image/png;base64," in html
     assert (archived / "data" / "fiscal" / "wujin_towns_fiscal_2023.csv").is_file() or any(
         p.name == "wujin_towns_fiscal_2023.csv" for p in archived.rglob("*.csv")
@@ -315,26 +310,40 @@ def test_report_outline_is_made_of_document_blocks():
     r = fiscal.analyse(casefile.validate_mapping(small_case()))
     doc = fiscal.outline(r)
     titles = [s.title for s in doc.sections]
-    assert titles == [build.__doc__.strip() for build in fiscal.OUTLINE]
-    assert titles[5] == "六、转移支付分配（因素法 + 绩效系数）"
+    assert titles == [build.__doc__.strip() for build in fiscal.OUTLINE] == list(fiscal.HEADINGS)
+    assert titles[6] == "七、评价结果应用"
     text = plain_text(doc)
-    assert "说明：国家层面没有统一的财政运行综合绩效评价指标体系。" in text
-    assert "由案例文件给出。" in text  # the case gives its own indicators
+    assert "国家层面没有统一的财政运行综合绩效评价指标体系" in text
+    assert "具体指标、分值和目标值由评价方案确定。" in text  # the case gives its own indicators
     assert "<p" not in text and "<b>" not in text and "<table" not in text
     figures = [b for b in walk(doc) if isinstance(b, Figure)]
     assert len(figures) == 3 and all(f.caption and f.alt and f.png for f in figures)
-    # one level-2 sub-section per level-1 indicator in 五、指标得分明细
-    detail = [b for b in doc.sections[4].blocks if isinstance(b, Section)]
-    assert [s.title for s in detail] == list(r.level1.columns)
+    # 附件1 holds one table per level-1 indicator: value (relative value) → score
+    sheet = [b for b in doc.sections[8].blocks if isinstance(b, Section)]
+    detail = [b for b in sheet[1].blocks if isinstance(b, Section)]
+    assert [s.title for s in detail] == [f"{i}. {x}" for i, x in enumerate(r.level1.columns, 1)]
     assert detail[3].blocks[0].rows[0][1].text == "1万元/人（50%） → 9.38"
-    subs = [b for b in doc.sections[5].blocks if isinstance(b, Section)]
+    subs = [b for b in doc.sections[6].blocks if isinstance(b, Section)]
     assert [s.title for s in subs] == [
-        "（一）分配因素与因素得分",
-        "（二）绩效调节与分配结果（金额单位：万元）",
+        "（一）分配办法",
+        "（二）分配因素与因素得分",
+        "（三）绩效调节与分配结果（金额单位：万元）",
     ]
-    result_table = next(b for b in subs[1].blocks if isinstance(b, Table))
+    result_table = next(b for b in subs[2].blocks if isinstance(b, Table))
     assert [row[6].text for row in result_table.rows] == ["622.05", "232.80", "145.15", "1,000.00"]
     assert result_table.rows[1][7].text == "-27.20" and 6 in result_table.numeric
+    # the body names no indicator code, status code or formula variable; the annex does
+    body = plain_text(Document_of(doc.sections[:-1]))
+    annex = plain_text(doc.sections[-1])
+    for internal in ("unverified", "practice", "分配额_i", "案例编号", "（A）"):
+        assert internal not in body
+    assert "分配额_i" in annex and "案例编号：t" in annex
+
+
+def Document_of(sections):
+    from methods.report.document import Document
+
+    return Document("", (), list(sections))
 
 
 def test_report_without_allocation_says_so():
@@ -345,6 +354,79 @@ def test_report_without_allocation_says_so():
     for town in raw["towns"]:
         del town["factors"]
     r = fiscal.analyse(casefile.validate_mapping(raw))
-    section = fiscal.section_allocation(r)
-    assert plain_text(section).endswith("本案例未设置转移支付分配（allocation）。")
+    section = fiscal.section_application(r)
+    assert plain_text(section).endswith("本次评价结果未与转移支付分配挂钩（未提供分配方案）。")
     assert sum(isinstance(b, Figure) for b in walk(fiscal.outline(r))) == 2
+    assert "挂钩" not in fiscal.findings.conclusion(r)
+
+
+# ---------------------------------------------------------------------------------------------
+# Findings: problems from the towns' shortfalls, one suggestion each, the conclusion in prose
+
+
+def test_small_case_findings_by_hand():
+    """Material indicators are those whose towns' mean 得分率 is below 90% or where a town
+    scores below 60%: 税收 (乙 75%, 丙 90%: mean 88.3%), 债务率 (乙 50%) and 人均财力 (甲 62.5%,
+    丙 80%: mean 80.8%); 民生 (乙 93%, mean 97.8%) is left to the indicator analysis."""
+    r = fiscal.analyse(casefile.validate_mapping(small_case()))
+    fd = r.findings
+    assert [p.theme for p in fd.problems] == ["revenue", "debt", "balance"]
+    assert (
+        fd.problems[1].heading
+        == "部分镇（街道）债务风险较高，1个镇（街道）政府债务率高于100%的标准。"
+    )
+    assert fd.problems[1].facts == ("政府债务率高于100%标准的有1个镇（街道）：乙镇150%",)
+    assert fd.problems[1].cause_text.endswith("政府债务率高于标准的原因有待进一步核实。")
+    assert [a.problem for a in fd.advice] == [1, 2, 3]
+    assert fd.advice[1].text.startswith("建议乙镇制定债务风险化解方案")
+    assert "区财政局" in fd.advice[1].text
+    assert set(fd.minor) == {"B"}
+    assert fd.advice[2].text.startswith("建议区财政局在财政体制和转移支付安排中统筹考虑甲镇、丙镇")
+
+
+def test_explicit_findings_keep_their_cause_and_advice():
+    raw = small_case(
+        findings=[
+            {
+                "title": "乙镇存在违规举债",
+                "kind": "compliance",
+                "facts": ["乙镇2023年新增隐性债务1,200万元"],
+                "cause": "乙镇为平台公司融资提供担保",
+                "indicators": ["C"],
+                "advice": "建议乙镇于2024年6月底前解除担保并报区财政局。",
+            }
+        ]
+    )
+    r = fiscal.analyse(casefile.validate_mapping(raw))
+    first = r.findings.problems[0]
+    assert first.kind == "compliance" and first.heading == "乙镇存在违规举债。"
+    assert first.facts[:2] == (
+        "乙镇2023年新增隐性债务1,200万元",
+        "政府债务率高于100%标准的有1个镇（街道）：乙镇150%",
+    )
+    assert first.cause_text == "原因分析：乙镇为平台公司融资提供担保。"
+    assert r.findings.advice[0].text == "建议乙镇于2024年6月底前解除担保并报区财政局。"
+    assert all(p.theme != "debt" for p in r.findings.problems[1:])  # the indicator is claimed
+
+
+EXAMPLE_CONCLUSION = (
+    "经评价，2023年度武进区镇（街道）财政运行综合绩效平均得分88.73分，参评12个镇（街道）中得分最高的是"
+    "湖塘镇（99.77分），最低的是湟里镇（64.00分）；评价等级为“优”7个、“良”2个、“中”3个。从各方面看，"
+    "财力与职能匹配性、支出结构与效果平均得分率较高（分别为98.25%、90.88%），收入结构与质量、"
+    "财力分布与可持续性相对薄弱（分别为84.24%、85.56%）。各镇（街道）在收入质量与增长、支出结构与效率"
+    "和债务风险等方面存在不足：9个镇（街道）一般公共预算收入增长率未达到5%的目标；5个镇（街道）"
+    "“三公”经费变动率高于0%的控制目标；4个镇（街道）政府债务率高于100%的标准。嘉泽镇、雪堰镇、湟里镇"
+    "评价等级为“中”，主要在财力分布与可持续性、收入结构与质量方面失分较多。评价结果已通过绩效系数与"
+    "2024年度镇（街道）均衡性转移支付（18,000.00万元）的分配挂钩，7个镇（街道）分配额高于因素法基础额，"
+    "5个低于基础额。"
+)
+
+
+def test_example_conclusion_golden_text():
+    """The 综合评价结论 of the example, word for word (official prose, no internals, no 10号)."""
+    r = fiscal.analyse(casefile.load_case(EXAMPLE))
+    assert fiscal.findings.conclusion(r) == EXAMPLE_CONCLUSION
+    assert [p.theme for p in r.findings.problems] == [
+        "revenue", "spending", "debt", "sustainability", "basic"
+    ]  # fmt: skip
+    assert [a.heading() for a in r.findings.advice][2] == "制定化债方案，防范债务风险（针对问题3）"

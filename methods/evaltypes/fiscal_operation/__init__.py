@@ -5,8 +5,10 @@ coefficient.
 - :mod:`.model`: the case model (towns, indicators, allocation) and its registration;
 - :mod:`.analysis`: the coefficient rules, the factor method (:func:`allocate`), town scoring
   (:func:`analyse` → :class:`FiscalResult`), conclusions and ``results.json``;
-- :mod:`.outline`: the report's sections (``section_*``, :data:`OUTLINE`, :func:`outline`) and
-  its charts.
+- :mod:`.findings`: the towns' shortfalls as 3–6 problems with facts and 原因分析, one suggestion
+  per problem, 主要成效 and the 综合评价结论 paragraph;
+- :mod:`.outline`: the report on the customary outline of a 镇财政运行综合绩效评价报告
+  (``section_*``, :data:`HEADINGS`, :data:`OUTLINE`, :func:`outline`) and its charts.
 """
 
 from methods.evaltypes.fiscal_operation.analysis import (
@@ -32,22 +34,26 @@ from methods.evaltypes.fiscal_operation.model import (
     Town,
 )
 from methods.evaltypes.fiscal_operation.outline import (
+    HEADINGS,
     OUTLINE,
     outline,  # the function
     plot_allocation,
     plot_level1,
     plot_scores,
-    section_allocation,
-    section_findings,
-    section_framework,
-    section_indicators,
-    section_level1,
-    section_method,
-    section_overview,
-    section_ranking,
+    section_advice,
+    section_analysis,
+    section_annex,
+    section_application,
+    section_basic,
+    section_conclusion,
+    section_other,
+    section_problems,
+    section_score_sheet,
+    section_work,
 )
 
 __all__ = [
+    "HEADINGS",
     "OUTLINE",
     "Allocation",
     "Coefficient",
@@ -71,12 +77,14 @@ __all__ = [
     "results",
     "round_to_total",
     "score_towns",
-    "section_allocation",
-    "section_findings",
-    "section_framework",
-    "section_indicators",
-    "section_level1",
-    "section_method",
-    "section_overview",
-    "section_ranking",
+    "section_advice",
+    "section_analysis",
+    "section_annex",
+    "section_application",
+    "section_basic",
+    "section_conclusion",
+    "section_other",
+    "section_problems",
+    "section_score_sheet",
+    "section_work",
 ]

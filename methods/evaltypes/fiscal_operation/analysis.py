@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import numpy as np
@@ -360,6 +360,13 @@ class FiscalResult:
     coefficient: Coefficient | None = None
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+
+    @cached_property
+    def findings(self):
+        """The report's problems and suggestions (:func:`.findings.find`)."""
+        from methods.evaltypes.fiscal_operation import findings
+
+        return findings.find(self)
 
     @property
     def ranking(self) -> pd.DataFrame:
@@ -827,71 +834,12 @@ def analyse(case) -> FiscalResult:
 # Conclusions and results.json
 
 
-def _q(name: str) -> str:
-    """Quote a name in Chinese quotes, turning its own “” into ‘’."""
-    return "“" + str(name).replace("“", "‘").replace("”", "’") + "”"
-
-
 def conclusions(result: FiscalResult) -> dict[str, list[str]]:
-    """主要成效, 存在问题 and 改进建议 drawn from the town scores, plus the case's own findings."""
-    t = result.ranking
-    ind = result.indicators.set_index("code")
-    rate = result.scores / ind["weight"] * 100
-    achievements = [
-        f"参评 {len(t)} 个镇（街道）平均得分 {fmt.num(result.totals.mean())} 分；"
-        f"{t.iloc[0]['town']}得分最高（{fmt.num(t.iloc[0]['total'])} 分，{t.iloc[0]['grade']}）。"
-    ]
-    full = [code for code in rate.columns if (rate[code] >= 99.995).all()]
-    for code in full[:4]:
-        achievements.append(f"各镇（街道）“{ind.loc[code, 'name']}”均得满分。")
-    problems, suggestions = [], []
-    mean_rate = rate.mean().sort_values()
-    weak = [c for c in mean_rate.index if mean_rate[c] < 90 or (rate[c] < 60).any()]
-    for code in weak[:4]:
-        low = rate[code][rate[code] < 60]
-        text = f"{_q(ind.loc[code, 'name'])}平均得分率 {fmt.num(mean_rate[code], 1)}%"
-        if len(low):
-            text += "，得分率低于 60% 的有：" + "、".join(low.index)
-        problems.append(text + "。")
-    advice = {
-        "收入结构与质量": "巩固税源基础，提高税收收入占比，防止以非税收入虚增收入。",
-        "支出结构与效果": "优化支出结构，兜牢民生底线，压减一般性支出，加快支出进度并盘活结转结余资金。",
-        "财力分布与可持续性": "严格控制新增债务，落实到期债务偿还资金，增强财政可持续能力。",
-        "财力与职能匹配性": "优先保障“三保”支出，区级转移支付向财力薄弱、职能任务重的镇（街道）倾斜。",
-    }
-    weak_l1 = (result.level1 / result.level1_points).mean().sort_values()
-    for name in weak_l1.index[:2]:
-        if name in advice:
-            suggestions.append(advice[name])
-    bottom = t[t["grade"].isin(["中", "差"])]
-    if len(bottom):
-        problems.append(
-            "评价等级为中、差的镇（街道）："
-            + "、".join(f"{r.town}（{r.grade}）" for r in bottom.itertuples())
-            + "。"
-        )
-        suggestions.append(
-            "对等级为中、差的镇（街道）开展约谈和跟踪整改，整改情况与下一年度转移支付挂钩。"
-        )
-    if result.allocation is not None:
-        a = result.allocation
-        up = a.sort_values("change").iloc[-1]
-        down = a.sort_values("change").iloc[0]
-        achievements.append(
-            f"转移支付按因素法分配并以绩效系数调节，绩效调节增加最多的是{up.name}（+{fmt.fixed(up['change'])} "
-            f"{result.case.allocation.unit}），减少最多的是{down.name}（{fmt.fixed(down['change'])} "
-            f"{result.case.allocation.unit}）。"
-        )
-    from methods.report import with_case_conclusions
+    """主要成效, 存在问题 and 有关建议 (:mod:`.findings`: the towns' shortfalls grouped into
+    problems, one suggestion per problem), plus the case's own ``conclusions:``."""
+    from methods.evaltypes.fiscal_operation import findings
 
-    return with_case_conclusions(
-        result.case,
-        achievements,
-        problems,
-        suggestions,
-        no_problem="各镇（街道）各项指标均达到目标，未发现明显问题。",
-        no_suggestion="保持财政运行良好态势，持续跟踪各项指标。",
-    )
+    return findings.conclusions(result, result.findings)
 
 
 def results(result: FiscalResult) -> dict[str, Any]:
@@ -902,5 +850,6 @@ def results(result: FiscalResult) -> dict[str, Any]:
         result.case,
         warnings=list(result.warnings),
         conclusions=conclusions(result),
+        findings=result.findings.to_dict(),
         fiscal=result.to_dict(),
     )

@@ -1,8 +1,19 @@
-"""The report of a ``fiscal_operation`` case: its sections (一、评价概况 … 八、评价方法说明) as
-document blocks, built from the :class:`~.analysis.FiscalResult`, and the three charts."""
+"""The report of a ``fiscal_operation`` case, on the customary outline of a 镇（街道）财政运行综合绩效
+评价报告 (built like the 财预〔2020〕10号 参考提纲; the dimensions are the four of the policy:
+收入结构与质量、支出结构与效果、财力分布与可持续性、财力与职能匹配性):
+
+一、基本情况; 二、绩效评价工作开展情况; 三、综合评价情况及评价结论; 四、绩效评价指标分析 (one part per
+dimension); 五、主要成效、存在的问题及原因分析; 六、有关建议 (one per problem); 七、评价结果应用 (the
+transfer payment); 八、其他需要说明的问题; 附件1 评价指标及评分表; 附件2 技术附件 (indicator codes,
+scoring formulas, the allocation formula, the status of every rule, data files and their hashes).
+
+The body carries no file names, case ids, indicator codes, status codes or formula variables;
+the grade bands are cited as this evaluation's own (the 10号 bands are for 项目支出).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,21 +21,28 @@ import numpy as np
 
 from methods import _format as fmt
 from methods._resources import load_yaml
-from methods.evaltypes.fiscal_operation.analysis import (
-    FiscalResult,
-    _coefficient_text,
-    _presets,
-    conclusions,
-    results,
-)
-from methods.report import blocks
+from methods.evaltypes.fiscal_operation import findings as fnd
+from methods.evaltypes.fiscal_operation.analysis import FiscalResult, _presets, results
+from methods.report import blocks, official
 from methods.report.document import BulletList, Document, Paragraph, Section, Span, Table
+from methods.report.findings import tidy
 
 # Long indicator names in a header: the header cells wrap (report.css keeps headers on one line).
 WRAP = "jx-wrap"
+NOT_GIVEN = official.NOT_GIVEN
+
+
+def _status(status: Any) -> str:
+    """A rule's status in Chinese (``case``: set by the case's own evaluation scheme)."""
+    return "评价方案确定" if status == "case" else blocks.status_text(status)
+
+
+def _para(text: str) -> Paragraph:
+    return Paragraph(tidy(text))
 
 
 def _rule_text(r: Mapping[str, Any]) -> str:
+    """The rule with its target, for the technical annex (正向指标（≥80% 得满分）…)."""
     from methods.scoring import RULE_NAMES
 
     name = RULE_NAMES.get(r["rule"], r["rule"])
@@ -40,64 +58,82 @@ def _rule_text(r: Mapping[str, Any]) -> str:
     return f"{name}（≥{fmt.with_unit(r['target'], u)} 得满分）"
 
 
+def _policy(fw) -> str | None:
+    """The policy document a framework's level-1 dimensions come from (武发〔2020〕48号)."""
+    m = re.search(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号", str(fw.source))
+    return m.group(0) if m else None
+
+
+def _coefficient_words(c) -> str:
+    """The performance coefficient in words (优1.10、良1.00 …; or the linear rule)."""
+    if c.method == "grade":
+        return "按评价等级取系数：" + "、".join(f"{k}{v:.2f}" for k, v in c.grade_map.items())
+    return (
+        f"按综合得分取系数：{fmt.num(c.score_low)}分及以下取{c.low:.2f}，"
+        f"{fmt.num(c.score_high)}分及以上取{c.high:.2f}，其间按得分线性插值"
+    )
+
+
+def _grade_band_text(result: FiscalResult) -> str:
+    """``90分（含）以上为“优”、…、60分以下为“差”`` and this evaluation's basis (not 10号)."""
+    bands = result.bands.bands
+    parts = []
+    for i, (g, lo) in enumerate(bands):
+        if lo <= 0:
+            continue
+        parts.append(
+            f"{fmt.num(lo)}分（含）以上为“{g}”"
+            if i == 0
+            else f"{fmt.num(lo)}分（含）至{fmt.num(bands[i - 1][1])}分为“{g}”"
+        )
+    if len(bands) > 1:
+        parts.append(f"{fmt.num(bands[-2][1])}分以下为“{bands[-1][0]}”")
+    cfg = fnd.rules()["grade_bands"]
+    if isinstance(result.case.grade_bands, dict):
+        return "、".join(parts) + f"划分。{cfg['case']}。"
+    return "、".join(parts) + f"划分。{cfg['preset']}（{_status(cfg['status'])}）。"
+
+
 # ---------------------------------------------------------------------------------------------
 # Blocks
 
 
 def basic_info(result: FiscalResult) -> Table:
-    """基本信息 of a fiscal_operation case."""
+    """基本信息 of a fiscal_operation case (the case id is in the 技术附件)."""
     from methods.casefile import BUDGET_TYPES
 
     case = result.case
     pairs = [
-        ("评价名称", case.title),
+        ("评价名称", f"{case.year}年度{case.title}财政运行综合绩效评价"),
         ("组织单位", case.department),
-        ("评价年度", f"{case.year} 年"),
-        ("评价类型", case.evaluation_type.title),
+        ("评价年度", f"{case.year}年度"),
         ("预算类型", BUDGET_TYPES.get(case.budget_type, case.budget_type)),
-        ("评价对象", f"{len(result.raw)} 个镇（街道）：" + "、".join(result.raw.index)),
+        ("评价对象", f"{len(result.raw)}个镇（街道）：" + "、".join(result.raw.index)),
         ("评价机构/人员", case.evaluator),
-        ("指标框架", result.framework.name),
-        ("案例编号", case.case_id),
     ]
     if case.allocation is not None:
         a = case.allocation
-        pairs.append(("挂钩资金", f"{a.name or '转移支付资金'} {fmt.fixed(a.total)} {a.unit}"))
+        pairs.append(("挂钩资金", tidy(f"{a.name or '转移支付资金'}{fmt.fixed(a.total)}{a.unit}")))
     return Table.kv(pairs)
 
 
-def framework_blocks(result: FiscalResult) -> list[Any]:
-    """评价指标体系: the framework and its status, then level-1/2, indicator, points, target and
-    rule, formula, basis."""
+def indicator_system(result: FiscalResult) -> Table:
+    """评价指标体系 (附件1): dimensions, indicators, points, scoring standard in words, formula."""
     rows = [
         [
             r["level1"],
             r["level2"],
-            f"{r['name']}（{r['code']}）",
+            r["name"],
             fmt.num(r["weight"]),
-            _rule_text(r),
-            r["formula"] or "",
-            f"{r['basis'] or ''}（{r['status']}）",
+            fnd.standard_text(r),
+            tidy(r["formula"] or "—"),
         ]
         for r in result.indicators.to_dict("records")
     ]
-    fw = result.framework
-    header = ["一级指标", "二级指标", "指标", "分值", "计分规则", "计算公式", "目标值依据（状态）"]
-    return [
-        Paragraph(f"指标框架：{fw.name}。来源：{fw.source}（{fw.status}）。"),
-        Paragraph(
-            [
-                Span("说明：国家层面没有统一的财政运行综合绩效评价指标体系。", strong=True),
-                "一级指标取自武发〔2020〕48号列明的四个方面；以下指标、分值、目标值和计分规则"
-                + (
-                    "由案例文件给出。"
-                    if result.case.indicators
-                    else "为本项目默认口径，依据状态见各指标。"
-                ),
-            ]
-        ),
-        Table(rows, header, numeric=(3,)),
-    ]
+    header = ["一级指标", "二级指标", "指标", "分值", "计分标准", "计算公式"]
+    return Table(
+        blocks.merged_rows(rows), header, numeric=(3,), widths=(1.2, 1, 1.8, 0.6, 2.6, 2.6)
+    )
 
 
 def ranking_blocks(result: FiscalResult) -> list[Any]:
@@ -109,17 +145,16 @@ def ranking_blocks(result: FiscalResult) -> list[Any]:
         + [fmt.fixed(r[n]) for n in names]
         for r in t.to_dict("records")
     ]
-    header = ["名次", "镇（街道）", "总分", "等级", *names]
+    header = ["名次", "镇（街道）", "综合得分", "等级", *names]
     counts = result.grades.value_counts()
     summary = "，".join(
-        f"{label} {int(counts.get(label, 0))} 个" for label, _ in result.bands.bands
+        f"“{label}”{int(counts.get(label, 0))}个" for label, _ in result.bands.bands
     )
     text = (
-        f"参评 {len(t)} 个镇（街道），平均得分 {fmt.num(result.totals.mean())} 分，"
-        f"最高 {fmt.num(result.totals.max())} 分，最低 {fmt.num(result.totals.min())} 分；"
-        f"等级分布：{summary}（等级标准：{result.bands.describe()}）。"
-        "一级指标分值："
-        + "，".join(f"{n} {fmt.num(result.level1_points[n])} 分" for n in names)
+        f"参评{len(t)}个镇（街道）平均得分{fmt.fixed(result.totals.mean())}分，"
+        f"最高{fmt.fixed(result.totals.max())}分，最低{fmt.fixed(result.totals.min())}分；"
+        f"评价等级{summary}。一级指标分值："
+        + "，".join(f"{n}{fmt.num(result.level1_points[n])}分" for n in names)
         + "。"
     )
     numeric = set(range(4, 4 + len(names))) | {0, 2}
@@ -130,19 +165,20 @@ def level1_rate_table(result: FiscalResult) -> Table:
     """各镇（街道）一级指标得分率 (%), with the mean over the towns."""
     names = list(result.level1.columns)
     rate = result.level1 / result.level1_points * 100
-    rows = [[town] + [fmt.num(rate.loc[town, n], 1) + "%" for n in names] for town in rate.index]
+    order = list(result.ranking["town"])
+    rows = [[town] + [fmt.fixed(rate.loc[town, n]) + "%" for n in names] for town in order]
     mean = rate.mean()
-    rows.append(["平均"] + [fmt.num(mean[n], 1) + "%" for n in names])
+    rows.append(["平均"] + [fmt.fixed(mean[n]) + "%" for n in names])
     return Table(rows, ["镇（街道）", *names], numeric=range(1, len(names) + 1))
 
 
 def indicator_detail(result: FiscalResult) -> list[Any]:
-    """Town × indicator, one sub-section per level-1 indicator: value (relative value) → score."""
+    """Town × indicator, one part per level-1 indicator: value (relative value) → score."""
     ind = result.indicators
     parts: list[Any] = []
-    for level1 in result.level1.columns:
+    for i, level1 in enumerate(result.level1.columns, 1):
         sub = ind[ind["level1"] == level1]
-        header = ["镇（街道）"] + [f"{r.name}（{fmt.num(r.weight)} 分）" for r in sub.itertuples()]
+        header = ["镇（街道）"] + [f"{r.name}（{fmt.num(r.weight)}分）" for r in sub.itertuples()]
         rows = []
         for town in result.raw.index:
             cells = [town]
@@ -153,11 +189,11 @@ def indicator_detail(result: FiscalResult) -> list[Any]:
                 cells.append(f"{value} → {fmt.fixed(result.scores.loc[town, r.code])}")
             rows.append(cells)
         table = Table(rows, header, numeric=range(1, len(header)), classes=WRAP)
-        parts.append(Section(str(level1), [table], level=2))
+        parts.append(Section(f"{i}. {level1}", [table], level=3))
     parts.append(
         Paragraph(
             "每格为“实际值 → 得分”；相对水平指标括号内为与各镇（街道）平均值之比。"
-            "负增长等低于 0 的完成比例按 0 分计。",
+            "负增长等低于0的完成比例按0分计。",
             "note",
         )
     )
@@ -165,46 +201,43 @@ def indicator_detail(result: FiscalResult) -> list[Any]:
 
 
 def allocation_blocks(result: FiscalResult) -> list[Any]:
-    """转移支付分配: the fund, formula, factors and coefficient, then （一） factor values and shares
-    and （二） basic amount, coefficient and allocation per town, with the chart."""
+    """评价结果应用: how the transfer payment is allocated (in words), （二） factor values and
+    shares, （三） basic amount, coefficient and allocation per town, with the chart. The
+    formula and the rounding rule are in the 技术附件."""
     if result.allocation is None:
-        return [Paragraph("本案例未设置转移支付分配（allocation）。")]
+        return [Paragraph("本次评价结果未与转移支付分配挂钩（未提供分配方案）。")]
     alloc = result.case.allocation
     a = result.allocation
     u = alloc.unit
+    c = result.coefficient
+    factors = "、".join(f"{f.name}（权重{fmt.num(f.weight * 100, 2)}%）" for f in alloc.factors)
+    status = _status(c.status)
+    method = _para(
+        f"{alloc.name or '转移支付资金'}总额{fmt.fixed(alloc.total)}{u}，按{factors}"
+        f"{len(alloc.factors)}个因素测算各镇（街道）的因素得分和基础额，再乘以绩效系数"
+        f"（{_coefficient_words(c)}），按比例调整使分配总额等于资金总额。"
+        f"绩效系数的取值为{'本评价采用的口径' if c.preset else '评价方案确定的口径'}"
+        f"（{status}），计算公式和尾差处理见附件2。"
+    )
     factor_rows = [
-        [f.name, f.code, f.unit or "", fmt.num(f.weight * 100, 2) + "%", f.source or ""]
+        [f.name, f.unit or "—", fmt.num(f.weight * 100, 2) + "%", tidy(f.source or "—")]
         for f in alloc.factors
-    ]
-    formula = _presets()["formula"]
-    parts: list[Any] = [
-        Paragraph(f"资金：{alloc.name or '转移支付资金'}，总额 {fmt.fixed(alloc.total)} {u}。"),
-        Paragraph(f"分配公式：{formula['text']}。{formula['note']}"),
-        Table(factor_rows, ["分配因素", "代码", "单位", "权重", "数据来源"], numeric=(3,)),
-        Paragraph(f"绩效系数：{_coefficient_text(result.coefficient)}"),
     ]
     factor_codes = [f.code for f in alloc.factors]
     order = a.sort_values("allocation", ascending=False).index
     rows = [
         [town]
         + [fmt.num(result.factors.loc[town, k]) for k in factor_codes]
-        + [fmt.num(a.loc[town, "share"] * 100, 2) + "%"]
+        + [fmt.fixed(a.loc[town, "share"] * 100) + "%"]
         for town in order
     ]
-    rows.append(["合计"] + [fmt.num(result.factors[k].sum()) for k in factor_codes] + ["100%"])
+    rows.append(["合计"] + [fmt.num(result.factors[k].sum()) for k in factor_codes] + ["100.00%"])
     header = ["镇（街道）"] + [f"{f.name}（{f.unit}）" if f.unit else f.name for f in alloc.factors]
-    parts.append(
-        Section(
-            "（一）分配因素与因素得分",
-            [Table(rows, [*header, "因素得分"], numeric=range(1, len(header) + 1))],
-            level=2,
-        )
-    )
-    coef_digits = 4 if result.coefficient.method == "linear" else 2
-    rows = [
+    coef_digits = 4 if c.method == "linear" else 2
+    result_rows = [
         [
             town,
-            fmt.num(a.loc[town, "share"] * 100, 2) + "%",
+            fmt.fixed(a.loc[town, "share"] * 100) + "%",
             fmt.fixed(a.loc[town, "base"]),
             fmt.fixed(a.loc[town, "total_score"]),
             a.loc[town, "grade"],
@@ -214,10 +247,10 @@ def allocation_blocks(result: FiscalResult) -> list[Any]:
         ]
         for town in order
     ]
-    rows.append(
+    result_rows.append(
         [
             "合计",
-            "100%",
+            "100.00%",
             fmt.fixed(a["base"].sum()),
             "",
             "",
@@ -226,21 +259,43 @@ def allocation_blocks(result: FiscalResult) -> list[Any]:
             fmt.fixed(a["allocation"].sum() - a["base"].sum()),
         ]
     )
-    header = [
-        "镇（街道）",
-        "因素得分",
-        "基础额",
-        "绩效得分",
-        "等级",
-        "绩效系数",
-        "分配额",
-        "绩效调节",
-    ]
-    parts.append(
+    up = a.sort_values("change").iloc[-1]
+    down = a.sort_values("change").iloc[0]
+    summary = _para(
+        f"经绩效调节，{int((a['change'] > 0).sum())}个镇（街道）分配额高于因素法基础额，"
+        f"{int((a['change'] < 0).sum())}个低于基础额；增加最多的是{up.name}"
+        f"（增加{fmt.fixed(up['change'])}{u}），减少最多的是{down.name}"
+        f"（减少{fmt.fixed(-down['change'])}{u}）。"
+    )
+    return [
         Section(
-            f"（二）绩效调节与分配结果（金额单位：{u}）",
+            "（一）分配办法",
+            [method, Table(factor_rows, ["分配因素", "单位", "权重", "数据来源"], numeric=(2,))],
+            level=2,
+        ),
+        Section(
+            "（二）分配因素与因素得分",
+            [Table(rows, [*header, "因素得分"], numeric=range(1, len(header) + 1))],
+            level=2,
+        ),
+        Section(
+            f"（三）绩效调节与分配结果（金额单位：{u}）",
             [
-                Table(rows, header, numeric=(1, 2, 3, 5, 6, 7)),
+                summary,
+                Table(
+                    result_rows,
+                    [
+                        "镇（街道）",
+                        "因素得分",
+                        "基础额",
+                        "综合得分",
+                        "等级",
+                        "绩效系数",
+                        "分配额",
+                        "绩效调节",
+                    ],
+                    numeric=(1, 2, 3, 5, 6, 7),
+                ),  # fmt: skip
                 blocks.chart(
                     plot_allocation(result).figure,
                     "转移支付分配：因素法基础额与绩效调节后分配额",
@@ -249,38 +304,84 @@ def allocation_blocks(result: FiscalResult) -> list[Any]:
                 ),
             ],
             level=2,
-        )
-    )
-    return parts
+        ),
+    ]
 
 
-def method_notes(result: FiscalResult) -> list[Any]:
-    """How the scores and the allocation were made (framework, rules, coefficient, data)."""
-    import hashlib
-
+def method_annex(result: FiscalResult) -> list[Any]:
+    """The technical annex: indicators with codes, formulas, bases and their status; scoring
+    rules with formulas; grade bands with their basis; the computation notes."""
+    fw = result.framework
+    rows = [
+        [
+            r["code"],
+            r["name"],
+            _rule_text(r),
+            tidy(r["formula"] or "—"),
+            blocks.cite(tidy(r["basis"] or "—")),
+            _status(r["status"]),
+        ]
+        for r in result.indicators.to_dict("records")
+    ]
     rules = load_yaml("rules.yaml")["rules"]
     used = list(dict.fromkeys(result.indicators["rule"]))
-    rule_rows = [[rules[r]["name"], rules[r]["formula"], rules[r]["status"]] for r in used]
-    parts: list[Any] = [
-        Paragraph(f"指标框架：{result.framework.name}（{result.framework.status}）。"),
+    rule_rows = [[rules[r]["name"], rules[r]["formula"], _status(rules[r]["status"])] for r in used]
+    cfg = fnd.rules()
+    return [
+        Paragraph(
+            f"指标框架：{fw.name}。来源：{blocks.cite(fw.source)}（{_status(fw.status)}）。"
+            + ("本评价的指标由评价方案给出，替代框架的默认指标。" if result.case.indicators else "")
+        ),
+        Table(
+            rows,
+            ["代码", "指标", "计分规则", "计算公式", "目标值依据", "依据状态"],
+            widths=(0.7, 1.8, 1.8, 2, 2.6, 0.9),
+        ),
+        Paragraph("计分规则（a 为实际值，t 为目标值，w 为分值）："),
         Table(rule_rows, ["计分规则", "计分方法", "依据状态"]),
         Paragraph(
-            "各指标得分四舍五入保留两位小数，一级指标得分和总分为指标得分之和；"
-            f"等级标准：{result.bands.describe()}（{result.bands.source}）。"
-            "依据状态：reg 法规文件，local 地方规定，practice 实务通行做法，unverified 常见做法但未核实原文，"
-            "case 案例文件自定义。"
+            "各指标得分四舍五入保留两位小数，一级指标得分和综合得分为指标得分之和。"
+            f"等级标准：{result.bands.describe()}；{cfg['grade_bands']['preset']}"
+            f"（{_status(cfg['grade_bands']['status'])}）。"
+            f"问题入选标准：各镇（街道）平均得分率低于{fmt.num(cfg['materiality']['mean_rate'])}%"
+            f"或有镇（街道）得分率低于{fmt.num(cfg['materiality']['town_rate'])}%的指标，"
+            "以及基本保障类指标的任何缺口"
+            f"（{_status(cfg['materiality']['status'])}）。"
+            "依据状态：法规，指法规文件的规定；地方规定；实务做法，指评价实务的通行做法；"
+            "待核实，指常见做法但未核实原文；评价方案确定，指案例自定的口径。"
         ),
         Paragraph("计分与分配口径说明："),
-        BulletList(result.notes),
+        BulletList([blocks.cite(n) for n in result.notes]),
     ]
-    files = result.case.data_files()
-    if files:
-        rows = [
-            [f.name, f"{f.stat().st_size:,} 字节", hashlib.sha256(f.read_bytes()).hexdigest()[:16]]
-            for f in files
-        ]
-        parts.append(Paragraph("数据文件（已随报告存档，哈希见 provenance.json）："))
-        parts.append(Table(rows, ["文件", "大小", "SHA-256（前 16 位）"]))
+
+
+def allocation_annex(result: FiscalResult) -> list[Any]:
+    """The allocation formula, rounding, factor codes and the coefficient rule with its source."""
+    if result.allocation is None:
+        return [Paragraph("本案例未设置转移支付分配（allocation）。")]
+    formula = _presets()["formula"]
+    c = result.coefficient
+    alloc = result.case.allocation
+    rows = [[f.code, f.name, fmt.num(f.weight, 4)] for f in alloc.factors]
+    return [
+        Paragraph(f"分配公式：{formula['text']}。"),
+        Paragraph(f"{formula['note']}来源：{blocks.cite(formula['source'])}。"),
+        Table(rows, ["因素代码", "分配因素", "权重"], numeric=(2,)),
+        Paragraph(
+            f"绩效系数：{c.name}"
+            + (f"（预设 {c.preset}）" if c.preset else "")
+            + f"：{c.describe()}。来源：{blocks.cite(c.source)}（{_status(c.status)}）。"
+        ),
+    ]
+
+
+def data_annex(result: FiscalResult) -> list[Any]:
+    """Data files with their hashes, the case id, warnings."""
+    parts: list[Any] = []
+    files = blocks.data_files(result.case)
+    if files is not None:
+        parts += [Paragraph("数据文件（存档时记录其哈希值，见存档的 provenance.json）："), files]
+    parts.append(Paragraph(f"案例编号：{result.case.case_id}（案例库存档编号）。", "note"))
     parts.append(blocks.warnings_box(result.warnings))
     return [p for p in parts if p is not None]
 
@@ -355,7 +456,7 @@ def plot_allocation(result: FiscalResult, ax=None):
     ax.bar(x + 0.2, a["allocation"], width=0.4, color="#2F6DB5", label="绩效调节后分配额")
     ax.set_xticks(x, a.index, rotation=45, ha="right", fontsize=9)
     ax.set_ylabel(result.case.allocation.unit)
-    ax.set_title("转移支付分配（因素法 × 绩效系数）")
+    ax.set_title("转移支付分配（因素法基础额与绩效调节后分配额）")
     ax.legend(frameon=False, fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
@@ -365,78 +466,234 @@ def plot_allocation(result: FiscalResult, ax=None):
 # Sections
 
 
-def section_overview(r: FiscalResult) -> Section:
-    """一、评价概况"""
-    return Section("一、评价概况", [basic_info(r), blocks.overview(r.case)])
+def section_basic(r: FiscalResult) -> Section:
+    """一、基本情况"""
+    case = r.case
+    overview = (
+        _para(re.sub(r"、\s+", "、", case.overview))
+        if case.overview
+        else Paragraph(f"评价对象概况：{NOT_GIVEN}")
+    )
+    return Section("一、基本情况", [basic_info(r), overview])
 
 
-def section_framework(r: FiscalResult) -> Section:
-    """二、评价指标体系"""
-    return Section("二、评价指标体系", framework_blocks(r))
-
-
-def section_ranking(r: FiscalResult) -> Section:
-    """三、综合得分与等级"""
+def section_work(r: FiscalResult) -> Section:
+    """二、绩效评价工作开展情况"""
+    case = r.case
+    work = getattr(case, "work", None)
+    purpose = work.purpose if work and work.purpose else NOT_GIVEN
+    scope = (
+        work.scope
+        if work and work.scope
+        else f"评价对象为{'、'.join(r.raw.index)}{len(r.raw)}个镇（街道）{case.year}年度财政运行情况"
+    )
+    lv = r.level1_points
+    policy = _policy(r.framework)
+    n2 = r.indicators["level2"].nunique()
+    system = (
+        f"1. 评价指标体系。设置{'、'.join(lv.index)}{len(lv)}个一级指标"
+        + (f"（{policy}列明的四个方面）" if policy and len(lv) == 4 else "")
+        + f"，分值分别为{'、'.join(f'{fmt.num(x)}分' for x in lv)}，下设{n2}个二级指标、"
+        f"{len(r.indicators)}项具体指标（详见附件1）。国家层面没有统一的财政运行综合绩效评价指标体系，"
+        + (
+            "具体指标、分值和目标值由评价方案确定。"
+            if case.indicators
+            else "二级指标、具体指标、分值和目标值为本评价采用的口径（待核实）。"
+        )
+    )
+    relative = r.indicators[r.indicators["relative"] == "mean"]["name"].tolist()
+    method = "2. 评价方法。采用比较法，将各镇（街道）各项指标的实际值与目标值比较计分"
+    if relative:
+        method += f"；{'、'.join(relative)}按与参评各镇（街道）平均值之比计分"
+    method += "；按综合得分排序并评定等级。"
+    standard = (
+        "3. 评价标准。以各项指标的目标值为标准，计分标准见附件1；评价等级按" + _grade_band_text(r)
+    )
+    process = (work.process if work else None) or NOT_GIVEN
+    steps = [process] if isinstance(process, str) else list(process)
+    field_check = work.fieldwork if work and work.fieldwork else NOT_GIVEN
     return Section(
-        "三、综合得分与等级",
+        "二、绩效评价工作开展情况",
         [
-            *ranking_blocks(r),
-            blocks.chart(
-                plot_scores(r).figure,
-                "各镇（街道）财政运行综合绩效得分",
-                "各镇（街道）综合得分横向条形图，自上而下按得分从高到低排列，颜色表示评价等级，"
-                "虚线为等级分界分数",
+            Section(
+                "（一）评价目的、对象和范围",
+                [
+                    _para(
+                        f"评价目的：{purpose.rstrip('。')}。"
+                        if purpose != NOT_GIVEN
+                        else f"评价目的：{NOT_GIVEN}"
+                    ),
+                    _para(f"{scope.rstrip('。')}。"),
+                ],  # fmt: skip
+                level=2,
+            ),
+            Section(
+                "（二）评价指标体系、评价方法和评价标准",
+                [_para(system), _para(method), _para(standard)],
+                level=2,
+            ),
+            Section(
+                "（三）评价工作过程",
+                [
+                    *(
+                        _para(f"{i}. {s.rstrip('。')}。")
+                        if s != NOT_GIVEN
+                        else Paragraph(f"评价工作过程：{NOT_GIVEN}")
+                        for i, s in enumerate(steps, 1)
+                    ),
+                    _para(
+                        f"现场核查：{field_check.rstrip('。')}。"
+                        if field_check != NOT_GIVEN
+                        else f"现场核查：{NOT_GIVEN}"
+                    ),
+                ],
+                level=2,
             ),
         ],
     )
 
 
-def section_level1(r: FiscalResult) -> Section:
-    """四、各镇（街道）一级指标得分"""
+def section_conclusion(r: FiscalResult) -> Section:
+    """三、综合评价情况及评价结论"""
     return Section(
-        "四、各镇（街道）一级指标得分",
+        "三、综合评价情况及评价结论",
         [
-            Paragraph("各镇（街道）在四个方面的得分率（得分 ÷ 分值）。"),
-            level1_rate_table(r),
-            blocks.chart(
-                plot_level1(r).figure,
-                "各镇（街道）一级指标得分率",
-                "各镇（街道）一级指标得分率（%）热力图：行为镇（街道），按综合得分从高到低排列，"
-                "列为一级指标，颜色越深得分率越高",
+            Section("（一）综合评价结论", [_para(fnd.conclusion(r, r.findings))], level=2),
+            Section(
+                "（二）各镇（街道）得分与等级",
+                [
+                    *ranking_blocks(r),
+                    blocks.chart(
+                        plot_scores(r).figure,
+                        "各镇（街道）财政运行综合绩效得分",
+                        "各镇（街道）综合得分横向条形图，自上而下按得分从高到低排列，"
+                        "颜色表示评价等级，虚线为等级分界分数",
+                    ),
+                ],
+                level=2,
+            ),
+            Section(
+                "（三）各镇（街道）一级指标得分率",
+                [
+                    level1_rate_table(r),
+                    blocks.chart(
+                        plot_level1(r).figure,
+                        "各镇（街道）一级指标得分率",
+                        "各镇（街道）一级指标得分率热力图：行为镇（街道），按综合得分从高到低排列，"
+                        "列为一级指标，颜色越深得分率越高",
+                    ),
+                ],
+                level=2,
             ),
         ],
     )
 
 
-def section_indicators(r: FiscalResult) -> Section:
-    """五、指标得分明细"""
-    return Section("五、指标得分明细", indicator_detail(r))
+def section_analysis(r: FiscalResult) -> Section:
+    """四、绩效评价指标分析"""
+    parts = [
+        Section(f"（{official.chinese_number(i)}）{dim}", [_para(text)], level=2)
+        for i, (dim, text) in enumerate(fnd.dimension_analysis(r), 1)
+    ]
+    return Section("四、绩效评价指标分析", parts)
 
 
-def section_allocation(r: FiscalResult) -> Section:
-    """六、转移支付分配（因素法 + 绩效系数）"""
-    return Section("六、转移支付分配（因素法 + 绩效系数）", allocation_blocks(r))
+def section_problems(r: FiscalResult) -> Section:
+    """五、主要成效、存在的问题及原因分析"""
+    good = fnd.achievements(r)
+    extra = r.case.conclusions
+    good += [x if x.endswith("。") else x + "。" for x in (extra.achievements if extra else [])]
+    exp = [_para(f"{i}. {g}") for i, g in enumerate(good, 1)] or [Paragraph("（无）")]
+    probs: list[Any] = []
+    for i, p in enumerate(r.findings.problems, 1):
+        probs.append(Paragraph(Span(f"{i}. {p.heading}", strong=True)))
+        if p.facts:
+            probs.append(_para(p.facts_text))
+        probs.append(_para(p.cause_text))
+    if extra and extra.problems:
+        probs.append(
+            _para(
+                "此外，评价中还关注到：" + "；".join(x.rstrip("。") for x in extra.problems) + "。"
+            )
+        )
+    if not probs:
+        probs = [
+            Paragraph("评价中未发现需要单独列示的问题；各镇（街道）的失分情况见第四部分和附件1。")
+        ]
+    return Section(
+        "五、主要成效、存在的问题及原因分析",
+        [
+            Section("（一）主要成效", exp, level=2),
+            Section("（二）存在的问题及原因分析", probs, level=2),
+        ],
+    )
 
 
-def section_findings(r: FiscalResult) -> Section:
-    """七、主要成效、存在问题和改进建议"""
-    return Section("七、主要成效、存在问题和改进建议", blocks.conclusion_sections(conclusions(r)))
+def section_advice(r: FiscalResult) -> Section:
+    """六、有关建议"""
+    extra = r.case.conclusions.suggestions if r.case.conclusions else ()
+    return official.advice_section(r.findings, extra=extra)
 
 
-def section_method(r: FiscalResult) -> Section:
-    """八、评价方法说明"""
-    return Section("八、评价方法说明", method_notes(r))
+def section_application(r: FiscalResult) -> Section:
+    """七、评价结果应用"""
+    return Section("七、评价结果应用", allocation_blocks(r))
 
+
+def section_other(r: FiscalResult) -> Section:
+    """八、其他需要说明的问题"""
+    items = fnd.other_matters(r)
+    return Section("八、其他需要说明的问题", [_para(f"{i}. {x}") for i, x in enumerate(items, 1)])
+
+
+def section_score_sheet(r: FiscalResult) -> Section:
+    """附件1：评价指标及评分表"""
+    return Section(
+        "附件1：评价指标及评分表",
+        [
+            Section("（一）评价指标体系", [indicator_system(r)], level=2),
+            Section("（二）各镇（街道）指标得分", indicator_detail(r), level=2),
+        ],
+    )
+
+
+def section_annex(r: FiscalResult) -> Section:
+    """附件2：技术附件"""
+    return Section(
+        "附件2：技术附件",
+        [
+            Section("（一）指标、计分规则及其依据", method_annex(r), level=2),
+            Section("（二）转移支付分配的计算方法", allocation_annex(r), level=2),
+            Section("（三）数据文件与存档信息", data_annex(r), level=2),
+        ],
+    )
+
+
+# the level-1 headings of the report (tests check both formats)
+HEADINGS = (
+    "一、基本情况",
+    "二、绩效评价工作开展情况",
+    "三、综合评价情况及评价结论",
+    "四、绩效评价指标分析",
+    "五、主要成效、存在的问题及原因分析",
+    "六、有关建议",
+    "七、评价结果应用",
+    "八、其他需要说明的问题",
+    "附件1：评价指标及评分表",
+    "附件2：技术附件",
+)
 
 OUTLINE = (
-    section_overview,
-    section_framework,
-    section_ranking,
-    section_level1,
-    section_indicators,
-    section_allocation,
-    section_findings,
-    section_method,
+    section_basic,
+    section_work,
+    section_conclusion,
+    section_analysis,
+    section_problems,
+    section_advice,
+    section_application,
+    section_other,
+    section_score_sheet,
+    section_annex,
 )
 
 
@@ -448,18 +705,21 @@ def outline(r: FiscalResult) -> Document:
 
 
 __all__ = [
+    "HEADINGS",
     "OUTLINE",
     "outline",
     "plot_allocation",
     "plot_level1",
     "plot_scores",
     "results",
-    "section_allocation",
-    "section_findings",
-    "section_framework",
-    "section_indicators",
-    "section_level1",
-    "section_method",
-    "section_overview",
-    "section_ranking",
+    "section_advice",
+    "section_analysis",
+    "section_annex",
+    "section_application",
+    "section_basic",
+    "section_conclusion",
+    "section_other",
+    "section_problems",
+    "section_score_sheet",
+    "section_work",
 ]
