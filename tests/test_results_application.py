@@ -1,5 +1,6 @@
 """Results application (结果应用): grade → next-year budget (优 优先保障, 良 据实合理保障,
-中 按比例核减, 差 取消或暂停; local example, rules.md §7), rectification list, policy flags."""
+中 按比例核减, 差 取消或暂停; a local rule), rectification list, policy flags, and the report on
+its customary outline (internals only in the 技术附件)."""
 
 import pytest
 import yaml
@@ -114,7 +115,10 @@ def test_rectification_list_and_policy_flags(library):
     rect = app.rectification
     mid = rect[rect["case_id"] == "p_mid"]
     assert list(mid["no"]) == [1, 2]  # C2 lost 0.3 < 0.5: not listed; largest loss first
-    assert mid.iloc[0]["problem"].startswith("完成数量") and mid.iloc[0]["status"] == "整改中"
+    assert mid.iloc[0]["status"] == "整改中"
+    # the problem is the fact without points or scoring rule; the archive had no findings
+    assert mid.iloc[0]["problem"] == "完成数量：80个，未达到目标100个"
+    assert mid.iloc[1]["problem"] == "服务对象满意度未得满分"
     assert mid.iloc[1]["status"] == "待整改" and mid.iloc[0]["unit"] == "测试局"
     assert "满意度" in mid.iloc[1]["measure"]  # advice matched by the indicator name
     flags = dict(zip(app.policies["case_id"], app.policies["flag"], strict=True))
@@ -182,32 +186,97 @@ def test_needs_a_library(monkeypatch):
         results_application.analyse(case())
 
 
+def test_rectification_takes_the_archived_findings(library, tmp_path):
+    """With findings in the archived results.json, an indicator's problem is the fact its
+    report wrote and its measure the suggestion that answers it, with the case's deadline in
+    place of the placeholder."""
+    import json
+
+    folder = next(library.glob("2023/p_mid"))
+    res = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    res["findings"] = {
+        "problems": [
+            {
+                "theme": "progress",
+                "kind": "loss",
+                "heading": "部分年度目标未完成，完成数量未达到目标。",
+                "facts": ["完成数量80个，未达到100个的目标，完成率80.00%"],
+                "causes": [],
+                "indicators": ["C1"],
+            }
+        ],
+        "advice": [
+            {
+                "problem": 1,
+                "title": "推进未完成任务",
+                "text": "建议测试局于【待补充：整改期限】前完成并报区财政局。",
+            }
+        ],
+    }
+    (folder / "results.json").write_text(json.dumps(res, ensure_ascii=False), encoding="utf-8")
+    app = results_application.analyse(case(rectification={"deadline": "2024 年 6 月 30 日前"}))
+    first = app.rectification[app.rectification["case_id"] == "p_mid"].iloc[0]
+    assert first["problem"] == "完成数量80个，未达到100个的目标，完成率80.00%"
+    assert first["measure"] == "推进未完成任务：建议测试局于2024年6月30日前完成并报区财政局。"
+
+
 def test_report_outline_is_made_of_document_blocks(library):
     from methods.report.document import Figure, Paragraph, Table, plain_text, walk
 
     app = results_application.analyse(case(overlaps=[["p_good", "p_fair"]]))
     assert app.case.case_id == "wujin_results_application_2024"
     doc = results_application.outline(app)
-    assert [s.title for s in doc.sections] == [
-        "一、应用范围与口径",
-        "二、下年度预算安排建议",
-        "三、整改清单",
-        "四、政策清理、调整与整合",
-    ]
-    assert "纳入 4 个已评价案例（2023 年度）。" in plain_text(doc.sections[0])
-    rec = next(b for b in doc.sections[1].blocks if isinstance(b, Table))
+    assert tuple(s.title for s in doc.sections) == results_application.HEADINGS
+    basic = plain_text(doc.sections[0])
+    assert "本次纳入2023年度已完成的各类评价结果4个，涉及1个部门（单位）。" in basic
+    assert "“中”按比例核减（按申报数的90%安排）" in basic and "（地方规定）" in basic
+    summary = plain_text(doc.sections[1])
+    assert "等级为“优”1个、“良”1个、“中”1个、“差”1个；平均得分74.50分" in summary
+    rec = next(b for b in doc.sections[2].blocks if isinstance(b, Table))
     assert [c.text for c in rec.rows[-1]] == ["合计", "", "", "", "", "750.00", "", "660.00"]
-    assert rec.note.text.startswith("口径：") and rec.numeric == {2, 5, 6, 7}
+    assert rec.numeric == {2, 5, 6, 7}
+    text = plain_text(doc.sections[2])
+    assert "申报数合计750.00，建议安排660.00，核减90.00。" in text
+    assert "等级为“差”的较差政策，建议取消或暂停下年度预算。" in text
     figures = [b for b in walk(doc) if isinstance(b, Figure)]
     assert len(figures) == 1 and figures[0].caption and figures[0].alt
-    rect = next(b for b in doc.sections[2].blocks if isinstance(b, Table))
-    assert [c.text for c in rect.header[0]][:3] == ["案例", "序号", "问题"]
-    assert [r[6].text for r in rect.rows if r[0].text == "p_mid"] == ["整改中", "待整改"]
-    flags = doc.sections[3].blocks[0]
-    assert [r[3].text for r in flags.rows] == ["清理退出", "整合"]
+    rect = next(b for b in doc.sections[3].blocks if isinstance(b, Table))
+    assert [c.text for c in rect.header[0]][:3] == ["项目/政策", "序号", "问题"]
+    # one project per run of rows (merged cell), then its items
+    assert [(r[0].text, r[0].rowspan) for r in rect.rows if len(r) == 7] == [
+        ("较差政策", 2),
+        ("中等项目", 2),
+    ]
+    assert [r[-1].text for r in rect.rows] == ["待整改", "待整改", "整改中", "待整改"]
+    flags = doc.sections[4].blocks[0]
+    assert [[c.text for c in r] for r in flags.rows] == [
+        ["较差政策", "差", "清理退出", "评价等级为“差”"],
+        ["优秀项目、良好项目", "—", "整合", "政策目标或支持对象交叉重复"],
+    ]
+    # case ids, presets and file names only in the 技术附件
+    body = "".join(plain_text(s) for s in doc.sections[:-1])
+    for internal in ("p_mid", "wujin_2020", "wujin_results_application_2024", "rules.md", "local"):
+        assert internal not in body
+    annex = plain_text(doc.sections[-1])
+    assert "p_mid" in annex and "wujin_2020" in annex
     # nothing selected: sentences instead of tables and no chart
     empty = results_application.analyse(case(select={"year": 2022}, requests={}, rectification={}))
     doc = results_application.outline(empty)
-    assert not any(isinstance(b, Table | Figure) for b in walk(doc))
-    assert all(isinstance(b, Paragraph) for b in doc.sections[1].blocks)
+    assert not any(isinstance(b, Table | Figure) for b in walk(doc.sections[:-1]))
+    assert all(isinstance(b, Paragraph) for b in doc.sections[2].blocks)
     assert results_application.results(empty)["results_application"]["cases"] == 0
+
+
+SUMMARY = (
+    "纳入应用的4个评价结果中，等级为“优”1个、“良”1个、“中”1个、“差”1个；平均得分74.50分，"
+    "最高为优秀项目（93.00分），最低为较差政策（50.00分）。"
+)
+
+
+def test_summary_golden_text(library):
+    """评价结果汇总 paragraph, word for word (computed in-process)."""
+    from methods.report.document import Paragraph
+
+    app = results_application.analyse(case())
+    first = results_application.section_summary(app).blocks[0]
+    assert isinstance(first, Paragraph) and first.text == SUMMARY
