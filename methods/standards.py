@@ -234,11 +234,12 @@ def _history(lib: Library, case: Case, ind: Indicator, index: int) -> Resolved |
     years = "、".join(str(r["year"]) for r in rows)
     if stat == "last":
         r = rows[0]
+        renamed = f"，该年同一代码的指标名称为“{r['name']}”" if r["by_code"] else ""
         return Resolved(
             ind.code,
             float(r["actual"]),
             1,
-            f"历史标准：{r['year']} 年实际值 {fmt.num(r['actual'])}（案例 {r['case_id']}）",
+            f"历史标准：{r['year']} 年实际值 {fmt.num(r['actual'])}（案例 {r['case_id']}{renamed}）",
         )
     value = {"mean": np.mean, "median": np.median}.get(
         stat, lambda v: np.percentile(v, spec.percentile)

@@ -367,6 +367,10 @@ def test_history_needs_the_same_project_unit_and_direction(tmp_path):
     raw["indicators"][2]["target_from"] = {"standard": "history"}
     row = scoring.evaluate(raw).table.set_index("code").loc["C12"]
     assert row["target"] == 39.0 and "2023 年实际值 39" in row["target_basis"]
+    # renamed within the project, the same code, unit and direction: still its history
+    archive(root, "road_2023", 2023, [_row("C12", "中修公路里程", 37.0, "公里")], project_id="road")
+    row = scoring.evaluate(raw).table.set_index("code").loc["C12"]
+    assert row["target"] == 37.0 and "该年同一代码的指标名称为“中修公路里程”" in row["target_basis"]
     # the project's C12 of 2023 counted households: not a target for kilometres
     archive(root, "road_2023", 2023, [_row("C12", "中修里程", 9000.0, "户")], project_id="road")
     row = scoring.evaluate(raw).table.set_index("code").loc["C12"]
