@@ -107,7 +107,13 @@ class Budget(_Model):
 
     planned: float | None = Field(None, ge=0, allow_inf_nan=False, description="年初预算数")
     allocated: float | None = Field(
-        None, ge=0, allow_inf_nan=False, description="全年预算数/到位数"
+        None, ge=0, allow_inf_nan=False, description="全年预算数（年初预算加减年中调整）"
+    )
+    received: float | None = Field(
+        None,
+        ge=0,
+        allow_inf_nan=False,
+        description="实际到位资金（资金到位率 = 实际到位资金 ÷ 全年预算数）",
     )
     spent: float | None = Field(None, ge=0, allow_inf_nan=False, description="全年执行数")
     unit: str = Field("万元", min_length=1)
@@ -122,10 +128,20 @@ class Budget(_Model):
 
     @property
     def arrival_rate(self) -> float | None:
-        """资金到位率 (%) = allocated / planned × 100."""
-        if self.allocated is None or not self.planned:
+        """资金到位率 (%) = received / allocated × 100 (实际到位资金 ÷ 全年预算数); None without
+        ``received``. A budget cut during the year (年初预算 → 全年预算) is an adjustment, never
+        funds that failed to arrive (资金到位率 = 实际到位资金/计划投入资金, 财预〔2013〕53号
+        framework as 10号 carries it, practice)."""
+        if self.received is None or not self.allocated:
             return None
-        return self.allocated / self.planned * 100.0
+        return self.received / self.allocated * 100.0
+
+    @property
+    def adjustment(self) -> float | None:
+        """预算调整 = 全年预算数 − 年初预算数 (None when either is missing)."""
+        if self.allocated is None or self.planned is None:
+            return None
+        return self.allocated - self.planned
 
 
 class ChecklistItem(_Model):
@@ -1255,6 +1271,12 @@ def _check_case(case: Case, *, check_data: bool = True) -> None:
             _check_indicator(ind, i)
             if ind.derive is not None:
                 value = getattr(case.budget, ind.derive)
+                if value is None and ind.derive == "arrival_rate":
+                    raise CaseError(
+                        "资金到位率需要 budget.received（实际到位资金）和 budget.allocated（全年预算数）",
+                        field=("indicators", i, "derive"),  # type: ignore[arg-type]
+                        hint="年初预算与全年预算之差是预算调整，不是资金未到位；请填写实际到位资金",
+                    )
                 if value is None:
                     raise CaseError(
                         f"无法由预算数据计算 {DERIVED_ACTUALS[ind.derive]}：budget 缺少所需数据",

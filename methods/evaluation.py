@@ -467,7 +467,7 @@ def _given(x: Any) -> bool:
 
 _DERIVED_TEXT = {
     "execution_rate": "执行数 ÷ 全年预算数",
-    "arrival_rate": "到位数 ÷ 年初预算数",
+    "arrival_rate": "实际到位资金 ÷ 全年预算数",
 }
 
 

@@ -55,7 +55,7 @@ VARIANTS = {
 """Named variants of a rule, the default first (a case chooses one with ``variant:``)."""
 DERIVED_ACTUALS = {
     "execution_rate": "预算执行率 = 执行数 / 全年预算（到位）数 × 100%",
-    "arrival_rate": "资金到位率 = 到位数 / 年初预算数 × 100%",
+    "arrival_rate": "资金到位率 = 实际到位资金 / 全年预算数 × 100%",
 }
 """Actual values computed from the case's budget instead of written (``actual_from:``)."""
 

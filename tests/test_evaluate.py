@@ -24,7 +24,9 @@ def test_rural_sewage_by_hand():
     ev = scoring.evaluate(EXAMPLES / "wujin_rural_sewage_2023.yaml")
     s = by_code(ev)
     assert s["A32"] == 1  # checklist with points: 1 of 2 met
-    assert s["B11"] == 3.79  # 资金到位率 3600 / 3800 = 94.74 % × 4 = 3.789
+    assert (
+        s["B11"] == 4.0
+    )  # 资金到位率 = 实际到位 3600 / 全年预算 3600 = 100 % (the cut from 3800 is an adjustment)
     assert s["B12"] == 4.75  # 预算执行率 3420 / 3600 = 95 % × 5
     assert s["B13"] == 4  # 4 of 5 items × 5
     assert s["B22"] == 2  # 3 − 2 × 0.5
@@ -32,8 +34,8 @@ def test_rural_sewage_by_hand():
     assert s["C41"] == 3.79  # reverse linear (1 − 0.02 / 0.38) × 4
     assert s["D13"] == 5.8  # range below: 87 / 90 × 6
     assert s["D21"] == 9.84  # 88.6 / 90 × 10
-    assert dict(ev.level1) == {"决策": 13.1, "过程": 17.54, "产出": 34.16, "效益": 29.0}
-    assert ev.total == 93.8 and ev.grade == "优"
+    assert dict(ev.level1) == {"决策": 13.1, "过程": 17.75, "产出": 34.16, "效益": 29.0}
+    assert ev.total == 94.01 and ev.grade == "优"
     assert ev.warnings == ()
 
 
@@ -70,7 +72,8 @@ def test_old_community_not_applicable_rescaled_by_hand():
     assert t.loc["C4", "applicable"] == False  # noqa: E712
     assert ev.level1["产出"] == 28.66
     assert t["weight"][t["applicable"]].sum() == pytest.approx(100)
-    assert ev.total == 85.56
+    assert t.loc["B1", "score"] == 4.87  # 资金到位率 实际到位 15200 / 全年预算 15600 = 97.44 % × 5
+    assert ev.total == 85.79
     assert ev.grade == "优"  # local_80 bands; mof_2020 would give 良
     assert scoring.grade(ev.total) == "良"
     assert any("不适用" in n for n in ev.notes)
@@ -164,7 +167,7 @@ def test_level1_suffix_normalised_and_unknown_level_refused():
     for ind in raw["indicators"]:
         ind["level1"] += "指标"
     raw["levels"] = {k + "指标": v for k, v in raw["levels"].items()}
-    assert scoring.evaluate(raw, base_dir=EXAMPLES).total == 93.8
+    assert scoring.evaluate(raw, base_dir=EXAMPLES).total == 94.01
     raw["indicators"][0]["level1"] = "管理"
     assert "一级指标“管理”不属于框架" in error_for(raw)
 
@@ -239,3 +242,23 @@ def test_spent_over_allocated_accepted_with_note():
     raw = load("wujin_rural_sewage_2023")
     raw["budget"].update(spent=3700, note="含上年结转资金 100 万元")
     assert scoring.evaluate(raw, base_dir=EXAMPLES).table.set_index("code").loc["B12", "score"] == 5
+
+
+def test_arrival_rate_needs_the_money_received_and_a_budget_cut_is_an_adjustment():
+    """资金到位率 = 实际到位资金 ÷ 全年预算数 (rules.md §2): the 2023 rural-sewage budget was cut
+    from 3,800 to 3,600 万元 during the year; that cut is a 预算调整, never funds that failed to
+    arrive (the old derivation 全年预算 ÷ 年初预算 scored it 94.74 % and the report advised the
+    department to ask for money)."""
+    from methods.report import findings
+
+    raw = load("wujin_rural_sewage_2023")
+    raw["budget"]["received"] = 3420
+    ev = scoring.evaluate(raw, base_dir=EXAMPLES)
+    assert by_code(ev)["B11"] == 3.8  # 3420 / 3600 = 95 % × 4
+    other = findings.other_matters(ev)
+    assert other[0].startswith(
+        "预算调整。全年预算3,600.00万元较年初预算3,800.00万元调减200.00万元，属预算调整（调整依据未提供）"
+    )
+    del raw["budget"]["received"]
+    message = error_for(raw)
+    assert "indicators[6]（B11）.derive" in message and "budget.received（实际到位资金）" in message

@@ -424,17 +424,22 @@ def test_project_case_built_from_references():
         {"ref": "ST-M-002", "weight": 10, "target": 90, "actual": 88.6},
     ]
     mapping = case_mapping([indicators.expand_reference(r) for r in refs])
-    mapping["budget"] = {"planned": 3800.0, "allocated": 3600.0, "spent": 3420.0}
+    mapping["budget"] = {
+        "planned": 3800.0,
+        "allocated": 3600.0,
+        "received": 3420.0,
+        "spent": 3420.0,
+    }
     ev = scoring.evaluate(mapping)
     s = dict(zip(ev.table["code"], ev.table["score"], strict=True))
     assert s["GX-J-003"] == 3.75  # 3 of 4 points
     assert s["GX-J-005"] == 4.5  # qualitative override, tier middle 0.9 w
-    assert s["GX-G-001"] == 4.74  # derive arrival_rate 3600 / 3800
+    assert s["GX-G-001"] == 4.75  # derive arrival_rate: received 3420 / allocated 3600 = 95 %
     assert s["GX-G-002"] == 4.75  # derive execution_rate 3420 / 3600
     assert s["ST-C-010"] == 4.8  # reverse ratio 1.2 / 1.25 × 5
     assert s["ST-M-002"] == 9.84
     assert set(ev.level1.index) == {"决策", "过程", "产出", "效益", "满意度"}
-    assert ev.total == 94.43 and ev.grade == "优"
+    assert ev.total == 94.44 and ev.grade == "优"
 
 
 def test_self_evaluation_case_built_from_references():

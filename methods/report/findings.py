@@ -749,14 +749,15 @@ def other_matters(ev: Evaluation) -> list[str]:
     out: list[str] = []
     t = ev.table
     b = case.budget
-    arrival = t[(t["derived"] == "arrival_rate") & t["applicable"]]
-    if len(arrival) and b.planned and b.allocated is not None and b.allocated < b.planned:
-        gap = b.planned - b.allocated
+    adj = b.adjustment
+    if adj is not None and abs(adj) > 1e-9:
+        word = "调增" if adj > 0 else "调减"
         out.append(
-            f"资金到位率口径。现有资料未区分年中预算调减与资金未到位，本报告按全年预算"
-            f"{fmt.fixed(b.allocated)}{b.unit}与年初预算{fmt.fixed(b.planned)}{b.unit}之比计算"
-            f"（{fmt.fixed(b.allocated / b.planned * 100)}%）；如{fmt.fixed(gap)}{b.unit}属预算调减，"
-            "应按调整后预算计算并复核该指标得分。"
+            f"预算调整。全年预算{fmt.fixed(b.allocated)}{b.unit}较年初预算{fmt.fixed(b.planned)}{b.unit}"
+            f"{word}{fmt.fixed(abs(adj))}{b.unit}，属预算调整"
+            + (f"（{_clause(b.note)}）" if b.note else "（调整依据未提供）")
+            + "；预算执行率按全年预算计算"
+            + ("，资金到位率按实际到位资金与全年预算之比计算。" if b.received is not None else "。")
         )
     qual = t[(t["rule"] == "qualitative") & t["applicable"] & (t["lost"] > 0.005)]
     bare = [
