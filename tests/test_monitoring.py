@@ -380,8 +380,8 @@ def test_review_of_the_monitoring_sheet():
         "委托专家组": 0,
         "委托中介机构": 1,
     }
-    text = plain_text(monitoring.section_review(result))
-    assert "委托中介机构" in text and "宜委托专家组或第三方中介机构复核" in text
+    text = plain_text(monitoring.section_conclusion(result))
+    assert "审核结论为“委托中介机构”" in text and "宜委托专家组或第三方中介机构复核" in text
 
     # an incomplete sheet: a lagging indicator without 偏差原因 or 完成可能性 → 不通过
     raw = load()
@@ -395,8 +395,14 @@ def test_review_of_the_monitoring_sheet():
         "新建污水处理设施数量：进度黄灯，但未填报偏差原因。",
         "新建污水处理设施数量：未填报完成可能性。",
     )
+    # the incomplete sheet is a problem of the report, answered by a suggestion to resubmit it
+    fd = monitoring.find(result)
+    sheet = next(p for p in fd.problems if p.theme == "sheet")
+    assert sheet.heading == "监控表填报不完整，2项填报问题有待补充完善。"
+    n = fd.problems.index(sheet) + 1
     assert any(
-        "退回补充完善（2 项填报问题）" in t for t in monitoring.conclusions(result)["suggestions"]
+        f"（针对问题{n}）" in t and "重新报送区财政局审核" in t
+        for t in monitoring.conclusions(result)["suggestions"]
     )
     # recording 通过 over open problems is allowed but warned about
     raw["review"] = {"outcome": "通过"}
@@ -559,41 +565,146 @@ def test_cli_validate_exits_2_with_file_line_and_field(tmp_path):
 
 
 def test_outline_of_the_department_example():
-    """Eight sections, one sub-section per project, lights as coloured dots, charts with Chinese
-    captions and alt text, and no markup in the text."""
+    """The customary outline of a monitoring report (监控表 of 财预〔2019〕136号), one 监控表 per
+    project, lights as coloured dots, charts with Chinese captions and alt text, no markup and no
+    method internals before the 技术附件."""
     from methods.report.document import Cell, Document, Figure, Section, Span, Table, walk
 
     result = monitoring.analyse(casefile.load_case(DEPARTMENT))
     doc = monitoring.outline(result)
     assert isinstance(doc, Document) and doc.title.endswith("绩效运行监控报告")
-    assert [s.title for s in doc.sections] == [
-        "一、监控概况",
-        "二、预算执行监控",
-        "三、绩效目标实现情况监控",
-        "四、年末执行预测",
-        "五、处理建议",
-        "六、监控结果审核",
-        "七、监控结论",
-        "八、监控方法与依据",
-    ]
+    assert (
+        tuple(s.title for s in doc.sections)
+        == monitoring.HEADINGS
+        == (
+            "一、基本情况",
+            "二、预算执行情况",
+            "三、绩效目标实现程度",
+            "四、偏差分析",
+            "五、监控结论",
+            "六、存在的问题",
+            "七、纠偏措施与建议",
+            "八、其他需要说明的问题",
+            "附件：技术附件",
+        )
+    )
     assert [f.__doc__ for f in monitoring.OUTLINE] == [s.title for s in doc.sections]
     projects = [b for b in doc.sections[2].blocks if isinstance(b, Section)]
     assert [s.title for s in projects] == [
         f"（{n}）{p.name}" for n, p in zip("一二三四五", result.projects, strict=True)
     ]
     assert all(s.level == 2 for s in projects)
-    # the execution table: light cells are a coloured dot and the light's name
-    table = next(b for b in doc.sections[1].blocks if isinstance(b, Table))
-    cell = table.rows[1][6]
+    # the 监控表: 136号 columns
+    sheet = next(b for b in walk(projects[1]) if isinstance(b, Table))
+    assert [c.text for c in sheet.header[0]] == [
+        "一级指标",
+        "绩效指标",
+        "年度指标值",
+        "1—8月实际完成值",
+        "全年预计完成值",
+        "进度",
+        "偏差原因",
+        "完成目标可能性",
+        "纠偏措施",
+    ]
+    # the budget table: light cells are a coloured dot and the light's name
+    budget = next(b for b in walk(doc.sections[1]) if isinstance(b, Table))
+    cell = budget.rows[1][6]
     assert isinstance(cell, Cell) and cell.text == "●\u00a0红灯"
     assert cell.runs[0] == Span("●", tone="#c0392b")
     figures = [b for b in walk(doc) if isinstance(b, Figure)]
     assert len(figures) == 2 and all(f.png.startswith(b"\x89PNG") for f in figures)
     assert all(f.caption and f.alt and f.alt != f.caption for f in figures)
+    assert all(" v" not in f.caption + f.alt for f in figures)
     text = plain_text(doc)
     assert "<span" not in text and "</" not in text and "&nbsp;" not in text
-    assert "重点关注：全年预算 200 万元以上" in text
-    assert "审核结论：通过：" in text and "宜委托专家组或第三方中介机构复核" in text
+    assert "重点关注：全年预算200万元以上" in text
+    assert "宜委托专家组或第三方中介机构复核" in text
+    body = text[: text.index("附件：技术附件")]
+    for internal in ("R1", "R2", "v =", "practice", "unverified", "reg", "indicator_thresholds"):
+        assert internal not in body, internal
+    assert "R2" in text[text.index("附件：技术附件") :]  # the rule ids are in the annex
+
+
+def test_problems_and_advice_of_the_department_example():
+    """Deviations grouped into three problems (execution, lagging indicators, targets that cannot
+    be met), causes only as the sheet states them, one suggestion per problem carrying each
+    project's recommended action (never contradicting it)."""
+    result = monitoring.analyse(casefile.load_case(DEPARTMENT))
+    fd = monitoring.find(result)
+    assert [p.theme for p in fd.problems] == ["execution", "progress", "at_risk"]
+    assert [p.heading for p in fd.problems] == [
+        "部分项目预算执行进度滞后，3个项目执行率低于时间进度。",
+        "部分绩效指标完成进度偏慢，完成整治村庄数、村容村貌改善2项指标进度低于预期。",
+        "部分绩效目标预计难以实现，获得贴息企业数、带动农户增收等3项指标完成可能性为“完全不可能”。",
+    ]
+    execution, progress, at_risk = fd.problems
+    assert execution.projects == ("NY02", "NY03", "NY04")
+    assert progress.codes == ("NY02.C1", "NY02.E1")
+    assert at_risk.codes == ("NY03.C1", "NY03.E1", "NY05.C2")
+    # 原因分析 from the sheet: the indicator's explanation, else the project's of the same category
+    assert execution.cause_text.startswith("原因分析：一是农村人居环境整治奖补资金，奖补办法修订")
+    assert "二是带动农户增收方面，受市场影响企业扩产意愿下降" in at_risk.cause_text
+    assert [a.problem for a in fd.advice] == [1, 2, 3]
+    first, _, third = (a.text for a in fd.advice)
+    assert first.startswith("建议区农业农村局加快预算执行")
+    assert "区财政局对农村人居环境整治奖补资金暂缓拨款" in first  # R2
+    assert "调减动物防疫补助经费预算" in first  # R3
+    # NY03 (停止拨款) is referred to an intermediary: the decision waits for its review
+    assert "根据中介机构复核意见确定农业产业化龙头企业贷款贴息是否停止拨款" in third
+    assert "按绩效目标设立程序申请调整目标" in third  # R4 (NY05)
+    # NY01 continues: no action about it anywhere
+    assert not any("高标准农田" in a.text for a in fd.advice)
+    res = monitoring.results(result)
+    assert [p["projects"] for p in res["findings"]["problems"]][0] == ["NY02", "NY03", "NY04"]
+    assert res["conclusions"]["suggestions"][2].startswith(
+        "核实目标可实现性，按程序调整目标或预算（针对问题3）："
+    )
+
+
+def test_golden_conclusion_of_the_single_project_example():
+    """The 监控结论 paragraph in official prose (golden text, computed in-process)."""
+    result = monitoring.analyse(casefile.load_case(SINGLE))
+    assert monitoring.conclusions(result)["summary"] == (
+        "经监控，截至2024年6月末，武进区农村生活污水治理项目全年预算3,600.00万元，已执行"
+        "1,260.00万元，预算执行率35.00%，低于50.00%的时间进度，预算执行进度偏慢（黄灯）；"
+        "按以前年度同期支出进度推算，预计全年预算执行率92.72%，预计结余262.17万元。8项绩效指标中，"
+        "4项进度正常（绿灯），3项进度偏慢（黄灯），1项暂无监控数据。填报的偏差原因主要为硬件条件保障"
+        "和其他因素。监控发现的问题主要在预算执行进度和绩效指标完成进度等方面。综合监控结果，建议继续"
+        "执行，督促加快进度、落实纠偏措施。监控表经武进区财政局预算绩效管理科审核，审核结论为“通过”。"
+    )
+    fd = monitoring.find(result)
+    assert [a.heading() for a in fd.advice] == [
+        "加快预算执行，落实纠偏措施（针对问题1）",
+        "加快实施进度，确保年度绩效目标实现（针对问题2）",
+    ]
+    assert fd.advice[0].text == (
+        "建议区住建局加快预算执行，落实已制定的纠偏措施：督促各镇7月底前完成用地手续，按月调度工程"
+        "结算进度。区财政局在下一监控时点跟踪纠偏措施落实情况。"
+    )
+
+
+def test_a_sheet_on_track_has_no_problems():
+    """Everything green: no problem is invented, the report says so and suggests nothing."""
+    raw = load()
+    raw["budget"]["spent"] = 1900  # 52.78% in June: v = 105.6
+    for ind in raw["indicators"]:
+        for key in ("deviation", "explanation", "measures"):
+            ind.pop(key, None)
+        if ind["code"] == "C1":
+            ind["actual"] = 50
+        if ind["code"] == "C2":
+            ind["actual"] = 60
+        if ind["code"] == "E2":
+            ind["tier"] = "达成年度指标"
+    for key in ("deviation", "explanation", "measures"):
+        raw.pop(key)
+    result = monitoring.analyse(casefile.validate_mapping(raw, base_dir=EXAMPLES))
+    fd = monitoring.find(result)
+    assert fd.problems == () and fd.advice == ()
+    text = plain_text(monitoring.outline(result))
+    assert "未发现需要单独列示的问题" in text and "未发现偏差" in text
+    assert "综合监控结果，建议继续执行。" in monitoring.conclusions(result)["summary"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -616,7 +727,7 @@ def test_jixiao_run_and_plain_papermill_agree(tmp_path, demo_library):
         "R4",
     ]
     html = (folder / "report.html").read_text(encoding="utf-8")
-    for heading in ("监控概况", "预算执行监控", "绩效目标实现情况监控", "年末执行预测", "处理建议"):
+    for heading in monitoring.HEADINGS:
         assert heading in html
     assert "data:image/png;base64," in html
     assert "Traceback" not in html and "Warning" not in html and "from methods import" not in html

@@ -8,13 +8,17 @@ progress; an ordered rule table turns the facts into one recommended action per 
 (继续执行 / 调整目标 / 调减预算 / 暂缓拨款 / 停止拨款), and the monitoring sheet is reviewed
 (通过 / 不通过 / 委托专家组 / 委托中介机构).
 
-The type lives in four modules, all re-exported here:
+The type lives in five modules, all re-exported here:
 
 - :mod:`.rules`: lights, forecasts, vocabularies, the rule table and the sheet review (the
   thresholds and rules are data: ``methods/_data/monitoring.yaml``);
 - :mod:`.model`: the case model, its checks and the registration of the type;
 - :mod:`.analysis`: :func:`analyse` (indicator progress, projects, the department's totals);
-- :mod:`.outline`: the report sections (``OUTLINE``), charts, :func:`results` and :func:`outline`.
+- :mod:`.findings`: the report's problems, suggestions and 监控结论 (:func:`find`);
+- :mod:`.outline`: the report on the customary outline of a monitoring report (``HEADINGS``,
+  ``OUTLINE``: 基本情况, 预算执行情况, 绩效目标实现程度 (the 监控表), 偏差分析, 监控结论,
+  存在的问题, 纠偏措施与建议, 其他需要说明的问题, 技术附件), charts, :func:`results` and
+  :func:`outline`.
 """
 
 from methods.evaltypes.monitoring.analysis import (
@@ -25,6 +29,7 @@ from methods.evaltypes.monitoring.analysis import (
     indicator_progress,
     progress_mode,
 )
+from methods.evaltypes.monitoring.findings import find
 from methods.evaltypes.monitoring.model import (
     ActionRuleSpec,
     LightThresholds,
@@ -34,9 +39,11 @@ from methods.evaltypes.monitoring.model import (
     MonitoringReview,
 )
 from methods.evaltypes.monitoring.outline import (
+    HEADINGS,
     OUTLINE,
+    actions_table,
+    budget_table,
     conclusions,
-    execution_table,
     forecast_table,
     indicator_table,
     light,
@@ -44,15 +51,16 @@ from methods.evaltypes.monitoring.outline import (
     plot_curve,
     plot_execution,
     results,
-    section_actions,
-    section_conclusions,
-    section_execution,
-    section_forecast,
-    section_indicators,
-    section_method,
-    section_overview,
-    section_review,
-    summary_table,
+    section_advice,
+    section_annex,
+    section_basic,
+    section_budget,
+    section_conclusion,
+    section_deviation,
+    section_other,
+    section_problems,
+    section_targets,
+    sheet_table,
 )
 from methods.evaltypes.monitoring.rules import (
     ACTIONS,
@@ -90,6 +98,7 @@ from methods.evaltypes.monitoring.rules import (
 __all__ = [
     "ACTIONS",
     "FACTS",
+    "HEADINGS",
     "LIGHTS",
     "OUTLINE",
     "REVIEW_OUTCOMES",
@@ -106,7 +115,9 @@ __all__ = [
     "Rule",
     "SheetReview",
     "Thresholds",
+    "actions_table",
     "analyse",
+    "budget_table",
     "check_history",
     "check_thresholds",
     "classify",
@@ -115,8 +126,8 @@ __all__ = [
     "default_thresholds",
     "deviation_categories",
     "execution_light",
-    "execution_table",
     "execution_v",
+    "find",
     "forecast_from_history",
     "forecast_pro_rata",
     "forecast_table",
@@ -137,15 +148,16 @@ __all__ = [
     "review_sheet",
     "rules_data",
     "seasonal_shares",
-    "section_actions",
-    "section_conclusions",
-    "section_execution",
-    "section_forecast",
-    "section_indicators",
-    "section_method",
-    "section_overview",
-    "section_review",
-    "summary_table",
+    "section_advice",
+    "section_annex",
+    "section_basic",
+    "section_budget",
+    "section_conclusion",
+    "section_deviation",
+    "section_other",
+    "section_problems",
+    "section_targets",
+    "sheet_table",
     "tier_light",
     "time_progress",
     "year_key",

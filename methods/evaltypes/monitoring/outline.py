@@ -1,5 +1,14 @@
-"""The report of a monitoring case (绩效运行监控报告): its eight sections as document blocks, the
-charts, the conclusions and ``results.json``."""
+"""The report of a monitoring case (绩效运行监控报告), on the customary outline of a monitoring report
+built on the 监控表 of 财预〔2019〕136号: 一 基本情况, 二 预算执行情况, 三 绩效目标实现程度 (the
+监控表: 年度指标值, 1—N月实际完成值, 全年预计完成值, 偏差原因, 完成目标可能性, 纠偏措施), 四 偏差分析,
+五 监控结论 (the conclusion in official prose, the recommended handling and the review of the
+sheet), 六 存在的问题 (with 原因分析), 七 纠偏措施与建议 (one per problem), 八 其他需要说明的问题, and
+a 技术附件 holding the method detail (progress ratios and their cut-offs, forecasts, the rule table
+with rule ids, the sheet checks, rule statuses, the case id and data files).
+
+The ``section_*`` functions build the sections in order (the notebook calls them one by one;
+:func:`outline` builds them all); :func:`results` gives results.json.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +16,9 @@ import math
 from typing import Any
 
 from methods import _format as fmt
+from methods.evaltypes.monitoring import findings as mfind
 from methods.evaltypes.monitoring.analysis import IndicatorProgress, MonitoringResult, ProjectResult
+from methods.evaltypes.monitoring.findings import period, rate, reason_names, several, target_text
 from methods.evaltypes.monitoring.rules import (
     deviation_categories,
     light_name,
@@ -15,6 +26,7 @@ from methods.evaltypes.monitoring.rules import (
     rules_data,
 )
 from methods.report import blocks
+from methods.report import findings as fnd
 from methods.report.document import (
     BulletList,
     Callout,
@@ -26,6 +38,7 @@ from methods.report.document import (
     Span,
     Table,
 )
+from methods.report.official import NOT_GIVEN, chinese_number
 
 # ---------------------------------------------------------------------------------------------
 # Small pieces
@@ -38,24 +51,12 @@ def light(light: str | None, *, text: bool = True) -> list[Inline]:
     return [dot, "\u00a0" + spec["name"]] if text else [dot]
 
 
-def _period(month: int) -> str:
-    return "1 月" if month == 1 else f"1—{month} 月"
+def _light_color(light: str | None) -> str:
+    return rules_data()["lights"][light or "none"]["color"]
 
 
-def _cn_number(n: int) -> str:
-    digits = "零一二三四五六七八九十"
-    if n <= 10:
-        return digits[n]
-    if n < 20:
-        return "十" + digits[n - 10]
-    return str(n)
-
-
-def _target_text(i: IndicatorProgress) -> str:
-    if i.rule == "qualitative":
-        return str(i.target) if i.target is not None else "定性"
-    sign = "≤" if i.rule == "reverse" else "≥"
-    return sign + fmt.with_unit(i.target, i.unit)
+def _para(text: str, style: str = "body") -> Paragraph:
+    return Paragraph(fnd.tidy(text), style)  # type: ignore[arg-type]
 
 
 def _actual_text(i: IndicatorProgress) -> str:
@@ -63,119 +64,189 @@ def _actual_text(i: IndicatorProgress) -> str:
         return i.tier or "—"
     if i.actual is None:
         return "暂无数据"
-    return fmt.with_unit(i.actual, i.unit)
+    return mfind.value(i.actual, i.unit)
 
 
-def _progress_text(i: IndicatorProgress) -> str:
-    if i.mode == "time":
-        return f"累计：完成 {fmt.pct(i.completion, 1)}，应完成 {fmt.with_unit(i.expected, i.unit)}"
-    if i.mode == "level":
-        shown = i.v if i.v is not None and math.isfinite(i.v) else None
-        return f"水平：达到 {fmt.pct(shown, 1)}" if shown is not None else "水平：达标"
-    if i.mode == "tier":
-        return "定性：按档次"
-    return "暂无数据"
+def _forecast_text(i: IndicatorProgress) -> str:
+    """全年预计完成值: as reported, else for a cumulative indicator its value at today's pace."""
+    if i.forecast is None:
+        return "—"
+    shown = mfind.value(i.forecast, i.unit)
+    return shown if i.forecast_given else f"{shown}（按当前进度推算）"
+
+
+def _reason_text(i: IndicatorProgress) -> str:
+    reason = reason_names(i.deviation)
+    if i.explanation:
+        reason += ("：" if reason else "") + fnd._clause(i.explanation)
+    return reason or "—"
+
+
+def _process(work: Any) -> list[str]:
+    process = getattr(work, "process", None) if work else None
+    if not process:
+        return []
+    return [process] if isinstance(process, str) else list(process)
+
+
+def _case_light_rule(result: MonitoringResult) -> str:
+    th = result.thresholds
+    return (
+        f"执行进度比（预算执行率÷时间进度×100）低于{fmt.num(th.red)}的亮红灯（严重滞后），"
+        f"{fmt.num(th.red)}（含）至{fmt.num(th.yellow)}的亮黄灯（进度偏慢），"
+        f"{fmt.num(th.yellow)}（含）以上的亮绿灯（进度正常）"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
-# 一、监控概况
+# 一、基本情况
 
 
-def summary_table(result: MonitoringResult) -> Table:
-    """The department summary: one row per project and the total."""
-    u = result.unit
-    rows = []
-    for p in result.projects:
-        c = p.light_counts()
-        rows.append(
-            [
-                p.name + ("（重点关注）" if p.focus else ""),
-                fmt.fixed(p.allocated),
-                fmt.fixed(p.spent),
-                fmt.pct(p.execution_rate),
-                Cell(light(p.light)),
-                fmt.pct(p.forecast_rate),
-                f"{c['green']} / {c['yellow']} / {c['red']}",
-                f"{p.recommendation.action}（{p.recommendation.rule.id}）",
-                p.review.outcome + ("" if p.review.recorded else "（建议）"),
-            ]
-        )
-    rows.append(
-        [
-            "合计",
-            fmt.fixed(result.allocated),
-            fmt.fixed(result.spent),
-            fmt.pct(result.execution_rate),
-            Cell(light(result.light)),
-            fmt.pct(result.forecast_rate),
-            "—",
-            "—",
-            "—",
-        ]
+def _department_named(case: Any) -> str:
+    """The department's full name, with its short form at first mention (以下简称“区住建局”)."""
+    short = getattr(case, "department_short", None)
+    return f"{case.department}（以下简称“{short}”）" if short else case.department
+
+
+def _targets_sentence(p: ProjectResult) -> str:
+    levels: dict[str, int] = {}
+    for i in p.indicators:
+        levels[i.level1] = levels.get(i.level1, 0) + 1
+    counts = "、".join(f"{k}{v}项" for k, v in levels.items())
+    shown = "；".join(
+        f"{i.name}（{target_text(i)}）" if i.rule == "qualitative" else f"{i.name}{target_text(i)}"
+        for i in p.indicators[:6]
     )
-    header = [
-        "项目",
-        f"全年预算（{u}）",
-        f"已执行（{u}）",
-        "执行率",
-        "执行灯色",
-        "预计年末",
-        "指标绿/黄/红",
-        "处理建议（规则）",
-        "审核结论",
-    ]
-    widths = (1.8, 1, 1, 0.8, 0.8, 0.8, 0.9, 1.2, 1)
-    return Table(rows, header, numeric=(1, 2, 3, 5), widths=widths)
+    more = "等" if len(p.indicators) > 6 else ""
+    return f"年度绩效指标{len(p.indicators)}项，其中{counts}，主要为：{shown}{more}"
 
 
-def section_overview(result: MonitoringResult) -> Section:
-    """一、监控概况"""
+def section_basic(result: MonitoringResult) -> Section:
+    """一、基本情况"""
     case = result.case
-    s = result.summary()
     u = result.unit
     pairs = [
         ("监控对象", case.title),
-        ("主管部门（单位）", case.department),
-        ("预算年度", f"{case.year} 年"),
-        ("监控期间", f"{case.year} 年 {_period(result.month)}"),
-        ("时间进度", fmt.pct(result.time_progress * 100)),
-        ("监控项目数", f"{len(result.projects)} 个"),
-        (f"全年预算数（{u}）", fmt.fixed(result.allocated)),
-        (f"截至监控月执行数（{u}）", fmt.fixed(result.spent)),
-        ("预算执行率", fmt.pct(result.execution_rate)),
-        ("执行进度比 v", fmt.num(result.v, 1)),
-        ("预计年末执行率", fmt.pct(result.forecast_rate)),
+        ("主管部门（单位）", _department_named(case)),
+        ("预算年度", f"{case.year}年"),
+        ("监控期间", f"{case.year}年{period(result.month)}"),
+        ("监控实施主体", getattr(case, "monitor", None) or NOT_GIVEN),
     ]
-    if getattr(case, "monitor", None):
-        pairs.insert(2, ("监控实施主体", case.monitor))
-    parts: list[Any] = []
-    if getattr(case, "overview", None):
-        parts.append(Paragraph(case.overview))
-    parts.append(Table.kv(pairs))
-    parts.append(
-        Paragraph(["总体预算执行：", *light(result.light), f"（{result.thresholds.describe()}）。"])
+    if several(result):
+        pairs.append(("监控项目数", f"{len(result.projects)}个"))
+    overview = (
+        _para(case.overview) if getattr(case, "overview", None) else Paragraph(f"概况：{NOT_GIVEN}")
     )
-    if len(result.projects) > 1:
-        runs: list[Inline] = ["项目执行灯色："]
-        for k, key in enumerate(("green", "yellow", "red")):
-            if k:
-                runs.append("，")
-            runs += [*light(key), f" {s['project_lights'][key]} 个"]
-        parts.append(Paragraph([*runs, "。"]))
-        parts.append(summary_table(result))
-    return Section("一、监控概况", parts)
+    first: list[Any] = [Table.kv(pairs), overview]
+    if several(result):
+        rows = [
+            [p.name, p.department or NOT_GIVEN, fmt.fixed(p.allocated)] for p in result.projects
+        ]
+        rows.append(["合计", "", fmt.fixed(result.allocated)])
+        first.append(
+            Table(
+                rows,
+                ["项目", "实施单位", f"全年预算数（{u}）"],
+                numeric=(2,),
+                widths=(2.4, 2.4, 1.2),
+            )
+        )
+    if several(result):
+        goals: list[Any] = [
+            BulletList([fnd.tidy(f"{p.name}：{_targets_sentence(p)}。") for p in result.projects])
+        ]
+    else:
+        goals = [_para(_targets_sentence(result.projects[0]) + "。")]
+    goals.append(Paragraph("各项指标的年度指标值、截至监控月的完成情况见第三部分。"))
+
+    work = getattr(case, "work", None)
+    tp = result.time_progress * 100
+    steps: list[Any] = [
+        _para(
+            f"1. 监控组织。{getattr(case, 'monitor', None) or NOT_GIVEN}。"
+            + (f"监控目的：{fnd._clause(work.purpose)}。" if work and work.purpose else "")
+        ),
+        _para(
+            f"2. 监控内容和方法。按照预算执行进度和绩效目标实现程度“双监控”的要求，以截至"
+            f"{result.month}月末为监控时点（时间进度{rate(tp)}），对照时间进度检查预算执行进度，"
+            "对照年度指标值检查各项绩效指标的完成情况，分析偏差原因和完成目标的可能性，"
+            f"并按红黄绿灯标示进度：{_case_light_rule(result)}；绩效指标按完成进度同样标示。"
+        ),
+    ]
+    process = _process(work)
+    steps.append(
+        _para("3. 工作过程。" + "；".join(fnd._clause(s) for s in process) + "。")
+        if process
+        else Paragraph(f"3. 工作过程。{NOT_GIVEN}")
+    )
+    if work and work.fieldwork:
+        steps.append(_para(f"4. 现场核查。{fnd._clause(work.fieldwork)}。"))
+    return Section(
+        "一、基本情况",
+        [
+            Section("（一）监控对象", first, level=2),
+            Section("（二）绩效目标", goals, level=2),
+            Section("（三）监控工作开展情况", steps, level=2),
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
-# 二、预算执行监控
+# 二、预算执行情况
 
 
-def _light_color(light: str | None) -> str:
-    return rules_data()["lights"][light or "none"]["color"]
+def budget_table(result: MonitoringResult) -> Table:
+    """监控表的资金部分: 年初预算数, 全年预算数, 1—N月执行数, 执行率, 时间进度, 执行进度 (light),
+    全年预计执行数 and 预计执行率, per project and in total."""
+    u = result.unit
+    tp = rate(result.time_progress * 100)
+    rows = []
+    for p in result.projects:
+        rows.append(
+            [
+                p.name + ("（重点关注）" if p.focus else ""),
+                fmt.fixed(p.planned),
+                fmt.fixed(p.allocated),
+                fmt.fixed(p.spent),
+                rate(p.execution_rate),
+                tp,
+                Cell(light(p.light)),
+                fmt.fixed(p.forecast_amount),
+                rate(p.forecast_rate),
+            ]
+        )
+    if several(result):
+        planned = [p.planned for p in result.projects]
+        rows.append(
+            [
+                "合计",
+                fmt.fixed(sum(planned)) if all(x is not None for x in planned) else "—",
+                fmt.fixed(result.allocated),
+                fmt.fixed(result.spent),
+                rate(result.execution_rate),
+                tp,
+                Cell(light(result.light)),
+                fmt.fixed(sum(p.forecast_amount for p in result.projects)),
+                rate(result.forecast_rate),
+            ]
+        )
+    header = [
+        "项目",
+        f"年初预算数（{u}）",
+        f"全年预算数（{u}）",
+        f"{period(result.month)}执行数（{u}）",
+        "执行率",
+        "时间进度",
+        "执行进度",
+        f"全年预计执行数（{u}）",
+        "预计执行率",
+    ]
+    widths = (1.9, 1, 1, 1, 0.8, 0.8, 0.9, 1, 0.8)
+    return Table(rows, header, numeric=(1, 2, 3, 4, 5, 7, 8), widths=widths)
 
 
 def plot_execution(result: MonitoringResult, ax=None):
-    """Execution progress ratio v per project as horizontal bars coloured by light, with the
+    """Execution progress ratio per project as horizontal bars coloured by light, with the
     red/yellow cut-offs; returns the Axes."""
     import matplotlib.pyplot as plt
 
@@ -204,172 +275,10 @@ def plot_execution(result: MonitoringResult, ax=None):
     for x in (th.red, th.yellow, 100):
         ax.axvline(x, color="#888888", lw=0.8, ls="--")
     ax.set_xlim(0, top)
-    ax.set_xlabel("执行进度比 v（执行率 ÷ 时间进度 × 100）")
-    ax.set_title(f"截至 {result.month} 月末预算执行进度")
+    ax.set_xlabel("执行进度比（预算执行率÷时间进度×100）")
+    ax.set_title(f"截至{result.month}月末预算执行进度")
     ax.spines[["top", "right"]].set_visible(False)
     return ax
-
-
-def execution_table(result: MonitoringResult) -> Table:
-    """Per project: budget, spent, rate, time progress, v and light."""
-    u = result.unit
-    rows = [
-        [
-            p.name,
-            fmt.fixed(p.allocated),
-            fmt.fixed(p.spent),
-            fmt.pct(p.execution_rate),
-            fmt.pct(result.time_progress * 100),
-            fmt.num(p.v, 1),
-            Cell(light(p.light)),
-        ]
-        for p in result.projects
-    ]
-    header = ["项目", f"全年预算（{u}）", f"已执行（{u}）", "执行率", "时间进度", "v", "灯色"]
-    return Table(rows, header, numeric=range(1, 6), widths=(2.2, 1, 1, 0.8, 0.8, 0.6, 0.8))
-
-
-def section_execution(result: MonitoringResult) -> Section:
-    """二、预算执行监控"""
-    parts: list[Any] = [
-        Paragraph(
-            "时间进度 = 监控截止月份 ÷ 12；执行进度比 v = 预算执行率 ÷ 时间进度 × 100，"
-            "按 v 亮红、黄、绿灯。"
-        ),
-        execution_table(result),
-    ]
-    notes = []
-    several = len(result.projects) > 1
-    for p in result.projects:
-        if not (p.deviation or p.explanation or p.measures):
-            continue
-        text = f"{p.name}：" if several else ""
-        if p.deviation or p.explanation:
-            text += "偏差原因——" + ("、".join(p.deviation) or "（未分类）")
-            text += f"：{p.explanation}" if p.explanation else ""
-            text += "。"
-        if p.measures:
-            text += f"纠偏措施——{p.measures}。"
-        notes.append(text)
-    if notes:
-        parts += [Paragraph("预算执行偏差原因及纠偏措施："), BulletList(notes, ordered=False)]
-    origin = "案例设定" if result.case.thresholds is not None else "默认，practice"
-    parts.append(
-        Paragraph(
-            f"v = 预算执行率 ÷ 时间进度 × 100；{result.thresholds.describe()}（{origin}）。", "note"
-        )
-    )
-    focus = [p for p in result.projects if p.focus]
-    if focus:
-        rule = rules_data()["focus"]
-        parts.append(
-            Callout(
-                "warn",
-                [
-                    Paragraph(
-                        f"重点关注：全年预算 {rule['min_amount']} 万元以上、"
-                        f"{rule['from_month']} 月末及以后执行率低于 {rule['max_rate']}% 的项目——"
-                        + "、".join(p.name for p in focus)
-                        + "。"
-                    )
-                ],
-            )
-        )
-    ax = plot_execution(result)
-    th = result.thresholds
-    parts.append(
-        blocks.chart(
-            ax.figure,
-            f"截至 {result.month} 月末预算执行进度（执行进度比 v）",
-            f"{'各项目及合计' if several else '项目'}的执行进度比 v 条形图，按灯色着色；"
-            f"虚线为红灯分界 {fmt.num(th.red)}、黄灯分界 {fmt.num(th.yellow)} 和 100",
-        )
-    )
-    return Section("二、预算执行监控", parts)
-
-
-# ---------------------------------------------------------------------------------------------
-# 三、绩效目标实现情况监控
-
-
-def indicator_table(result: MonitoringResult, project: ProjectResult) -> Table:
-    """One project's indicators: target, actual to date, progress, v, light, 完成可能性,
-    偏差原因 and measures."""
-    rows = []
-    for i in project.indicators:
-        reason = "、".join(i.deviation)
-        if i.explanation:
-            reason += ("：" if reason else "") + i.explanation
-        if i.measures:
-            reason += ("。" if reason else "") + f"措施：{i.measures}"
-        if i.note:
-            reason += ("。" if reason else "") + f"备注：{i.note}"
-        rows.append(
-            [
-                i.level1,
-                i.name,
-                _target_text(i),
-                _actual_text(i),
-                _progress_text(i),
-                "—" if i.v is None or not math.isfinite(i.v) else fmt.num(i.v, 1),
-                Cell(light(i.light)),
-                i.likelihood or "未填报",
-                reason or "—",
-            ]
-        )
-    header = [
-        "一级指标",
-        "指标",
-        "年度指标值",
-        f"截至 {result.month} 月",
-        "完成进度",
-        "v",
-        "灯色",
-        "完成可能性",
-        "偏差原因及纠偏措施",
-    ]
-    widths = (0.8, 1.4, 1.1, 1, 1.4, 0.75, 0.85, 0.9, 2.4)
-    return Table(rows, header, numeric=(5,), widths=widths)
-
-
-def section_indicators(result: MonitoringResult) -> Section:
-    """三、绩效目标实现情况监控"""
-    parts: list[Any] = [
-        Paragraph(
-            "逐项列出年度指标值、截至监控月的完成情况、进度灯色、偏差原因（经费、制度、人员、"
-            "硬件条件保障、其他）、完成可能性（确定能、有可能、完全不可能）和纠偏措施。"
-        )
-    ]
-    several = len(result.projects) > 1
-    for n, p in enumerate(result.projects, 1):
-        c = p.light_counts()
-        counts = Paragraph(
-            f"指标灯色：绿灯 {c['green']} 个，黄灯 {c['yellow']} 个，红灯 {c['red']} 个"
-            + (f"，未监测 {c['none']} 个" if c["none"] else "")
-            + "。"
-        )
-        body = [indicator_table(result, p), counts]
-        if several:
-            parts.append(Section(f"（{_cn_number(n)}）{p.name}", body, level=2))
-        else:
-            parts += body
-    ith = result.indicator_thresholds
-    parts.append(
-        Paragraph(
-            "累计型指标（“累计”：完成全年指标值的比例、截至监控月的应完成值）"
-            "v = 截至监控月完成值 ÷ 应完成值 × 100（应完成值为填报的计划进度值，"
-            "未填报时为年度指标值 × 时间进度）；水平型指标（“水平”：达到指标值的程度）"
-            "正向 v = 完成值 ÷ 指标值 × 100，反向 v = 指标值 ÷ 完成值 × 100；"
-            f"{ith.describe()}；定性指标按档次亮灯（达成年度指标 绿灯，部分达成 黄灯，未达成 红灯；"
-            "unverified）。未指定比较口径时，单位为 % 的正向指标和反向指标按水平型，其他正向指标按累计型。",
-            "note",
-        )
-    )
-    return Section("三、绩效目标实现情况监控", parts)
-
-
-# ---------------------------------------------------------------------------------------------
-# 四、年末执行预测
 
 
 def plot_curve(project: ProjectResult, month: int, ax=None):
@@ -386,35 +295,533 @@ def plot_curve(project: ProjectResult, month: int, ax=None):
     ax.plot([0, 12], [0, 100], color="#888888", lw=0.8, ls=":", label="时间进度")
     greys = ["#9fb3c8", "#6d8aa8", "#3f5f80", "#b0b0b0"]
     for k, (y, curve) in enumerate(sorted(project.history.items())):
-        ax.plot(months, curve, color=greys[k % len(greys)], lw=1.2, label=f"{y} 年累计执行率")
-    rate = project.execution_rate
-    ax.plot([month], [rate], "o", color=_light_color(project.light), ms=8, label="本年截至监控月")
+        ax.plot(months, curve, color=greys[k % len(greys)], lw=1.2, label=f"{y}年累计执行率")
+    rate_now = project.execution_rate
+    ax.plot(
+        [month], [rate_now], "o", color=_light_color(project.light), ms=8, label="本年截至监控月"
+    )
     ax.plot(
         [month, 12],
-        [rate, project.forecast_pro_rata],
+        [rate_now, project.forecast_pro_rata],
         color="#2F6DB5",
         ls="--",
         lw=1.2,
-        label=f"按时间进度外推（{project.forecast_pro_rata:.1f}%）",
+        label=f"按时间进度推算（{project.forecast_pro_rata:.1f}%）",
     )
     if project.forecast_history is not None:
         ax.plot(
             [month, 12],
-            [rate, project.forecast_history],
+            [rate_now, project.forecast_history],
             color="#c0392b",
             ls="--",
             lw=1.2,
-            label=f"按历史季节进度外推（{project.forecast_history:.1f}%）",
+            label=f"按以前年度同期进度推算（{project.forecast_history:.1f}%）",
         )
     ax.set_xlim(0, 12.5)
     ax.set_xticks(months, [f"{m}月" for m in months], fontsize=8)
-    top = max([max(c) for c in project.history.values()] + [rate, project.forecast_rate])
+    top = max([max(c) for c in project.history.values()] + [rate_now, project.forecast_rate])
     ax.set_ylim(0, max(105.0, top * 1.05))
     ax.set_ylabel("累计执行率（%）")
-    ax.set_title(f"{project.name}：累计执行曲线与年末预测")
+    ax.set_title(f"{project.name}：累计执行曲线与全年预计执行率")
     ax.legend(fontsize=8, loc="upper left", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
+
+
+def _execution_prose(result: MonitoringResult) -> str:
+    tp = result.time_progress * 100
+    u = result.unit
+    if several(result):
+        s = result.summary()["project_lights"]
+        text = (
+            f"截至{result.month}月末，{len(result.projects)}个项目全年预算合计"
+            f"{fmt.fixed(result.allocated)}{u}，已执行{fmt.fixed(result.spent)}{u}，"
+            f"预算执行率{rate(result.execution_rate)}，时间进度{rate(tp)}，总体执行进度"
+            f"{mfind.LIGHT_WORDS[result.light]}（{light_name(result.light)}）。"
+            f"分项目看，执行进度正常（绿灯）{s['green']}个、偏慢（黄灯）{s['yellow']}个、"
+            f"严重滞后（红灯）{s['red']}个。"
+        )
+        return text
+    p = result.projects[0]
+    text = f"截至{result.month}月末，项目"
+    if p.planned is not None and abs(p.planned - p.allocated) > 1e-9:
+        diff = p.allocated - p.planned
+        word = "增加" if diff > 0 else "减少"
+        text += (
+            f"年初预算{fmt.fixed(p.planned)}{u}，全年预算{fmt.fixed(p.allocated)}{u}"
+            f"（较年初预算{word}{fmt.fixed(abs(diff))}{u}）"
+        )
+    else:
+        text += f"全年预算{fmt.fixed(p.allocated)}{u}"
+    text += f"，已执行{fmt.fixed(p.spent)}{u}，预算执行率{rate(p.execution_rate)}"
+    if p.execution_rate < tp - 1e-9:
+        text += f"，低于{rate(tp)}的时间进度"
+    else:
+        text += f"，时间进度{rate(tp)}"
+    return text + f"，执行进度{mfind.LIGHT_WORDS[p.light]}（{light_name(p.light)}）。"
+
+
+def section_budget(result: MonitoringResult) -> Section:
+    """二、预算执行情况"""
+    u = result.unit
+    first: list[Any] = [_para(_execution_prose(result)), budget_table(result)]
+    if result.case.budget is not None and getattr(result.case.budget, "note", None):
+        first.append(_para(f"说明：{result.case.budget.note}", "note"))
+    focus = [p for p in result.projects if p.focus]
+    if focus:
+        rule = rules_data()["focus"]
+        first.append(
+            Callout(
+                "warn",
+                [
+                    _para(
+                        f"重点关注：全年预算{rule['min_amount']}万元以上、{rule['from_month']}月末及以后"
+                        f"执行率低于{rule['max_rate']}%的项目——"
+                        + "、".join(p.name for p in focus)
+                        + "。"
+                    )
+                ],
+            )
+        )
+    if several(result):
+        ax = plot_execution(result)
+        th = result.thresholds
+        first.append(
+            blocks.chart(
+                ax.figure,
+                f"截至{result.month}月末各项目预算执行进度",
+                f"各项目及合计的执行进度比条形图，按红黄绿灯着色；虚线为红灯分界{fmt.num(th.red)}、"
+                f"黄灯分界{fmt.num(th.yellow)}和100",
+            )
+        )
+    second: list[Any] = []
+    for p in result.projects:
+        who = f"{p.name}：" if several(result) else ""
+        text = who + mfind.forecast_fact(p)
+        if p.forecast_history is not None:
+            years = "、".join(f"{y}" for y in sorted(p.history))
+            text += f"（以前年度为{years}年；按时间进度线性推算为{rate(p.forecast_pro_rata)}）"
+        second.append(_para(text + "。"))
+    for p in result.projects_with_history:
+        ax = plot_curve(p, result.month)
+        years = "、".join(f"{y}年" for y in sorted(p.history))
+        how = "按时间进度和按以前年度同期进度" if p.forecast_history is not None else "按时间进度"
+        second.append(
+            blocks.chart(
+                ax.figure,
+                f"{p.name}累计执行曲线与全年预计执行率",
+                f"折线图：{years}逐月累计执行率曲线、本年截至{result.month}月末的执行率，"
+                f"以及{how}推算的全年执行率",
+            )
+        )
+    left = sum(p.allocated - p.forecast_amount for p in result.projects)
+    if several(result) and left > 0.005:
+        second.append(
+            _para(
+                f"按上述推算，{len(result.projects)}个项目全年预计执行"
+                f"{fmt.fixed(result.allocated - left)}{u}，预计执行率{rate(result.forecast_rate)}，"
+                f"预计结余{fmt.fixed(left)}{u}。"
+            )
+        )
+    return Section(
+        "二、预算执行情况",
+        [
+            Section("（一）预算执行进度", first, level=2),
+            Section("（二）全年预计执行情况", second, level=2),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 三、绩效目标实现程度
+
+
+def sheet_table(result: MonitoringResult, project: ProjectResult) -> Table:
+    """One project's 绩效目标执行监控表 (财预〔2019〕136号): 一级指标, 三级指标, 年度指标值,
+    1—N月实际完成值, 全年预计完成值, 进度 (light), 偏差原因, 完成目标可能性, 纠偏措施."""
+    rows = []
+    for i in project.indicators:
+        rows.append(
+            [
+                i.level1,
+                i.name,
+                target_text(i),
+                _actual_text(i),
+                _forecast_text(i),
+                Cell(light(i.light)),
+                _reason_text(i),
+                i.likelihood or "未填报",
+                fnd._clause(i.measures) if i.measures else "—",
+            ]
+        )
+    header = [
+        "一级指标",
+        "绩效指标",
+        "年度指标值",
+        f"{period(result.month)}实际完成值",
+        "全年预计完成值",
+        "进度",
+        "偏差原因",
+        "完成目标可能性",
+        "纠偏措施",
+    ]
+    widths = (0.8, 1.4, 1.2, 1, 1.1, 0.8, 1.8, 0.8, 1.6)
+    return Table(blocks.merged_rows(rows, merge=1), header, widths=widths)
+
+
+def _light_sentence(p: ProjectResult) -> str:
+    c = p.light_counts()
+    text = (
+        f"{len(p.indicators)}项指标中，进度正常（绿灯）{c['green']}项，偏慢（黄灯）{c['yellow']}项，"
+        f"严重滞后（红灯）{c['red']}项"
+    )
+    if c["none"]:
+        text += f"，暂无监控数据{c['none']}项"
+    return text + "。"
+
+
+def section_targets(result: MonitoringResult) -> Section:
+    """三、绩效目标实现程度"""
+    parts: list[Any] = [
+        Paragraph(
+            f"按绩效目标执行监控表的格式，逐项列出年度指标值、{period(result.month)}实际完成值、"
+            "全年预计完成值、进度、偏差原因（经费保障、制度保障、人员保障、硬件条件保障、其他）、"
+            "完成目标可能性（确定能、有可能、完全不可能）和纠偏措施。"
+        )
+    ]
+    for n, p in enumerate(result.projects, 1):
+        body = [sheet_table(result, p), _para(_light_sentence(p))]
+        notes = [
+            f"{i.name}：{fnd._clause(i.note)}。" for i in p.indicators if i.note and i.light is None
+        ]
+        if notes:
+            body.append(_para("说明：" + "".join(notes), "note"))
+        if several(result):
+            parts.append(Section(f"（{chinese_number(n)}）{p.name}", body, level=2))
+        else:
+            parts += body
+    return Section("三、绩效目标实现程度", parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# 四、偏差分析
+
+
+def _deviations(result: MonitoringResult) -> list[dict[str, Any]]:
+    """Every deviation: a project's execution off green, an indicator in yellow or red."""
+    out = []
+    for p in result.projects:
+        if p.light != "green":
+            out.append(
+                {
+                    "project": p,
+                    "item": "预算执行",
+                    "label": f"{p.name}预算执行" if several(result) else "预算执行",
+                    "what": f"执行率{rate(p.execution_rate)}，时间进度{rate(result.time_progress * 100)}，"
+                    f"{light_name(p.light)}",
+                    "reasons": p.deviation,
+                    "explanation": p.explanation,
+                    "likelihood": None,
+                }
+            )
+        for i in p.indicators:
+            if i.light not in ("yellow", "red"):
+                continue
+            if i.mode == "time":
+                what = (
+                    f"完成{mfind.value(i.actual, i.unit)}，应完成{mfind.value(i.expected, i.unit)}"
+                )
+            elif i.mode == "level":
+                what = f"完成值{mfind.value(i.actual, i.unit)}，年度指标值{target_text(i)}"
+            else:
+                what = f"评价为“{i.tier}”"
+            explanation = i.explanation or mfind._indicator_cause(p, i)
+            out.append(
+                {
+                    "project": p,
+                    "item": i.name,
+                    "label": i.name,
+                    "what": f"{what}，{light_name(i.light)}",
+                    "reasons": i.deviation,
+                    "explanation": explanation,
+                    "likelihood": i.likelihood,
+                }
+            )
+    return out
+
+
+def section_deviation(result: MonitoringResult) -> Section:
+    """四、偏差分析"""
+    rows = _deviations(result)
+    if not rows:
+        return Section(
+            "四、偏差分析",
+            [Paragraph(f"截至{result.month}月末，预算执行和各项绩效指标进度均正常，未发现偏差。")],
+        )
+    table_rows = []
+    for r in rows:
+        row = [
+            r["item"],
+            fnd.tidy(r["what"]),
+            reason_names(r["reasons"]) or "未填报",
+            fnd._clause(r["explanation"]) if r["explanation"] else "未说明",
+            r["likelihood"] or "—",
+        ]
+        if several(result):
+            row.insert(0, r["project"].name)
+        table_rows.append(row)
+    header = ["偏差事项", "偏差情况", "偏差原因", "原因说明", "完成目标可能性"]
+    widths = [1.4, 2, 1.1, 2.6, 0.9]
+    if several(result):
+        header.insert(0, "项目")
+        widths.insert(0, 1.4)
+        table_rows = blocks.merged_rows(table_rows, merge=1)
+    counts: dict[str, list[str]] = {}
+    for r in rows:
+        for reason in r["reasons"]:
+            counts.setdefault(reason, []).append(r["label"])
+    order = deviation_categories()
+    by_reason = [
+        f"{reason_names([k])}方面{len(v)}项（{mfind._names(v, 3)}）"
+        for k, v in sorted(counts.items(), key=lambda kv: (-len(kv[1]), order.index(kv[0])))
+    ]
+    analysis = f"共发现偏差{len(rows)}项。"
+    if by_reason:
+        analysis += "从填报的偏差原因看，" + "，".join(by_reason) + "。"
+    bare = [r["label"] for r in rows if not r["reasons"] and not r["explanation"]]
+    if bare:
+        analysis += f"{mfind._names(bare, 3)}未填报偏差原因。"
+    thin = [r["label"] for r in rows if r["reasons"] and not r["explanation"]]
+    if thin:
+        analysis += f"{mfind._names(thin, 3)}仅填报原因类别、未说明具体原因，有待进一步核实。"
+    impossible = [r["label"] for r in rows if r["likelihood"] == "完全不可能"]
+    if impossible:
+        analysis += (
+            f"{mfind._names(impossible, 3)}填报的完成目标可能性为“完全不可能”，年度目标已难以实现。"
+        )
+    return Section(
+        "四、偏差分析",
+        [
+            Section(
+                "（一）偏差情况",
+                [Table(table_rows, header, widths=tuple(widths))],
+                level=2,
+            ),
+            Section("（二）偏差原因分析", [_para(analysis)], level=2),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 五、监控结论
+
+
+def _findings(result: MonitoringResult) -> fnd.Findings:
+    return mfind.find(result)
+
+
+def actions_table(result: MonitoringResult) -> Table:
+    """处理建议 per project: execution, indicator progress, 完成可能性, the action and why."""
+    rows = []
+    for p in result.projects:
+        c = p.light_counts()
+        impossible = sum(1 for i in p.indicators if i.likelihood == "完全不可能")
+        r = p.recommendation
+        rows.append(
+            [
+                p.name,
+                Cell([*light(p.light), f"（{rate(p.execution_rate)}）"]),
+                f"绿{c['green']}、黄{c['yellow']}、红{c['red']}",
+                f"{impossible}项" if impossible else "无",
+                r.action,
+                fnd._clause(r.rule.reason) if r.rule.reason else "—",
+            ]
+        )
+    header = ["项目", "预算执行", "指标进度", "“完全不可能”完成的指标", "处理建议", "理由"]
+    return Table(rows, header, widths=(1.6, 1.1, 1.1, 1, 0.9, 3))
+
+
+def review_blocks(result: MonitoringResult) -> list[Any]:
+    """监控结果审核: the recorded conclusions, then the suggested conclusion of the sheets without
+    one (grouped by outcome), and the referral hint before 暂缓 or 停止拨款."""
+    out: list[Any] = []
+    for p in result.projects:
+        r = p.review
+        if not r.recorded:
+            continue
+        head = f"{p.name}：" if several(result) else ""
+        text = f"{head}{r.reviewer or '财政部门'}审核结论为“{r.outcome}”"
+        text += f"，审核意见：{fnd._clause(r.reason)}。" if r.reason else "。"
+        if r.outcome != r.suggested:
+            text += f"按监控表填报的完整性和一致性，建议结论为“{r.suggested}”。"
+        out.append(_para(text))
+    unrecorded: dict[str, list[str]] = {}
+    for p in result.projects:
+        if not p.review.recorded:
+            unrecorded.setdefault(p.review.outcome, []).append(p.name)
+    for outcome, names in unrecorded.items():
+        meaning = fnd._clause(rules_data()["review"]["outcomes"][outcome])
+        if several(result):
+            who = f"{'、'.join(names)}{len(names)}个项目的" if len(names) > 1 else f"{names[0]}的"
+        else:
+            who = ""
+        out.append(
+            _para(
+                f"{who}监控表未记录审核结论；按填报的完整性和一致性，建议审核结论为“{outcome}”"
+                f"（{meaning}）。"
+            )
+        )
+    for p in result.projects:
+        r = p.review
+        if r.refer and r.outcome not in ("委托专家组", "委托中介机构"):
+            project = p.name if several(result) else "该项目"
+            out.append(
+                _para(
+                    f"{project}的处理建议为“{p.recommendation.action}”，作出决定前宜委托专家组或"
+                    "第三方中介机构复核偏差原因和目标可实现性。"
+                )
+            )
+    return out
+
+
+def section_conclusion(result: MonitoringResult) -> Section:
+    """五、监控结论"""
+    fd = _findings(result)
+    return Section(
+        "五、监控结论",
+        [
+            Section("（一）综合结论", [_para(mfind.conclusion(result, fd))], level=2),
+            Section(
+                "（二）处理建议",
+                [
+                    Paragraph(
+                        "根据预算执行进度、绩效指标进度和完成目标的可能性，按继续执行、调整目标、"
+                        "调减预算、暂缓拨款、停止拨款提出处理建议。"
+                    ),
+                    actions_table(result),
+                ],
+                level=2,
+            ),
+            Section("（三）监控结果审核", review_blocks(result), level=2),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 六、存在的问题；七、纠偏措施与建议
+
+
+def section_problems(result: MonitoringResult) -> Section:
+    """六、存在的问题"""
+    fd = _findings(result)
+    if not fd.problems:
+        return Section(
+            "六、存在的问题",
+            [
+                Paragraph(
+                    "截至监控时点，预算执行和绩效目标实现进度均正常，未发现需要单独列示的问题。"
+                )
+            ],
+        )
+    parts = []
+    for n, p in enumerate(fd.problems, 1):
+        body: list[Any] = []
+        if p.facts:
+            body.append(_para("".join(fnd._sentence(f) for f in p.facts)))
+        body.append(_para(p.cause_text))
+        parts.append(Section(f"（{chinese_number(n)}）{fnd._clause(p.heading)}", body, level=2))
+    return Section("六、存在的问题", parts)
+
+
+def section_advice(result: MonitoringResult) -> Section:
+    """七、纠偏措施与建议"""
+    fd = _findings(result)
+    if not fd.advice:
+        return Section(
+            "七、纠偏措施与建议",
+            [Paragraph("继续按计划执行，做好下一阶段绩效监控和年度绩效自评准备。")],
+        )
+    parts = [
+        Section(f"（{chinese_number(a.problem)}）{a.heading()}", [_para(a.text)], level=2)
+        for a in fd.advice
+    ]
+    return Section("七、纠偏措施与建议", parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# 八、其他需要说明的问题
+
+
+def other_matters(result: MonitoringResult) -> list[str]:
+    case = result.case
+    out = []
+    who = "、".join(dict.fromkeys(p.department for p in result.projects if p.department))
+    source = f"{who}填报" if who and several(result) else "项目单位填报"
+    out.append(
+        f"数据来源。监控数据来源于{source}的绩效目标执行监控表和截至{result.month}月末的预算执行数据，"
+        "本报告未对填报数据逐项核实。"
+    )
+    pending = [
+        f"{i.name}（{fnd._clause(i.note or i.explanation)}）"
+        for p in result.projects
+        for i in p.indicators
+        if i.light is None and (i.note or i.explanation)
+    ]
+    if pending:
+        out.append(f"暂无监控数据的指标。{'；'.join(pending)}，未纳入本次进度判断。")
+    hist = [p.name for p in result.projects if p.forecast_history is not None]
+    forecast = "全年预计执行数"
+    if hist:
+        forecast += "对有以前年度逐月执行数据的项目按以前年度同期支出进度推算，其余按时间进度推算"
+    else:
+        forecast += "按时间进度推算"
+    cap = "，且不超过全年预算" if result.cap is not None and result.cap <= 100 else ""
+    out.append(f"预测口径。{forecast}{cap}，实际执行受工程结算、政府采购等因素影响，仅供参考。")
+    referred = [p for p in result.projects if p.review.outcome in ("委托专家组", "委托中介机构")]
+    for p in referred:
+        out.append(
+            f"复核事项。{p.name}已{p.review.outcome}复核"
+            + (f"（{fnd._clause(p.review.reason)}）" if p.review.reason else "")
+            + "，复核结果尚未取得，处理建议以复核意见为准。"
+        )
+    inconsistent = [w for w in result.warnings if "审核结论记录为" in w]
+    for w in inconsistent:
+        out.append(f"审核记录。{fnd._clause(w)}。")
+    work = getattr(case, "work", None)
+    if work is not None and work.limitations:
+        out += [fnd._sentence(fnd.tidy(x)) for x in work.limitations]
+    else:
+        out.append(f"监控的局限。{NOT_GIVEN}")
+    return out
+
+
+def section_other(result: MonitoringResult) -> Section:
+    """八、其他需要说明的问题"""
+    items = other_matters(result)
+    return Section("八、其他需要说明的问题", [_para(f"{i}. {x}") for i, x in enumerate(items, 1)])
+
+
+# ---------------------------------------------------------------------------------------------
+# 附件：技术附件
+
+
+def indicator_table(result: MonitoringResult, project: ProjectResult) -> Table:
+    """One project's indicators with the progress detail: mode, due value, progress ratio v and
+    light."""
+    rows = []
+    for i in project.indicators:
+        if i.mode == "time":
+            how = f"累计型：完成{rate(i.completion)}，应完成{mfind.value(i.expected, i.unit)}"
+        elif i.mode == "level":
+            how = "水平型：与年度指标值比较"
+        elif i.mode == "tier":
+            how = "定性：按评价档次"
+        else:
+            how = "暂无数据"
+        v = "—" if i.v is None or not math.isfinite(i.v) else fmt.num(i.v, 1)
+        rows.append([i.code, i.name, target_text(i), _actual_text(i), how, v, Cell(light(i.light))])
+    header = ["代码", "指标", "年度指标值", f"截至{result.month}月", "比较口径", "进度比 v", "灯色"]
+    return Table(rows, header, numeric=(5,), widths=(0.6, 1.6, 1.1, 1, 2.2, 0.7, 0.8))
 
 
 def forecast_table(result: MonitoringResult) -> Table:
@@ -423,15 +830,15 @@ def forecast_table(result: MonitoringResult) -> Table:
     u = result.unit
     rows = []
     for p in result.projects:
-        shares = "；".join(f"{y} 年 {fmt.pct(s * 100, 1)}" for y, s in p.shares.items()) or "—"
+        shares = "；".join(f"{y}年 {fmt.pct(s * 100, 1)}" for y, s in p.shares.items()) or "—"
         rows.append(
             [
                 p.name,
-                fmt.pct(p.execution_rate),
-                fmt.pct(p.forecast_pro_rata),
+                rate(p.execution_rate),
+                rate(p.forecast_pro_rata),
                 shares,
-                fmt.pct(p.forecast_history),
-                fmt.pct(p.forecast_rate),
+                rate(p.forecast_history),
+                rate(p.forecast_rate),
                 fmt.fixed(p.forecast_amount),
                 fmt.fixed(p.allocated - p.forecast_amount),
             ]
@@ -446,260 +853,178 @@ def forecast_table(result: MonitoringResult) -> Table:
         f"预计执行（{u}）",
         f"预计结余（{u}）",
     ]
-    cap = "不封顶" if result.cap is None else f"以 {fmt.num(result.cap)}% 封顶"
+    cap = "不封顶" if result.cap is None else f"以{fmt.num(result.cap)}%封顶"
     note = (
         f"时间进度外推：当前执行率 × 12 ÷ {result.month}；历史同期占全年："
-        f"以前各年 {result.month} 月末累计执行率 ÷ 12 月末累计执行率；季节进度外推：当前执行率 ÷ "
+        f"以前各年{result.month}月末累计执行率 ÷ 12月末累计执行率；季节进度外推：当前执行率 ÷ "
         "历史同期占全年的平均值。有以前年度逐月执行数据时采用季节进度外推，否则采用时间进度外推；"
-        f"预计执行率{cap}（unverified，本项目方法）。"
+        f"预计执行率{cap}。"
     )
     widths = (1.8, 0.8, 0.9, 1.4, 0.9, 0.8, 1, 1)
     return Table(rows, header, numeric=(1, 2, 4, 5, 6, 7), note=note, widths=widths)
 
 
-def section_forecast(result: MonitoringResult) -> Section:
-    """四、年末执行预测"""
-    parts: list[Any] = [forecast_table(result)]
-    for p in result.projects_with_history:
-        ax = plot_curve(p, result.month)
-        years = "、".join(f"{y} 年" for y in sorted(p.history))
-        how = "按时间进度和按历史季节进度" if p.forecast_history is not None else "按时间进度"
-        parts.append(
-            blocks.chart(
-                ax.figure,
-                f"{p.name}累计执行曲线与年末预测",
-                f"折线图：{years}逐月累计执行率曲线、本年截至 {result.month} 月末的执行率，"
-                f"以及{how}外推的年末执行率",
-            )
-        )
-    return Section("四、年末执行预测", parts)
-
-
-# ---------------------------------------------------------------------------------------------
-# 五、处理建议
-
-
-def section_actions(result: MonitoringResult) -> Section:
-    """五、处理建议"""
-    rows = []
-    for p in result.projects:
-        r = p.recommendation
-        rows.append(
-            [
-                p.name,
-                r.action,
-                r.rule.id,
-                r.rule.describe(),
-                r.rule.reason,
-                "、".join(r.also) or "—",
-            ]
-        )
-    header = ["项目", "处理建议", "触发规则", "规则条件", "依据", "同时满足的后续规则"]
-    rule_rows = [[r.id, r.action, r.describe(), r.reason] for r in result.rules]
-    spec = rules_data()["actions"]
-    source = "案例文件自定义（action_rules）" if result.custom_rules else spec["source"]
-    return Section(
-        "五、处理建议",
-        [
-            Paragraph(
-                "按处理建议规则表自上而下判断，第一条条件全部成立的规则给出建议，并注明触发的规则。"
-            ),
-            Table(rows, header, widths=(1.5, 0.9, 0.6, 2, 2.6, 0.9)),
-            Paragraph("处理建议规则表（自上而下，第一条条件全部成立的规则给出建议）："),
-            Table(rule_rows, ["规则", "处理建议", "条件", "说明"], widths=(0.5, 0.9, 2.2, 3)),
-            Paragraph(f"规则来源：{source}。", "note"),
-        ],
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# 六、监控结果审核
-
-
-def section_review(result: MonitoringResult) -> Section:
-    """六、监控结果审核"""
-    spec = rules_data()["review"]
-    several = len(result.projects) > 1
-    rows = []
-    for p in result.projects:
-        r = p.review
-        basis = "审核记录" if r.recorded else "自动审核（建议）"
-        note = r.reason or r.meaning
-        if r.recorded and r.outcome != r.suggested:
-            note += f"（自动审核建议：{r.suggested}）"
-        rows.append([p.name, r.outcome, basis, note, r.reviewer or "—", str(len(r.problems))])
-    parts: list[Any] = [
-        Paragraph(
-            "财政部门审核监控表：通过、不通过（退回补充）、委托专家组或委托中介机构。"
-            "案例文件记录了审核结论的，以记录为准；未记录的，按监控表填报的完整性和一致性给出建议结论。"
-        ),
-        Table(
-            rows,
-            ["项目", "审核结论", "结论来源", "审核意见", "审核单位", "填报问题"],
-            widths=(1.5, 0.9, 1, 3, 1.5, 0.7),
-        ),
-    ]
-    for p in result.projects:
-        r = p.review
-        if r.problems:
-            head = f"{p.name}：" if several else ""
-            parts += [Paragraph(f"{head}监控表需要补充或核实的内容："), BulletList(r.problems)]
-        if r.refer and r.outcome not in ("委托专家组", "委托中介机构"):
-            parts.append(
-                Paragraph(
-                    f"{p.name}的处理建议为“{p.recommendation.action}”："
-                    "作出决定前，宜委托专家组或第三方中介机构复核偏差原因和目标可实现性。"
-                )
-            )
-    outcomes = "；".join(f"{k}：{v}" for k, v in spec["outcomes"].items())
-    parts.append(
-        Paragraph(
-            f"审核结论：{outcomes}。依据：{spec['source']}（{spec['status']}）。"
-            f"自动审核检查：{'；'.join(spec['checks'])}（{spec['checks_status']}）。",
-            "note",
-        )
-    )
-    return Section("六、监控结果审核", parts)
-
-
-# ---------------------------------------------------------------------------------------------
-# 七、监控结论
-
-
-def conclusions(result: MonitoringResult) -> dict[str, list[str]]:
-    """主要成效, 存在问题 and 改进建议 from the lights, forecasts and rules."""
-    achievements, problems, suggestions = [], [], []
-    several = len(result.projects) > 1
-
-    def head(p: ProjectResult) -> str:
-        return f"{p.name}：" if several else ""
-
-    def sub(p: ProjectResult) -> str:
-        return f"{p.name}—" if several else ""
-
-    s = result.summary()
-    u = result.unit
-    achievements.append(
-        f"截至 {result.month} 月末，{len(result.projects)} 个项目全年预算 "
-        f"{fmt.fixed(result.allocated)} {u}，已执行 {fmt.fixed(result.spent)} {u}，"
-        f"执行率 {fmt.pct(result.execution_rate)}"
-        f"（时间进度 {fmt.pct(result.time_progress * 100)}，{light_name(result.light)}）。"
-    )
-    green = [p.name for p in result.projects if p.light == "green"]
-    if green:
-        achievements.append("预算执行进度正常（绿灯）的项目：" + "、".join(green) + "。")
-    n_green = s["indicator_lights"]["green"]
-    n_all = sum(s["indicator_lights"].values())
-    if n_all:
-        achievements.append(f"{n_all} 项绩效指标中 {n_green} 项进度正常（绿灯）。")
-    for p in result.projects:
-        if p.light != "green":
-            text = (
-                f"{head(p)}预算执行率 {fmt.pct(p.execution_rate)}，v = {fmt.num(p.v, 1)}，"
-                f"{light_name(p.light)}"
-            )
-            if p.deviation:
-                text += "，偏差原因：" + "、".join(p.deviation)
-            if p.explanation:
-                text += f"（{p.explanation}）"
-            problems.append(text + "。")
-        for i in p.indicators:
-            if i.light in ("yellow", "red"):
-                text = f"{sub(p)}{i.name}：{light_name(i.light)}"
-                if i.mode == "time":
-                    text += (
-                        f"，完成 {fmt.with_unit(i.actual, i.unit)}，应完成 "
-                        f"{fmt.with_unit(i.expected, i.unit)}"
-                    )
-                elif i.mode == "level":
-                    text += (
-                        f"，完成值 {fmt.with_unit(i.actual, i.unit)}，年度指标值 {_target_text(i)}"
-                    )
-                if i.deviation:
-                    text += "，偏差原因：" + "、".join(i.deviation)
-                if i.likelihood:
-                    text += f"，完成可能性：{i.likelihood}"
-                problems.append(text + "。")
-        r = p.recommendation
-        if r.action != "继续执行" or p.light != "green":
-            suggestions.append(f"{head(p)}{r.action}（规则 {r.rule.id}：{r.rule.reason}）。")
-        for i in p.indicators:
-            if i.measures and i.light in ("yellow", "red"):
-                suggestions.append(f"{sub(p)}{i.name}：{i.measures}")
-        if p.review.outcome == "不通过":
-            suggestions.append(
-                f"{head(p)}监控表审核不通过：退回补充完善（{len(p.review.problems)} 项填报问题）后重新报送。"
-            )
-        elif p.review.outcome in ("委托专家组", "委托中介机构"):
-            suggestions.append(
-                f"{head(p)}已{p.review.outcome}复核"
-                + (f"：{p.review.reason}" if p.review.reason else "")
-                + "，根据复核意见确定处理方式。"
-            )
-        elif p.review.refer:
-            suggestions.append(
-                f"{head(p)}{r.action}前，宜委托专家组或第三方中介机构复核偏差原因和目标可实现性。"
-            )
-    problems += result.warnings
-    if not problems:
-        problems.append("预算执行和绩效目标实现进度均正常，未发现明显问题。")
-    if not suggestions:
-        suggestions.append("继续按计划执行，做好下一阶段的绩效监控和年度绩效自评准备。")
-    return {"achievements": achievements, "problems": problems, "suggestions": suggestions}
-
-
-def section_conclusions(result: MonitoringResult) -> Section:
-    """七、监控结论"""
-    return Section("七、监控结论", blocks.conclusion_sections(conclusions(result), numbered=False))
-
-
-# ---------------------------------------------------------------------------------------------
-# 八、监控方法与依据
-
-
-def section_method(result: MonitoringResult) -> Section:
-    """八、监控方法与依据"""
+def method_table(result: MonitoringResult) -> Table:
     d = rules_data()
+    st = blocks.status_text
     rows = [
-        ["时间进度", d["time_progress"]["formula"], d["time_progress"]["status"]],
+        [
+            "时间进度",
+            d["time_progress"]["formula"],
+            blocks.cite(d["time_progress"]["source"]),
+            st(d["time_progress"]["status"]),
+        ],
         [
             "预算执行灯色",
-            f"{d['execution_light']['formula']}；{result.thresholds.describe()}",
-            d["execution_light"]["status"],
+            f"{d['execution_light']['formula']}；{result.thresholds.describe()}"
+            + ("（案例设定）" if result.case.thresholds is not None else ""),
+            blocks.cite(d["execution_light"]["source"]),
+            st(d["execution_light"]["status"]),
         ],
         [
             "指标进度灯色",
-            result.indicator_thresholds.describe() + "；" + d["indicator_light"]["source"],
-            d["indicator_light"]["status"],
+            "累计型指标 v = 截至监控月完成值 ÷ 应完成值 × 100（应完成值为填报的计划进度值，未填报时为"
+            "年度指标值 × 时间进度）；水平型正向 v = 完成值 ÷ 指标值 × 100，反向 v = 指标值 ÷ 完成值 × 100；"
+            + result.indicator_thresholds.describe()
+            + ("（案例设定）" if result.case.indicator_thresholds is not None else ""),
+            blocks.cite(d["indicator_light"]["source"]),
+            st(d["indicator_light"]["status"]),
         ],
-        ["定性指标灯色", d["qualitative_lights"]["source"], d["qualitative_lights"]["status"]],
+        [
+            "定性指标灯色",
+            "、".join(f"{k} {light_name(v)}" for k, v in d["qualitative_lights"]["tiers"].items()),
+            blocks.cite(d["qualitative_lights"]["source"]),
+            st(d["qualitative_lights"]["status"]),
+        ],
         [
             "偏差原因分类",
-            "、".join(deviation_categories()) + "（" + d["deviation_reasons"]["source"] + "）",
-            d["deviation_reasons"]["status"],
+            "、".join(deviation_categories()),
+            blocks.cite(d["deviation_reasons"]["source"]),
+            st(d["deviation_reasons"]["status"]),
         ],
         [
             "完成可能性",
-            "、".join(likelihood_values()) + "（" + d["likelihood"]["source"] + "）",
-            d["likelihood"]["status"],
+            "、".join(likelihood_values()),
+            blocks.cite(d["likelihood"]["source"]),
+            st(d["likelihood"]["status"]),
         ],
         [
-            "年末执行预测",
-            d["forecast"]["pro_rata"] + "；" + d["forecast"]["history"],
-            d["forecast"]["status"],
+            "全年执行预测",
+            d["forecast"]["pro_rata"] + "；" + " ".join(str(d["forecast"]["history"]).split()),
+            blocks.cite(d["forecast"]["source"]),
+            st(d["forecast"]["status"]),
         ],
-        ["重点关注名单", d["focus"]["source"], d["focus"]["status"]],
-        ["处理建议规则", d["actions"]["source"], d["actions"]["status"]],
+        [
+            "重点关注名单",
+            f"全年预算 {d['focus']['min_amount']} 万元以上、{d['focus']['from_month']} 月末及以后执行率低于 "
+            f"{d['focus']['max_rate']}%",
+            blocks.cite(d["focus"]["source"]),
+            st(d["focus"]["status"]),
+        ],
+        [
+            "处理建议规则",
+            "规则表自上而下判断，第一条条件全部成立的规则给出建议",
+            "案例文件自定义"
+            if result.custom_rules
+            else blocks.cite(" ".join(d["actions"]["source"].split())),
+            "案例设定" if result.custom_rules else st(d["actions"]["status"]),
+        ],
+        [
+            "问题归纳与建议",
+            "偏差事项按预算执行、指标进度、目标难以实现、监控表填报归并为问题，每个问题一条建议",
+            blocks.cite(" ".join(d["report"]["source"].split())),
+            st(d["report"]["status"]),
+        ],
     ]
-    return Section(
-        "八、监控方法与依据",
+    return Table(rows, ["事项", "方法与参数", "依据", "依据状态"], widths=(1, 3, 2.4, 0.8))
+
+
+def section_annex(result: MonitoringResult) -> Section:
+    """附件：技术附件"""
+    d = rules_data()
+    progress = []
+    for n, p in enumerate(result.projects, 1):
+        table = indicator_table(result, p)
+        progress.append(Paragraph(f"{n}. {p.name}") if several(result) else None)
+        progress.append(table)
+    rec_rows = [
         [
-            Paragraph(
-                f"依据：{d['source']}。依据状态：reg 法规文件，local 地方规定，"
-                "practice 实务通行做法，unverified 常见做法但未核实原文。"
+            p.name,
+            p.recommendation.action,
+            p.recommendation.rule.id,
+            p.recommendation.rule.describe(),
+            "、".join(p.recommendation.also) or "—",
+        ]
+        for p in result.projects
+    ]
+    rule_rows = [[r.id, r.action, r.describe(), r.reason or "—"] for r in result.rules]
+    review = d["review"]
+    checks = list(review["checks"])
+    sheet_problems = [
+        f"{p.name}：{x}" if several(result) else x
+        for p in result.projects
+        for x in p.review.problems
+    ]
+    files = blocks.data_files(result.case)
+    info: list[Any] = [
+        Paragraph(f"案例编号：{result.case.case_id}（案例库存档编号）。"),
+        Paragraph(
+            f"依据：{blocks.cite(d['source'])}。依据状态：法规，指法规文件的规定；地方规定；"
+            "实务做法，指评价实务的通行做法；待核实，指常见做法但未核实原文。"
+        ),
+    ]
+    if files is not None:
+        info += [Paragraph("数据文件（存档时记录其哈希值）："), files]
+    info.append(blocks.warnings_box(result.warnings))
+    return Section(
+        "附件：技术附件",
+        [
+            Section("（一）监控方法与参数", [method_table(result)], level=2),
+            Section(
+                "（二）指标进度计算明细",
+                [
+                    Paragraph(
+                        "进度比 v：累计型指标为截至监控月完成值与应完成值之比，水平型指标为完成值与年度"
+                        "指标值之比（反向指标取倒数），乘以 100。"
+                    ),
+                    *[b for b in progress if b is not None],
+                ],
+                level=2,
             ),
-            Table(rows, ["事项", "方法与参数", "依据状态"], widths=(1, 4, 0.8)),
-            blocks.warnings_box(result.warnings),
+            Section("（三）全年执行预测明细", [forecast_table(result)], level=2),
+            Section(
+                "（四）处理建议规则",
+                [
+                    Table(
+                        rec_rows,
+                        ["项目", "处理建议", "触发规则", "规则条件", "同时满足的后续规则"],
+                        widths=(1.6, 0.9, 0.7, 3, 1),
+                    ),
+                    Paragraph("处理建议规则表（自上而下，第一条条件全部成立的规则给出建议）："),
+                    Table(
+                        rule_rows, ["规则", "处理建议", "条件", "说明"], widths=(0.5, 0.9, 2.2, 3)
+                    ),
+                ],
+                level=2,
+            ),
+            Section(
+                "（五）监控表审核检查",
+                [
+                    Paragraph(
+                        "审核结论："
+                        + "；".join(f"{k}：{v}" for k, v in review["outcomes"].items())
+                        + "。"
+                        f"依据：{blocks.cite(' '.join(review['source'].split()))}"
+                        f"（{blocks.status_text(review['status'])}）。"
+                    ),
+                    Paragraph(f"自动检查（{blocks.status_text(review['checks_status'])}）："),
+                    BulletList(checks),
+                    Paragraph("本次检查发现的填报问题：" + ("无。" if not sheet_problems else "")),
+                    BulletList(sheet_problems) if sheet_problems else None,
+                ],
+                level=2,
+            ),
+            Section("（六）案例信息与数据", info, level=2),
         ],
     )
 
@@ -707,23 +1032,55 @@ def section_method(result: MonitoringResult) -> Section:
 # ---------------------------------------------------------------------------------------------
 # The whole report
 
+# the level-1 headings of the report (tests check both formats)
+HEADINGS = (
+    "一、基本情况",
+    "二、预算执行情况",
+    "三、绩效目标实现程度",
+    "四、偏差分析",
+    "五、监控结论",
+    "六、存在的问题",
+    "七、纠偏措施与建议",
+    "八、其他需要说明的问题",
+    "附件：技术附件",
+)
+
 OUTLINE = (
-    section_overview,
-    section_execution,
-    section_indicators,
-    section_forecast,
-    section_actions,
-    section_review,
-    section_conclusions,
-    section_method,
+    section_basic,
+    section_budget,
+    section_targets,
+    section_deviation,
+    section_conclusion,
+    section_problems,
+    section_advice,
+    section_other,
+    section_annex,
 )
 
 
+def conclusions(result: MonitoringResult) -> dict[str, Any]:
+    """The 监控结论 paragraph, the problems (heading, facts, 原因分析) and the suggestions
+    (``{title}（针对问题N）：{text}``)."""
+    fd = _findings(result)
+    return {
+        "summary": mfind.conclusion(result, fd),
+        "problems": [mfind.problem_text(p) for p in fd.problems],
+        "suggestions": [f"{a.heading()}：{a.text}" for a in fd.advice],
+    }
+
+
 def results(result: MonitoringResult) -> dict[str, Any]:
-    """results.json (contracts §4) with the ``monitoring`` block and the sheet's warnings."""
+    """results.json (contracts §4) with the ``monitoring`` block, the conclusions, the findings
+    and the sheet's warnings."""
     from methods.report import case_results
 
-    return case_results(result.case, monitoring=result.to_dict(), warnings=result.warnings)
+    return case_results(
+        result.case,
+        monitoring=result.to_dict(),
+        conclusions=conclusions(result),
+        findings=mfind.to_dict(result, _findings(result)),
+        warnings=result.warnings,
+    )
 
 
 def outline(result: MonitoringResult) -> Document:
