@@ -268,29 +268,114 @@ def test_cli_validate_exits_2_naming_the_field(tmp_path):
 
 
 def test_outline_of_the_weak_sheet():
-    """Nine sections; the verdict card; missing items of the sheet in red; a chart with a Chinese
-    caption and alt text; no markup in the text."""
-    from methods.report.document import Callout, Figure, Paragraph, Span, walk
+    """The customary outline of a target review (财预〔2015〕88号); the verdict card; missing items
+    of the sheet in red; a chart with a Chinese caption and alt text; no markup; criterion ids and
+    rule statuses only in the 技术附件."""
+    from methods.report.document import Callout, Figure, Paragraph, Section, Span, walk
 
     result = target_review.analyse(casefile.load_case(WEAK))
     doc = target_review.outline(result)
+    assert doc.title.endswith("绩效目标审核报告")
     assert [s.title for s in doc.sections] == [f.__doc__ for f in target_review.OUTLINE]
-    assert [s.title for s in doc.sections][0] == "一、项目与绩效目标概况"
-    assert doc.sections[-1].title == "九、评审方法与依据"
+    assert (
+        tuple(s.title for s in doc.sections)
+        == target_review.HEADINGS
+        == (
+            "一、基本情况",
+            "二、审核依据和方法",
+            "三、审核情况",
+            "四、审核结论",
+            "五、存在的问题",
+            "六、修改意见",
+            "七、其他需要说明的问题",
+            "附件1：绩效目标申报表",
+            "附件2：技术附件",
+        )
+    )
     card = next(b for b in walk(doc) if isinstance(b, Callout) and b.kind == "score")
-    assert (card.total, card.grade) == ("56.08", "不通过")
-    goal = doc.sections[0].blocks[-1]
-    assert isinstance(goal, Paragraph) and goal.text == "年度总体目标：（未填写）"
+    assert (card.total, card.grade, card.grade_label) == ("56.08", "不通过", "审核结论")
+    goal = next(
+        b for b in walk(doc.sections[0]) if isinstance(b, Paragraph) and "年度总体目标" in b.text
+    )
+    assert goal.text == "年度总体目标：（未填写）"
     assert goal.runs[1] == Span("（未填写）", tone="#c0392b")
     sheet = target_review.sheet_table(result)
     missing = [c for row in sheet.rows for c in row if c.text == "（缺）"]
     assert missing and all(c.runs == (Span("（缺）", tone="#c0392b"),) for c in missing)
+    assert sheet.rows[0][-1].text == "缺计量单位；缺数据来源；指标值不可衡量"
     (fig,) = [b for b in walk(doc) if isinstance(b, Figure)]
-    assert fig.caption == "各维度评审得分" and "完整性" in fig.alt
-    conclusions = doc.sections[7]
-    assert [s.title for s in conclusions.blocks] == ["存在问题", "修改建议"]
+    assert fig.caption == "各方面审核得分" and "完整性" in fig.alt
+    review = [b.title for b in doc.sections[2].blocks if isinstance(b, Section)]
+    assert review == [
+        "（一）完整性",
+        "（二）相关性",
+        "（三）可衡量性",
+        "（四）适当性",
+        "（五）可行性",
+        "（六）目标调整情况",
+    ]
     text = plain_text(doc)
-    assert "</" not in text and "按“无目标不安排预算”的要求暂不安排预算" in text
+    assert "</" not in text and "按“无目标不安排预算”的要求，暂不安排预算" in text
+    body = text[: text.index("附件2：技术附件")]
+    for internal in ("T5", "R2", "reg", "unverified", "practice", "review.skip", "{"):
+        assert internal not in body, internal
+
+
+def test_problems_and_advice_of_the_weak_sheet():
+    """Fifteen checklist findings become five problems by theme; one 修改意见 each, naming the
+    applicant and, as the verdict is 不通过, resubmission."""
+    result = target_review.analyse(casefile.load_case(WEAK))
+    fd = target_review.find(result)
+    assert [p.heading for p in fd.problems] == [
+        "绩效目标不完整，未填写年度总体目标。",
+        "绩效指标体系不健全，未设置效益和满意度指标。",
+        "绩效指标要素不完整，助餐服务人次、助餐点数量、餐食质量、助餐服务覆盖、老年人生活便利5项指标"
+        "未说明数据来源。",
+        "绩效指标可衡量性不足，定量指标占比偏低。",
+        "目标与资金安排的匹配性论证不足，补助资金按助餐点平均分配，未与服务人次挂钩。",
+    ]
+    assert all("有待进一步核实" in p.cause_text for p in fd.problems)  # no stated reasons
+    assert [a.problem for a in fd.advice] == [1, 2, 3, 4, 5]
+    assert all(a.text.startswith("建议湖塘镇政府") for a in fd.advice)
+    assert all("修改后重新申报，经区财政局审核通过后再安排预算" in a.text for a in fd.advice)
+    res = target_review.results(result)
+    assert res["findings"]["problems"][2]["criteria"] == ["T3", "T4", "T5"]
+    assert res["target_review"]["score"] == 56.08  # the numbers do not move
+
+
+def test_golden_conclusion_and_problems_of_the_good_sheet():
+    """The 审核结论 paragraph in official prose and the four problems of the good sheet (golden
+    text, computed in-process): stated reasons (an indicator's note, an adjustment's reason) are
+    the 原因分析; advice asks for the revision before the budget is approved (通过)."""
+    result = target_review.analyse(casefile.load_case(GOOD))
+    c = target_review.conclusions(result)
+    assert c["summary"] == (
+        "经审核，2024年度武进区农村生活污水治理项目绩效目标申报表年度总体目标明确，设置了产出、效益和"
+        "满意度指标，产出指标涵盖数量、质量、时效、成本，以定量指标为主。申报表在指标要素完整性、"
+        "指标值适当性和目标可行性等方面存在不足：接管农户数、设施正常运行率2项指标未说明数据来源；"
+        "3项指标值与历史水平或标杆值相比偏低或偏松；管网综合单价的测算依据不足。从各方面看，相关性、"
+        "可衡量性得分率较高（分别为100.00%、100.00%），适当性、可行性相对薄弱（分别为40.00%、80.00%）。"
+        "审核得分88.00分，审核结论为“通过”。绩效目标可随预算一并批复，审核意见指出的问题应在预算批复前"
+        "完善。"
+    )
+    fd = target_review.find(result)
+    assert [p.theme for p in fd.problems] == [
+        "elements",
+        "appropriateness",
+        "feasibility",
+        "adjustment",
+    ]
+    assert fd.problems[1].cause_text == (
+        "原因分析：一是新建污水处理设施数量方面，剩余未治理村庄较分散，单个设施规模增大；二是单个"
+        "设施建设成本、农村生活污水治理率未说明取值依据，其原因有待进一步核实。"
+    )
+    assert fd.problems[3].heading == "绩效目标调整后铺设污水管网长度指标值低于上年实际水平。"
+    assert "湟里、嘉泽2个片区纳入市政污水主管网覆盖范围" in fd.problems[3].cause_text
+    assert fd.advice[2].text == (
+        "建议区住建局按专家意见补充分镇测算明细，使绩效目标与项目内容和资金规模相匹配，"
+        "在预算批复前完善，报区财政局备案。"
+    )
+    assert c["suggestions"][0].startswith("补齐绩效指标要素（针对问题1）：建议区住建局说明")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,7 +390,7 @@ def test_jixiao_run_and_plain_papermill_agree(tmp_path, demo_library):
     assert res["evaluation"] == "target_review" and res["total_score"] is None
     assert res["target_review"]["score"] == 56.08 and res["target_review"]["verdict"] == "不通过"
     html = (folder / "report.html").read_text(encoding="utf-8")
-    for heading in ("评审结论", "评审计分", "评审意见", "绩效目标申报表", "存在问题", "修改建议"):
+    for heading in target_review.HEADINGS:
         assert heading in html
     assert "不通过" in html and "data:image/png;base64," in html
     assert "Traceback" not in html and "Warning" not in html and "from methods import" not in html

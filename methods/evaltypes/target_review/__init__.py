@@ -7,13 +7,15 @@ are quantitative; values are compared with history and benchmarks; an expert sco
 checked mechanically. Each problem deducts points with a 评审意见, the score maps to 通过 /
 修改后通过 / 不通过, and target adjustments (目标调整) are recorded and checked.
 
-The type lives in three modules, all re-exported here:
+The type lives in four modules, all re-exported here:
 
 - :mod:`.model`: the case model, its checks and the registration of the type;
 - :mod:`.analysis`: the checklist rules and :func:`analyse` (the checklist is data:
   ``methods/_data/target_review.yaml``);
-- :mod:`.outline`: the report sections (``OUTLINE``), the chart, :func:`results` and
-  :func:`outline`.
+- :mod:`.findings`: the report's problems, 修改意见 and 审核结论 (:func:`find`);
+- :mod:`.outline`: the report on the customary outline of a target review (``HEADINGS``,
+  ``OUTLINE``: 基本情况, 审核依据和方法, 审核情况, 审核结论, 存在的问题, 修改意见, 其他需要说明的问题,
+  附件1 申报表, 附件2 技术附件), the chart, :func:`results` and :func:`outline`.
 """
 
 from methods.evaltypes.target_review.analysis import (
@@ -35,6 +37,7 @@ from methods.evaltypes.target_review.analysis import (
     rules_data,
     verdict,
 )
+from methods.evaltypes.target_review.findings import find
 from methods.evaltypes.target_review.model import (
     ExpertScore,
     ReviewOptions,
@@ -43,27 +46,31 @@ from methods.evaltypes.target_review.model import (
     TargetReviewCase,
 )
 from methods.evaltypes.target_review.outline import (
+    HEADINGS,
     OUTLINE,
     comparisons_table,
     conclusions,
     criteria_table,
+    deductions_table,
+    dimension_table,
     outline,
     plot_criteria,
     results,
-    section_adjustments,
-    section_comments,
-    section_comparisons,
-    section_conclusions,
-    section_criteria,
-    section_method,
-    section_overview,
+    section_advice,
+    section_annex,
+    section_basic,
+    section_basis,
+    section_conclusion,
+    section_other,
+    section_problems,
+    section_review,
     section_sheet,
-    section_verdict,
     sheet_table,
 )
 
 __all__ = [
     "DIRECTIONS",
+    "HEADINGS",
     "OUTLINE",
     "VERDICTS",
     "Adjustment",
@@ -78,12 +85,15 @@ __all__ = [
     "analyse",
     "cap_verdict",
     "check_cutoffs",
-    "comparisons_table",
     "compare_with_reference",
+    "comparisons_table",
     "conclusions",
     "criteria_spec",
     "criteria_table",
+    "deductions_table",
     "default_cutoffs",
+    "dimension_table",
+    "find",
     "history_of",
     "is_quantitative",
     "level1_name",
@@ -91,15 +101,15 @@ __all__ = [
     "plot_criteria",
     "results",
     "rules_data",
-    "section_adjustments",
-    "section_comments",
-    "section_comparisons",
-    "section_conclusions",
-    "section_criteria",
-    "section_method",
-    "section_overview",
+    "section_advice",
+    "section_annex",
+    "section_basic",
+    "section_basis",
+    "section_conclusion",
+    "section_other",
+    "section_problems",
+    "section_review",
     "section_sheet",
-    "section_verdict",
     "sheet_table",
     "verdict",
 ]

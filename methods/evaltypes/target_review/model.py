@@ -145,6 +145,6 @@ register(
         notebook="target_review.ipynb",
         model=TargetReviewCase,
         check=_check_target_review,
-        report_kind="绩效目标评审报告",
+        report_kind="绩效目标审核报告",
     )
 )
