@@ -130,7 +130,9 @@ def test_sewage_example_least_cost_and_economic_analysis():
     assert lc.cheapest == table["eac"].idxmin()
     assert result.analysis.cost_effectiveness is None  # equal effects: least cost
     out = cost_benefit.results(result)
-    assert out == report.case_results(case, cba=result.to_dict())
+    assert out == report.case_results(
+        case, cba=result.to_dict(), findings=result.findings.to_dict()
+    )
     json.dumps(out, allow_nan=False, ensure_ascii=False)
     assert out["total_score"] is None and out["grade"] is None
     assert out["cba"]["least_cost"]["cheapest"] == lc.cheapest
@@ -305,14 +307,7 @@ def test_jixiao_run_archives_the_cba_reports(demo_library):
         assert res["cba"]["verdict"] == expected.verdict()
         html = (folder / "report.html").read_text(encoding="utf-8")
         assert f"<title>{report.report_title(case)}</title>" in html
-        for heading in (
-            "一、项目概况",
-            "四、经济评价指标",
-            "五、敏感性分析",
-            "六、风险分析（蒙特卡洛模拟）",
-            "七、方案比选",
-            "八、结论与建议",
-        ):
+        for heading in cost_benefit.HEADINGS:
             assert heading in html
         assert html.count("data:image/png;base64,") >= 4
         assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?https?://""", html)
@@ -349,3 +344,120 @@ def test_case_template_validates(tmp_path):
     path.write_text(text, encoding="utf-8")
     result = cost_benefit.analyse(casefile.load_case(path))
     assert result.model.discounting.name == "china_2006" and result.analysis.monte_carlo.n == 10_000
+
+
+# ---------------------------------------------------------------------------------------------
+# The report: outline, findings and prose (成本效益分析报告)
+
+
+def test_landfill_report_prose_reads_as_a_signed_report():
+    """Golden text: the 分析结论 of the landfill example, its problems (the evaluator's findings
+    taking over the problems the analysis found) and the suggestion answering each."""
+    result = cost_benefit.analyse(casefile.load_case(LANDFILL))
+    assert cost_benefit.conclusion(result) == (
+        "经分析，武进区生活垃圾应急填埋场扩容工程在2024—2048年计算期内，按中国社会折现率8%折现，"
+        "净现值为1,790.52万元，效益费用比为1.061，现金流为非常规现金流，内部收益率不唯一，修正内部收益率"
+        "为8.36%，高于8%的折现率，项目经济上可行。其他因素不变时，处置费用节约下降6.8%即可使净现值降至0；"
+        "按概率分布模拟，净现值小于0的概率为27.5%。分析发现，项目在经济可行性的稳健程度和期末支出安排等"
+        "方面存在需要关注的问题。"
+    )
+    fd = result.findings
+    assert [p.heading for p in fd.problems] == [
+        "经济可行性的安全边际较小，封场修复费用估算的不确定性大。",
+        "期末集中发生大额封场修复支出，存在集中支付压力。",
+    ]
+    assert [a.heading() for a in fd.advice] == [
+        "核实处置费用节约、建设投资等关键变量的取值依据（针对问题1）",
+        "在建设期同步设立封场修复准备金（针对问题2）",
+    ]
+    # the stated cause is quoted; the analysis adds the facts with their numbers
+    assert fd.problems[0].cause_text == (
+        "原因分析：该项费用按现行单价估算，而支出发生在约20年后，不确定性大。"
+    )
+    assert "处置费用节约下降6.8%或投资上升12.9%即可使净现值降至0" in fd.problems[0].facts_text
+    assert "2044—2048年净现金流为负，合计40,600.00万元" in fd.problems[1].facts_text
+    out = cost_benefit.results(result)
+    assert out["findings"] == fd.to_dict()
+    assert [a["problem"] for a in out["findings"]["advice"]] == [1, 2]
+    assert not any("china_2006" in c for c in out["cba"]["conclusions"])
+
+
+def test_problems_the_analysis_finds_on_its_own():
+    """Without the evaluator's findings: a thin margin (B/C and P(NPV<0) rated 中 or 差 by the
+    ex-ante thresholds), large late costs, a proposed alternative that is not the least-cost one
+    (rated 中 or 差), and a project that is not feasible; a cause is never invented."""
+    raw = load(LANDFILL)
+    del raw["findings"]
+    fd = cost_benefit.analyse(
+        casefile.validate_mapping(raw, source="t.yaml", base_dir=EXAMPLES)
+    ).findings
+    assert [p.heading for p in fd.problems] == [
+        "经济可行性的安全边际较小，净现值小于0的概率为27.5%。",
+        "计算期后期集中发生大额支出，存量垃圾开挖筛分及土地复垦合计40,000.00万元。",
+    ]
+    assert fd.problems[0].cause_text == (
+        "原因分析：申报单位未提供相关说明，经济可行性安全边际较小的原因有待进一步核实。"
+    )
+    # the department checks the cash flows, not the discount rate
+    assert "折现率" not in fd.advice[0].text and "区城管局" in fd.advice[0].text
+    raw = load(SEWAGE)
+    del raw["findings"]
+    fd = cost_benefit.analyse(
+        casefile.validate_mapping(raw, source="t.yaml", base_dir=EXAMPLES)
+    ).findings
+    assert [p.theme for p in fd.problems] == ["margin", "alternatives"]
+    assert fd.problems[1].heading == "申报方案不是成本最低的方案，其等额年成本比“人工湿地”高14.3%。"
+    assert "“人工湿地”等备选方案的比选论证" in fd.advice[1].text
+    # a project that is not feasible: one problem, and the advice defers the budget
+    spec = {
+        "start_year": 2024,
+        "horizon": 2,
+        "unit": "万元",
+        "discounting": {"rate": 0.10, "t0": 0},
+        "lines": [
+            {"name": "投资", "kind": "cost", "values": [100, 0]},
+            {"name": "效益", "kind": "benefit", "values": [0, 66]},
+        ],
+    }
+    fd = cost_benefit.analyse(case_with(spec)).findings
+    assert [p.theme for p in fd.problems] == ["feasibility"]
+    assert fd.problems[0].heading == "项目经济上不可行，净现值为-40.00万元。"
+    assert "暂缓申报相关预算" in fd.advice[0].text
+
+
+def test_bad_findings_and_proposed_alternative_name_the_field():
+    raw = load(SEWAGE)
+    raw["proposed_alternative"] = "一体化设备"
+    with pytest.raises(CaseError, match="申报方案 '一体化设备' 不在 cba.alternatives 中") as exc:
+        casefile.validate_mapping(raw, source="t.yaml", base_dir=EXAMPLES)
+    assert exc.value.field == "proposed_alternative"
+    raw = load(SEWAGE)
+    raw["findings"][0]["theme"] = "compliance"
+    with pytest.raises(CaseError, match="未知的问题主题 'compliance'") as exc:
+        casefile.validate_mapping(raw, source="t.yaml", base_dir=EXAMPLES)
+    assert exc.value.field == "findings[0].theme"
+    raw = load(SEWAGE)
+    raw["findings"][0]["indicators"] = ["C1"]
+    with pytest.raises(CaseError, match="成本效益分析没有指标") as exc:
+        casefile.validate_mapping(raw, source="t.yaml", base_dir=EXAMPLES)
+    assert exc.value.field == "findings[0].indicators"
+
+
+def test_report_outline_and_body_without_internals():
+    """Both examples: the level-1 headings are HEADINGS, every suggestion names its problem, and
+    the body (all but the 技术附件) has no preset ids, seeds, formula variables or file names,
+    which the 技术附件 keeps."""
+    from .test_report_content import _internals
+
+    for path in (LANDFILL, SEWAGE):
+        result = cost_benefit.analyse(casefile.load_case(path))
+        doc = cost_benefit.outline(result)
+        assert tuple(s.title for s in doc.sections) == cost_benefit.HEADINGS
+        body = "\n".join(plain_text(s) for s in doc.sections if "技术附件" not in s.title)
+        assert not _internals(body), (path.name, _internals(body)[:5])
+        assert "NPV" not in body and "IRR" not in body
+        for i in range(1, len(result.findings.problems) + 1):
+            assert f"（针对问题{i}）" in body
+        annex = plain_text(doc.sections[-1])
+        assert "china_2006" in annex and "随机种子" in annex and "t = 1" in annex
+        assert annex.count(".csv") == 1  # each data file once, with its hash

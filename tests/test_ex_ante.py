@@ -169,7 +169,11 @@ def test_veto_caps_the_conclusion_whatever_the_total():
     assert res.total == 79.7 and res.by_score.id == "partial"
     assert res.conclusion.id == "reject"
     assert [(v.rule.id, v.code) for v in res.vetoes] == [("V4", "EA51")]
-    assert res.problems()[0].startswith("触发否决情形 V4 资金来源不合规")
+    # the veto is the first problem, its suggestion does not contradict 不予支持
+    assert res.problems()[0].startswith("存在否决情形，资金来源不合规（违规举债或变相融资）。")
+    first = res.findings.advice[0]
+    assert first.heading() == "重新论证项目，消除否决情形（针对问题1）"
+    assert "如确需实施，在重新论证申报时不安排相关预算" in first.text
     block = res.to_dict()
     assert (
         block["conclusion"] == "不予支持"
@@ -180,7 +184,9 @@ def test_veto_caps_the_conclusion_whatever_the_total():
          "rating": "差", "cap": "reject"}
     ]  # fmt: skip
     text = plain_text(ex_ante.section_conclusion(res))
-    assert "因否决情形调整为“不予支持”" in text and "实务做法" in text
+    assert "因存在资金来源不合规（违规举债或变相融资）的否决情形，评估结论为“不予支持”" in text
+    assert "评估结论调整为“不予支持”" in text  # 关于评估结论的说明
+    assert "（实务做法）" in plain_text(ex_ante.section_content(res))  # the veto rules' status
     # the same rule on the policy framework's code (EP51)
     pol = load(POLICY)
     pol["ratings"]["EP51"] = {"rating": "差", "basis": "补贴资金拟由国有企业垫付"}
@@ -189,7 +195,8 @@ def test_veto_caps_the_conclusion_whatever_the_total():
     raw["veto"] = False
     res = ex_ante.analyse(validate(raw))
     assert res.conclusion.id == "partial" and res.vetoes == ()
-    assert "veto: false" in plain_text(ex_ante.section_conclusion(res))
+    assert "本评估未设否决情形" in plain_text(ex_ante.section_content(res))
+    assert "veto: false" in plain_text(ex_ante.section_annex(res))  # the choice, in the annex
     # a case's own rule: 前期工作成熟度 (EA43) 中 or 差 caps at 部分支持
     raw["ratings"]["EA51"] = "优"
     raw["veto"] = [{"id": "X1", "items": ["EA43"], "ratings": ["中", "差"], "cap": "partial",
@@ -433,7 +440,7 @@ def test_policy_without_cba_needs_the_economy_ratings():
     raw["ratings"].update(EP22="中", EP23={"rating": "中", "basis": "参照同类政策"})
     res = ex_ante.analyse(validate(raw))
     assert res.cba is None and res.total == pytest.approx(69.8 + 4 * 0.3)
-    assert "未提供成本效益测算" in plain_text(ex_ante.section_economy(res))
+    assert "未提供成本效益测算" in plain_text(ex_ante.section_assessment(res))
 
 
 def test_cli_validate_exits_2_naming_file_line_and_field(tmp_path, library):
@@ -472,15 +479,7 @@ def test_jixiao_run_archives_the_ex_ante_reports(demo_library):
         assert "cba" in res and res["cba"]["appraisal"]["npv"] > 0
         html = (folder / "report.html").read_text(encoding="utf-8")
         assert f"<title>{report.report_title(case)}</title>" in html
-        for heading in (
-            "二、评估结论",
-            "三、评估维度得分",
-            "四、评估要点评级",
-            "五、投入经济性分析（成本效益）",
-            "六、执行风险",
-            "七、存在问题和意见建议",
-            conclusion,
-        ):
+        for heading in (*ex_ante.HEADINGS, conclusion):
             assert heading in html
         assert html.count("data:image/png;base64,") >= 3
         assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?https?://""", html)
@@ -513,3 +512,111 @@ def test_case_template_validates(tmp_path):
     res = ex_ante.analyse(casefile.load_case(path))
     assert res.framework.id == "ex_ante_project" and 0 <= res.total <= 100
     assert res.items.set_index("code").loc["EA24", "source"] == "评估人评级"  # no alternatives
+
+
+# ---------------------------------------------------------------------------------------------
+# The report: outline, findings and prose (事前绩效评估报告)
+
+
+def test_project_report_prose_reads_as_a_signed_report():
+    """Golden text: the 综合评估结论 of the project example, its problems and the suggestion
+    answering each (the evaluator's findings, with their advice)."""
+    r = ex_ante.analyse(casefile.load_case(PROJECT))
+    assert ex_ante.conclusion(r) == (
+        "经评估，武进区湖塘片区易涝点整治及排涝泵站提标工程在政策依据充分性、需求迫切性、财政支持必要性"
+        "等方面评估情况较好：列入《武进区“十四五”水利发展规划》和海绵城市建设年度计划；近四年汛期易涝点"
+        "积水21次，群众投诉136件，需求明确；城市排涝属公共服务，无收费来源，应由财政保障。项目在绩效目标"
+        "合理性和实施方案可行性等方面存在不足：缺少时效指标和服务对象满意度指标；泵站扩容用地预审尚未完成。"
+        "从各维度看，立项必要性、筹资合规性得分率较高（分别为96.00%、90.00%），绩效目标合理性、实施方案"
+        "可行性相对薄弱（分别为73.00%、74.00%）。评估总分83.20分，评估结论为“予以支持”。建议按申报方案"
+        "纳入预算安排，并将绩效目标随预算一并批复。"
+    )
+    fd = r.findings
+    assert [p.heading for p in fd.problems] == [
+        "绩效指标不够完整，缺少时效指标和服务对象满意度指标。",
+        "前期工作尚不成熟，泵站扩容用地预审尚未完成。",
+    ]
+    assert [a.heading() for a in fd.advice] == [
+        "补充汛期道路积水时长、服务对象满意度等绩效指标（针对问题1）",
+        "加快泵站扩容用地预审和初步设计报批（针对问题2）",
+    ]
+    # the sub-item's basis is a fact of the finding that names it; no cause is invented
+    assert fd.problems[1].facts == ("前期工作成熟度方面，泵站扩容用地预审尚未完成，初步设计未批复",)
+    assert fd.problems[1].cause_text == (
+        "原因分析：申报单位未提供相关说明，前期工作尚不成熟的原因有待进一步核实。"
+    )
+    # results.json: the findings and the text of the ex_ante block
+    out = r.results()
+    assert [a["problem"] for a in out["findings"]["advice"]] == [1, 2]
+    assert out["ex_ante"]["problems"][0].startswith("绩效指标不够完整")
+    assert out["ex_ante"]["suggestions"][0] == r.advice
+
+
+def test_shortfalls_become_one_problem_per_dimension():
+    """Sub-items rated 中 or 差 make one problem per dimension (the 差 first in its facts and
+    heading); 良 is no problem; each suggestion names the department and 区财政局 and is timed by
+    the conclusion (部分支持: 在重新报送前; 予以支持: 在预算批复前)."""
+    raw = load(POLICY)
+    del raw["findings"]
+    r = ex_ante.analyse(validate(raw))
+    fd = r.findings
+    assert [p.theme for p in fd.problems] == [
+        "政策设立必要性",
+        "保障充分性",
+        "目标合理性",
+        "实施可持续性",
+    ]
+    assert fd.problems[3].codes == ("EP43", "EP42")  # 差 before 中
+    assert (
+        fd.problems[3].heading == "政策实施的可持续性有待加强，未设定政策到期评估节点和退出条件。"
+    )
+    # a rating derived from the cost-benefit analysis is told in words, not as a formula
+    assert fd.problems[1].heading == "资金保障和成本效益论证不够充分，净现值小于0的概率为35.7%。"
+    assert (
+        "按中国社会折现率8%测算，净现值1,869.02万元，效益费用比1.078" in fd.problems[1].facts_text
+    )
+    assert not any("EP14" in p.codes for p in fd.problems)  # 良
+    assert len(fd.advice) == 4
+    assert all(a.text.startswith("建议区住建局在重新报送前") for a in fd.advice)
+    assert all("区财政局" in a.text for a in fd.advice)
+    # a case that is supported gets its suggestions before the budget is approved
+    raw = load(PROJECT)
+    del raw["findings"]
+    r = ex_ante.analyse(validate(raw))
+    assert r.conclusion.id == "support"
+    assert [p.theme for p in r.findings.problems] == ["绩效目标合理性", "实施方案可行性"]
+    assert all("在预算批复前" in a.text for a in r.findings.advice)
+    assert not any("不安排" in a.text for a in r.findings.advice)
+
+
+def test_findings_of_the_case_must_name_sub_items_of_its_framework():
+    raw = load(PROJECT)
+    raw["findings"][0]["indicators"] = ["EP32"]  # a policy sub-item in a project case
+    with pytest.raises(CaseError, match="未知的评估要点 'EP32'") as exc:
+        validate(raw)
+    assert exc.value.field == "findings[0].indicators[0]"
+    raw = load(PROJECT)
+    raw["findings"][0]["theme"] = "资金使用合规"
+    with pytest.raises(CaseError, match="未知的问题主题") as exc:
+        validate(raw)
+    assert exc.value.field == "findings[0].theme"
+    raw["findings"][0]["theme"] = "绩效目标合理性"  # a dimension is a theme
+    assert validate(raw) is not None
+
+
+def test_report_outline_and_body_without_internals():
+    """Both examples: the level-1 headings are HEADINGS, every suggestion names its problem, and
+    the body (all but the 技术附件) has no codes, preset ids, seeds or status codes."""
+    from .test_report_content import _internals
+
+    for path in (PROJECT, POLICY):
+        r = ex_ante.analyse(casefile.load_case(path))
+        doc = ex_ante.outline(r)
+        assert tuple(s.title for s in doc.sections) == ex_ante.HEADINGS
+        body = "\n".join(plain_text(s) for s in doc.sections if "技术附件" not in s.title)
+        assert not _internals(body), (path.name, _internals(body)[:5])
+        assert not re.search(r"\bE[AP]\d\d\b", body)  # sub-item codes are in the annex only
+        for i in range(1, len(r.findings.problems) + 1):
+            assert f"（针对问题{i}）" in body
+        annex = plain_text(doc.sections[-1])
+        assert "china_2006" in annex and "随机种子" in annex and r.case.case_id in annex

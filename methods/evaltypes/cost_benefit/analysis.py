@@ -11,6 +11,7 @@ same analysis of its own ``cba:`` block.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,36 +21,16 @@ from methods import _format as fmt
 from methods import cba
 from methods._json import jsonable
 from methods.errors import CaseError
-
-#: Chinese names of the usual line categories (other categories are shown as written).
-CATEGORY_NAMES = {
-    "capex": "建设投资",
-    "investment": "建设投资",
-    "renewal": "更新改造",
-    "operating": "运营维护",
-    "opex": "运营维护",
-    "labour": "人工",
-    "labor": "人工",
-    "closure": "封场与修复",
-    "benefit": "效益",
-    "residual": "期末余值",
-    "transfer": "转移支付",
-    "other": "其他",
-}
-
-
-def _pct(x: float | None, digits: int = 2) -> str:
-    if x is None or not np.isfinite(x):
-        return "—"
-    return fmt.pct(float(x) * 100, digits)
+from methods.evaltypes.cost_benefit.wording import (  # noqa: F401 - CATEGORY_NAMES re-exported
+    CATEGORY_NAMES,
+    _category,
+    _pct,
+    discount_text,
+)
 
 
 def _signed_pct(x: float, digits: int = 2) -> str:
     return ("+" if x > 0 else "") + _pct(x, digits)
-
-
-def _category(name: str) -> str:
-    return CATEGORY_NAMES.get(str(name), str(name))
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,6 +64,14 @@ class CostBenefitResult:
     def hurdle(self) -> float:
         """The rate an IRR is compared with: the flat rate, or a schedule's first-band rate."""
         return float(self.model.discounting.rates[0])
+
+    @cached_property
+    def findings(self):
+        """The problems and suggestions of the report
+        (:func:`methods.evaltypes.cost_benefit.findings.find`)."""
+        from methods.evaltypes.cost_benefit.findings import find
+
+        return find(self)
 
     @property
     def feasible(self) -> bool:
@@ -123,7 +112,7 @@ class CostBenefitResult:
             "经济上不可行": "小于 0，按所用折现方案项目经济上不可行",
         }[self.verdict()]
         out.append(
-            f"按 {m.discounting.describe()}，{m.years[0]}–{m.years[-1]} 年计算期内项目 {ind} 为 "
+            f"按{discount_text(m.discounting)}，{m.years[0]}–{m.years[-1]} 年计算期内项目 {ind} 为 "
             f"{fmt.num(a.npv)}{u}{bcr}，{judge}。"
         )
         irr = a.irr
@@ -236,7 +225,8 @@ def npv_profile(result: CostBenefitResult, rates: np.ndarray | None = None):
 
 
 def results(result: CostBenefitResult) -> dict[str, Any]:
-    """results.json (contracts §4): the common keys (no score, no grade) and the ``cba`` block."""
+    """results.json (contracts §4): the common keys (no score, no grade), the ``cba`` block and
+    ``findings`` (the report's problems and the suggestion answering each)."""
     from methods.report import case_results
 
-    return case_results(result.case, cba=result.to_dict())
+    return case_results(result.case, cba=result.to_dict(), findings=result.findings.to_dict())

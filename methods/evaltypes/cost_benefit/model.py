@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import Field
 
 from methods.casefile import Budget, Case, Conclusions, EvaluationType, register
+from methods.errors import CaseError
 
 
 def cba_data_paths(spec: Any) -> list[tuple[tuple, str]]:
@@ -45,6 +46,10 @@ class CostBenefitCase(Case):
     )
     overview: str | None = Field(None, description="项目概况")
     evaluator: str | None = Field(None, description="分析机构/人员")
+    proposed_alternative: str | None = Field(
+        None,
+        description="cba.alternatives 中的申报方案名称（不是最低成本方案时列为问题）",
+    )
     conclusions: Conclusions | None = Field(None, description="分析人补充的结论与建议")
 
     def data_paths(self) -> list[tuple[tuple, str]]:
@@ -53,10 +58,20 @@ class CostBenefitCase(Case):
 
 def _check_cost_benefit(case: Case) -> list[str]:
     from methods.evaltypes.cost_benefit.analysis import analyse
+    from methods.evaltypes.cost_benefit.findings import check_findings
 
     # builds the model (CaseError naming the field) and runs every deterministic part; the Monte
     # Carlo run is left to `jixiao run` (validation never runs expensive simulations)
-    analyse(case, simulate=False)
+    result = analyse(case, simulate=False)
+    proposed = getattr(case, "proposed_alternative", None)
+    alts = list(result.model.alternatives)
+    if proposed is not None and proposed not in alts:
+        raise CaseError(
+            f"申报方案 '{proposed}' 不在 cba.alternatives 中"
+            + (f"（现有：{'、'.join(alts)}）" if alts else "（cba 块未设置备选方案）"),
+            field=("proposed_alternative",),
+        )
+    check_findings(case)
     return []
 
 

@@ -11,9 +11,12 @@ analysis and report outline in one place.
   case's own cost-benefit analysis, :func:`methods.evaltypes.cost_benefit.analyse`; 执行风险 from
   the risk register);
 - :mod:`~methods.evaltypes.ex_ante.analysis`: :func:`analyse` (scores, total, conclusion with
-  vetoes, findings) and :func:`results` (results.json);
+  vetoes) and :func:`results` (results.json, with the report's ``findings``);
+- :mod:`~methods.evaltypes.ex_ante.findings`: the report's problems (the sub-items rated 中 or
+  差 grouped by dimension, vetoes, the evaluator's own findings), one suggestion per problem timed
+  by the conclusion, 主要优势, the 综合评估结论 paragraph and 其他需要说明的问题;
 - :mod:`~methods.evaltypes.ex_ante.outline`: the report's sections (``section_*``, in
-  :data:`OUTLINE` order) and charts.
+  :data:`OUTLINE` order, level-1 headings in :data:`HEADINGS`) and charts.
 """
 
 from methods.evaltypes.ex_ante.analysis import (
@@ -24,8 +27,10 @@ from methods.evaltypes.ex_ante.analysis import (
     results,
     score_items,
 )
+from methods.evaltypes.ex_ante.findings import achievements, conclusion, find, other_matters
 from methods.evaltypes.ex_ante.model import ExAnteCase, Risk, VetoSpec
 from methods.evaltypes.ex_ante.outline import (
+    HEADINGS,
     OUTLINE,
     conclusion_card,
     dimensions_table,
@@ -36,13 +41,17 @@ from methods.evaltypes.ex_ante.outline import (
     plot_economy,
     plot_risk_matrix,
     risk_table,
+    score_card,
+    score_sheet,
+    section_advice,
+    section_annex,
+    section_assessment,
+    section_basic,
     section_conclusion,
-    section_dimensions,
-    section_economy,
-    section_findings,
-    section_items,
-    section_overview,
-    section_risks,
+    section_content,
+    section_other,
+    section_problems,
+    section_score_sheet,
 )
 from methods.evaltypes.ex_ante.risks import RiskRegister, risk_level, risk_levels, risk_register
 from methods.evaltypes.ex_ante.rulebook import (
@@ -78,6 +87,7 @@ from methods.evaltypes.ex_ante.suggestions import (
 
 __all__ = [
     "OUTLINE",
+    "HEADINGS",
     "RATINGS",
     "STATUS_ZH",
     "Conclusion",
@@ -94,18 +104,22 @@ __all__ = [
     "Veto",
     "VetoRule",
     "VetoSpec",
+    "achievements",
     "analyse",
     "apply_vetoes",
     "assess",
     "available",
+    "conclusion",
     "conclusion_bands",
     "conclusion_card",
     "dimension_table",
     "dimensions_table",
     "economy_tables",
+    "find",
     "framework",
     "framework_for",
     "items_table",
+    "other_matters",
     "outline",
     "plot_dimensions",
     "plot_economy",
@@ -117,14 +131,18 @@ __all__ = [
     "risk_register",
     "risk_table",
     "rules",
+    "score_card",
     "score_items",
+    "score_sheet",
+    "section_advice",
+    "section_annex",
+    "section_assessment",
+    "section_basic",
     "section_conclusion",
-    "section_dimensions",
-    "section_economy",
-    "section_findings",
-    "section_items",
-    "section_overview",
-    "section_risks",
+    "section_content",
+    "section_other",
+    "section_problems",
+    "section_score_sheet",
     "suggest",
     "suggest_bcr",
     "suggest_irr",

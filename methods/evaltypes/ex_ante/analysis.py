@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -12,7 +13,8 @@ import pandas as pd
 from methods import _format as fmt
 from methods.errors import CaseError
 from methods.evaltypes import cost_benefit
-from methods.evaltypes.ex_ante.risks import RiskRegister, _level_rank, risk_register
+from methods.evaltypes.ex_ante.findings import check_findings, find
+from methods.evaltypes.ex_ante.risks import RiskRegister, risk_register
 from methods.evaltypes.ex_ante.rulebook import (
     _CAP_ORDER,
     RATINGS,
@@ -115,55 +117,33 @@ class ExAnteResult:
 
     @property
     def advice(self) -> str:
+        """What the conclusion means for the budget (``conclusion_advice``)."""
         return rules()["conclusion_advice"][self.conclusion.id]
 
+    @cached_property
+    def findings(self):
+        """The report's problems and the suggestion answering each
+        (:func:`methods.evaltypes.ex_ante.findings.find`)."""
+        return find(self)
+
     def problems(self) -> list[str]:
-        """Weak points found by the assessment (automatic)."""
-        out = [f"触发否决情形 {v.describe()}。" for v in self.vetoes]
-        limit = float(rules()["weak_dimension"]["rate"])
-        weak = self.dimensions[self.dimensions["rate"] < limit - 1e-9]
-        for r in weak.itertuples():
-            out.append(f"{r.level1}得分率 {fmt.num(r.rate, 1)}%，为薄弱环节。")
-        low = self.items[self.items["rating"].isin(["中", "差"])]
-        for r in low.itertuples():
-            why = r.basis or r.evidence
-            out.append(f"{r.code} {r.name}评为“{r.rating}”" + (f"：{why}" if why else "") + "。")
-        t = self.register.table
-        high = t[t["residual_level"].map(_level_rank) >= 2] if not t.empty else t
-        for r in high.itertuples():
-            out.append(
-                f"风险“{r.name}”采取措施后仍为{r.residual_level}"
-                f"（可能性 {r.residual_likelihood} × 影响 {r.residual_impact}）。"
-            )
-        return out
+        """The problems of the report, each heading, facts and 原因分析 in one paragraph."""
+        return [p.text() for p in self.findings.problems]
 
     def suggestions(self) -> list[str]:
-        out = [self.advice]
-        low = self.items[self.items["rating"].isin(["中", "差"])]
-        dims = list(dict.fromkeys(low["dimension"]))
-        if dims and self.conclusion.id == "support":
-            out.append(f"在预算批复前补充完善{'、'.join(dims)}方面的内容。")
-        elif dims and self.conclusion.id == "partial":
-            out.append(f"重点完善{'、'.join(dims)}方面的内容后，再按程序报送。")
-        c = self.cba
-        if c is not None:
-            lc = c.analysis.least_cost
-            lc_items = self.items[self.items["derive"] == "cba_least_cost"]
-            explained = bool((lc_items["source"] == "评估人调整").any())
-            if lc is not None and self.proposed and self.proposed != lc.cheapest and not explained:
-                out.append(
-                    f"申报方案“{self.proposed}”并非最低成本方案，应说明不选“{lc.cheapest}”的理由或调整方案。"
-                )
-            crit = c.analysis.critical.critical
-            if crit:
-                out.append(
-                    f"核实关键变量（{'、'.join(crit)}）的测算依据，并在绩效目标中设置相应指标。"
-                )
-        return out
+        """What the conclusion means for the budget, then one suggestion per problem
+        (``{title}（针对问题N）：{text}``) and the evaluator's own suggestions."""
+        extra = getattr(self.case, "conclusions", None)
+        return (
+            [self.advice]
+            + [f"{a.heading()}：{a.text}" for a in self.findings.advice]
+            + list(extra.suggestions if extra else [])
+        )
 
     def results(self) -> dict[str, Any]:
         """The results.json blocks: ``total_score``, ``level1``, ``level1_weights``,
-        ``indicators``, ``warnings``, ``ex_ante`` (and ``cba`` when the case has one)."""
+        ``indicators``, ``warnings``, ``ex_ante``, ``findings`` (the report's problems and the
+        suggestion answering each) and ``cba`` when the case has one."""
         indicators = [
             {
                 "code": r["code"],
@@ -188,6 +168,7 @@ class ExAnteResult:
             "indicators": indicators,
             "warnings": list(self.warnings),
             "ex_ante": self.to_dict(),
+            "findings": self.findings.to_dict(),
         }
         if self.cba is not None:
             out["cba"] = self.cba.to_dict()
@@ -338,6 +319,7 @@ def analyse(case, *, simulate: bool = True) -> ExAnteResult:
             "没有 cba 块时不能指定 proposed_alternative", field=("proposed_alternative",)
         )
     register = risk_register(case.risks)
+    check_findings(case, fw)  # findings name sub-items of this framework
 
     # ratings given by the evaluator, keyed by code
     given: dict[str, tuple[str, str, str]] = {}

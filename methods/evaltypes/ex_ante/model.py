@@ -51,6 +51,10 @@ class ExAnteCase(Case):
         description="评估框架：ex_ante_project（默认）或 ex_ante_policy（object_type: policy 时默认）",
     )
     overview: str | None = Field(None, description="项目（政策）概况")
+    objectives: str | list[str] | None = Field(
+        None,
+        description="申报的绩效目标（总体目标、年度目标及主要绩效指标）；未填写时报告写“（未提供）”",
+    )
     evaluator: str | None = Field(None, description="评估机构/人员")
     ratings: dict[str, Any] = Field(
         default_factory=dict,

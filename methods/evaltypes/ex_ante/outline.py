@@ -1,5 +1,14 @@
-"""The ex-ante report: its sections built from an :class:`ExAnteResult` (document blocks, never
-HTML) and its charts (``plot_*``: the dimension bars and radar, the 5 × 5 risk matrix).
+"""The ex-ante report (事前绩效评估报告): its sections built from an :class:`ExAnteResult`
+(document blocks, never HTML) and its charts (``plot_*``: the dimension bars and radar, the
+5 × 5 risk matrix).
+
+The report follows the customary outline of an ex-ante assessment: 一 基本情况, 二 评估内容与方法,
+三 评估情况 (one part per dimension: 必要性, 投入经济性, 绩效目标合理性, 实施方案可行性, 筹资合规性,
+执行风险), 四 评估结论 (予以支持 / 部分支持 / 不予支持, in official prose), 五 主要优势、存在的问题
+及原因分析, 六 有关建议 (each answering a problem), 七 其他需要说明的问题, 附件1 评估要点评分表 and
+附件2 技术附件 (item codes, suggested ratings and their derivation rules, the rules' status, the
+cost-benefit detail with its seed, data files). The body carries no codes, preset ids or status
+codes.
 
 投入经济性 shows the key indicators of the case's own cost-benefit analysis
 (:func:`methods.evaltypes.cost_benefit.key_indicators`) and its NPV distribution or cash flows.
@@ -11,10 +20,14 @@ from typing import Any
 
 from methods import _format as fmt
 from methods.evaltypes import cost_benefit
+from methods.evaltypes.cost_benefit.outline import data_files_table, request_prose
+from methods.evaltypes.cost_benefit.wording import indicator_name
+from methods.evaltypes.ex_ante import findings as xf
 from methods.evaltypes.ex_ante.analysis import ExAnteResult
 from methods.evaltypes.ex_ante.risks import risk_level
-from methods.evaltypes.ex_ante.rulebook import STATUS_ZH, rules, veto_rules
-from methods.report import blocks
+from methods.evaltypes.ex_ante.rulebook import rules, veto_rules
+from methods.report import blocks, official
+from methods.report import findings as fnd
 from methods.report.document import (
     BulletList,
     Callout,
@@ -22,8 +35,14 @@ from methods.report.document import (
     Document,
     Paragraph,
     Section,
+    Span,
     Table,
 )
+
+
+def _status(status: str) -> str:
+    """A rule's status in Chinese (法规 / 地方规定 / 实务做法 / 待核实; 案例设定)."""
+    return "案例设定" if status == "case" else blocks.status_text(status)
 
 
 def _veto_text(result: ExAnteResult) -> str:
@@ -38,63 +57,67 @@ def _veto_text(result: ExAnteResult) -> str:
                 f"“{labels[v.cap]}”）"
             )
     if not parts:
-        return result.veto_source + "。"
-    return f"{'；'.join(parts)}。依据：{result.veto_source}。"
+        return blocks.cite(result.veto_source) + "。"
+    return f"{'；'.join(parts)}。依据：{blocks.cite(result.veto_source)}。"
+
+
+def score_card(result: ExAnteResult) -> Callout:
+    """The total score and the conclusion as a card."""
+    c = result.conclusion
+    return Callout(
+        "score",
+        [
+            Paragraph(
+                f"结论分界：{result.bands.describe()}（{_status(result.bands.status)}）", "meta"
+            )
+        ],
+        total=fmt.num(result.total),
+        grade=c.label,
+        grade_class=c.css,
+        grade_label="评估结论",
+    )
 
 
 def conclusion_card(result: ExAnteResult) -> list[Any]:
-    """评估结论: total score and the conclusion (a score card), vetoes, the cut-offs, veto rules,
-    rating scale and framework used, and warnings."""
-    c = result.conclusion
-    status = STATUS_ZH.get
+    """评估规则 as the 技术附件 lists them: the conclusion cut-offs, the veto rules (with the
+    sub-item codes), the rating scale and the framework, each with its source and status."""
     fw = result.framework
-    parts: list[Any] = [
-        Callout(
-            "score",
-            total=fmt.num(result.total),
-            grade=c.label,
-            grade_class=c.css,
-            grade_label="评估结论",
-        )
-    ]
+    parts: list[Any] = []
     for v in result.vetoes:
         cap = next(b.label for b in result.bands.bands if b.id == v.rule.cap)
         parts.append(Callout("warn", [f"触发否决情形 {v.describe()}：结论最高为“{cap}”。"]))
-    if result.by_score is not None and result.by_score.id != c.id:
+    if result.by_score is not None and result.by_score.id != result.conclusion.id:
         parts.append(
-            Paragraph(f"按总分结论为“{result.by_score.label}”，因否决情形调整为“{c.label}”。")
+            Paragraph(
+                f"按总分结论为“{result.by_score.label}”，因否决情形调整为“{result.conclusion.label}”。"
+            )
         )
     parts += [
-        Paragraph(result.advice),
         Paragraph(
             f"结论分界：{result.bands.describe()}"
-            f"（{result.bands.source}；{status(result.bands.status, result.bands.status)}）。"
-            "本评估以上述结论代替优、良、中、差等级（results.json 中 grade 为空，结论记在 ex_ante 块）。",
-            "meta",
+            f"（{blocks.cite(result.bands.source)}；{_status(result.bands.status)}）。"
+            "事前评估以上述结论代替优、良、中、差等级。"
         ),
-        Paragraph(f"否决情形：{_veto_text(result)}", "meta"),
+        Paragraph(f"否决情形：{_veto_text(result)}"),
         Paragraph(
             f"要点评级折算：{result.scale.describe()}"
-            f"（{result.scale.source}；{status(result.scale.status, result.scale.status)}）。",
-            "meta",
+            f"（{blocks.cite(result.scale.source)}；{_status(result.scale.status)}）。"
         ),
         Paragraph(
-            f"评估框架：{fw.name}。{fw.source}（维度：{status(fw.status, fw.status)}；"
-            f"分值：{status(fw.points_status, fw.points_status)}）。",
-            "meta",
+            f"评估框架：{fw.name}。{blocks.cite(fw.source)}（维度：{_status(fw.status)}；"
+            f"分值：{_status(fw.points_status)}）。"
         ),
     ]
-    parts += [Callout("warn", [w]) for w in result.warnings]
     return parts
 
 
 def dimensions_table(result: ExAnteResult) -> Table:
     """评估维度得分 table."""
     rows = [
-        [r.level1, fmt.num(r.weight), fmt.fixed(r.score), fmt.pct(r.rate, 1)]
+        [r.level1, fmt.num(r.weight), fmt.fixed(r.score), fmt.fixed(r.rate) + "%"]
         for r in result.dimensions.itertuples()
     ]
-    rows.append(["合计", "100", fmt.fixed(result.total), fmt.pct(result.total, 1)])
+    rows.append(["合计", "100", fmt.fixed(result.total), fmt.fixed(result.total) + "%"])
     return Table(rows, ["评估维度", "分值", "得分", "得分率"], numeric=(1, 2, 3))
 
 
@@ -172,8 +195,7 @@ def economy_tables(result: ExAnteResult) -> list[Any]:
     if result.cba is None:
         return [
             Paragraph(
-                f"本{result.framework.object_name}未提供成本效益测算（cba 块），"
-                "经济性要点由评估人直接评级。"
+                f"本{result.framework.object_name}未提供成本效益测算，经济性要点由评估人直接评级。"
             )
         ]
     rows = [
@@ -183,15 +205,14 @@ def economy_tables(result: ExAnteResult) -> list[Any]:
     ]
     src = rules()["derivations"]
     return [
-        cost_benefit.key_indicators(result.cba),
         Paragraph("由成本效益分析推导的建议评级："),
         Table(
             rows,
             ["代码", "评估要点", "证据", "推导规则", "建议评级", "最终评级"],
             widths=(0.75, 1.1, 2.6, 2.8, 0.8, 0.8),
             note=(
-                f"推导规则依据：{' '.join(src['source'].split())}"
-                f"（{STATUS_ZH.get(src['status'], src['status'])}）。"
+                f"推导规则依据：{blocks.cite(' '.join(src['source'].split()))}"
+                f"（{_status(src['status'])}）。"
             ),
         ),
     ]
@@ -212,11 +233,11 @@ def economy_chart(result: ExAnteResult):
     ax = plot_economy(result)
     if ax is None:
         return None
-    ind = result.cba.indicator
+    ind = indicator_name(result.cba)
     mc = result.cba.analysis.monte_carlo
     if mc is not None and not mc.all_invalid:
-        caption = f"{ind} 概率分布（蒙特卡洛模拟）"
-        alt = f"蒙特卡洛模拟的 {ind} 频数直方图与累计概率曲线，虚线为 0"
+        caption = f"{ind}的概率分布（蒙特卡洛模拟）"
+        alt = f"蒙特卡洛模拟的{ind}频数直方图与累计概率曲线，虚线为0"
     else:
         caption = "年度现金流与累计净现值"
         alt = "各年效益（向上）与费用（向下）柱状图，折线为累计净现值"
@@ -228,7 +249,7 @@ def risk_table(result: ExAnteResult) -> Table | Paragraph:
     t = result.register.table
     spec = rules()["risk_matrix"]
     if t.empty:
-        return Paragraph("未填写风险登记表（risks）。")
+        return Paragraph("申报材料未提供风险登记表。")
     rows = [
         [
             str(r.no),
@@ -263,9 +284,8 @@ def risk_table(result: ExAnteResult) -> Table | Paragraph:
         numeric=(0,),
         widths=(0.55, 1.4, 0.8, 1.1, 0.9, 2.6, 1.1, 1.1, 0.9),
         note=(
-            f"风险值 = 可能性（1–5）× 影响程度（1–5）；分级：{levels}。"
-            f"{' '.join(spec['source'].split())}（{STATUS_ZH.get(spec['status'], spec['status'])}）。"
-            "剩余风险为采取应对措施后的评估，未填写时同固有风险。"
+            f"风险值为可能性（1—5级）与影响程度（1—5级）之积；分级：{levels}（{_status(spec['status'])}，"
+            "口径见附件2）。剩余风险为采取应对措施后的评估，未填写时同固有风险。"
         ),
     )
 
@@ -362,104 +382,423 @@ def plot_risk_matrix(result: ExAnteResult, ax=None):
 # Sections
 
 
-def section_overview(r: ExAnteResult) -> Section:
-    """一、评估对象概况"""
+def section_basic(r: ExAnteResult) -> Section:
+    """一、基本情况"""
+    case = r.case
+    obj = r.framework.object_name
+    goals = getattr(case, "objectives", None)
+    if goals:
+        listed = [goals] if isinstance(goals, str) else list(goals)
+        parts: list[Any] = [Paragraph(fnd._sentence(fnd.tidy(g))) for g in listed]
+    else:
+        parts = [Paragraph(f"申报的绩效目标：{official.NOT_GIVEN}")]
+    parts.append(Paragraph("绩效目标的评估情况见第三部分。"))
     return Section(
-        "一、评估对象概况",
+        "一、基本情况",
         [
-            blocks.unscored_info(r.case, evaluator_label="评估机构/人员"),
-            blocks.overview(r.case),
-            blocks.budget_amounts(r.case, planned_label="申报预算数"),
+            Section(
+                f"（一）{obj}概况",
+                [
+                    blocks.unscored_info(case, evaluator_label="评估机构/人员"),
+                    official.overview_paragraph(case, f"{obj}概况"),
+                    request_prose(case),
+                ],
+                level=2,
+            ),
+            Section("（二）申报的绩效目标", parts, level=2),
         ],
     )
+
+
+def _scope(r: ExAnteResult) -> str:
+    case, b = r.case, r.case.budget
+    text = f"评估对象为{case.title}"
+    if b is not None and b.planned is not None:
+        text += f"，申请{case.year}年度预算资金{fmt.fixed(b.planned)}{b.unit}"
+    return text
+
+
+def section_content(r: ExAnteResult) -> Section:
+    """二、评估内容与方法"""
+    case, fw = r.case, r.framework
+    work = getattr(case, "work", None)
+    purpose = work.purpose if work and work.purpose else None
+    scope = work.scope if work and work.scope else _scope(r)
+    dims = r.dimensions
+    content = (
+        f"依据{fw.name}，从{'、'.join(dims['level1'])}{len(dims)}个维度、{len(fw.items)}个评估要点"
+        f"开展评估，各维度分值分别为{'、'.join(f'{fmt.num(w)}分' for w in dims['weight'])}"
+        f"（评估要点见附件1；框架依据：{_status(fw.status)}，分值设定：{_status(fw.points_status)}）。"
+    )
+    scale = "、".join(f"“{k}”计{fmt.num(v * 100)}%" for k, v in r.scale.values.items())
+    bands = r.bands.bands
+    band_text = "，".join(
+        f"{fmt.num(b.min)}分（含）以上为“{b.label}”"
+        if i == 0
+        else (
+            f"{fmt.num(b.min)}分（含）至{fmt.num(bands[i - 1].min)}分为“{b.label}”"
+            if b.min > 0
+            else f"{fmt.num(bands[i - 1].min)}分以下为“{b.label}”"
+        )
+        for i, b in enumerate(bands)
+    )
+    vetoes, _ = veto_rules(getattr(case, "veto", True))
+    used = [v for v in vetoes if any(fw.item(c) for c in v.items)]
+    if used:
+        caps = {b.id: b.label for b in bands}
+        veto = (
+            "存在下列情形之一的，不论总分，评估结论最高为所列结论："
+            + "；".join(f"{v.text}（“{caps[v.cap]}”）" for v in used)
+            + f"（{_status('case' if getattr(case, 'veto', True) not in (True, None) else rules()['veto']['status'])}）。"
+        )
+    else:
+        veto = "本评估未设否决情形。"
+    derived = [i for i in fw.items if i.derive]
+    method = "采用专家评议法，对各评估要点逐项评级"
+    if any((i.derive or "").startswith("cba_") for i in derived) and r.cba is not None:
+        method += "；采用成本效益分析法测算投入经济性"
+    if r.register is not None and not r.register.empty:
+        method += "；采用风险矩阵法（可能性×影响程度）识别和评价执行风险"
+    method += "。"
+    if derived:
+        method += (
+            f"{'、'.join(dict.fromkeys(i.dimension for i in derived))}中的部分要点先由成本效益分析或风险"
+            "登记表按规则推导建议评级，评估人可调整并须说明理由（推导规则见附件2）。"
+        )
+    process = (work.process if work else None) or None
+    steps = [process] if isinstance(process, str) else list(process or [])
+    field_check = work.fieldwork if work and work.fieldwork else None
+    survey = work.questionnaires if work and work.questionnaires else None
+    return Section(
+        "二、评估内容与方法",
+        [
+            Section(
+                "（一）评估目的、对象和范围",
+                [
+                    Paragraph(
+                        f"评估目的：{fnd._clause(purpose)}。"
+                        if purpose
+                        else f"评估目的：{official.NOT_GIVEN}"
+                    ),
+                    Paragraph(fnd._sentence(fnd.tidy(scope))),
+                ],
+                level=2,
+            ),
+            Section("（二）评估内容", [Paragraph(fnd.tidy(content))], level=2),
+            Section(
+                "（三）评估方法和标准",
+                [
+                    Paragraph(f"1. 评估方法。{method}"),
+                    Paragraph(
+                        f"2. 评级与计分。各评估要点按优、良、中、差四档评级，分别按要点分值的{scale}计分"
+                        f"（{_status(r.scale.status)}），维度得分和总分为要点得分之和。"
+                    ),
+                    Paragraph(f"3. 评估结论。总分{band_text}（{_status(r.bands.status)}）；{veto}"),
+                ],
+                level=2,
+            ),
+            Section(
+                "（四）评估工作过程",
+                [
+                    *(
+                        Paragraph(fnd._sentence(fnd.tidy(f"{i}. {s}")))
+                        for i, s in enumerate(steps, 1)
+                    ),
+                    *([] if steps else [Paragraph(f"评估工作过程：{official.NOT_GIVEN}")]),
+                    Paragraph(
+                        f"现场核查：{fnd._clause(field_check)}。"
+                        if field_check
+                        else f"现场核查：{official.NOT_GIVEN}"
+                    ),
+                    Paragraph(
+                        f"专家论证和问卷调查：{fnd._clause(survey)}。"
+                        if survey
+                        else f"专家论证和问卷调查：{official.NOT_GIVEN}"
+                    ),
+                ],
+                level=2,
+            ),
+        ],
+    )
+
+
+def _dimension_paragraph(r: ExAnteResult, dim) -> Paragraph:
+    row = r.dimensions.set_index("level1").loc[dim.name]
+    text = (
+        f"{dim.name}分值{fmt.num(dim.points)}分，得分{fmt.fixed(row['score'])}分，"
+        f"得分率{fmt.fixed(row['rate'])}%。"
+    )
+    said = []
+    for it in r.items[r.items["dimension"] == dim.name].to_dict("records"):
+        fact = xf.item_fact(r, it)
+        said.append(f"{it['name']}评为“{it['rating']}”" + (f"，{fact}" if fact else ""))
+    text += "；".join(said) + "。"
+    return Paragraph(fnd.tidy(text))
+
+
+def section_assessment(r: ExAnteResult) -> Section:
+    """三、评估情况"""
+    fw = r.framework
+    economy = {i.dimension for i in fw.items if (i.derive or "").startswith("cba_")}
+    risky = {i.dimension for i in fw.items if (i.derive or "").startswith("risk_")}
+    parts = []
+    for n, dim in enumerate(fw.dimensions, 1):
+        blocks_: list[Any] = [_dimension_paragraph(r, dim)]
+        if dim.name in economy:
+            if r.cba is None:
+                names = "、".join(i.name for i in dim.items if (i.derive or "").startswith("cba_"))
+                blocks_.append(
+                    Paragraph(f"本{fw.object_name}未提供成本效益测算，{names}由评估人直接评级。")
+                )
+            else:
+                blocks_ += [
+                    Paragraph("成本效益分析的主要指标如下（测算明细见附件2）："),
+                    cost_benefit.key_indicators(r.cba),
+                    economy_chart(r),
+                ]
+        if dim.name in risky:
+            ax = plot_risk_matrix(r)
+            chart = None
+            if ax is not None:
+                chart = blocks.chart(
+                    ax.figure,
+                    "风险矩阵",
+                    "5×5风险矩阵（可能性×影响程度），按风险等级着色；数字为风险序号，"
+                    "空心为固有风险，实心为采取措施后的剩余风险，箭头表示措施的效果",
+                )
+            blocks_ += [
+                Paragraph(
+                    "风险登记表列出已识别的风险、可能性与影响程度、应对措施和采取措施后的剩余风险；"
+                    "风险矩阵中数字为风险序号。"
+                ),
+                risk_table(r),
+                chart,
+            ]
+        parts.append(Section(f"（{official.chinese_number(n)}）{dim.name}", blocks_, level=2))
+    return Section("三、评估情况", parts)
 
 
 def section_conclusion(r: ExAnteResult) -> Section:
-    """二、评估结论"""
-    return Section("二、评估结论", conclusion_card(r))
-
-
-def section_dimensions(r: ExAnteResult) -> Section:
-    """三、评估维度得分"""
-    return Section(
-        "三、评估维度得分",
-        [
-            Paragraph("各评估维度的分值、得分和得分率如下，左图为得分与失分，右图为得分率雷达图。"),
-            dimensions_table(r),
-            blocks.chart(
-                plot_dimensions(r),
-                "评估维度得分与得分率",
-                "左：各评估维度得分与失分条形图；右：各评估维度得分率雷达图",
-            ),
-        ],
-    )
-
-
-def section_items(r: ExAnteResult) -> Section:
-    """四、评估要点评级"""
-    return Section("四、评估要点评级", [items_table(r)])
-
-
-def section_economy(r: ExAnteResult) -> Section:
-    """五、投入经济性分析（成本效益）"""
-    return Section(
-        "五、投入经济性分析（成本效益）",
-        [
+    """四、评估结论"""
+    parts: list[Any] = [
+        Section(
+            "（一）综合评估结论",
+            [Paragraph(xf.conclusion(r, r.findings)), score_card(r)],
+            level=2,
+        ),
+        Section(
+            "（二）评估得分情况",
+            [
+                dimensions_table(r),
+                blocks.chart(
+                    plot_dimensions(r),
+                    "评估维度得分与得分率",
+                    "左：各评估维度得分与失分条形图；右：各评估维度得分率雷达图",
+                ),
+            ],
+            level=2,
+        ),
+    ]
+    if r.vetoes:
+        caps = {b.id: b.label for b in r.bands.bands}
+        notes = [
             Paragraph(
-                "投入经济性（政策为保障充分性中的成本效益要点）的依据取自本案例的成本效益分析："
-                "净现值、效益费用比、内部收益率、风险分析和最低成本法比选。"
-            ),
-            economy_tables(r),
-            economy_chart(r),
+                f"{v.name}评为“{v.rating}”，属“{v.rule.text}”的否决情形，不论总分，评估结论最高为"
+                f"“{caps[v.rule.cap]}”。"
+            )
+            for v in r.vetoes
+        ]
+        if r.by_score is not None and r.by_score.id != r.conclusion.id:
+            notes.append(
+                Paragraph(
+                    f"按总分{fmt.fixed(r.total)}分，评估结论应为“{r.by_score.label}”；因上述否决情形，"
+                    f"评估结论调整为“{r.conclusion.label}”。"
+                )
+            )
+        parts.append(Section("（三）关于评估结论的说明", notes, level=2))
+    return Section("四、评估结论", parts)
+
+
+def section_problems(r: ExAnteResult) -> Section:
+    """五、主要优势、存在的问题及原因分析"""
+    fd = r.findings
+    good = xf.achievements(r)
+    strengths = [Paragraph(fnd.tidy(f"{i}. {g}")) for i, g in enumerate(good, 1)] or [
+        Paragraph("（无）")
+    ]
+    probs: list[Any] = []
+    for i, p in enumerate(fd.problems, 1):
+        probs.append(Paragraph(Span(f"{i}. {p.heading}", strong=True)))
+        if p.facts:
+            probs.append(Paragraph(fnd.tidy(p.facts_text)))
+        probs.append(Paragraph(fnd.tidy(p.cause_text)))
+    if not probs:
+        probs = [Paragraph("评估未发现需要单独列示的问题；各要点的评级情况见第三部分和附件1。")]
+    return Section(
+        "五、主要优势、存在的问题及原因分析",
+        [
+            Section("（一）主要优势", strengths, level=2),
+            Section("（二）存在的问题及原因分析", probs, level=2),
         ],
     )
 
 
-def section_risks(r: ExAnteResult) -> Section:
-    """六、执行风险"""
-    ax = plot_risk_matrix(r)
-    chart = None
-    if ax is not None:
-        chart = blocks.chart(
-            ax.figure,
-            "风险矩阵",
-            "5×5 风险矩阵（可能性 × 影响程度），按风险等级着色；数字为风险序号，"
-            "空心为固有风险，实心为采取措施后的剩余风险，箭头表示措施的效果",
+def section_advice(r: ExAnteResult) -> Section:
+    """六、有关建议"""
+    fd = r.findings
+    parts: list[Any] = [
+        Section(
+            f"（{official.chinese_number(i)}）{a.heading()}",
+            [Paragraph(fnd.tidy(a.text))],
+            level=2,
         )
+        for i, a in enumerate(fd.advice, 1)
+    ]
+    extra = getattr(r.case, "conclusions", None)
+    if extra is not None and extra.suggestions:
+        n = official.chinese_number(len(parts) + 1)
+        parts.append(
+            Section(
+                f"（{n}）其他建议",
+                [BulletList([fnd.tidy(x) for x in extra.suggestions])],
+                level=2,
+            )
+        )
+    if not parts:
+        parts = [Paragraph(r.advice)]
+    return Section("六、有关建议", parts)
+
+
+def section_other(r: ExAnteResult) -> Section:
+    """七、其他需要说明的问题"""
+    items = xf.other_matters(r)
     return Section(
-        "六、执行风险",
-        [
-            Paragraph(
-                "风险登记表列出已识别的风险、可能性与影响程度、应对措施和采取措施后的剩余风险；"
-                "风险矩阵中数字为风险序号。"
-            ),
-            risk_table(r),
-            chart,
-        ],
+        "七、其他需要说明的问题",
+        [Paragraph(fnd.tidy(f"{i}. {x}")) for i, x in enumerate(items, 1)],
     )
 
 
-def section_findings(r: ExAnteResult) -> Section:
-    """七、存在问题和意见建议"""
-    extra = getattr(r.case, "conclusions", None)
-    problems = r.problems() + list(extra.problems if extra else [])
-    suggestions = r.suggestions() + list(extra.suggestions if extra else [])
-    parts = []
-    if extra and extra.achievements:
-        parts.append(Section("主要优势", [BulletList(extra.achievements)], level=2))
-    parts.append(Section("存在问题", [BulletList(problems)], level=2))
-    parts.append(Section("意见建议", [BulletList(suggestions)], level=2))
-    return Section("七、存在问题和意见建议", parts)
+def score_sheet(r: ExAnteResult) -> Table:
+    """评估要点评分表: 评估维度、评估要点、分值、评级、得分、评级依据 (no codes)."""
+    rows = []
+    for dim in r.framework.dimensions:
+        its = r.items[r.items["dimension"] == dim.name].to_dict("records")
+        for k, it in enumerate(its):
+            first = (
+                [Cell(f"{dim.name}（{fmt.num(dim.points)}分）", rowspan=len(its), numeric=False)]
+                if k == 0
+                else []
+            )
+            rows.append(
+                [
+                    *first,
+                    it["name"],
+                    Cell(fmt.num(it["points"]), numeric=True),
+                    it["rating"],
+                    Cell(fmt.fixed(it["score"]), numeric=True),
+                    fnd.tidy(xf.item_fact(r, it)) or "—",
+                ]
+            )
+    rows.append(
+        [
+            "合计",
+            "",
+            Cell(fmt.num(r.dimensions["weight"].sum()), numeric=True),
+            "",
+            Cell(fmt.fixed(r.total), numeric=True),
+            f"评估结论：{r.conclusion.label}",
+        ]
+    )
+    return Table(
+        rows,
+        ["评估维度", "评估要点", "分值", "评级", "得分", "评级依据"],
+        widths=(1.2, 1.5, 0.55, 0.55, 0.65, 4.0),
+    )
 
+
+def section_score_sheet(r: ExAnteResult) -> Section:
+    """附件1：评估要点评分表"""
+    return Section("附件1：评估要点评分表", [score_sheet(r)])
+
+
+def section_annex(r: ExAnteResult) -> Section:
+    """附件2：技术附件"""
+    parts: list[Any] = [
+        Section(
+            "（一）评估要点评级明细",
+            [
+                Paragraph(f"案例编号：{r.case.case_id}（案例库存档编号）。", style="note"),
+                items_table(r),
+            ],
+            level=2,
+        ),
+        Section("（二）评估规则及其依据", conclusion_card(r), level=2),
+        Section("（三）建议评级的推导", economy_tables(r), level=2),
+    ]
+    if r.cba is not None:
+        cba_parts: list[Any] = [
+            Paragraph("成本效益分析的口径、现金流量和概率分析设置："),
+            cost_benefit.setup_table(r.cba),
+            cost_benefit.cashflow_table(r.cba),
+            cost_benefit.risk_tables(r.cba),
+            Paragraph("计算结果摘要："),
+            BulletList(r.cba.conclusions()),
+        ]
+        parts.append(Section("（四）成本效益分析明细", cba_parts, level=2))
+    spec = rules()["risk_matrix"]
+    n = official.chinese_number(len(parts) + 1)
+    parts.append(
+        Section(
+            f"（{n}）风险矩阵口径",
+            [
+                Paragraph(
+                    f"{blocks.cite(' '.join(spec['source'].split()))}（{_status(spec['status'])}）。"
+                )
+            ],
+            level=2,
+        )
+    )
+    files = data_files_table(r.case)
+    if files is not None:
+        n = official.chinese_number(len(parts) + 1)
+        parts.append(
+            Section(
+                f"（{n}）数据文件",
+                [Paragraph("成本效益测算数据文件（存档时记录其哈希值）："), files],
+                level=2,
+            )
+        )
+    if r.warnings:
+        n = official.chinese_number(len(parts) + 1)
+        parts.append(
+            Section(f"（{n}）提示", [Callout("warn", [BulletList(list(r.warnings))])], level=2)
+        )
+    return Section("附件2：技术附件", parts)
+
+
+# the level-1 headings of the report (the customary outline; tests check both formats)
+HEADINGS = (
+    "一、基本情况",
+    "二、评估内容与方法",
+    "三、评估情况",
+    "四、评估结论",
+    "五、主要优势、存在的问题及原因分析",
+    "六、有关建议",
+    "七、其他需要说明的问题",
+    "附件1：评估要点评分表",
+    "附件2：技术附件",
+)
 
 OUTLINE = (
-    section_overview,
+    section_basic,
+    section_content,
+    section_assessment,
     section_conclusion,
-    section_dimensions,
-    section_items,
-    section_economy,
-    section_risks,
-    section_findings,
+    section_problems,
+    section_advice,
+    section_other,
+    section_score_sheet,
+    section_annex,
 )
 
 
