@@ -414,7 +414,6 @@ def advice(result: MonitoringResult, found: Sequence[fnd.Problem]) -> list[fnd.A
     finance bureau does, including each project's recommended action where it belongs."""
     s = spec()
     dept, finance = department(result), finance_bureau()
-    deadline = s["deadline_placeholder"]
     actions: dict[int, list[tuple[str, str]]] = {}
     for p in result.projects:
         k = _action_home(result, found, p)
@@ -429,10 +428,11 @@ def advice(result: MonitoringResult, found: Sequence[fnd.Problem]) -> list[fnd.A
         n = k + 1
         if problem.theme not in ("execution", "progress", "at_risk", "sheet"):
             who = problem.responsible or dept
+            by = fnd.rules()["deadline_placeholder"]
             text = (
                 fnd.tidy(problem.advice)
                 if problem.advice
-                else f"建议{who}针对{problem.short}查找原因、落实整改，于{deadline}前将整改情况报{finance}"
+                else f"建议{who}针对{problem.short}查找原因、落实整改，于{by}前将整改情况报{finance}"
             )
             out.append(fnd.Advice(n, f"整改{problem.short}问题", fnd._sentence(text)))
             continue
@@ -445,7 +445,8 @@ def advice(result: MonitoringResult, found: Sequence[fnd.Problem]) -> list[fnd.A
         money = [c for who, c in actions.get(k, []) if who == "finance"]
         if problem.theme != "sheet":
             money.append(s["follow_up"])
-        text += fnd._sentence(f"{finance}" + "；".join(money))
+        if money:
+            text += fnd._sentence(f"{finance}" + "；".join(money))
         out.append(fnd.Advice(n, th["advice_title"], fnd.tidy(text)))
     return out
 

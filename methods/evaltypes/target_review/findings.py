@@ -220,6 +220,9 @@ def problems(result: ReviewResult) -> list[Problem]:
         elif th["id"] == "structure":
             facts = _structure_facts(result, items)
             first = facts[1] if len(facts) > 1 else facts[0]
+        elif th["id"] == "elements" and not result.case.indicators:
+            facts = ["申报表未设置产出、效益和满意度等任何绩效指标，绩效目标无法衡量"]
+            first = "未设置任何绩效指标"
         elif th["id"] == "elements":
             pairs = _element_facts(items)
             facts = [f for f, _ in pairs]
@@ -248,6 +251,8 @@ def problems(result: ReviewResult) -> list[Problem]:
             first = facts[0]
         names = {p.name for p in items if p.name}
         heading = th["heading"].format(first=first, n=len(names) or len(items))
+        if th["id"] == "elements" and not result.case.indicators:
+            heading = f"绩效目标不完整，{first}"
         problem = Problem(
             theme=th["id"],
             theme_title=th["title"],
@@ -257,7 +262,7 @@ def problems(result: ReviewResult) -> list[Problem]:
             kind="loss",
             codes=tuple(dict.fromkeys(p.code for p in items if p.code)),
             lost=sum(p.deduction for p in items),
-            short=th["short"],
+            short=th["short"] if result.case.indicators else "未设置绩效指标",
             criteria=tuple(dict.fromkeys(p.criterion for p in items)),
         )
         if unexplained and causes:
@@ -306,7 +311,10 @@ def _adjustment_problems(result: ReviewResult, th: dict[str, Any]) -> list[Probl
         )
         when = "，".join(x for x in (a.date, a.approval) if x)
         facts = [done + (f"（{when}）" if when else "")]
-        facts += [fnd.tidy(f) for f in found]
+        facts += [
+            "调整未注明审批情况，目标调整应按设立程序报批" if "未注明审批" in f else fnd.tidy(f)
+            for f in found
+        ]
         if any("未注明审批" in f for f in found):
             first = "未注明审批情况"
         elif any("低于" in f or "高于" in f for f in found):
@@ -532,7 +540,8 @@ def conclusion(result: ReviewResult, found: fnd.Findings | None = None) -> str:
         shown = "、".join(themes[:-1]) + "和" + themes[-1] if len(themes) > 1 else themes[0]
         facts = "；".join(fnd._clause(p.heading).split("，", 1)[-1] for p in probs)
         text += f"申报表在{shown}等方面存在不足：{facts}。"
-    text += _dimensions(result)
+    if case.indicators:
+        text += _dimensions(result)
     text += f"审核得分{fmt.fixed(result.score)}分"
     if result.verdict != result.verdict_by_score:
         text += f"，按得分应为“{result.verdict_by_score}”，因{_cap_reason(result)}"
