@@ -181,28 +181,25 @@ def test_scored_example_takes_its_satisfaction_score_from_the_survey():
 
 
 def test_report_outline_is_document_blocks():
-    """The report is built from document blocks (no HTML): eight sections in the order of the
-    notebook, two charts with Chinese captions and alt text, the indicator points in bold, and
-    the analysis carries its case (a cached analysis is never handed another case's title)."""
+    """The report is built from document blocks (no HTML) on the customary outline of a
+    满意度调查分析报告, in the order of the notebook; two charts with Chinese captions and alt
+    text, the indicator points in bold, and the analysis carries its case (a cached analysis is
+    never handed another case's title or department)."""
     import re
 
-    from methods.report.document import Figure, Paragraph, Span, walk
+    from methods.report.document import Document, Figure, Paragraph, Span, walk
     from methods.report.document import plain_text as text_of
 
     a = satisfaction.analyse(casefile.load_case(BUS))
     assert a.case.case_id == "wujin_bus_satisfaction_2023"
     doc = satisfaction.outline(a)
-    assert [s.title for s in doc.sections] == [
-        "一、调查概况",
-        "二、样本描述",
-        "三、信度与效度检验",
-        "四、满意度指数",
-        "五、分组满意度与差异检验",
-        "六、重要性—表现分析",
-        "七、满意度指标得分",
-        "八、结论与建议",
-    ]
-    assert doc.title == "武进区城乡公交乘客满意度调查 2023 年度报告"
+    titles = [s.title for s in doc.sections]
+    assert (
+        titles
+        == list(satisfaction.HEADINGS)
+        == [build.__doc__.strip() for build in satisfaction.OUTLINE]
+    )
+    assert doc.title == "武进区城乡公交乘客满意度调查 2023 年度分析报告"
     text = text_of(doc)
     assert re.search(r"</?[a-z]+[ >]", text) is None  # no HTML markup
     assert not any(m in text for m in RESPONDENT_MARKS)
@@ -211,15 +208,71 @@ def test_report_outline_is_document_blocks():
     assert all(f.alt and f.alt != f.caption for f in figures)
     points = next(
         b
-        for b in satisfaction.section_indicator(a).blocks
+        for b in walk(satisfaction.section_results(a))
         if isinstance(b, Paragraph) and any(isinstance(r, Span) for r in b.runs)
     )
-    assert [r.text for r in points.runs if isinstance(r, Span) and r.strong] == ["9.17 分"]
+    assert [r.text for r in points.runs if isinstance(r, Span) and r.strong] == ["9.17分"]
+    # statistics, file names and seeds only in the 技术附件
+    body = text_of(Document("", (), list(doc.sections[:-1])))
+    annex = text_of(doc.sections[-1])
+    for internal in (
+        "wujin_bus_survey_2023.csv",
+        "SHA-256",
+        "Wald",
+        "随机种子",
+        "q_overall",
+        "p 值",
+    ):
+        assert internal not in body, internal
+    assert "wujin_bus_survey_2023.csv" in annex and "随机种子" in annex and "p 值" in annex
     raw = yaml.safe_load(BUS.read_text(encoding="utf-8"))
     raw["title"] = "另一份调查"
+    raw["department_short"] = "另一局"
     other = satisfaction.analyse(casefile.validate_mapping(raw, base_dir=EXAMPLES))
-    assert other.case.title == "另一份调查" and other.to_dict() == a.to_dict()
+    assert other.case.title == "另一份调查"
+    assert other.to_dict()["index"] == a.to_dict()["index"]
     assert satisfaction.results(other)["title"] == "另一份调查"
+    assert other.findings.advice[0].text.startswith("建议另一局")
+    assert a.findings.advice[0].text.startswith("建议区交通运输局")
+
+
+BUS_CONCLUSION = (
+    "本次调查共获得有效问卷476份。调查显示，受访者总体满意率为82.54%（95%置信区间80.76%–84.32%），"
+    "未达到90%的目标；按目标值计，乘客满意度指标得9.17分（满分10分）。从各维度看，乘车环境、票价与信息"
+    "评价较高（分别为91.80%、90.89%），运营服务、服务态度相对薄弱（分别为67.48%、89.30%）。评价最高的题目为"
+    "“票价优惠”（97.44%）、“驾驶员服务态度”（94.84%），最低的为“候车时间”（56.79%）、“准点情况”"
+    "（64.46%）。不同镇街道、人群之间的满意度差异具有统计显著性。"
+)
+
+
+def test_bus_example_conclusion_and_findings_golden_text():
+    """The 总体结论 of the bus example word for word; its problems: the target, the weak
+    dimension (with the items the IPA puts first), a low item outside it, two groupings that
+    differ; one suggestion per problem naming 区交通运输局; 不适用 answers (投诉处理) are a
+    limitation, never a problem with 加强宣传 advice."""
+    from methods.evaltypes.satisfaction import findings
+
+    a = satisfaction.analyse(casefile.load_case(BUS))
+    assert findings.conclusion(a) == BUS_CONCLUSION
+    fd = a.findings
+    assert [p.heading for p in fd.problems] == [
+        "乘客满意度未达到目标，满意率82.54%，低于90%的目标值。",
+        "运营服务评价偏低，“候车时间”满意率仅为56.79%。",
+        "部分服务事项评价偏低，“投诉处理”满意率为77.61%。",
+        "不同镇街道之间满意度差异明显，雪堰镇最低，为74.39%。",
+        "不同人群之间满意度差异明显，上班族最低，为79.19%。",
+    ]
+    assert [x.problem for x in fd.advice] == [1, 2, 3, 4, 5]
+    assert all(x.text.startswith("建议区交通运输局") for x in fd.advice)
+    assert not any("宣传" in x.text for x in fd.advice)
+    assert "“投诉处理”有效回答222份（251人回答不了解或不适用）" in " ".join(
+        findings.other_matters(a)
+    )
+    out = satisfaction.results(a)
+    assert out["findings"] == fd.to_dict()
+    assert out["survey"]["conclusions"]["suggestions"][0].startswith(
+        "以薄弱环节为重点提升服务质量（针对问题1）：建议区交通运输局"
+    )
 
 
 def test_members_respondent_files_stay_private():
@@ -653,17 +706,7 @@ def test_satisfaction_report_archived_without_respondent_rows(archived):
     assert res["survey"]["index"]["estimate"] == pytest.approx(a.overall["estimate"])
     assert res["survey"]["indicator"]["points"] == a.indicator["points"]
     html = (out / "report.html").read_text(encoding="utf-8")
-    for heading in (
-        "调查概况",
-        "信度与效度检验",
-        "满意度指数",
-        "分组满意度与差异检验",
-        "重要性—表现分析",
-        "满意度指标得分",
-        "主要成效",
-        "存在问题",
-        "改进建议",
-    ):
+    for heading in (*satisfaction.HEADINGS, "问卷信度与效度", "重要性与表现", "满意度指标得分"):
         assert heading in html
     assert "data:image/png;base64," in html
     for bad_text in ("Traceback", "Warning", "Glyph", "import matplotlib"):

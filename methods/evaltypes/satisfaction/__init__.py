@@ -18,8 +18,10 @@ One home, split by topic:
   满意度 indicator written ``survey: {case: …}`` or with its survey inline;
 - :mod:`.analysis`: :func:`analyse` (indices with confidence intervals, reliability and validity,
   group comparisons, IPA, ordinal model, sample size, indicator points, conclusions);
-- :mod:`.outline`: the report (``section_*``, :data:`OUTLINE`, :func:`outline`) and
-  :func:`results` (results.json).
+- :mod:`.findings`: 存在的问题 (target, weak dimensions, low items, groups that differ), one
+  改进建议 per problem, the 总体结论 paragraph and 其他需要说明的问题, in plain words;
+- :mod:`.outline`: the report on the customary outline of a 满意度调查分析报告 (``section_*``,
+  :data:`HEADINGS`, :data:`OUTLINE`, :func:`outline`) and :func:`results` (results.json).
 
 The statistics are :mod:`methods.survey` and :mod:`methods.reliability`. No respondent row
 reaches any output (tables are aggregates; the file is only hashed), and no error message quotes
@@ -48,9 +50,13 @@ from methods.evaltypes.satisfaction.model import (
     WeightTrim,
 )
 from methods.evaltypes.satisfaction.outline import (
+    HEADINGS,
     OUTLINE,
+    answers_table,
     design_table,
+    design_words,
     group_blocks,
+    group_tests_blocks,
     index_blocks,
     indicator_blocks,
     ipa_blocks,
@@ -59,15 +65,16 @@ from methods.evaltypes.satisfaction.outline import (
     plot_ipa,
     reliability_blocks,
     results,
+    results_table,
     sample_blocks,
-    section_conclusions,
+    section_advice,
+    section_annex,
+    section_basic,
     section_groups,
-    section_index,
-    section_indicator,
-    section_ipa,
-    section_reliability,
+    section_other,
+    section_problems,
+    section_results,
     section_sample,
-    section_survey,
 )
 from methods.evaltypes.satisfaction.prepare import (
     DEFAULT_NA_TEXT,
@@ -92,6 +99,7 @@ __all__ = [
     "DEFAULT_LABELS_1_5",
     "DEFAULT_NA_TEXT",
     "MERGED_GROUPS",
+    "HEADINGS",
     "OUTLINE",
     "Calibration",
     "IndicatorOptions",
@@ -110,11 +118,14 @@ __all__ = [
     "Table",
     "WeightTrim",
     "analyse",
+    "answers_table",
     "cell_text",
     "check",
     "design_label",
     "design_table",
+    "design_words",
     "group_blocks",
+    "group_tests_blocks",
     "index_blocks",
     "indicator_blocks",
     "indicator_data",
@@ -131,16 +142,17 @@ __all__ = [
     "read_table",
     "reliability_blocks",
     "results",
+    "results_table",
     "sample_blocks",
     "satisfaction_table",
-    "section_conclusions",
+    "section_advice",
+    "section_annex",
+    "section_basic",
     "section_groups",
-    "section_indicator",
-    "section_index",
-    "section_ipa",
-    "section_reliability",
+    "section_other",
+    "section_problems",
+    "section_results",
     "section_sample",
-    "section_survey",
     "used_columns",
     "withhold",
 ]
@@ -152,6 +164,6 @@ register(
         notebook="satisfaction.ipynb",
         model=SatisfactionCase,
         check=check,
-        report_kind="报告",
+        report_kind="分析报告",
     )
 )

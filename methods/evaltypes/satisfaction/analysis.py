@@ -13,6 +13,7 @@ import dataclasses
 import math
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,6 @@ from methods._json import jsonable as _json
 from methods.errors import CaseError
 from methods.evaltypes.satisfaction.model import SatisfactionCase
 from methods.evaltypes.satisfaction.prepare import (
-    SHORT_METHOD,
     Prepared,
     _cache_get,
     _cache_put,
@@ -61,6 +61,13 @@ class SatisfactionAnalysis:
     withheld: dict[str, tuple[str, ...]] = field(default_factory=dict)  # labels: never output
     merged_n: dict[str, int] = field(default_factory=dict)  # respondents of the withheld groups
     case: Any = field(default=None, compare=False, repr=False)  # the analysed case (not cached)
+
+    @cached_property
+    def findings(self):
+        """The report's problems and suggestions (:func:`.findings.find`)."""
+        from methods.evaltypes.satisfaction import findings
+
+        return findings.find(self)
 
     @property
     def overall(self) -> pd.Series:
@@ -245,7 +252,12 @@ def analyse(case: SatisfactionCase) -> SatisfactionAnalysis:
     hit = _cache_get(key)
     if hit is None:
         hit = _cache_put(key, _analyse(case, prep))
-    return dataclasses.replace(hit, case=case)
+    out = dataclasses.replace(hit, case=case)
+    # the findings name the case's department and take its own findings: made per case, never
+    # from the cache
+    from methods.evaltypes.satisfaction import findings
+
+    return dataclasses.replace(out, conclusions=findings.conclusions(out))
 
 
 def _analyse(case: SatisfactionCase, prep: Prepared) -> SatisfactionAnalysis:
@@ -533,7 +545,7 @@ def _analyse(case: SatisfactionCase, prep: Prepared) -> SatisfactionAnalysis:
                 index_to_points(max(float(ov_row["ci_high"]), 0.0), ind.weight, ind.target),
             ],
         }
-    partial = SatisfactionAnalysis(
+    return SatisfactionAnalysis(
         prepared=prep,
         index=index,
         by_group=by_group,
@@ -558,8 +570,6 @@ def _analyse(case: SatisfactionCase, prep: Prepared) -> SatisfactionAnalysis:
         withheld=withheld,
         merged_n=merged_n,
     )
-    concl = _conclusions(partial, case)
-    return SatisfactionAnalysis(**{**partial.__dict__, "conclusions": concl})
 
 
 def _merge_counts(gc: pd.DataFrame, min_cell: int) -> pd.DataFrame:
@@ -617,120 +627,6 @@ def _merge_by_group(
 # Conclusions
 
 
-def _p(x: float) -> str:
-    """A p-value for text: ``< 0.001`` or ``= 0.0123``."""
-    return "< 0.001" if x < 0.001 else f"= {fmt.num(x, 4)}"
-
-
 def _df(x: float) -> str:
     """Degrees of freedom without thousands separators (11, 464; 10.27, 4764.01)."""
     return str(int(x)) if float(x).is_integer() else f"{x:.2f}"
-
-
-def _unit(prep: Prepared) -> str:
-    return "%" if prep.spec.method == "rate" else " 分"
-
-
-def _value(prep: Prepared, x: float) -> str:
-    return fmt.num(x, 1) + _unit(prep)
-
-
-def _conclusions(a: SatisfactionAnalysis, case: SatisfactionCase) -> dict[str, list[str]]:
-    p = a.prepared
-    t = a.index.table
-    ov = a.overall
-    what = SHORT_METHOD[p.spec.method]
-    pct = fmt.num(p.spec.conf_level * 100)
-    achievements, problems, suggestions = [], [], []
-    achievements.append(
-        f"{what}为 {_value(p, ov['estimate'])}（{pct}% 置信区间 {_value(p, ov['ci_low'])}–"
-        f"{_value(p, ov['ci_high'])}），有效受访者 {int(ov['n_respondents'])} 人。"
-    )
-    dims = t[t["level"] == "dimension"].sort_values("estimate", ascending=False)
-    items = t[t["level"] == "item"].sort_values("estimate", ascending=False)
-    if len(dims) >= 2:
-        best = dims.iloc[0]
-        achievements.append(f"各维度中“{best['name']}”评价最高（{_value(p, best['estimate'])}）。")
-    if len(items):
-        top = items.head(2)
-        achievements.append(
-            "评价最高的题目："
-            + "、".join(
-                f"“{p.labels[r['name']]}”（{_value(p, r['estimate'])}）" for _, r in top.iterrows()
-            )
-            + "。"
-        )
-    if a.indicator is not None:
-        ind = a.indicator
-        if ind["actual"] >= ind["target"]:
-            achievements.append(
-                f"达到满意度目标 {_value(p, ind['target'])}，{ind['name']}指标得满分 {fmt.num(ind['weight'])} 分。"
-            )
-        else:
-            problems.append(
-                f"{what} {_value(p, ind['actual'])} 未达到目标 {_value(p, ind['target'])}，"
-                f"{ind['name']}指标得 {fmt.num(ind['points'])} 分（满分 {fmt.num(ind['weight'])} 分）。"
-            )
-            if ov["ci_high"] >= ind["target"]:
-                problems.append("目标值在置信区间内，考虑抽样误差，尚不能认定与目标存在实质差距。")
-    low_items = items.tail(2).iloc[::-1]
-    if len(items) >= 3:
-        problems.append(
-            "评价最低的题目："
-            + "、".join(
-                f"“{p.labels[r['name']]}”（{_value(p, r['estimate'])}）"
-                for _, r in low_items.iterrows()
-            )
-            + "。"
-        )
-    if len(dims) >= 2:
-        worst = dims.iloc[-1]
-        problems.append(f"各维度中“{worst['name']}”评价最低（{_value(p, worst['estimate'])}）。")
-    for c in a.comparisons:
-        if c.kind != "numeric" or not c.p_value < 0.05:
-            continue
-        bg = a.by_group.get(c.group)
-        if bg is None:
-            continue
-        rows = bg[(bg["level"] == "overall") & ~bg["suppressed"]].sort_values("estimate")
-        if len(rows) >= 2:
-            lo_row = rows.iloc[0]
-            problems.append(
-                f"不同{c.group}之间满意度差异显著（设计 Wald 检验 p {_p(c.p_value)}），"
-                f"{lo_row['group']}最低（{_value(p, lo_row['estimate'])}）。"
-            )
-            suggestions.append(
-                f"对满意度较低的{c.group}（{'、'.join(rows['group'].head(2))}）开展回访，查找服务短板。"
-            )
-    if a.ipa is not None:
-        conc = a.ipa[a.ipa["quadrant"] == "重点改进"]
-        if len(conc):
-            names = "、".join(f"“{x}”" for x in conc["label"])
-            problems.append(f"重要性—表现分析显示 {names} 重要性高而表现偏低，属于重点改进区。")
-            suggestions.append(f"把 {names} 作为下一年度的改进重点，设置可考核的改进目标。")
-    counts = p.counts
-    high_na = counts[counts["not_applicable"] / p.n >= 0.2]
-    for _, r in high_na.iterrows():
-        share = r["not_applicable"] / p.n * 100
-        suggestions.append(
-            f"“{r['label']}”有 {fmt.num(share, 1)}% 的受访者回答不了解或不适用，"
-            "宜加强服务内容的宣传告知，并在下次调查中只向使用过该服务的对象提问。"
-        )
-    if a.alpha is not None and a.alpha.alpha < 0.7:
-        suggestions.append("问卷内部一致性不够理想，下次调查前宜修订题目表述并做预调查。")
-    if not a.sample["adequate"]:
-        suggestions.append(
-            f"下次调查有效样本宜不少于 {a.sample['required']} 份（±{fmt.num(p.spec.margin * 100)} 个百分点，"
-            f"{pct}% 置信水平，已考虑设计效应）。"
-        )
-    if not suggestions:
-        suggestions.append("保持现有服务水平，持续开展满意度跟踪调查。")
-    if case.conclusions is not None:
-        achievements += list(case.conclusions.achievements)
-        problems += list(case.conclusions.problems)
-        suggestions += list(case.conclusions.suggestions)
-    return {
-        "achievements": achievements,
-        "problems": problems or ["未发现明显问题。"],
-        "suggestions": suggestions,
-    }
