@@ -101,3 +101,77 @@ def test_portfolio_data_files_include_member_evidence():
         "wujin_rural_sewage_2023_facilities.csv",
         "farmland_delphi_round2.csv",
     } <= names
+
+
+# ---------------------------------------------------------------------------------------------
+# The report: customary outline, projects named by title, findings tied to budget advice
+
+
+def test_report_outline_names_projects_by_title_and_keeps_internals_in_the_annex():
+    from methods.report.document import Document, Figure, plain_text, walk
+
+    result = portfolio.analyse(casefile.load_case(EXAMPLE))
+    doc = portfolio.outline(result)
+    titles = [s.title for s in doc.sections]
+    assert titles == list(portfolio.HEADINGS) == [b.__doc__.strip() for b in portfolio.OUTLINE]
+    body = plain_text(Document("", (), list(doc.sections[:-1])))
+    annex = plain_text(doc.sections[-1])
+    for case_id in result.data.matrix.index:
+        assert case_id not in body and case_id in annex
+    for internal in ("Dirichlet", "随机种子", "v = ", "saaty1980", ".yaml"):
+        assert internal not in body and internal in annex, internal
+    assert "武进区城镇老旧小区改造项目" in body
+    figure = next(b for b in walk(doc) if isinstance(b, Figure))
+    assert figure.alt and "wujin" not in figure.alt
+
+
+def test_findings_answer_with_budget_advice_that_matches_the_grade():
+    """The example's problems: the first project's 以拨代支 (its money after rectification),
+    the last project nearer the worst than the best (graded 优: improve, never 压减), and the
+    criteria weak in common; one suggestion per problem, naming 区财政局 and the department."""
+    result = portfolio.analyse(casefile.load_case(EXAMPLE))
+    fd = result.findings
+    assert [p.heading for p in fd.problems] == [
+        "武进区农村生活污水治理项目资金使用不规范，存在以拨代支情况。",
+        "武进区城镇老旧小区改造项目综合排序末位，产出、过程得分率明显低于其他项目。",
+        "参评项目决策、过程环节普遍薄弱，多数项目得分率低于90%。",
+    ]
+    assert [a.problem for a in fd.advice] == [1, 2, 3]
+    assert fd.advice[0].text.startswith(
+        "建议区财政局在安排武进区农村生活污水治理项目下一年度资金前"
+    )
+    assert "压减" not in fd.advice[1].text and fd.advice[1].text.startswith("建议区住建局")
+    assert fd.advice[2].text.startswith("建议区住建局、常州市武进区农业农村局加强")
+    first = portfolio.top_advice(result, fd)
+    assert first == (
+        "建议区财政局在武进区农村生活污水治理项目完成问题1所列整改后，在下一年度预算安排中优先保障"
+        "其合理资金需求（针对结论1）。"
+    )
+    out = portfolio.results(result)
+    assert out["findings"] == fd.to_dict()
+    assert out["conclusions"]["suggestions"][0] == first
+
+
+def test_main_conclusions_golden_text():
+    result = portfolio.analyse(casefile.load_case(EXAMPLE))
+    assert portfolio.main_conclusions(result)[:2] == [
+        "综合排序由高到低依次为武进区农村生活污水治理项目、武进区高标准农田建设项目、"
+        "武进区城镇老旧小区改造项目，综合得分（贴近度）分别为0.935、0.848、0.056。",
+        "两种排序方法的结果一致（等级相关系数1.00）；对权重随机扰动后，各项目保持原名次的概率"
+        "均为100.00%，增加或删除项目后未发生排序逆转。",
+    ]
+
+
+def test_a_low_graded_last_project_gets_stricter_budget_advice(monkeypatch):
+    result = portfolio.analyse(casefile.load_case(EXAMPLE))
+    cases = result.data.cases.copy()
+    cases.loc[cases["case_id"] == "wujin_old_community_renovation_2023", "grade"] = "中"
+    data = portfolio.PortfolioData(
+        result.data.matrix, cases, result.data.criteria_points, result.data.details
+    )
+    import dataclasses
+
+    low = dataclasses.replace(result, data=data)
+    advice = low.findings.advice[1].text
+    assert advice.startswith("建议区财政局在下一年度预算安排中从严审核武进区城镇老旧小区改造项目")
+    assert "压减或暂缓安排新增资金" in advice

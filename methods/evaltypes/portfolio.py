@@ -14,7 +14,8 @@ This module holds the case model, its checks, the analysis and the report outlin
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -33,7 +34,7 @@ from methods.casefile import (
 )
 from methods.errors import CaseError
 from methods.report import blocks
-from methods.report.document import BulletList, Document, Paragraph, Section, Table
+from methods.report.document import Document, Paragraph, Section, Span, Table
 
 # ---------------------------------------------------------------------------------------------
 # Case model
@@ -132,6 +133,9 @@ class PortfolioData:
     matrix: pd.DataFrame
     cases: pd.DataFrame
     criteria_points: pd.Series
+    # case id → what the report needs beyond the numbers: the member evaluation's problems
+    # (heading, kind, facts, causes) and its department's short name, and where it came from
+    details: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _from_files(case) -> list[dict[str, Any]]:
@@ -148,8 +152,13 @@ def _from_files(case) -> list[dict[str, Any]]:
         if not hasattr(member, "indicators"):
             raise CaseError(f"{value} 不是计分类评价（{member.evaluation}）", field=("cases", i))
         ev = evaluation.evaluate(member)
+        from methods.report import findings
+
         out.append(
             {
+                "problems": findings.find(ev).to_dict()["problems"],
+                "department_short": member.department_short,
+                "source": value,
                 "case_id": member.case_id,
                 "title": member.title,
                 "department": member.department,
@@ -185,6 +194,9 @@ def _from_library(case) -> list[dict[str, Any]]:
         res = json.loads((lib.root / r["path"] / "results.json").read_text(encoding="utf-8"))
         out.append(
             {
+                "problems": (res.get("findings") or {}).get("problems") or [],
+                "department_short": None,
+                "source": f"案例库 {r['path']}",
                 "case_id": res["case_id"],
                 "title": res["title"],
                 "department": res["department"],
@@ -249,7 +261,10 @@ def load(case) -> PortfolioData:
         ]
     )
     mean_points = pd.Series({k: float(np.mean(v)) for k, v in points.items()})[matrix.columns]
-    return PortfolioData(matrix, meta, mean_points)
+    details = {
+        m["case_id"]: {k: m[k] for k in ("problems", "department_short", "source")} for m in members
+    }
+    return PortfolioData(matrix, meta, mean_points, details)
 
 
 @dataclass(frozen=True)
@@ -289,6 +304,11 @@ class PortfolioResult:
         """Spearman correlation between the TOPSIS and VIKOR ranks."""
         t = self.ranking_table()
         return float(t["topsis_rank"].corr(t["vikor_rank"], method="spearman"))
+
+    @cached_property
+    def findings(self):
+        """存在的问题 and one 预算安排建议 per problem (:func:`find`)."""
+        return find(self)
 
     def to_dict(self) -> dict[str, Any]:
         table = self.ranking_table()
@@ -359,52 +379,390 @@ def analyse(case, *, simulate: bool = True) -> PortfolioResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# Report outline
+# Findings: 主要结论, 存在的问题 and 预算安排建议, each suggestion tied to a finding
+
+# A criterion is a common weakness when the projects' mean 得分率 is below this and most of them
+# are below it (practice: the 90% line of the findings engine's materiality, findings.yaml).
+WEAK_RATE = 0.90
+# What strengthening a 10号 level-1 criterion means, for the advice (by the criterion's identity:
+# the level-1 names of the 10号 framework); other criteria are named as they are.
+CRITERION_WORK = {
+    "决策": "项目立项论证、绩效目标设定和资金分配测算",
+    "过程": "资金管理和实施过程管理",
+    "产出": "产出数量、质量和时效管理",
+    "效益": "效益实现和长效运行管理",
+}
+SERIOUS = ("compliance", "safety", "audit")
 
 
-def section_cases(r: PortfolioResult) -> Section:
-    """一、参评案例"""
+def _titles(r: PortfolioResult) -> dict[str, str]:
+    return dict(zip(r.data.cases["case_id"], r.data.cases["title"], strict=True))
+
+
+def _pct(x: float) -> str:
+    return f"{fmt.fixed(x * 100)}%"
+
+
+def _criterion_names(r: PortfolioResult) -> dict[str, str]:
+    """Criterion → its name in prose (level-1 names as they are; indicator codes by name)."""
+    return {str(c): str(c) for c in r.data.matrix.columns}
+
+
+def _dept(r: PortfolioResult, case_id: str) -> str:
+    """The member's department as advice names it: its short name (from any member case of the
+    same department that gives one), else its full name."""
+    cases = r.data.cases.set_index("case_id")
+    dept = str(cases.loc[case_id, "department"])
+    for cid, row in cases.iterrows():
+        short = r.data.details.get(cid, {}).get("department_short")
+        if short and str(row["department"]) == dept:
+            return short
+    return dept
+
+
+def _finance(r: PortfolioResult) -> str:
+    from methods.report import findings
+
+    return getattr(r.case, "department_short", None) or findings.rules()["finance_bureau"]
+
+
+def _low_grades(r: PortfolioResult) -> set[str]:
+    """The grades below the second band (中, 差) of the 10号 bands and their like."""
+    from methods import scoring
+
+    return {g for g, _ in scoring.grade_bands("mof_2020").bands[2:]}
+
+
+def _sentence(text: str) -> str:
+    text = str(text).strip()
+    return text if text.endswith(("。", "！", "？")) else text.rstrip("；;，,") + "。"
+
+
+def _clause(text: str) -> str:
+    return str(text).strip().rstrip("。；;，,")
+
+
+def find(r: PortfolioResult):
+    """存在的问题 of a portfolio and one 预算安排建议 per problem:
+
+    1. a member whose evaluation found a compliance, safety or audit problem (the money it
+       asks for next year depends on its rectification);
+    2. the last-ranked project when it is nearer the worst than the best (TOPSIS closeness
+       below 0.5): its weakest criteria against the others, the problems its own evaluation
+       found, and advice that matches its grade (never 压减 for a project graded 优 or 良);
+    3. criteria on which the projects are weak in common (mean 得分率 below 90%, most projects
+       below it).
+    Causes are those the member evaluations state, else to be verified."""
+    from methods.report.findings import Advice, Findings, Problem
+
+    t = r.ranking_table()
+    X = r.data.matrix
+    titles = _titles(r)
+    names = _criterion_names(r)
+    finance = _finance(r)
+    from methods.report import findings as rf
+
+    deadline = rf.rules()["deadline_placeholder"]
+    problems: list[Problem] = []
+    advice: list[Advice] = []
+
+    def add(p: Problem, title: str, text: str) -> None:
+        problems.append(p)
+        advice.append(Advice(len(problems), title, _sentence(text)))
+
+    for _, row in t.iterrows():
+        cid = row["case_id"]
+        serious = [
+            x for x in r.data.details.get(cid, {}).get("problems", []) if x.get("kind") in SERIOUS
+        ]
+        for x in serious[:1]:
+            issue = _clause(x["heading"]).split("，")[-1].removeprefix("存在").removesuffix("情况")
+            add(
+                Problem(
+                    theme="member_" + str(x.get("kind")),
+                    theme_title="资金使用合规" if x.get("kind") == "compliance" else "安全与审计",
+                    heading=f"{titles[cid]}{_clause(x['heading'])}。",
+                    facts=tuple(_clause(f) for f in x.get("facts", [])[:2])
+                    + (f"该项目综合排序第{int(row['topsis_rank'])}名",),
+                    causes=tuple(_clause(c) for c in x.get("causes", [])[:2]),
+                    kind=str(x.get("kind")),
+                    codes=(cid,),
+                    lost=0.0,
+                    short=f"{titles[cid]}{issue}",
+                ),
+                f"核实{titles[cid]}整改情况后安排资金",
+                f"建议{finance}在安排{titles[cid]}下一年度资金前，核实{issue}问题的整改情况，"
+                f"整改到位前从严审核新增资金需求；{_dept(r, cid)}按该项目绩效评价报告的建议完成整改，"
+                f"于{deadline}前将整改情况报{finance}",
+            )
+
+    if len(t) >= 3:
+        last = t.iloc[-1]
+        cid = last["case_id"]
+        if float(last["closeness"]) < 0.5:
+            others = X.drop(index=cid).mean()
+            gap = (X.loc[cid] - others).sort_values()
+            weak = [c for c in gap.index if gap[c] < 0 and X.loc[cid, c] == X[c].min()][:2]
+            weak = weak or [gap.index[0]]
+            facts = [
+                f"{titles[cid]}综合得分（贴近度）{fmt.num(last['closeness'], 3)}，在{len(t)}个项目中"
+                f"居末位，更接近各准则的最差水平",
+                "其"
+                + "、".join(f"{names[c]}得分率{_pct(X.loc[cid, c])}" for c in weak)
+                + "，为参评项目最低（其他项目平均为"
+                + "、".join(_pct(others[c]) for c in weak)
+                + "）",
+            ]
+            own = [
+                x
+                for x in r.data.details.get(cid, {}).get("problems", [])
+                if x.get("kind") not in SERIOUS
+            ]
+            if own:
+                facts.append(
+                    "该项目绩效评价指出的主要问题："
+                    + "；".join(_clause(x["heading"]) for x in own[:3])
+                )
+            causes = tuple(_clause(c) for x in own for c in x.get("causes", []))[:2]
+            grade = last["grade"]
+            facts.append(
+                f"该项目评价得分{fmt.fixed(last['total_score'])}分，等级为“{grade}”"
+                if isinstance(grade, str)
+                else f"该项目评价得分{fmt.fixed(last['total_score'])}分"
+            )
+            weak_text = "、".join(names[c] for c in weak)
+            low = isinstance(grade, str) and grade in _low_grades(r)
+            if low:
+                text = (
+                    f"建议{finance}在下一年度预算安排中从严审核{titles[cid]}的资金需求，视整改情况"
+                    f"压减或暂缓安排新增资金；{_dept(r, cid)}针对{weak_text}得分率偏低的情况落实整改，"
+                    f"于{deadline}前将整改情况报{finance}"
+                )
+            else:
+                text = (
+                    f"建议{_dept(r, cid)}针对{titles[cid]}{weak_text}得分率低于其他项目的情况，"
+                    f"按该项目绩效评价报告的建议落实改进；{finance}在下一年度预算安排中结合改进情况"
+                    "核定资金规模"
+                )
+            add(
+                Problem(
+                    theme="last",
+                    theme_title="排序末位项目",
+                    heading=f"{titles[cid]}综合排序末位，{weak_text}得分率明显低于其他项目。",
+                    facts=tuple(facts),
+                    causes=causes,
+                    kind="loss",
+                    codes=(cid,),
+                    lost=0.0,
+                    short=f"{titles[cid]}{weak_text}得分率偏低",
+                ),
+                f"推动{titles[cid]}补齐短板",
+                text,
+            )
+
+    mean = X.mean()
+    common = [
+        c
+        for c in X.columns
+        if mean[c] < WEAK_RATE - 1e-9 and (X[c] < WEAK_RATE - 1e-9).sum() * 2 > len(X)
+    ]
+    if common:
+        facts = []
+        for c in common:
+            below = X[c][X[c] < WEAK_RATE - 1e-9].sort_values()
+            facts.append(
+                f"{names[c]}得分率低于{fmt.num(WEAK_RATE * 100)}%的有{len(below)}个项目："
+                + "、".join(f"{titles[k]}{_pct(v)}" for k, v in below.items())
+                + f"（参评项目平均{_pct(mean[c])}）"
+            )
+        crit = "、".join(names[c] for c in common)
+        work = "、".join(CRITERION_WORK.get(str(c), f"{names[c]}方面的管理") for c in common)
+        depts = list(dict.fromkeys(_dept(r, k) for c in common for k in X.index[X[c] < WEAK_RATE]))
+        add(
+            Problem(
+                theme="common",
+                theme_title="共性薄弱环节",
+                heading=f"参评项目{crit}环节普遍薄弱，多数项目得分率低于"
+                f"{fmt.num(WEAK_RATE * 100)}%。",
+                facts=tuple(facts),
+                causes=(),
+                kind="loss",
+                codes=tuple(str(c) for c in common),
+                lost=0.0,
+                short=f"参评项目{crit}环节普遍薄弱",
+            ),
+            f"加强{crit}环节管理",
+            f"建议{'、'.join(depts)}加强{work}；{finance}在项目入库评审和预算审核中将{crit}"
+            "环节作为审核重点",
+        )
+    return Findings(tuple(problems[:6]), tuple(advice[:6]))
+
+
+def main_conclusions(r: PortfolioResult) -> list[str]:
+    """主要结论: the ranking with its scores, whether the two methods agree and how robust the
+    order is, and the first project's standing."""
+    t = r.ranking_table()
+    titles = _titles(r)
+    order = "、".join(t["title"])
+    scores = "、".join(fmt.num(x, 3) for x in t["closeness"])
+    out = [f"综合排序由高到低依次为{order}，综合得分（贴近度）分别为{scores}。"]
+    agree = r.agreement()
+    shaky = t[t["p_rank_holds"] < 0.8]
+    text = (
+        f"两种排序方法的结果{'一致' if agree >= 0.999 else '基本一致' if agree >= 0.8 else '存在差异'}"
+        f"（等级相关系数{fmt.fixed(agree)}）"
+    )
+    if shaky.empty:
+        low = float(t["p_rank_holds"].min())
+        text += "；对权重随机扰动后，各项目保持原名次的概率" + (
+            "均为100.00%" if low >= 1 - 1e-12 else f"均不低于80%（最低{_pct(low)}）"
+        )
+    else:
+        text += (
+            "；" + "、".join(shaky["title"]) + "的名次对权重设定较敏感（保持原名次的概率低于80%）"
+        )
+    text += "，" + (
+        "增加或删除项目后排序发生逆转，排序结论需谨慎使用。"
+        if r.reversal.reversal
+        else "增加或删除项目后未发生排序逆转。"
+    )
+    out.append(text)
+    best = t.iloc[0]
+    X = r.data.matrix
+    top = [c for c in X.columns if X.loc[best["case_id"], c] == X[c].max()]
+    if top:
+        out.append(
+            f"{titles[best['case_id']]}在"
+            + "、".join(f"{c}（{_pct(X.loc[best['case_id'], c])}）" for c in top)
+            + "方面得分率居参评项目首位。"
+        )
+    return out
+
+
+def top_advice(r: PortfolioResult, fd) -> str | None:
+    """The budget suggestion for the first-ranked project (tied to 结论1): priority, unless its
+    grade is low; after rectification when its evaluation found a serious problem."""
+    t = r.ranking_table()
+    best = t.iloc[0]
+    grade = best["grade"]
+    if isinstance(grade, str) and grade in _low_grades(r):
+        return None
+    title = best["title"]
+    blocked = [
+        i
+        for i, p in enumerate(fd.problems, 1)
+        if p.codes == (best["case_id"],) and p.kind in SERIOUS
+    ]
+    if blocked:
+        return (
+            f"建议{_finance(r)}在{title}完成问题{blocked[0]}所列整改后，在下一年度预算安排中优先保障"
+            "其合理资金需求（针对结论1）。"
+        )
+    return f"建议{_finance(r)}在下一年度预算安排中优先保障{title}的合理资金需求（针对结论1）。"
+
+
+def conclusions(r: PortfolioResult) -> dict[str, list[str]]:
+    """主要结论, 存在的问题, 预算安排建议 for results.json."""
+    fd = r.findings
+    extra = top_advice(r, fd)
+    return {
+        "achievements": main_conclusions(r),
+        "problems": [p.text() for p in fd.problems] or ["未发现需要单独列示的问题。"],
+        "suggestions": ([extra] if extra else []) + [f"{a.heading()}：{a.text}" for a in fd.advice],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Report outline: 一 基本情况, 二 排序方法, 三 排序结果, 四 稳健性分析, 五 结论与预算安排建议,
+# 附件 技术附件. Projects are named by their titles; case ids, seeds, the Dirichlet draws, the
+# VIKOR parameters and the decision matrix are in the 技术附件.
+
+
+def _para(text: str) -> Paragraph:
+    from methods.report.findings import tidy
+
+    return Paragraph(tidy(text))
+
+
+def section_basic(r: PortfolioResult) -> Section:
+    """一、基本情况"""
+    from methods.report import official
+
     X = r.data.matrix
     meta = r.data.cases.set_index("case_id")
     rows = []
     for case_id in X.index:
         m = meta.loc[case_id]
         rows.append(
-            [m["title"], m["department"], fmt.fixed(m["total_score"]), m["grade"] or "—"]
-            + [fmt.num(X.loc[case_id, c] * 100, 1) + "%" for c in X.columns]
-        )
-    header = ["名称", "部门", "总分", "等级", *[f"{c}得分率" for c in X.columns]]
+            [m["title"], m["department"], f"{int(m['year'])}年度", fmt.fixed(m["total_score"]), m["grade"] or "—"]
+            + [_pct(X.loc[case_id, c]) for c in X.columns]
+        )  # fmt: skip
+    header = [
+        "项目名称",
+        "主管部门",
+        "评价年度",
+        "评价得分",
+        "等级",
+        *[f"{c}得分率" for c in X.columns],
+    ]
+    work = getattr(r.case, "work", None)
+    purpose = work.purpose if work and work.purpose else official.NOT_GIVEN
     return Section(
-        "一、参评案例",
-        [blocks.overview(r.case), Table(rows, header, numeric=range(2, len(header)))],
+        "一、基本情况",
+        [
+            official.overview_paragraph(r.case, "排序对象"),
+            _para(
+                f"排序目的：{purpose.rstrip('。')}。"
+                if purpose != official.NOT_GIVEN
+                else f"排序目的：{purpose}"
+            ),
+            _para(f"参评项目{len(X)}个，其绩效评价结果如下（得分率为各准则得分与分值之比）："),
+            Table(rows, header, numeric=range(3, len(header))),
+        ],
     )
 
 
-def section_weights(r: PortfolioResult) -> Section:
-    """二、排序准则与权重"""
+def section_method(r: PortfolioResult) -> Section:
+    """二、排序方法"""
+    crit = "、".join(str(c) for c in r.data.matrix.columns)
+    criteria = (
+        f"以各项目绩效评价的一级指标得分率（{crit}）为排序准则"
+        if r.case.criteria == "level1"
+        else f"以各项目的{crit}等指标得分率为排序准则"
+    )
     how = {
-        "points": "按案例指标体系中的分值",
-        "equal": "等权重",
-        "ahp": "层次分析法（AHP）",
-        "entropy": "熵权法（客观赋权）",
-        "critic": "CRITIC 法（客观赋权）",
+        "points": "按各项目指标体系中的分值确定",
+        "equal": "各准则等权重",
+        "ahp": "采用层次分析法，由两两比较的判断确定",
+        "entropy": "采用熵权法，按各准则得分率的离散程度确定（客观赋权）",
+        "critic": "采用CRITIC法，按各准则的离散程度和相关性确定（客观赋权）",
     }[r.weights_method]
-    rows = [[str(k), fmt.num(v * 100, 2) + "%"] for k, v in r.weights.items()]
-    parts: list[Any] = [Paragraph(f"准则权重确定方法：{how}。")]
     d = r.weights_detail
+    consistency = ""
     if d is not None and hasattr(d, "cr"):
-        parts.append(
-            Paragraph(
-                f"λmax = {d.lambda_max:.4f}，CI = {d.ci:.4f}，CR = {d.cr:.4f}"
-                f"（{'通过' if d.consistent else '未通过'}一致性检验，RI 表 {d.ri_table}）。"
-            )
+        consistency = (
+            "，判断矩阵通过一致性检验"
+            if d.consistent
+            else "，判断矩阵未通过一致性检验，权重需修正后使用"
         )
-    parts.append(Table(rows, ["准则", "权重"], numeric=(1,)))
-    return Section("二、排序准则与权重", parts)
+    rows = [[str(k), fmt.fixed(v * 100) + "%"] for k, v in r.weights.items()]
+    return Section(
+        "二、排序方法",
+        [
+            _para(f"1. 排序准则。{criteria}，得分率越高越好。"),
+            _para(f"2. 准则权重。{how}{consistency}，各准则权重见下表。"),
+            Table(rows, ["准则", "权重"], numeric=(1,)),
+            _para(
+                "3. 排序方法。采用逼近理想解排序法（TOPSIS）计算各项目与最优、最差水平的相对接近程度"
+                "（综合得分，取值0–1，越大越优），并以多准则妥协排序法（VIKOR）复核：后者兼顾各准则的"
+                "总体表现和最差一项的短板，两种方法结果相互印证。计算参数见附件。"
+            ),
+        ],
+    )
 
 
 def plot_ranking(result: PortfolioResult, ax=None):
-    """Horizontal bars of TOPSIS closeness, best at the top; returns the Axes."""
+    """Horizontal bars of the TOPSIS closeness by project title, best at the top."""
     import matplotlib.pyplot as plt
 
     from methods import fonts
@@ -413,140 +771,248 @@ def plot_ranking(result: PortfolioResult, ax=None):
     t = result.ranking_table().sort_values("closeness")
     if ax is None:
         _, ax = plt.subplots(figsize=(7.0, 0.5 * len(t) + 1.3))
-    labels = [
-        f"{title}（{cid}）" if len(title) < 14 else title
-        for cid, title in zip(t["case_id"], t["title"], strict=True)
-    ]
-    ax.barh(labels, t["closeness"], color="#2F6DB5", height=0.55)
+    ax.barh(list(t["title"]), t["closeness"], color="#2F6DB5", height=0.55)
     for i, v in enumerate(t["closeness"]):
         ax.text(v, i, f" {v:.3f}", va="center", fontsize=9)
     ax.set_xlim(0, 1.1)
-    ax.set_xlabel("TOPSIS 贴近度")
-    ax.set_title("项目排序（贴近度越大越优）")
+    ax.set_xlabel("综合得分（贴近度）")
+    ax.set_title("重点项目综合排序（综合得分越大越优）")
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
 
 def section_ranking(r: PortfolioResult) -> Section:
-    """三、TOPSIS 与 VIKOR 综合排序"""
+    """三、排序结果"""
     t = r.ranking_table()
     rows = [
         [
             int(x.topsis_rank),
-            x.case_id,
             x.title,
-            fmt.num(x.closeness, 4),
+            x.department,
+            fmt.fixed(x.total_score),
+            x.grade or "—",
+            fmt.num(x.closeness, 3),
             int(x.vikor_rank),
-            fmt.num(x.Q, 4),
-            fmt.num(x.S, 4),
-            fmt.num(x.R, 4),
         ]
         for x in t.itertuples()
     ]
-    header = ["TOPSIS 名次", "案例编号", "名称", "贴近度", "VIKOR 名次", "Q", "S", "R"]
-    v = r.vikor
-    notes = Paragraph(
-        f"TOPSIS 采用{'向量' if r.topsis.normalization == 'vector' else '极差（min–max）'}归一化"
-        f"（normalization = {r.topsis.normalization}）；VIKOR 折衷系数 v = {fmt.num(v.v)}。"
-        f"VIKOR 可接受优势条件 C1 {'满足' if v.c1 else '不满足'}，决策稳定性条件 C2 "
-        f"{'满足' if v.c2 else '不满足'}；折衷解：{'、'.join(v.compromise)}。两种方法名次的 "
-        f"Spearman 相关系数为 {fmt.num(r.agreement(), 3)}。"
-    )
+    header = ["名次", "项目名称", "主管部门", "评价得分", "等级", "综合得分（贴近度）", "复核名次"]
     ax = plot_ranking(r)
     fig = ax.figure
     fig.tight_layout()
     return Section(
-        "三、TOPSIS 与 VIKOR 综合排序",
+        "三、排序结果",
         [
-            Paragraph(
-                "TOPSIS 按与理想解、负理想解的相对距离（贴近度）排序；VIKOR 兼顾群体效用（S）和"
-                "个别遗憾（R），Q 值越小越优。"
+            _para(main_conclusions(r)[0]),
+            Table(
+                rows,
+                header,
+                numeric=(0, 3, 5, 6),
+                note="复核名次为多准则妥协排序法（VIKOR）的名次。",
             ),
-            Table(rows, header, numeric=(0, 3, 4, 5, 6, 7)),
-            notes,
             blocks.chart(
-                fig, "项目排序（TOPSIS 贴近度）", "各参评案例 TOPSIS 贴近度条形图，越大越优"
+                fig,
+                "重点项目综合排序",
+                "各参评项目综合得分（贴近度）横向条形图，按项目名称标注，自上而下由高到低排列",
             ),
         ],
     )
 
 
 def section_robustness(r: PortfolioResult) -> Section:
-    """四、排序稳健性"""
+    """四、稳健性分析"""
     sens = r.sensitivity
+    titles = _titles(r)
     rows = [
         [
-            x.case,
+            titles.get(x.case, x.case),
             int(x.rank),
-            fmt.num(x.p_rank_holds * 100, 1) + "%",
-            f"{int(x.rank_p05)}–{int(x.rank_p95)}",
+            _pct(x.p_rank_holds),
+            f"第{int(x.rank_p05)}–{int(x.rank_p95)}名"
+            if x.rank_p05 != x.rank_p95
+            else f"第{int(x.rank_p05)}名",
         ]
-        for x in sens.table.itertuples()
+        for x in sens.table.sort_values("rank").itertuples()
     ]
-    rev = r.reversal
     return Section(
-        "四、排序稳健性",
+        "四、稳健性分析",
         [
-            Paragraph(
-                f"权重扰动：以上述权重为中心按 Dirichlet 分布抽样 {sens.n:,} 次（集中度 "
-                f"{fmt.num(sens.concentration)}，随机种子 {sens.seed}），统计各案例名次保持不变的概率。"
+            _para(
+                f"为检验排序对权重设定的依赖程度，在上述权重附近随机调整各准则权重{sens.n:,}次，统计各项目"
+                "保持原名次的概率；并逐个删除项目或加入一个各准则均为最差水平的项目，检验其余项目的相对次序"
+                "是否改变（方法细节见附件）。"
             ),
             Table(
-                rows,
-                ["案例编号", "名次（按加权得分率）", "名次保持概率", "名次 90% 区间"],
-                numeric=(1, 2),
+                rows, ["项目名称", "原名次", "保持原名次的概率", "名次的90%区间"], numeric=(1, 2)
             ),
-            Paragraph(
-                "排序逆转检验（逐个移除或加入被支配方案后，其余方案的相对次序是否改变）："
-                + ("发现逆转，排序结论需谨慎使用。" if rev.reversal else "未发现逆转。")
-            ),
+            _para(main_conclusions(r)[1]),
         ],
     )
 
 
-def conclusions(r: PortfolioResult) -> list[str]:
-    t = r.ranking_table()
-    best, worst = t.iloc[0], t.iloc[-1]
-    items = [
-        f"综合排序第一的是“{best['title']}”（TOPSIS 贴近度 {fmt.num(best['closeness'], 3)}），"
-        "建议在下一年度预算安排中优先保障。",
-        f"排序末位的是“{worst['title']}”（贴近度 {fmt.num(worst['closeness'], 3)}），"
-        "建议结合其失分指标进行整改，并审慎安排后续资金。",
-    ]
-    agree = r.agreement()
-    if agree < 0.8:
-        items.append(
-            f"TOPSIS 与 VIKOR 排序一致性较低（Spearman {fmt.num(agree, 2)}），应结合两种方法和专家意见综合判断。"
-        )
-    else:
-        items.append(f"TOPSIS 与 VIKOR 排序基本一致（Spearman {fmt.num(agree, 2)}）。")
-    shaky = t[t["p_rank_holds"] < 0.8]
-    if len(shaky):
-        items.append(
-            "以下案例的名次对权重较敏感（保持概率低于 80%）：" + "、".join(shaky["title"]) + "。"
-        )
-    return items
-
-
 def section_conclusions(r: PortfolioResult) -> Section:
     """五、结论与预算安排建议"""
-    return Section("五、结论与预算安排建议", [BulletList(conclusions(r))])
+    fd = r.findings
+    concl = [_para(f"{i}. {x}") for i, x in enumerate(main_conclusions(r), 1)]
+    probs: list[Any] = []
+    for i, p in enumerate(fd.problems, 1):
+        probs.append(Paragraph(Span(f"{i}. {p.heading}", strong=True)))
+        probs.append(_para(p.facts_text))
+        probs.append(_para(p.cause_text))
+    if not probs:
+        probs = [Paragraph("排序中未发现需要单独列示的问题。")]
+    advice: list[Any] = []
+    first = top_advice(r, fd)
+    n = 0
+    if first:
+        n += 1
+        advice.append(_para(f"{n}. {first}"))
+    for a in fd.advice:
+        n += 1
+        advice.append(Paragraph(Span(f"{n}. {a.heading()}", strong=True)))
+        advice.append(_para(a.text))
+    if not advice:
+        advice = [Paragraph("参评项目排序结果接近，建议按各项目绩效评价报告的建议安排预算。")]
+    return Section(
+        "五、结论与预算安排建议",
+        [
+            Section("（一）主要结论", concl, level=2),
+            Section("（二）存在的问题及原因分析", probs, level=2),
+            Section("（三）预算安排建议", advice, level=2),
+        ],
+    )
 
+
+def section_annex(r: PortfolioResult) -> Section:
+    """附件：技术附件"""
+    X = r.data.matrix
+    titles = _titles(r)
+    matrix_rows = [
+        [cid, titles[cid], r.data.details.get(cid, {}).get("source", "")]
+        + [fmt.num(X.loc[cid, c], 4) for c in X.columns]
+        for cid in X.index
+    ]
+    parts: list[Any] = [
+        Section(
+            "（一）参评案例与决策矩阵",
+            [
+                Table(
+                    matrix_rows,
+                    ["案例编号", "名称", "来源", *[str(c) for c in X.columns]],
+                    numeric=range(3, 3 + X.shape[1]),
+                    note="决策矩阵为各准则得分率（0–1）；来源为案例文件（按其当前内容重新评价）或案例库存档。",
+                ),
+            ],
+            level=2,
+        )
+    ]
+    d = r.weights_detail
+    weight_parts: list[Any] = [
+        Table(
+            [[str(k), fmt.num(v, 6)] for k, v in r.weights.items()], ["准则", "权重"], numeric=(1,)
+        )
+    ]
+    if d is not None and hasattr(d, "cr"):
+        weight_parts.append(
+            Paragraph(
+                f"层次分析法：λmax = {d.lambda_max:.4f}，CI = {d.ci:.4f}，CR = {d.cr:.4f}"
+                f"（{'通过' if d.consistent else '未通过'}一致性检验，CR ≤ 0.10；随机一致性指标表 {d.ri_table}）。"
+            )
+        )
+    parts.append(Section("（二）准则权重", weight_parts, level=2))
+    t = r.ranking_table()
+    v = r.vikor
+    rank_rows = [
+        [int(x.topsis_rank), x.case_id, fmt.num(x.closeness, 4), int(x.vikor_rank), fmt.num(x.Q, 4), fmt.num(x.S, 4), fmt.num(x.R, 4)]
+        for x in t.itertuples()
+    ]  # fmt: skip
+    parts.append(
+        Section(
+            "（三）TOPSIS 与 VIKOR 计算结果",
+            [
+                Table(rank_rows, ["TOPSIS 名次", "案例编号", "贴近度", "VIKOR 名次", "Q", "S", "R"], numeric=(0, 2, 3, 4, 5, 6)),
+                Paragraph(
+                    f"TOPSIS 采用{'向量' if r.topsis.normalization == 'vector' else '极差（min–max）'}归一化"
+                    f"（normalization = {r.topsis.normalization}）；VIKOR 折衷系数 v = {fmt.num(v.v)}，"
+                    f"S 为群体效用、R 为个别遗憾，Q 越小越优。可接受优势条件 C1 {'满足' if v.c1 else '不满足'}，"
+                    f"决策稳定性条件 C2 {'满足' if v.c2 else '不满足'}；折衷解：{'、'.join(v.compromise)}。"
+                    f"两种方法名次的 Spearman 相关系数为 {fmt.num(r.agreement(), 3)}。"
+                ),
+            ],
+            level=2,
+        )
+    )  # fmt: skip
+    sens = r.sensitivity
+    sens_rows = [
+        [x.case, int(x.rank), fmt.num(x.p_rank_holds * 100, 1) + "%", f"{int(x.rank_p05)}–{int(x.rank_p95)}"]
+        for x in sens.table.itertuples()
+    ]  # fmt: skip
+    rev = r.reversal
+    parts.append(
+        Section(
+            "（四）权重扰动与排序逆转检验",
+            [
+                Paragraph(
+                    f"权重扰动：以上述权重为中心按 Dirichlet 分布抽样 {sens.n:,} 次（集中度 "
+                    f"{fmt.num(sens.concentration)}，随机种子 {sens.seed}），按加权得分率排名，统计各案例名次保持不变的概率。"
+                ),
+                Table(sens_rows, ["案例编号", "名次（按加权得分率）", "名次保持概率", "名次 90% 区间"], numeric=(1, 2)),
+                Paragraph(
+                    "排序逆转检验（TOPSIS；逐个移除方案，或加入各准则均为最差值的劣解后，其余方案的相对次序是否改变）："
+                    + ("发现逆转。" if rev.reversal else "未发现逆转。")
+                ),
+            ],
+            level=2,
+        )
+    )  # fmt: skip
+    files = blocks.data_files(r.case)
+    parts.append(
+        Section(
+            "（五）数据文件与存档信息",
+            [
+                Paragraph("参评案例文件及其数据文件（存档时记录其哈希值）："),
+                files,
+                Paragraph(f"案例编号：{r.case.case_id}（案例库存档编号）。", "note"),
+            ]
+            if files is not None
+            else [Paragraph(f"案例编号：{r.case.case_id}（案例库存档编号）。", "note")],
+            level=2,
+        )
+    )
+    return Section("附件：技术附件", parts)
+
+
+# the level-1 headings of the report (tests check both formats)
+HEADINGS = (
+    "一、基本情况",
+    "二、排序方法",
+    "三、排序结果",
+    "四、稳健性分析",
+    "五、结论与预算安排建议",
+    "附件：技术附件",
+)
 
 OUTLINE = (
-    section_cases,
-    section_weights,
+    section_basic,
+    section_method,
     section_ranking,
     section_robustness,
     section_conclusions,
+    section_annex,
 )
 
 
 def results(r: PortfolioResult) -> dict[str, Any]:
-    """results.json (contracts §4) with the ``portfolio`` block."""
+    """results.json (contracts §4) with the ``portfolio`` block, the conclusions and the
+    report's ``findings``."""
     from methods.report import case_results
 
-    return case_results(r.case, portfolio=r.to_dict())
+    return case_results(
+        r.case,
+        portfolio=r.to_dict(),
+        conclusions=conclusions(r),
+        findings=r.findings.to_dict(),
+    )
 
 
 def outline(r: PortfolioResult) -> Document:
