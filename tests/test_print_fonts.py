@@ -220,7 +220,9 @@ def test_running_text_columns_get_room_in_html():
     cells = re.findall(r"<td([^>]*)>([^<]*)</td>", html)
     measure = [attrs for attrs, text in cells if text.startswith("加强预算编制")]
     assert measure == [' class="jx-long"']
-    assert all("jx-long" not in attrs for attrs, text in cells if text.startswith("wujin_"))
+    ids = [attrs for attrs, text in cells if text.startswith("wujin_")]
+    assert ids == [' class="jx-id"'] * 2  # case ids wrap, with a minimum width
+    assert re.search(r"td\.jx-id \{ min-width: \d+em; \}", stylesheet())
     assert re.search(r"td\.jx-long \{ min-width: \d+em; \}", stylesheet())
     assert "overflow-wrap: anywhere" in stylesheet()  # case ids wrap instead of widening
 

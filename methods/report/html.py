@@ -9,9 +9,9 @@ network fetch. User text is always escaped.
 
 Print layout (A4, ``@media print`` in report.css): headings are kept with what follows, and only
 small blocks refuse a page break inside them (figures, table rows, the score card and short boxes,
-see :data:`KEEP_CALLOUT_CHARS`); tables break across pages with their header row repeated. Table
-columns of running text (:meth:`Table.long_columns`) get room (``jx-long``) and unbreakable Latin strings
-(case ids) wrap instead of widening a table past the page.
+see :data:`KEEP_CALLOUT_CHARS`); tables break across pages with their header row repeated.
+Columns of running text (:meth:`Table.long_columns`) get room (``jx-long``), and unbreakable
+Latin strings (case ids, ``jx-id``) wrap instead of widening a table past the page.
 """
 
 from __future__ import annotations
@@ -120,6 +120,10 @@ def _cell(c: Cell, tag: str, classes: list[str]) -> str:
     return f"<{tag}{attrs}>{render_runs(c.runs)}</{tag}>"
 
 
+ID_CHARS = 12  # a Latin token this long (a case id) in a table cell gets class jx-id
+_IDENTIFIER = re.compile(r"[\x21-\x7e]+")
+
+
 def _table(t: Table) -> str:
     kinds = ["jx-table"] + (["jx-kv"] if t.kind == "kv" else []) + t.classes.split()
     long = t.long_columns()
@@ -149,6 +153,8 @@ def _table(t: Table) -> str:
                 classes.append("num")
             elif col in long and c.colspan == 1:
                 classes.append("jx-long")
+            elif len(c.text) >= ID_CHARS and _IDENTIFIER.fullmatch(c.text):
+                classes.append("jx-id")  # a case id wraps, but not letter by letter
             out.append(_cell(c, "td", classes))
         out.append("</tr>")
     out.append("</tbody></table>")
