@@ -173,7 +173,7 @@ def test_veto_caps_the_conclusion_whatever_the_total():
     assert res.problems()[0].startswith("存在否决情形，资金来源不合规（违规举债或变相融资）。")
     first = res.findings.advice[0]
     assert first.heading() == "重新论证项目，消除否决情形（针对问题1）"
-    assert "如确需实施，在重新论证申报时不安排相关预算" in first.text
+    assert "否决情形消除前不申报相关预算" in first.text
     block = res.to_dict()
     assert (
         block["conclusion"] == "不予支持"

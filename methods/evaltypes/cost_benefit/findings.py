@@ -101,6 +101,12 @@ def switching_phrases(result: CostBenefitResult, k: int = 2) -> list[str]:
     ]
 
 
+def to_zero(result: CostBenefitResult) -> str:
+    """即可使净现值降至0 (a feasible project) or 方可使净现值升至0 (an infeasible one)."""
+    npv = indicator_name(result)
+    return f"即可使{npv}降至0" if result.appraisal.npv > 0 else f"方可使{npv}升至0"
+
+
 def _mc(result: CostBenefitResult):
     mc = result.analysis.monte_carlo
     return mc if mc is not None and not mc.all_invalid else None
@@ -152,6 +158,9 @@ def _feasibility(result: CostBenefitResult) -> dict[str, Any] | None:
         + (f"，效益费用比{fmt.num(a.bcr, 3)}" if np.isfinite(a.bcr) else ""),
         _irr_clause(result),
     ]
+    phrases = switching_phrases(result)
+    if phrases:
+        facts.append(f"其他因素不变时，{'或'.join(phrases)}{to_zero(result)}")
     return {
         "highlight": f"{npv}为{money(a.npv, u)}",
         "short": "项目经济上不可行",
@@ -185,7 +194,7 @@ def _margin(result: CostBenefitResult) -> dict[str, Any] | None:
         )
     phrases = switching_phrases(result)
     if phrases:
-        facts.append(f"其他因素不变时，{'或'.join(phrases)}即可使{npv}降至0")
+        facts.append(f"其他因素不变时，{'或'.join(phrases)}{to_zero(result)}")
     if mc is not None:
         p = mc.percentiles
         facts.append(
@@ -526,7 +535,7 @@ def conclusion(result: CostBenefitResult, fd: Findings | None = None) -> str:
     phrases = switching_phrases(result, 1)
     risk = []
     if phrases:
-        risk.append(f"其他因素不变时，{phrases[0]}即可使{npv}降至0")
+        risk.append(f"其他因素不变时，{phrases[0]}{to_zero(result)}")
     if mc is not None:
         risk.append(f"按概率分布模拟，{npv}小于0的概率为{pct(mc.p_negative, 1)}")
     if risk:

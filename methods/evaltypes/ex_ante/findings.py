@@ -33,6 +33,7 @@ from methods.evaltypes.cost_benefit.findings import (
     AppraisalProblem,
     responsible,
     switching_phrases,
+    to_zero,
 )
 from methods.evaltypes.cost_benefit.wording import (
     discount_text,
@@ -134,7 +135,7 @@ def derived_fact(result: ExAnteResult, derive: str | None) -> str:
         elif c.appraisal.npv <= 0:
             parts.append(f"基准{npv}不大于0")
         if phrases:
-            parts.append(f"其他因素不变时，{phrases[0]}即可使{npv}降至0")
+            parts.append(f"其他因素不变时，{phrases[0]}{to_zero(c)}")
         return "；".join(parts)
     if derive == "cba_least_cost":
         proposed = result.proposed
@@ -194,7 +195,9 @@ def derived_highlight(result: ExAnteResult, derive: str | None) -> str:
         if mc is not None and not mc.all_invalid and np.isfinite(mc.p_negative):
             return f"{npv}小于0的概率为{pct(mc.p_negative, 1)}"
         phrases = switching_phrases(c, 1)
-        return f"{phrases[0]}即可使{npv}降至0" if phrases else f"{npv}不大于0"
+        if c.appraisal.npv <= 0:
+            return f"{npv}不大于0"
+        return f"{phrases[0]}{to_zero(c)}" if phrases else f"{npv}对关键变量较为敏感"
     if derive == "cba_least_cost":
         return "申报方案不是成本最低的方案"
     if derive == "risk_level" and reg is not None and not reg.empty:
