@@ -609,7 +609,8 @@ def test_outline_of_the_department_example():
     ]
     # the budget table: light cells are a coloured dot and the light's name
     budget = next(b for b in walk(doc.sections[1]) if isinstance(b, Table))
-    cell = budget.rows[1][6]
+    column = [c.text for c in budget.header[0]].index("执行进度")
+    cell = budget.rows[1][column]
     assert isinstance(cell, Cell) and cell.text == "●\u00a0红灯"
     assert cell.runs[0] == Span("●", tone="#c0392b")
     figures = [b for b in walk(doc) if isinstance(b, Figure)]

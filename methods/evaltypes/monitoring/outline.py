@@ -196,53 +196,60 @@ def section_basic(result: MonitoringResult) -> Section:
 
 
 def budget_table(result: MonitoringResult) -> Table:
-    """监控表的资金部分: 年初预算数, 全年预算数, 1—N月执行数, 执行率, 时间进度, 执行进度 (light),
-    全年预计执行数 and 预计执行率, per project and in total."""
+    """监控表的资金部分 per project (and in total): 年初预算数 (when a budget was adjusted),
+    全年预算数, 1—N月执行数, 执行率, 执行进度 (light against the time progress), 全年预计执行数
+    and 预计执行率; amounts in the case's unit (said in the note)."""
     u = result.unit
-    tp = rate(result.time_progress * 100)
+    adjusted = any(
+        p.planned is not None and abs(p.planned - p.allocated) > 1e-9 for p in result.projects
+    )
     rows = []
     for p in result.projects:
-        rows.append(
-            [
-                p.name + ("（重点关注）" if p.focus else ""),
-                fmt.fixed(p.planned),
-                fmt.fixed(p.allocated),
-                fmt.fixed(p.spent),
-                rate(p.execution_rate),
-                tp,
-                Cell(light(p.light)),
-                fmt.fixed(p.forecast_amount),
-                rate(p.forecast_rate),
-            ]
-        )
+        row = [
+            p.name + ("（重点关注）" if p.focus else ""),
+            fmt.fixed(p.allocated),
+            fmt.fixed(p.spent),
+            rate(p.execution_rate),
+            Cell(light(p.light)),
+            fmt.fixed(p.forecast_amount),
+            rate(p.forecast_rate),
+        ]
+        if adjusted:
+            row.insert(1, fmt.fixed(p.planned))
+        rows.append(row)
     if several(result):
         planned = [p.planned for p in result.projects]
-        rows.append(
-            [
-                "合计",
-                fmt.fixed(sum(planned)) if all(x is not None for x in planned) else "—",
-                fmt.fixed(result.allocated),
-                fmt.fixed(result.spent),
-                rate(result.execution_rate),
-                tp,
-                Cell(light(result.light)),
-                fmt.fixed(sum(p.forecast_amount for p in result.projects)),
-                rate(result.forecast_rate),
-            ]
-        )
+        row = [
+            "合计",
+            fmt.fixed(result.allocated),
+            fmt.fixed(result.spent),
+            rate(result.execution_rate),
+            Cell(light(result.light)),
+            fmt.fixed(sum(p.forecast_amount for p in result.projects)),
+            rate(result.forecast_rate),
+        ]
+        if adjusted:
+            row.insert(1, fmt.fixed(sum(planned)) if all(x is not None for x in planned) else "—")
+        rows.append(row)
     header = [
         "项目",
-        f"年初预算数（{u}）",
-        f"全年预算数（{u}）",
-        f"{period(result.month)}执行数（{u}）",
+        "全年预算数",
+        f"{period(result.month)}执行数",
         "执行率",
-        "时间进度",
         "执行进度",
-        f"全年预计执行数（{u}）",
+        "全年预计执行数",
         "预计执行率",
     ]
-    widths = (1.9, 1, 1, 1, 0.8, 0.8, 0.9, 1, 0.8)
-    return Table(rows, header, numeric=(1, 2, 3, 4, 5, 7, 8), widths=widths)
+    widths = [2.4, 1, 1, 0.8, 0.9, 1, 0.8]
+    if adjusted:
+        header.insert(1, "年初预算数")
+        widths.insert(1, 1)
+    numeric = [i for i, h in enumerate(header) if h not in ("项目", "执行进度")]
+    note = (
+        f"金额单位：{u}。执行进度按执行率与时间进度（{rate(result.time_progress * 100)}）之比"
+        "标示红黄绿灯。"
+    )
+    return Table(rows, header, numeric=numeric, widths=tuple(widths), note=note, classes="jx-wrap")
 
 
 def plot_execution(result: MonitoringResult, ax=None):
@@ -466,7 +473,7 @@ def sheet_table(result: MonitoringResult, project: ProjectResult) -> Table:
         "纠偏措施",
     ]
     widths = (0.8, 1.4, 1.2, 1, 1.1, 0.8, 1.8, 0.8, 1.6)
-    return Table(blocks.merged_rows(rows, merge=1), header, widths=widths)
+    return Table(blocks.merged_rows(rows, merge=1), header, widths=widths, classes="jx-wrap")
 
 
 def _light_sentence(p: ProjectResult) -> str:
@@ -604,7 +611,7 @@ def section_deviation(result: MonitoringResult) -> Section:
         [
             Section(
                 "（一）偏差情况",
-                [Table(table_rows, header, widths=tuple(widths))],
+                [Table(table_rows, header, widths=tuple(widths), classes="jx-wrap")],
                 level=2,
             ),
             Section("（二）偏差原因分析", [_para(analysis)], level=2),
@@ -638,7 +645,7 @@ def actions_table(result: MonitoringResult) -> Table:
             ]
         )
     header = ["项目", "预算执行", "指标进度", "“完全不可能”完成的指标", "处理建议", "理由"]
-    return Table(rows, header, widths=(1.6, 1.1, 1.1, 1, 0.9, 3))
+    return Table(rows, header, widths=(1.6, 1.1, 1.1, 1, 0.9, 3), classes="jx-wrap")
 
 
 def review_blocks(result: MonitoringResult) -> list[Any]:
@@ -821,7 +828,9 @@ def indicator_table(result: MonitoringResult, project: ProjectResult) -> Table:
         v = "—" if i.v is None or not math.isfinite(i.v) else fmt.num(i.v, 1)
         rows.append([i.code, i.name, target_text(i), _actual_text(i), how, v, Cell(light(i.light))])
     header = ["代码", "指标", "年度指标值", f"截至{result.month}月", "比较口径", "进度比 v", "灯色"]
-    return Table(rows, header, numeric=(5,), widths=(0.6, 1.6, 1.1, 1, 2.2, 0.7, 0.8))
+    return Table(
+        rows, header, numeric=(5,), widths=(0.6, 1.6, 1.1, 1, 2.2, 0.7, 0.8), classes="jx-wrap"
+    )
 
 
 def forecast_table(result: MonitoringResult) -> Table:
@@ -861,7 +870,9 @@ def forecast_table(result: MonitoringResult) -> Table:
         f"预计执行率{cap}。"
     )
     widths = (1.8, 0.8, 0.9, 1.4, 0.9, 0.8, 1, 1)
-    return Table(rows, header, numeric=(1, 2, 4, 5, 6, 7), note=note, widths=widths)
+    return Table(
+        rows, header, numeric=(1, 2, 4, 5, 6, 7), note=note, widths=widths, classes="jx-wrap"
+    )
 
 
 def method_table(result: MonitoringResult) -> Table:

@@ -329,36 +329,25 @@ def _dimension_text(result: ReviewResult, dimension: str) -> str:
 
 
 def adjustments_table(result: ReviewResult) -> Table:
+    """The recorded target adjustments: what changed (before → after), why, when and who
+    approved, and what the review makes of it."""
     rows = []
     for a in result.adjustments:
         unit = next((i.unit for i in result.case.indicators if i.code == a.code), None)
-        rows.append(
-            [
-                a.name,
-                _ADJUSTED.get(a.field, a.field),
-                tfind._shown(a.before, unit),
-                tfind._shown(a.after, unit),
-                a.change,
-                fnd.tidy(a.reason),
-                a.date or "—",
-                fnd.tidy(a.approval) if a.approval else "（未注明）",
-                fnd.tidy("；".join(a.findings)) or "—",
-            ]
+        what = (
+            f"{_ADJUSTED.get(a.field, a.field)}由{tfind._shown(a.before, unit)}"
+            f"{a.change if a.change != '修改' else '调整'}为{tfind._shown(a.after, unit)}"
         )
-    header = [
-        "指标",
-        "调整内容",
-        "调整前",
-        "调整后",
-        "变化",
-        "调整原因",
-        "时间",
-        "审批",
-        "审核提示",
-    ]
+        when = "；".join(
+            x for x in (a.date, fnd.tidy(a.approval) if a.approval else "审批情况未注明") if x
+        )
+        rows.append(
+            [a.name, what, fnd.tidy(a.reason), when, fnd.tidy("；".join(a.findings)) or "—"]
+        )
+    header = ["指标", "调整情况", "调整原因", "时间及审批", "审核提示"]
     note = f"{blocks.cite(rules_data()['adjustments']['source'])}。"
-    widths = (1, 0.8, 0.7, 0.7, 0.6, 2, 0.9, 1.5, 1.8)
-    return Table(rows, header, note=note, widths=widths)
+    widths = (1.1, 1.4, 2.2, 1.6, 2.2)
+    return Table(rows, header, note=note, widths=widths, classes="jx-wrap")
 
 
 _ADJUSTED = {
@@ -569,7 +558,8 @@ def sheet_table(result: ReviewResult) -> Table:
             ]
         )
     note = "“（缺）”为申报表缺项。"
-    return Table(rows, header, note=note, widths=(0.9, 1.1, 1.5, 0.6, 1.4, 0.8, 1.3, 1.1))
+    widths = (0.9, 1.1, 1.5, 0.6, 1.4, 0.8, 1.3, 1.1)
+    return Table(rows, header, note=note, widths=widths, classes="jx-wrap")
 
 
 def section_sheet(result: ReviewResult) -> Section:
@@ -617,7 +607,7 @@ def criteria_table(result: ReviewResult) -> Table:
         "比例得分（不超过满分）。"
     )
     widths = (0.7, 0.5, 2.2, 0.5, 0.6, 0.5, 2, 0.7)
-    return Table(rows, header, numeric=(3, 4, 5), note=note, widths=widths)
+    return Table(rows, header, numeric=(3, 4, 5), note=note, widths=widths, classes="jx-wrap")
 
 
 def deductions_table(result: ReviewResult) -> Table | Paragraph:
@@ -637,7 +627,7 @@ def deductions_table(result: ReviewResult) -> Table | Paragraph:
     ]
     header = ["序号", "审核要点", "指标", "存在问题", "审核意见", "扣分"]
     widths = (0.55, 1.1, 1.2, 2.6, 2.7, 0.7)
-    return Table(rows, header, numeric=(0, 5), widths=widths)
+    return Table(rows, header, numeric=(0, 5), widths=widths, classes="jx-wrap")
 
 
 def section_annex(result: ReviewResult) -> Section:
