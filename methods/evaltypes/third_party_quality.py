@@ -489,7 +489,7 @@ def _highlight(row: Mapping[str, Any]) -> str:
     if isinstance(missed, list | tuple) and missed:
         return f"{name}中“{missed[0]}”未满足"
     return {
-        "qualitative": f"{name}有待提高",
+        "qualitative": f"{name}未得满分",
         "reverse": f"{name}高于标准",
         "deduction": f"{name}未达到要求",
     }.get(rule, f"{name}未达到目标")
@@ -741,12 +741,23 @@ def fee_sentence(result: QualityResult) -> str:
     return text + "。"
 
 
+def reasons_text(result: QualityResult) -> list[str]:
+    """The 失信 reasons as the body prints them (the catalogue codes are in the 技术附件)."""
+    codes = [c for c in result.violations["code"] if isinstance(c, str)]
+    out = []
+    for reason in result.reasons:
+        for code in codes:
+            reason = reason.replace(f"（{code}）", "")
+        out.append(fnd.tidy(reason))
+    return out
+
+
 def credit_sentence(result: QualityResult) -> str:
     if not result.blacklist:
         return "考评得分不低于失信提示阈值，且未发现严重违规情形，未触发失信提示。"
     return (
         "考评触发失信提示（"
-        + "；".join(fnd.tidy(r) for r in result.reasons)
+        + "；".join(reasons_text(result))
         + "），建议提请主管部门认定是否将受托机构列入失信名单。"
     )
 
@@ -864,7 +875,7 @@ def outcome(result: QualityResult) -> list[Any]:
                             "理由：",
                         ]
                     ),
-                    BulletList([fnd.tidy(x) for x in result.reasons]),
+                    BulletList(reasons_text(result)),
                 ],
             )
         )
