@@ -327,6 +327,15 @@ class Finding(_Model):
         "other", description="性质：compliance 资金合规、safety 安全、audit 审计发现、other 其他"
     )
     theme: str | None = Field(None, description="归入的问题主题（见 methods/_data/findings.yaml）")
+    category: Literal["以拨代支", "违规使用资金", "安全责任事故", "审计问题", "数据造假"] | None = (
+        Field(
+            None,
+            description="问题类别：等级限定条款据此限定等级（methods/_data/grade_limits.yaml）",
+        )
+    )
+    severity: Literal["一般", "较大", "重大", "特别重大"] | None = Field(
+        None, description="严重程度（安全责任事故按事故等级；审计问题按问题性质）"
+    )
     facts: str | list[str] = Field([], description="事实：金额、数量、涉及单位")
     cause: str | None = Field(None, description="原因说明；未提供时报告写“有待进一步核实”")
     indicators: list[str] = Field([], description="涉及的指标代码（其失分事实并入本问题）")
@@ -513,6 +522,11 @@ class ScoredCase(Case):
     evaluator: str | None = None
     options: ScoringOptions = ScoringOptions()
     conclusions: Conclusions | None = None
+    grade_limits: str = Field(
+        "common_local",
+        min_length=1,
+        description="等级限定条款预设：common_local（常见条款，待核实）或 none（按得分定级）",
+    )
     evidence: list[str] | None = Field(
         None, description="佐证材料：相对案例文件的路径，存档时复制并记录哈希"
     )
@@ -1217,6 +1231,17 @@ def check_amounts(amounts: Mapping[str, float | None], unit: str | None, field: 
 def _check_case(case: Case, *, check_data: bool = True) -> None:
     for loc, value in case.data_paths() if check_data else ():
         resolve_data_path(case, value, loc)
+    limits = getattr(case, "grade_limits", None)
+    if limits is not None:
+        from methods._resources import load_yaml
+
+        presets = load_yaml("grade_limits.yaml")["presets"]
+        if limits not in presets:
+            raise CaseError(
+                f"未知的等级限定预设 {limits!r}（可用：{'、'.join(presets)}）",
+                field=("grade_limits",),
+                hint="common_local 为常见等级限定条款（待核实）；none 为按得分定级",
+            )
     budget = case.budget
     if budget is not None:
         check_amounts(

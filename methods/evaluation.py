@@ -543,6 +543,10 @@ class Evaluation:
         Methodological choices that shaped the scores (rescaling, caps, moved points).
     derivations : tuple of weight_specs.Derived
         Weights derived from AHP judgements or Delphi rounds (the ``weights:`` block).
+    grade_by_score : str
+        The grade the total alone gives; ``grade`` differs from it when a grade limit applies.
+    limits : tuple of GradeLimit
+        The grade limits (等级限定) the case's findings triggered, in the order applied.
     """
 
     case: Case
@@ -556,6 +560,8 @@ class Evaluation:
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
     derivations: tuple = ()
+    grade_by_score: str | None = None
+    limits: tuple[GradeLimit, ...] = ()
 
     def __iter__(self):
         """Unpack as ``total, grade, level1, table``."""
@@ -659,10 +665,14 @@ def evaluate(
         if r.rule in ("positive", "reverse", "equal", "range", "deduction"):
             warnings.append(f"指标 {r.code}“{r.name}”未提供实际值，按 0 分计")
     warnings.extend(unit_slips(table))
+    by_score = grade(total, prep.bands)
+    final, limits = apply_grade_limits(case, table, by_score, prep.bands)
     return Evaluation(
         case=case,
         total=total,
-        grade=grade(total, prep.bands),
+        grade=final,
+        grade_by_score=by_score,
+        limits=limits,
         level1=level1_table["score"].rename("score"),
         level1_table=level1_table.reset_index(),
         table=table.drop(columns=["field", "level1_order"]),
@@ -672,3 +682,118 @@ def evaluate(
         notes=prep.notes,
         derivations=prep.derivations,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# 等级限定 (grade caps and vetoes)
+
+
+@dataclass(frozen=True)
+class GradeLimit:
+    """A grade limit a finding triggered: its category (以拨代支, 安全责任事故 …), what was found,
+    the clause (``text``), the grade before and after, and the preset's source and status."""
+
+    category: str
+    found: str
+    text: str
+    before: str
+    after: str
+    source: str
+    status: str
+
+    def sentence(self) -> str:
+        """The limit as the report states it, e.g. 因评价中发现以拨代支，按照等级限定条款（存在
+        以拨代支问题的，评价等级不得为“优”）."""
+        found = self.found if self.found.startswith(("发生", "存在")) else f"评价中发现{self.found}"
+        return f"因{found}，按照等级限定条款（{self.text}）"
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "category": self.category,
+            "found": self.found,
+            "rule": self.text,
+            "before": self.before,
+            "after": self.after,
+            "source": self.source,
+            "status": self.status,
+        }
+
+
+def grade_limit_presets() -> dict[str, Any]:
+    """``methods/_data/grade_limits.yaml``."""
+    from methods._resources import load_yaml
+
+    return load_yaml("grade_limits.yaml")
+
+
+def _limit_findings(case: Case, table: pd.DataFrame) -> list[tuple[str, str | None, str]]:
+    """(category, severity, what was found) of the case's findings: explicit ``findings:`` with
+    a category, and unmet checklist points whose own text names one (不存在以拨代支 → 以拨代支)."""
+    out = []
+    for f in getattr(case, "findings", None) or []:
+        if f.category is not None:
+            out.append((f.category, f.severity, f.title.split("，")[0]))
+    cats = grade_limit_presets()["checklist_categories"]
+    for r in table[table["applicable"]].to_dict("records"):
+        for item in r.get("items_missed") or []:
+            for cat, words in cats.items():
+                if any(w in item for w in words):
+                    shown = item[3:] if item.startswith("不存在") else item
+                    out.append((cat, None, shown))
+    return out
+
+
+def apply_grade_limits(
+    case: Case, table: pd.DataFrame, by_score: str | None, bands: GradeBands
+) -> tuple[str | None, tuple[GradeLimit, ...]]:
+    """The grade after the case's grade limits (``grade_limits:`` preset, default
+    ``common_local``): ``cap`` keeps the grade at or below ``grade``, ``lower`` moves it down
+    ``steps`` grades, ``veto`` gives the lowest grade. Returns (grade, limits applied).
+
+    The presets are data (``methods/_data/grade_limits.yaml``, status unverified: no national
+    rule caps a 项目支出 grade; the clauses are the common local pattern)."""
+    name = getattr(case, "grade_limits", None)
+    if by_score is None or not name:
+        return by_score, ()
+    data = grade_limit_presets()
+    preset = data["presets"][name]
+    labels = [label for label, _ in bands.bands]
+    if by_score not in labels:
+        return by_score, ()
+    current = by_score
+    applied: list[GradeLimit] = []
+    matched = []
+    for category, severity, found in _limit_findings(case, table):
+        for rule in preset["rules"]:
+            if rule["category"] != category:
+                continue
+            if "severity" in rule and severity not in rule["severity"]:
+                continue
+            matched.append((rule, category, found))
+            break
+    # caps and vetoes first, then the grade each lowers from is the capped one
+    matched.sort(key=lambda m: m[0]["action"] == "lower")
+    for rule, category, found in matched:
+        i = labels.index(current)
+        if rule["action"] == "cap":
+            if rule["grade"] not in labels:
+                continue
+            j = max(i, labels.index(rule["grade"]))
+        elif rule["action"] == "lower":
+            j = min(len(labels) - 1, i + int(rule.get("steps", 1)))
+        else:  # veto
+            j = len(labels) - 1
+        if j != i:
+            applied.append(
+                GradeLimit(
+                    category,
+                    found,
+                    rule["text"],
+                    current,
+                    labels[j],
+                    preset["source"],
+                    preset["status"],
+                )
+            )
+            current = labels[j]
+    return current, tuple(applied)

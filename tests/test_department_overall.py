@@ -54,7 +54,11 @@ def test_example_scores_by_hand():
         "可持续发展能力": 4.1,
         "服务对象满意度": 10.0,
     }
-    assert (ev.total, ev.grade) == (91.6, "优")
+    assert (ev.total, ev.grade_by_score, ev.grade) == (
+        91.6,
+        "优",
+        "良",
+    )  # 安全责任事故 一般: 降一档
     assert ev.framework.id == "department_overall_2020"
 
 
@@ -98,7 +102,7 @@ def test_results_block_and_conclusions():
     assert [p["name"] for p in out["key_projects"]["projects"]][0] == "武进区城镇老旧小区改造项目"
     problems, advice = out["conclusions"]["problems"], out["conclusions"]["suggestions"]
     # the fatal construction accident is a safety finding, listed first and answered first
-    assert problems[0].startswith("安全生产管理存在薄弱环节，发生建筑施工安全生产事故1起。")
+    assert problems[0].startswith("发生一般建筑施工安全事故1起，安全生产监管存在薄弱环节。")
     assert advice[0].startswith("压实安全责任，整改安全隐患（针对问题1）")
     assert len(advice) == len(problems) and 3 <= len(problems) <= 6  # one per finding
     assert [f"（针对问题{i}）" in a for i, a in enumerate(advice, 1)] == [True] * len(advice)
@@ -224,7 +228,7 @@ def test_report_outline_is_made_of_document_blocks():
     budget = next(b for b in sub[0].blocks if isinstance(b, Table) and b.note is not None)
     assert budget.note.text.startswith("说明：全年预算数含年中追加")
     card = next(b for b in walk(doc.sections[2]) if isinstance(b, Callout))
-    assert (card.total, card.grade) == ("91.6", "优")
+    assert (card.total, card.grade) == ("91.6", "良")
     key_section = doc.sections[3].blocks[-1]
     assert key_section.title == "（七）重点项目绩效情况"
     key = next(b for b in key_section.blocks if isinstance(b, Table))

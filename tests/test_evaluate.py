@@ -35,7 +35,9 @@ def test_rural_sewage_by_hand():
     assert s["D13"] == 5.8  # range below: 87 / 90 × 6
     assert s["D21"] == 9.84  # 88.6 / 90 × 10
     assert dict(ev.level1) == {"决策": 13.1, "过程": 17.75, "产出": 34.16, "效益": 29.0}
-    assert ev.total == 94.01 and ev.grade == "优"
+    assert ev.total == 94.01 and ev.grade_by_score == "优"
+    # 不存在以拨代支 is unmet: the common grade-limit clause keeps it from 优
+    assert ev.grade == "良" and [lim.category for lim in ev.limits] == ["以拨代支"]
     assert ev.warnings == ()
 
 

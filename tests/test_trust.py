@@ -176,17 +176,35 @@ def _example(name: str) -> dict:
     return _yaml.load((EXAMPLES / name).read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize(("grade", "says"), [("良", "应为“优”"), ("优秀", "不是等级标准中的等级")])
-def test_key_project_grade_must_match_its_score(grade, says):
+@pytest.mark.parametrize(
+    ("grade", "note", "says"),
+    [("良", None, "应为“优”"), ("优秀", "等级限定", "不是等级标准中的等级")],
+)
+def test_key_project_grade_must_match_its_score(grade, note, says):
     raw = _example("wujin_housing_department_2023.yaml")
-    raw["key_projects"]["projects"][1]["grade"] = grade  # score 93.91: 优 under mof_2020
+    project = raw["key_projects"]["projects"][1]  # score 94.12: 优 under mof_2020
+    project["grade"] = grade
+    project.pop("note", None)
+    if note:
+        project["note"] = note
     err = _refused(raw)
     assert err.field == "key_projects.projects[1].grade"
     assert (
         "武进区农村生活污水治理项目" in err.message
-        and "93.91" in err.message
+        and "94.12" in err.message
         and says in err.message
     )
+
+
+def test_key_project_grade_below_its_score_needs_the_reason():
+    """A grade limit (以拨代支 不得评为优) gives a grade below the score's: accepted with a note,
+    never a grade above the score's."""
+    raw = _example("wujin_housing_department_2023.yaml")
+    assert raw["key_projects"]["projects"][1]["grade"] == "良"  # 94.12, capped: note given
+    casefile.validate_mapping(raw, source="case.yaml", base_dir=EXAMPLES)
+    raw["key_projects"]["projects"][2]["grade"] = "优"  # 84.6 is 良: a higher grade is a slip
+    raw["key_projects"]["projects"][2]["note"] = "说明"
+    assert "应为“良”" in _refused(raw).message
 
 
 def test_key_project_grade_follows_the_case_grade_bands():

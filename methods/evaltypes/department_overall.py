@@ -110,10 +110,13 @@ class KeyProjectTable:
         }
 
 
-def _check_grade(case: DepartmentCase, name: str, score: float, grade: str, loc: tuple) -> None:
+def _check_grade(
+    case: DepartmentCase, name: str, score: float, grade: str, loc: tuple, note: str | None = None
+) -> None:
     """Refuse a key project's given grade that is not the grade of its given score under the
     case's grade bands (the case's ``grade_bands``, else the framework's, else mof_2020): a
-    score of 93.91 written with grade 良 is a slip in one of them, never silently shown."""
+    score of 93.91 written with grade 良 is a slip in one of them, never silently shown. A grade
+    below the score's is accepted when ``note`` explains it (a grade limit: 以拨代支 不得评为优)."""
     from methods import frameworks, scoring
 
     fw = frameworks.get(case.framework or case.evaluation_type.default_framework)
@@ -122,12 +125,14 @@ def _check_grade(case: DepartmentCase, name: str, score: float, grade: str, loc:
     if grade == expected:
         return
     labels = [label for label, _ in bands.bands]
+    if note and grade in labels and labels.index(grade) > labels.index(expected):
+        return
     what = "" if grade in labels else f"（不是等级标准中的等级：{'、'.join(labels)}）"
     raise CaseError(
         f"重点项目“{name}”的等级 {grade!r}{what} 与得分 {fmt.num(score)} 不符："
         f"按等级标准（{bands.describe()}）应为“{expected}”",
         field=loc,
-        hint="核对得分和等级；等级可删除（按得分自动取得）",
+        hint="核对得分和等级；等级可删除（按得分自动取得）；因等级限定而低于得分等级时请在 note 中说明",
     )
 
 
@@ -193,7 +198,7 @@ def key_project_scores(case: DepartmentCase) -> KeyProjectTable | None:
             if p.name is None:
                 raise CaseError("给出 score 时需要项目名称 name", field=(*loc, "name"))
             if p.grade is not None:
-                _check_grade(case, p.name, float(p.score), p.grade, (*loc, "grade"))
+                _check_grade(case, p.name, float(p.score), p.grade, (*loc, "grade"), p.note)
             rows.append(
                 {
                     "name": p.name,

@@ -265,6 +265,8 @@ def results(ev: Evaluation, **extra: Any) -> dict[str, Any]:
         **case_results(case),
         "total_score": ev.total,
         "grade": ev.grade,
+        "grade_by_score": ev.grade_by_score,
+        "grade_limits": [lim.to_dict() for lim in ev.limits],
         "grade_bands": {"name": ev.bands.name, "bands": dict(ev.bands.bands)},
         "level1": {r.level1: r.score for r in ev.level1_table.itertuples()},
         "level1_weights": {r.level1: r.weight for r in ev.level1_table.itertuples()},

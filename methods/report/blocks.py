@@ -99,6 +99,13 @@ def score_card(ev: Evaluation) -> Callout:
         "score",
         [
             Paragraph(f"评价等级标准：{ev.bands.describe()}（{cite(ev.bands.source)}）", "meta"),
+            *(
+                Paragraph(
+                    f"等级限定：按得分为“{lim.before}”，{lim.sentence()}，调整为“{lim.after}”。",
+                    "meta",
+                )
+                for lim in ev.limits
+            ),
             Paragraph(
                 f"本次评价共 {int(ev.table['applicable'].sum())} 项末级指标，其中 {len(lost)} 项失分，"
                 f"合计扣 {fmt.num(lost['lost'].sum())} 分。"

@@ -87,6 +87,7 @@ class Problem:
     short: str
     advice: str | None = None
     responsible: str | None = None
+    explicit: bool = False  # stated by the evaluator (findings:), its title as written
 
     @property
     def cause_text(self) -> str:
@@ -447,6 +448,7 @@ def find(ev: Evaluation) -> Findings:
                 short=_short_title(title),
                 advice=f.advice,
                 responsible=f.responsible,
+                explicit=True,
             )
         )
 
@@ -698,10 +700,20 @@ def conclusion(ev: Evaluation, findings: Findings | None = None) -> str:
     if probs:
         themes = [p.theme_title for p in probs]
         shown = "、".join(themes[:-1]) + "和" + themes[-1] if len(themes) > 1 else themes[0]
-        facts = "；".join(_clause(p.heading).split("，", 1)[-1] for p in probs)
+        facts = "；".join(
+            _clause(p.heading) if p.explicit else _clause(p.heading).split("，", 1)[-1]
+            for p in probs
+        )
         text += f"{subject}在{shown}等方面存在不足：{facts}。"
     text += _dimensions(ev)
-    text += f"综合评分{fmt.fixed(ev.total)}分，评价等级为“{ev.grade}”。"
+    if ev.limits:  # 写作规则 13: the grade limit replaces the last sentence
+        first, last = ev.limits[0], ev.limits[-1]
+        text += (
+            f"按评分{fmt.fixed(ev.total)}分，本{subject}处于“{first.before}”等级区间；"
+            f"{'；'.join(lim.sentence() for lim in ev.limits)}，评价等级调整为“{last.after}”。"
+        )
+    else:
+        text += f"综合评分{fmt.fixed(ev.total)}分，评价等级为“{ev.grade}”。"
     return text
 
 
@@ -711,6 +723,17 @@ def grade_note(ev: Evaluation, findings: Findings | None = None) -> list[str]:
     half its indicators missed their targets (the scoring discriminates little)."""
     findings = findings if findings is not None else find(ev)
     out = []
+    if ev.limits:
+        src = ev.limits[0]
+        out.append(
+            f"本{_subject(ev)}评分{fmt.fixed(ev.total)}分，按得分处于“{ev.grade_by_score}”等级区间。"
+            + "".join(
+                f"{lim.sentence()}，评价等级由“{lim.before}”调整为“{lim.after}”。"
+                for lim in ev.limits
+            )
+            + f"等级限定条款依据：{src.source}（{_STATUS_ZH.get(src.status, src.status)}）。"
+        )
+        return out + _discrimination_notes(ev)
     for p in findings.problems:
         if p.kind in ("compliance", "safety"):
             what = "资金使用合规性" if p.kind == "compliance" else "安全生产"
@@ -724,6 +747,16 @@ def grade_note(ev: Evaluation, findings: Findings | None = None) -> list[str]:
                 f"本{_subject(ev)}得分处于“{ev.grade}”等级区间，但评价中发现{p.short}，属{what}问题，"
                 f"{cost}未能充分反映问题性质。{then}"
             )
+    return out + _discrimination_notes(ev)
+
+
+_STATUS_ZH = {"reg": "法规", "local": "地方规定", "practice": "实务做法", "unverified": "待核实"}
+
+
+def _discrimination_notes(ev: Evaluation) -> list[str]:
+    """A dimension scoring ≥ 95 % although half its indicators missed: the scoring
+    discriminates little (写作规则 13)."""
+    out = []
     for lv in ev.level1_table.itertuples():
         rows = ev.table[(ev.table["level1"] == lv.level1) & ev.table["applicable"]]
         missed = rows[rows["lost"] > 0.005]
