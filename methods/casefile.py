@@ -199,6 +199,13 @@ class Indicator(_Model):
     cause: str | None = Field(
         None, description="原因说明：未达目标或扣分的原因（写入报告的原因分析；note 写问题表现）"
     )
+    overachievement_factor: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        allow_inf_nan=False,
+        description="超额完成调减系数：目标设定明显偏低时评价人按偏离度调减（得分 × 系数，10号）",
+    )
     source: str | None = None
     standard: Literal["计划标准", "行业标准", "历史标准", "其他标准"] | None = None
     target_from: TargetFrom | None = None

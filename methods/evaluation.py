@@ -146,6 +146,7 @@ def prepare(case: Case) -> Prepared:
                 "derived": derived,
                 "note": ind.note,
                 "cause": ind.cause,
+                "over_factor": ind.overachievement_factor,
                 "source": ind.source,
                 "target_basis": basis,
                 "actual_basis": actual_basis,
@@ -199,6 +200,7 @@ def prepare(case: Case) -> Prepared:
                 "derived": "execution_rate",
                 "note": None,
                 "cause": None,
+                "over_factor": None,
                 "source": "预算执行数据",
                 "target_basis": None,
                 "actual_basis": None,
@@ -631,9 +633,19 @@ def evaluate(
     table = prep.table.copy()
     applicable = table["applicable"].to_numpy(dtype=bool)
     scores = score_frame(table).to_numpy()
+    over, ratio = overachieved(table)
+    factor = pd.to_numeric(table["over_factor"], errors="coerce").to_numpy(dtype=float)
+    marked = over & ~np.isnan(factor)
+    scores = np.where(marked, _round2(scores * np.where(marked, factor, 1.0)), scores)
     table["score"] = np.where(applicable, scores, np.nan)
     table["lost"] = _round2(table["weight"].to_numpy() - table["score"].to_numpy())
     table["reason"] = [_reason(r) for r in table.to_dict("records")]
+    for i in np.flatnonzero(marked & applicable):
+        r = table.iloc[i]
+        table.iat[i, table.columns.get_loc("reason")] = (
+            f"{r['reason']}；实际值为目标的 {fmt.pct(r['actual'] / r['target'] * 100)}，"
+            f"评价人认定目标设定偏低，按偏离度调减（× {fmt.num(factor[i])}）"
+        )
     table = table.sort_values(["level1_order"], kind="stable").reset_index(drop=True)
 
     used = table[table["applicable"]]
@@ -665,6 +677,15 @@ def evaluate(
         if r.rule in ("positive", "reverse", "equal", "range", "deduction"):
             warnings.append(f"指标 {r.code}“{r.name}”未提供实际值，按 0 分计")
     warnings.extend(unit_slips(table))
+    for i in np.flatnonzero(over & applicable):
+        r = table.iloc[i]
+        stated = any(isinstance(r[k], str) and r[k].strip() for k in ("note", "cause"))
+        if not stated:
+            warnings.append(
+                f"指标 {r['code']}“{r['name']}”实际值为目标的 {fmt.pct(r['actual'] / r['target'] * 100)}，"
+                f"超过 {fmt.pct(ratio * 100, 0)}，须说明偏差原因（note 或 cause）；目标设定明显偏低的，"
+                "可由评价人按偏离度调减（overachievement_factor）"
+            )
     by_score = grade(total, prep.bands)
     final, limits = apply_grade_limits(case, table, by_score, prep.bands)
     return Evaluation(
@@ -682,6 +703,30 @@ def evaluate(
         notes=prep.notes,
         derivations=prep.derivations,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# 超额完成 (over-achievement)
+
+
+def overachieved(table: pd.DataFrame) -> tuple[np.ndarray, float]:
+    """Which rows of a prepared table beat their target by more than the over-achievement ratio
+    (``methods/_data/rules.yaml`` ``overachievement``: 130 %, practice; 10号 asks for a reason):
+    positive indicators with a written (not derived) actual and a positive target."""
+    from methods._resources import load_yaml
+
+    ratio = float(load_yaml("rules.yaml")["overachievement"]["ratio"])
+    actual = pd.to_numeric(table["actual"], errors="coerce").to_numpy(dtype=float)
+    target = pd.to_numeric(table["target"], errors="coerce").to_numpy(dtype=float)
+    derived = table["derived"].map(lambda d: isinstance(d, str)).to_numpy(dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        over = (
+            (table["rule"].to_numpy() == "positive")
+            & ~derived
+            & (target > 0)
+            & (actual > ratio * target)
+        )
+    return over, ratio
 
 
 # ---------------------------------------------------------------------------------------------

@@ -264,3 +264,24 @@ def test_arrival_rate_needs_the_money_received_and_a_budget_cut_is_an_adjustment
     del raw["budget"]["received"]
     message = error_for(raw)
     assert "indicators[6]（B11）.derive" in message and "budget.received（实际到位资金）" in message
+
+
+def test_overachievement_needs_a_reason_and_may_be_marked_down():
+    """财预〔2020〕10号: 完成值高于指标值较多的，要分析原因；年初指标值设定明显偏低的，按偏离度适度
+    调减分值. Above 130 % of target (practice) a reason is asked for by name; the evaluator's
+    factor marks the score down and the reason says so."""
+    raw = load("wujin_rural_sewage_2023")
+    c12 = next(i for i in raw["indicators"] if i["code"] == "C12")
+    c12["actual"] = 12000  # 133.33 % of 9,000 户
+    ev = scoring.evaluate(raw, base_dir=EXAMPLES)
+    assert any("C12“接管农户数”实际值为目标的 133.33%，超过 130%" in w for w in ev.warnings)
+    assert by_code(ev)["C12"] == 7.0
+    c12["cause"] = "年初目标按已落实的村庄数设定，年中新增 3 个村纳入接管"
+    c12["overachievement_factor"] = 0.9
+    ev = scoring.evaluate(raw, base_dir=EXAMPLES)
+    assert not any("C12" in w for w in ev.warnings)
+    row = ev.table.set_index("code").loc["C12"]
+    assert row["score"] == 6.3  # 7 × 0.9
+    assert "按偏离度调减（× 0.9）" in row["reason"]
+    c12["actual"] = 11000  # 122 %: not flagged, the factor does not apply
+    assert by_code(scoring.evaluate(raw, base_dir=EXAMPLES))["C12"] == 7.0
