@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from methods import _format as fmt
+from methods._resources import load_yaml
 from methods.report import findings as report_findings
 from methods.report.findings import Advice, Findings, Problem, tidy
 
@@ -39,9 +40,7 @@ __all__ = [
 
 def rules() -> dict[str, Any]:
     """The report rules of ``methods/_data/fiscal_allocation.yaml`` (``report:``)."""
-    from methods.evaltypes.fiscal_operation.analysis import _presets
-
-    return _presets()["report"]
+    return load_yaml("fiscal_allocation.yaml")["report"]
 
 
 # ---------------------------------------------------------------------------------------------
