@@ -783,7 +783,14 @@ def conclusion(ev, result: QualityResult, fd: fnd.Findings | None = None) -> str
         facts = "；".join(_clause(p.heading).split("，", 1)[-1] for p in probs)
         text += f"受托机构在{shown}等方面存在不足：{facts}。"
     text += _dimensions(ev)
-    text += f"考评得分{fmt.fixed(ev.total)}分，考评等级为“{ev.grade}”。"
+    limits = getattr(ev, "limits", ())
+    if limits:  # a grade limit the findings triggered replaces the grade sentence
+        text += (
+            f"按考评得分{fmt.fixed(ev.total)}分，处于“{limits[0].before}”等级区间；"
+            f"{'；'.join(lim.sentence() for lim in limits)}，考评等级调整为“{limits[-1].after}”。"
+        )
+    else:
+        text += f"考评得分{fmt.fixed(ev.total)}分，考评等级为“{ev.grade}”。"
     return text + fee_sentence(result) + credit_sentence(result)
 
 
@@ -924,6 +931,13 @@ def score_card(ev) -> Callout:
         "score",
         [
             Paragraph(f"考评等级标准：{ev.bands.describe()}。{citation('grading')}。", "meta"),
+            *(
+                Paragraph(
+                    f"等级限定：按得分为“{lim.before}”，{lim.sentence()}，调整为“{lim.after}”。",
+                    "meta",
+                )
+                for lim in getattr(ev, "limits", ())
+            ),
             Paragraph(
                 f"本次考评共{int(ev.table['applicable'].sum())}项末级指标，其中{len(lost)}项失分，"
                 f"合计扣{fmt.num(lost['lost'].sum())}分。"
