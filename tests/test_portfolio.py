@@ -71,6 +71,7 @@ def test_other_weighting_methods(method):
         ),
         (lambda r: r.update(select={"year": 2023}), "cases（案例文件列表）或 select"),
         (lambda r: r.update(criteria=["C11", "NOPE"]), "没有指标"),
+        (lambda r: r.update(criteria=[]), "至少一个指标代码"),
         (
             lambda r: r["criteria_weights"].update(comparisons=[["效益", "决策", 3]]),
             "AHP 权重推导失败|缺少|连通",

@@ -157,6 +157,7 @@ def _from_files(case) -> list[dict[str, Any]]:
         out.append(
             {
                 "problems": findings.find(ev).to_dict()["problems"],
+                "names": dict(zip(ev.table["code"], ev.table["name"], strict=True)),
                 "department_short": member.department_short,
                 "source": value,
                 "case_id": member.case_id,
@@ -195,6 +196,7 @@ def _from_library(case) -> list[dict[str, Any]]:
         out.append(
             {
                 "problems": (res.get("findings") or {}).get("problems") or [],
+                "names": {i["code"]: i["name"] for i in res.get("indicators", [])},
                 "department_short": None,
                 "source": f"案例库 {r['path']}",
                 "case_id": res["case_id"],
@@ -228,6 +230,8 @@ def load(case) -> PortfolioData:
         dup = next(i for i in ids if ids.count(i) > 1)
         raise CaseError(f"案例 {dup} 重复出现", field=("cases",))
     criteria = case.criteria
+    if isinstance(criteria, list) and not criteria:
+        raise CaseError("criteria 应为 level1 或至少一个指标代码", field=("criteria",))
     rows, points = {}, {}
     for m in members:
         if criteria == "level1":
@@ -262,7 +266,8 @@ def load(case) -> PortfolioData:
     )
     mean_points = pd.Series({k: float(np.mean(v)) for k, v in points.items()})[matrix.columns]
     details = {
-        m["case_id"]: {k: m[k] for k in ("problems", "department_short", "source")} for m in members
+        m["case_id"]: {k: m[k] for k in ("problems", "names", "department_short", "source")}
+        for m in members
     }
     return PortfolioData(matrix, meta, mean_points, details)
 
@@ -396,7 +401,13 @@ SERIOUS = ("compliance", "safety", "audit")
 
 
 def _titles(r: PortfolioResult) -> dict[str, str]:
-    return dict(zip(r.data.cases["case_id"], r.data.cases["title"], strict=True))
+    """Case id → the project's title, with its year when two members share a title."""
+    cases = r.data.cases
+    dup = cases["title"].duplicated(keep=False)
+    return {
+        row["case_id"]: f"{row['title']}（{int(row['year'])}年度）" if d else str(row["title"])
+        for (_, row), d in zip(cases.iterrows(), dup, strict=True)
+    }
 
 
 def _pct(x: float) -> str:
@@ -404,8 +415,15 @@ def _pct(x: float) -> str:
 
 
 def _criterion_names(r: PortfolioResult) -> dict[str, str]:
-    """Criterion → its name in prose (level-1 names as they are; indicator codes by name)."""
-    return {str(c): str(c) for c in r.data.matrix.columns}
+    """Criterion → its name in prose: level-1 names as they are, indicator codes by the
+    indicator's name in the first member that has it (codes stay in the 技术附件)."""
+    out = {}
+    for c in r.data.matrix.columns:
+        name = next(
+            (d["names"][c] for d in r.data.details.values() if c in d.get("names", {})), None
+        )
+        out[c] = str(name) if name and r.case.criteria != "level1" else str(c)
+    return out
 
 
 def _dept(r: PortfolioResult, case_id: str) -> str:
@@ -603,7 +621,7 @@ def main_conclusions(r: PortfolioResult) -> list[str]:
     order is, and the first project's standing."""
     t = r.ranking_table()
     titles = _titles(r)
-    order = "、".join(t["title"])
+    order = "、".join(titles[c] for c in t["case_id"])
     scores = "、".join(fmt.num(x, 3) for x in t["closeness"])
     out = [f"综合排序由高到低依次为{order}，综合得分（贴近度）分别为{scores}。"]
     agree = r.agreement()
@@ -629,11 +647,12 @@ def main_conclusions(r: PortfolioResult) -> list[str]:
     out.append(text)
     best = t.iloc[0]
     X = r.data.matrix
+    names = _criterion_names(r)
     top = [c for c in X.columns if X.loc[best["case_id"], c] == X[c].max()]
     if top:
         out.append(
             f"{titles[best['case_id']]}在"
-            + "、".join(f"{c}（{_pct(X.loc[best['case_id'], c])}）" for c in top)
+            + "、".join(f"{names[c]}（{_pct(X.loc[best['case_id'], c])}）" for c in top)
             + "方面得分率居参评项目首位。"
         )
     return out
@@ -647,7 +666,7 @@ def top_advice(r: PortfolioResult, fd) -> str | None:
     grade = best["grade"]
     if isinstance(grade, str) and grade in _low_grades(r):
         return None
-    title = best["title"]
+    title = _titles(r)[best["case_id"]]
     blocked = [
         i
         for i, p in enumerate(fd.problems, 1)
@@ -694,16 +713,17 @@ def section_basic(r: PortfolioResult) -> Section:
     for case_id in X.index:
         m = meta.loc[case_id]
         rows.append(
-            [m["title"], m["department"], f"{int(m['year'])}年度", fmt.fixed(m["total_score"]), m["grade"] or "—"]
+            [_titles(r)[case_id], m["department"], f"{int(m['year'])}年度", fmt.fixed(m["total_score"]), m["grade"] or "—"]
             + [_pct(X.loc[case_id, c]) for c in X.columns]
         )  # fmt: skip
+    names = _criterion_names(r)
     header = [
         "项目名称",
         "主管部门",
         "评价年度",
         "评价得分",
         "等级",
-        *[f"{c}得分率" for c in X.columns],
+        *[f"{names[c]}得分率" for c in X.columns],
     ]
     work = getattr(r.case, "work", None)
     purpose = work.purpose if work and work.purpose else official.NOT_GIVEN
@@ -724,7 +744,8 @@ def section_basic(r: PortfolioResult) -> Section:
 
 def section_method(r: PortfolioResult) -> Section:
     """二、排序方法"""
-    crit = "、".join(str(c) for c in r.data.matrix.columns)
+    names = _criterion_names(r)
+    crit = "、".join(names[c] for c in r.data.matrix.columns)
     criteria = (
         f"以各项目绩效评价的一级指标得分率（{crit}）为排序准则"
         if r.case.criteria == "level1"
@@ -745,7 +766,7 @@ def section_method(r: PortfolioResult) -> Section:
             if d.consistent
             else "，判断矩阵未通过一致性检验，权重需修正后使用"
         )
-    rows = [[str(k), fmt.fixed(v * 100) + "%"] for k, v in r.weights.items()]
+    rows = [[names.get(k, str(k)), fmt.fixed(v * 100) + "%"] for k, v in r.weights.items()]
     return Section(
         "二、排序方法",
         [
@@ -769,9 +790,10 @@ def plot_ranking(result: PortfolioResult, ax=None):
 
     fonts.register()
     t = result.ranking_table().sort_values("closeness")
+    titles = _titles(result)
     if ax is None:
         _, ax = plt.subplots(figsize=(7.0, 0.5 * len(t) + 1.3))
-    ax.barh(list(t["title"]), t["closeness"], color="#2F6DB5", height=0.55)
+    ax.barh([titles[c] for c in t["case_id"]], t["closeness"], color="#2F6DB5", height=0.55)
     for i, v in enumerate(t["closeness"]):
         ax.text(v, i, f" {v:.3f}", va="center", fontsize=9)
     ax.set_xlim(0, 1.1)
@@ -787,7 +809,7 @@ def section_ranking(r: PortfolioResult) -> Section:
     rows = [
         [
             int(x.topsis_rank),
-            x.title,
+            _titles(r)[x.case_id],
             x.department,
             fmt.fixed(x.total_score),
             x.grade or "—",
