@@ -34,7 +34,7 @@ def _ci(p: Prepared, lo: float, hi: float) -> str:
     if not (math.isfinite(lo) and math.isfinite(hi)):
         return "—"
     top = 100.0
-    return f"{fmt.num(max(lo, 0.0), 1)}–{fmt.num(min(hi, top), 1)}"
+    return f"{fmt.fixed(max(lo, 0.0))}–{fmt.fixed(min(hi, top))}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,7 +301,7 @@ def index_blocks(a: SatisfactionAnalysis) -> list[Any]:
             [
                 level[r.level],
                 name,
-                fmt.num(r.estimate, 1),
+                fmt.fixed(r.estimate),
                 fmt.num(r.se, 2),
                 _ci(p, r.ci_low, r.ci_high),
                 r.n_respondents,
@@ -440,12 +440,12 @@ def group_blocks(a: SatisfactionAnalysis) -> list[Any]:
             if clustered and r["n_psu"] < 5:
                 few.append(str(grp))
             rows.append(
-                [grp, fmt.num(r["estimate"], 1), _ci(p, r["ci_low"], r["ci_high"])]
+                [grp, fmt.fixed(r["estimate"]), _ci(p, r["ci_low"], r["ci_high"])]
                 + [int(r["n_respondents"]), *psu]
                 + [
                     "不予显示"
                     if d in sub.index and sub.loc[d, "suppressed"]
-                    else (fmt.num(sub.loc[d, "estimate"], 1) if d in sub.index else "—")
+                    else (fmt.fixed(sub.loc[d, "estimate"]) if d in sub.index else "—")
                     for d in dims
                 ]
             )
