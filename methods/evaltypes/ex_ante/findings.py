@@ -285,7 +285,7 @@ def _risk_facts(result: ExAnteResult) -> tuple[list[str], bool]:
     return facts, not high.empty
 
 
-def _problem(result, **kw) -> AppraisalProblem:
+def _problem(**kw) -> AppraisalProblem:
     cfg = rules()
     short = kw["short"]
     return AppraisalProblem(
@@ -325,7 +325,6 @@ def find(result: ExAnteResult) -> Findings:
         problems.append(
             (
                 _problem(
-                    result,
                     theme=r["dimension"],
                     heading=cfg["veto"]["heading"].format(text=v.rule.text) + "。",
                     facts=_clean([fact(v.code)]),
@@ -349,7 +348,6 @@ def find(result: ExAnteResult) -> Findings:
         problems.append(
             (
                 _problem(
-                    result,
                     theme=theme,
                     heading=title + "。",
                     facts=_clean([*facts, *(fact(c) for c in codes)]),
@@ -366,9 +364,10 @@ def find(result: ExAnteResult) -> Findings:
         )
     risk_dim = _risk_dimension(result)
     for dim in fw.dimensions:
-        spec = cfg["dimensions"].get(dim.name)
-        if spec is None:
-            continue
+        spec = cfg["dimensions"].get(dim.name) or {  # a dimension the catalogue does not name
+            "heading": f"{dim.name}方面存在不足",
+            "short": f"{dim.name}方面的不足",
+        }
         mine = [
             r
             for r in rows.values()
@@ -384,7 +383,6 @@ def find(result: ExAnteResult) -> Findings:
         problems.append(
             (
                 _problem(
-                    result,
                     theme=dim.name,
                     heading=f"{spec['heading']}，{highlight}。",
                     facts=_clean([*(fact(r["code"]) for r in mine), *extra]),
@@ -402,7 +400,6 @@ def find(result: ExAnteResult) -> Findings:
         problems.append(
             (
                 _problem(
-                    result,
                     theme="other",
                     heading=fnd._sentence(fnd.tidy(text)),
                     facts=(),

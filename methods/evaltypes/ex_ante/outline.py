@@ -16,6 +16,7 @@ codes.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from methods import _format as fmt
@@ -425,8 +426,10 @@ def section_content(r: ExAnteResult) -> Section:
     purpose = work.purpose if work and work.purpose else None
     scope = work.scope if work and work.scope else _scope(r)
     dims = r.dimensions
+    rule = re.search(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号", fw.source)
+    basis = f"{rule.group(0)}关于事前绩效评估的要求和" if rule else ""
     content = (
-        f"依据{fw.name}，从{'、'.join(dims['level1'])}{len(dims)}个维度、{len(fw.items)}个评估要点"
+        f"依据{basis}{fw.name}，从{'、'.join(dims['level1'])}{len(dims)}个维度、{len(fw.items)}个评估要点"
         f"开展评估，各维度分值分别为{'、'.join(f'{fmt.num(w)}分' for w in dims['weight'])}"
         f"（评估要点见附件1；框架依据：{_status(fw.status)}，分值设定：{_status(fw.points_status)}）。"
     )
@@ -454,9 +457,9 @@ def section_content(r: ExAnteResult) -> Section:
     else:
         veto = "本评估未设否决情形。"
     derived = [i for i in fw.items if i.derive]
-    method = "采用专家评议法，对各评估要点逐项评级"
+    method = "采用要点评级法，由评估人依据申报材料对各评估要点逐项评级"
     if any((i.derive or "").startswith("cba_") for i in derived) and r.cba is not None:
-        method += "；采用成本效益分析法测算投入经济性"
+        method += "；采用成本效益分析法测算经济性"
     if r.register is not None and not r.register.empty:
         method += "；采用风险矩阵法（可能性×影响程度）识别和评价执行风险"
     method += "。"
