@@ -164,6 +164,7 @@ def base_cba() -> dict[str, Any]:
     raw = example("wujin_village_sewage_cba_2025.yaml")
     cba = raw["cba"]
     cba.pop("alternatives")
+    raw.pop("proposed_alternative", None)  # it names one of the alternatives removed here
     cba.pop("monte_carlo")
     cba["lines"][0] = {
         "name": "建设投资",
@@ -553,23 +554,23 @@ def build() -> None:
 
     # -- weights that do not add up ----------------------------------------------------------
     mutate(P, "level1_branch_sum", "weights_sum", "一级指标下分值合计与 levels 不符",
-           ["level1_branch_sum.yaml:12: levels.产出", "一级指标“产出”下各指标分值合计 36 分，应为 35 分"],
+           ["level1_branch_sum.yaml:13: levels.产出", "一级指标“产出”下各指标分值合计 36 分，应为 35 分"],
            setter(("indicators", "C11", "weight"), 9))
     mutate(P, "declared_level2_sum", "weights_sum", "levels 中声明的二级指标分值不符",
-           ["declared_level2_sum.yaml:15: levels.产出.产出数量", "合计 15 分，应为 16 分"],
+           ["declared_level2_sum.yaml:16: levels.产出.产出数量", "合计 15 分，应为 16 分"],
            setter(("levels", "产出"), {"points": 35, "产出数量": 16}))
     mutate(P, "total_not_100", "weights_sum", "指标分值合计不是 100（levels 与指标一致）",
-           ["total_not_100.yaml:13: indicators", "合计 105 分，应为 100 分"],
+           ["total_not_100.yaml:14: indicators", "合计 105 分，应为 100 分"],
            chain(setter(("levels", "产出"), 40),
                  setter(("indicators", "C11", "weight"), 13)))
     mutate(S, "unknown_level1", "weights_sum", "一级指标不属于框架",
            ["indicators[9]（B4）.level1", "一级指标“影响”不属于框架"],
            setter(("indicators", "B4", "level1"), "影响指标"))
     mutate("department_overall", "level1_weights", "weights_sum", "部门整体：一级指标分值不符",
-           ["level1_weights.yaml:13: levels.运行成本", "应为 15 分"],
+           ["level1_weights.yaml:14: levels.运行成本", "应为 15 分"],
            setter(("indicators", 0, "weight"), 5))
     mutate("third_party_quality", "level1_weights", "weights_sum", "考评：一级指标分值不符",
-           ["level1_weights.yaml:17: levels.机构与人员", "应为 10 分"],
+           ["level1_weights.yaml:22: levels.机构与人员", "应为 10 分"],
            setter(("indicators", "Q11", "weight"), 4))
 
     # -- data paths ------------------------------------------------------------------------------
@@ -1058,9 +1059,9 @@ def build() -> None:
     # red team, remaining holes (issue 13): a grade contradicting its score, unbounded project
     # amounts, absurd growth, Monte Carlo draws that cannot be computed, the cell bound named
     mutate("department_overall", "key_project_grade_mismatch", "grade_mismatch",
-           "重点项目的等级与得分不符（93.91 分写成“良”）",
-           ["key_projects.projects[0].grade", "与得分 93.91 不符", "应为“优”"],
-           setter(("key_projects", "projects", 0, "grade"), "良"))
+           "重点项目的等级与得分不符（94.12 分写成“良”，且未说明等级限定）",
+           ["key_projects.projects[0].grade", "与得分 94.12 不符", "应为“优”"],
+           lambda raw: raw["key_projects"]["projects"][0].pop("note"))
     mutate("monitoring_projects", "project_spent_over_allocated", "spent_over_allocated",
            "部门监控：项目执行数大于全年预算数且未说明",
            ["projects[1]（NY02）.budget.spent", "大于全年预算数", "未说明原因"],
