@@ -192,11 +192,11 @@ def test_jixiao_run_archives_a_chinese_report(archived):
     res = json.loads((archived / "results.json").read_text(encoding="utf-8"))
     ev = scoring.evaluate(EXAMPLE)
     assert res["total_score"] == ev.total == 91.6
-    assert res["grade"] == "优"
+    assert (res["grade_by_score"], res["grade"]) == ("优", "良")  # 一般安全责任事故: one grade down
     assert res["level1"] == {k: float(v) for k, v in ev.level1.items()}
     assert res["key_projects"]["average"] == 86.77
     html = (archived / "report.html").read_text(encoding="utf-8")
-    for heading in ("一、部门概况", "三、一级指标得分", "四、重点项目绩效", "主要成效", "改进建议"):
+    for heading in (*dept.HEADINGS, "（七）重点项目绩效情况", "（一）主要经验及做法"):
         assert heading in html
     assert "Traceback" not in html and "data:image/png;base64," in html
     # the key project's case file is archived with the department case

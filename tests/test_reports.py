@@ -267,7 +267,7 @@ def test_history_standard_from_the_previous_year(archived):
     )
     # the 2022 case is the project's own history, not a peer; no other project has these
     # indicators five times over, so the report names the counts instead of percentiles
-    assert "与案例库对标" in html and "不高于本案例的比例" not in html
+    assert "与案例库同类案例对标" in html and "不高于本案例的比例" not in html
 
 
 def test_industry_standard_and_missing_data(archived, monkeypatch):
