@@ -479,7 +479,13 @@ def render_html(nb: nbformat.NotebookNode) -> str:
     )
     exporter.register_preprocessor(CleanOutputs(), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
-    return body
+    # the bundled font, subset to the page's text, so the report reads in Chinese offline on a
+    # machine without a CJK font (report.css names it after the system fonts)
+    from methods import fonts
+    from methods.report.html import visible_text
+
+    css = fonts.web_font_css(visible_text(body))
+    return body.replace("</head>", f'<style type="text/css">\n{css}</style>\n</head>', 1)
 
 
 # ---------------------------------------------------------------------------------------------

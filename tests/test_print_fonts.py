@@ -306,3 +306,23 @@ def test_every_example_report_embeds_its_font_and_speaks_chinese(demo_library):
         assert not missing, (path.parent.name, missing)
         for alt in re.findall(r'<img [^>]*alt="([^"]*)"', page):
             assert len(CJK.findall(alt)) >= max(2, len(alt) // 4), (path.parent.name, alt)
+
+
+def test_the_library_catalogue_embeds_the_font_for_its_own_text(tmp_path):
+    """index.html (案例库目录) names the bundled font after the system CJK fonts and embeds a
+    subset that covers the page, titles and departments in its data included."""
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    from methods import catalogue
+    from methods.library import Library
+
+    lib = Library(tmp_path / "lib")
+    page = catalogue.build(lib).read_text(encoding="utf-8")
+    assert '"Microsoft YaHei", "Jixiao Sans SC"' in page
+    data = re.search(r'url\("data:font/[a-z0-9]+;base64,([^"]+)"\)', page).group(1)
+    cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
+    assert all(ord(ch) in cmap for ch in "案例库目录年度部门")
