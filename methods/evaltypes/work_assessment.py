@@ -242,23 +242,7 @@ def find(a: Assessment) -> fnd.Findings:
     problems: list[fnd.Problem] = []
     addressed: list[str] = []
     for f in case.findings or []:
-        facts = [f.facts] if isinstance(f.facts, str) else list(f.facts)
-        title = fnd.tidy(f.title.strip().rstrip("。"))
-        problems.append(
-            fnd.Problem(
-                theme="other",
-                theme_title=title.split("，")[0],
-                heading=title + "。",
-                facts=tuple(fnd.tidy(x).rstrip("。") for x in facts if str(x).strip()),
-                causes=(fnd.tidy(f.cause).rstrip("。"),) if f.cause else (),
-                kind=f.kind,
-                codes=tuple(f.indicators),
-                lost=0.0,
-                short=title.split("，")[0],
-                advice=f.advice,
-                responsible=f.responsible,
-            )
-        )
+        problems.append(fnd.stated_problem(f, theme="other"))
         addressed.append(_departments(all_names, all_names))
     staged = []
     for stage in a.framework["stages"]:

@@ -48,6 +48,7 @@ __all__ = [
     "level1_analysis",
     "other_matters",
     "rules",
+    "stated_problem",
 ]
 
 _CN_NUM = "一二三四五六七八九十"
@@ -387,6 +388,27 @@ def _material(row: Mapping[str, Any], theme: Mapping[str, Any], cfg) -> bool:
     return str(row.get("level2")) in mat["core_levels2"] and row["rule"] not in (
         "qualitative",
         "checklist",
+    )
+
+
+def stated_problem(f: Any, *, theme: str | None = None) -> Problem:
+    """A case's own finding (``findings:``) as a :class:`Problem`: its title, facts and cause
+    as written (tidied), under ``theme`` (default: the finding's theme, else its kind)."""
+    facts = [f.facts] if isinstance(f.facts, str) else list(f.facts)
+    title = _clause(f.title)
+    return Problem(
+        theme=theme or f.theme or f.kind,
+        theme_title=title.split("，")[0],
+        heading=title + "。",
+        facts=tuple(_clause(x) for x in facts if str(x).strip()),
+        causes=(_clause(f.cause),) if f.cause else (),
+        kind=f.kind,
+        codes=tuple(f.indicators),
+        lost=0.0,
+        short=title.split("，")[0],
+        advice=f.advice,
+        responsible=f.responsible,
+        explicit=True,
     )
 
 

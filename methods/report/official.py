@@ -26,6 +26,7 @@ from methods.scoring import RULE_NAMES
 __all__ = [
     "STATUS_ZH",
     "advice_section",
+    "advice_sections",
     "analysis_section",
     "budget_prose",
     "chinese_number",
@@ -33,6 +34,7 @@ __all__ = [
     "experience_and_problems",
     "objectives_section",
     "overview_paragraph",
+    "problem_sections",
     "other_matters_section",
     "score_sheet",
     "self_evaluation_form",
@@ -298,6 +300,24 @@ def experience_and_problems(
             Section("（二）存在的问题及原因分析", probs, level=2),
         ],
     )
+
+
+def problem_sections(fd: fnd.Findings) -> list[Section]:
+    """Each problem as a sub-section （N）heading, with its facts and 原因分析 paragraphs."""
+    out = []
+    for n, p in enumerate(fd.problems, 1):
+        body = [_para(p.facts_text)] if p.facts else []
+        body.append(_para(p.cause_text))
+        out.append(Section(f"（{chinese_number(n)}）{fnd._clause(p.heading)}", body, level=2))
+    return out
+
+
+def advice_sections(fd: fnd.Findings) -> list[Section]:
+    """Each suggestion as a sub-section （N）title（针对问题N）with its text."""
+    return [
+        Section(f"（{chinese_number(a.problem)}）{a.heading()}", [_para(a.text)], level=2)
+        for a in fd.advice
+    ]
 
 
 def advice_section(

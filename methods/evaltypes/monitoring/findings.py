@@ -186,26 +186,7 @@ def _theme(theme_id: str) -> dict[str, Any]:
 
 
 def _explicit(result: MonitoringResult) -> list[Problem]:
-    out = []
-    for f in getattr(result.case, "findings", None) or []:
-        facts = [f.facts] if isinstance(f.facts, str) else list(f.facts)
-        title = fnd._clause(f.title)
-        out.append(
-            Problem(
-                theme=f.theme or f.kind,
-                theme_title=title.split("，")[0],
-                heading=title + "。",
-                facts=tuple(fnd._clause(x) for x in facts if str(x).strip()),
-                causes=(fnd._clause(f.cause),) if f.cause else (),
-                kind=f.kind,
-                codes=tuple(f.indicators),
-                lost=0.0,
-                short=title.split("，")[0],
-                advice=f.advice,
-                responsible=f.responsible,
-            )
-        )
-    return out
+    return [fnd.stated_problem(f) for f in getattr(result.case, "findings", None) or []]
 
 
 def problems(result: MonitoringResult) -> list[Problem]:
@@ -306,11 +287,6 @@ def _with_unverified(p: Problem, names: Sequence[str], what: str) -> Problem:
     """A problem with some causes stated: the others are named as still to be verified."""
     extra = f"{_names(names, 3)}未填报偏差原因说明，其{what}的原因有待进一步核实"
     return replace(p, causes=(*p.causes, extra))
-
-
-def problem_text(p: fnd.Problem) -> str:
-    """Heading, facts and 原因分析 in one paragraph (results.json)."""
-    return p.heading + "".join(fnd._sentence(f) for f in p.facts) + p.cause_text
 
 
 # ---------------------------------------------------------------------------------------------

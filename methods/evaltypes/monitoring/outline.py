@@ -25,7 +25,7 @@ from methods.evaltypes.monitoring.rules import (
     likelihood_values,
     rules_data,
 )
-from methods.report import blocks
+from methods.report import blocks, official
 from methods.report import findings as fnd
 from methods.report.document import (
     BulletList,
@@ -730,13 +730,7 @@ def section_problems(result: MonitoringResult) -> Section:
                 )
             ],
         )
-    parts = []
-    for n, p in enumerate(fd.problems, 1):
-        body: list[Any] = []
-        if p.facts:
-            body.append(_para("".join(fnd._sentence(f) for f in p.facts)))
-        body.append(_para(p.cause_text))
-        parts.append(Section(f"（{chinese_number(n)}）{fnd._clause(p.heading)}", body, level=2))
+    parts = official.problem_sections(fd)
     return Section("六、存在的问题", parts)
 
 
@@ -748,10 +742,7 @@ def section_advice(result: MonitoringResult) -> Section:
             "七、纠偏措施与建议",
             [Paragraph("继续按计划执行，做好下一阶段绩效监控和年度绩效自评准备。")],
         )
-    parts = [
-        Section(f"（{chinese_number(a.problem)}）{a.heading()}", [_para(a.text)], level=2)
-        for a in fd.advice
-    ]
+    parts = official.advice_sections(fd)
     return Section("七、纠偏措施与建议", parts)
 
 
@@ -1075,7 +1066,7 @@ def conclusions(result: MonitoringResult) -> dict[str, Any]:
     fd = _findings(result)
     return {
         "summary": mfind.conclusion(result, fd),
-        "problems": [mfind.problem_text(p) for p in fd.problems],
+        "problems": [p.text() for p in fd.problems],
         "suggestions": [f"{a.heading()}：{a.text}" for a in fd.advice],
     }
 

@@ -212,27 +212,10 @@ def find(a) -> Findings:
     priority = _ipa_priority(a)
     problems: list[tuple[Problem, dict[str, Any]]] = []
 
-    for f in getattr(case, "findings", None) or []:
-        facts = [f.facts] if isinstance(f.facts, str) else list(f.facts)
-        title = _clause(f.title)
-        problems.append(
-            (
-                Problem(
-                    theme="other",
-                    theme_title=title.split("，")[0],
-                    heading=title + "。",
-                    facts=tuple(_clause(x) for x in facts if str(x).strip()),
-                    causes=(_clause(f.cause),) if f.cause else (),
-                    kind=f.kind,
-                    codes=tuple(f.indicators),
-                    lost=0.0,
-                    short=title.split("，")[0],
-                    advice=f.advice,
-                    responsible=f.responsible,
-                ),
-                {},
-            )
-        )
+    problems += [
+        (report_findings.stated_problem(f, theme="other"), {})
+        for f in getattr(case, "findings", None) or []
+    ]
     claimed = {c for f in getattr(case, "findings", None) or [] for c in f.indicators}
 
     weak = [d for d in weak_dimensions(a) if d["name"] not in claimed]

@@ -173,26 +173,7 @@ def _theme(theme_id: str) -> dict[str, Any]:
 
 
 def _explicit(result: ReviewResult) -> list[Problem]:
-    out = []
-    for f in getattr(result.case, "findings", None) or []:
-        facts = [f.facts] if isinstance(f.facts, str) else list(f.facts)
-        title = fnd._clause(f.title)
-        out.append(
-            Problem(
-                theme=f.theme or f.kind,
-                theme_title=title.split("，")[0],
-                heading=title + "。",
-                facts=tuple(fnd._clause(x) for x in facts if str(x).strip()),
-                causes=(fnd._clause(f.cause),) if f.cause else (),
-                kind=f.kind,
-                codes=tuple(f.indicators),
-                lost=0.0,
-                short=title.split("，")[0],
-                advice=f.advice,
-                responsible=f.responsible,
-            )
-        )
-    return out
+    return [fnd.stated_problem(f) for f in getattr(result.case, "findings", None) or []]
 
 
 def _with_unverified(p: Problem, names: Sequence[str], what: str) -> Problem:
@@ -453,10 +434,6 @@ def to_dict(found: fnd.Findings) -> dict[str, Any]:
     for d, p in zip(out["problems"], found.problems, strict=True):
         d["criteria"] = list(getattr(p, "criteria", ()))
     return out
-
-
-def problem_text(p: fnd.Problem) -> str:
-    return p.heading + "".join(fnd._sentence(f) for f in p.facts) + p.cause_text
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from methods.evaltypes.target_review.analysis import (
     is_quantitative,
     rules_data,
 )
-from methods.report import blocks
+from methods.report import blocks, official
 from methods.report import findings as fnd
 from methods.report.document import (
     BulletList,
@@ -443,13 +443,7 @@ def section_problems(result: ReviewResult) -> Section:
             "五、存在的问题",
             [Paragraph("审核未发现需要单独列示的问题，绩效目标申报表符合审核要求。")],
         )
-    parts = []
-    for n, p in enumerate(fd.problems, 1):
-        body: list[Any] = []
-        if p.facts:
-            body.append(_para("".join(fnd._sentence(f) for f in p.facts)))
-        body.append(_para(p.cause_text))
-        parts.append(Section(f"（{chinese_number(n)}）{fnd._clause(p.heading)}", body, level=2))
+    parts = official.problem_sections(fd)
     return Section("五、存在的问题", parts)
 
 
@@ -461,10 +455,7 @@ def section_advice(result: ReviewResult) -> Section:
             "六、修改意见",
             [Paragraph("绩效目标申报表符合要求，按批复的目标组织实施并做好绩效运行监控。")],
         )
-    parts = [
-        Section(f"（{chinese_number(a.problem)}）{a.heading()}", [_para(a.text)], level=2)
-        for a in fd.advice
-    ]
+    parts = official.advice_sections(fd)
     return Section("六、修改意见", parts)
 
 
@@ -714,7 +705,7 @@ def conclusions(result: ReviewResult) -> dict[str, Any]:
     fd = _findings(result)
     return {
         "summary": tfind.conclusion(result, fd),
-        "problems": [tfind.problem_text(p) for p in fd.problems],
+        "problems": [p.text() for p in fd.problems],
         "suggestions": [f"{a.heading()}：{a.text}" for a in fd.advice],
     }
 
