@@ -371,6 +371,49 @@ class EvaluationWork(_Model):
     date: str | None = Field(None, description="报告日期")
 
 
+# A personal contact or identity number has no place in a case file: 11-digit mobile numbers,
+# landlines with an area code, 15/18-character 居民身份证号码 and e-mail addresses are refused.
+_CONTACT = re.compile(
+    r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"
+    r"|(?<!\d)\d{17}[\dXx](?!\d)|(?<!\d)\d{15}(?!\d)|[\w.+-]+@[\w-]+\.[\w.]+"
+)
+
+
+class Responsible(_Model):
+    """项目（预算）责任主体 (``responsible:``): who answers for the budget's performance.
+
+    中发〔2018〕34号 and 武发〔2020〕48号 make the 项目责任人 answer for the project's budget
+    performance and hold the responsible persons of 重大项目 to lifetime accountability
+    (绩效终身责任追究). The unit and the role are indexed in the case library (``jixiao library
+    list --responsible``, ``jixiao library responsible``); a name is optional, appears only in
+    the internal report and never in the index, the catalogue or a public version. Phone
+    numbers, ID numbers and e-mail addresses are refused.
+    """
+
+    unit: str = Field(
+        min_length=1, max_length=100, description="责任单位（如“区水利局农村水利科”）"
+    )
+    role: str | None = Field(
+        None, min_length=1, max_length=40, description="责任岗位（如“项目负责人”“分管领导”）"
+    )
+    name: str | None = Field(
+        None,
+        min_length=1,
+        max_length=20,
+        description="责任人姓名（可选；只写入内部报告，不进入索引、目录或公开版）",
+    )
+    major: bool = Field(False, description="重大项目（实行绩效终身责任追究）")
+
+    @field_validator("unit", "role", "name")
+    @classmethod
+    def _no_contact(cls, value: str | None) -> str | None:
+        if value is not None and _CONTACT.search(value):
+            raise ValueError(
+                "不能含电话号码、身份证号或电子邮箱（案例文件不保存个人联系方式和证件号码）"
+            )
+        return value
+
+
 class Case(_Model):
     """Keys every case file has (contracts §3)."""
 
@@ -410,6 +453,9 @@ class Case(_Model):
         None, description="评价工作开展情况（目的、范围、过程、局限）"
     )
     findings: list[Finding] = Field([], description="评价发现的问题（总是写入存在的问题）")
+    responsible: Responsible | None = Field(
+        None, description="项目（预算）责任主体：责任单位、岗位，可选姓名；重大项目终身追责"
+    )
 
     _source: str | None = PrivateAttr(None)
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)

@@ -208,6 +208,14 @@ LIST_ZH = {
     "grade": "等级",
     "path": "路径",
     "archived_at": "存档时间",
+    "responsible_unit": "责任单位",
+    "responsible_role": "责任岗位",
+    "cases": "案例数",
+    "first_year": "起始年度",
+    "last_year": "最近年度",
+    "latest_grade": "最近等级",
+    "grades": "等级分布",
+    "change": "等级变化",
 }
 
 
@@ -221,6 +229,7 @@ def cmd_library_list(args: argparse.Namespace) -> int:
         evaluation=args.evaluation,
         grade=args.grade,
         budget_type=args.budget_type,
+        responsible=args.responsible,
     )
     if df.empty and args.format == "table":
         print("没有符合条件的案例。")
@@ -228,7 +237,30 @@ def cmd_library_list(args: argparse.Namespace) -> int:
     if args.format == "table":
         from methods.casefile import EVALUATIONS
 
-        df = df[["year", "case_id", "title", "department", "evaluation", "total_score", "grade"]]
+        shown = ["year", "case_id", "title", "department", "evaluation", "total_score", "grade"]
+        if args.responsible is not None:
+            shown += ["responsible_unit", "responsible_role"]
+        df = df[shown]
+        df = df.assign(
+            evaluation=df["evaluation"].map(lambda e: getattr(EVALUATIONS.get(e), "title", e))
+        )
+    _emit(df, args.format, LIST_ZH)
+    return EXIT_OK
+
+
+def cmd_library_responsible(args: argparse.Namespace) -> int:
+    from methods.library import responsible_history
+
+    df = responsible_history(_library(args), args.unit)
+    if df.empty and args.format == "table":
+        if args.unit:
+            print(f"没有责任单位包含“{args.unit}”的案例。")
+        else:
+            print("案例库中没有填写责任主体（responsible）的案例。")
+        return EXIT_OK
+    if args.format == "table" and "evaluation" in df:
+        from methods.casefile import EVALUATIONS
+
         df = df.assign(
             evaluation=df["evaluation"].map(lambda e: getattr(EVALUATIONS.get(e), "title", e))
         )
@@ -510,7 +542,8 @@ def build_parser() -> argparse.ArgumentParser:
     ise.set_defaults(func=cmd_indicators_sectors)
 
     lib = sub.add_parser(
-        "library", help="案例库：list / show / benchmark / export / verify / reindex / catalogue"
+        "library",
+        help="案例库：list / show / responsible / benchmark / export / verify / reindex / catalogue",
     )
     lib_sub = lib.add_subparsers(dest="library_command", metavar="子命令", parser_class=_Parser)
     lib_sub.required = True
@@ -526,8 +559,27 @@ def build_parser() -> argparse.ArgumentParser:
     ll.add_argument("--evaluation")
     ll.add_argument("--grade")
     ll.add_argument("--budget-type", dest="budget_type")
+    ll.add_argument(
+        "--responsible",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="UNIT",
+        help="显示责任单位和岗位；给出 UNIT 时只列责任单位名称包含它的案例",
+    )
     ll.add_argument("--format", choices=["table", "csv", "json"], default="table")
     ll.set_defaults(func=cmd_library_list)
+
+    lq = lib_parser("responsible", "责任单位的案例与等级记录（项目责任人对预算绩效负责）")
+    lq.add_argument(
+        "unit",
+        metavar="UNIT",
+        nargs="?",
+        default=None,
+        help="责任单位名称（或其一部分）；不给出时按责任单位汇总",
+    )
+    lq.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    lq.set_defaults(func=cmd_library_responsible)
 
     ls = lib_parser("show", "显示一个案例的结果摘要")
     ls.add_argument("case", metavar="CASE")

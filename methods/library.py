@@ -43,7 +43,7 @@ from typing import Any
 
 from methods.errors import JixiaoError
 
-SCHEMA_VERSION = 3  # 3: indicators.identity and indicators.direction (benchmarks by identity)
+SCHEMA_VERSION = 4  # 3: indicators.identity/direction (benchmarks by identity); 4: responsible_*
 DEFAULT_LIBRARY = "case_library"
 
 _SCHEMA = """
@@ -68,6 +68,8 @@ CREATE TABLE IF NOT EXISTS cases (
     manifest_hash TEXT,
     archived_at TEXT,
     level1 TEXT,
+    responsible_unit TEXT,
+    responsible_role TEXT,
     PRIMARY KEY (year, case_id)
 );
 CREATE TABLE IF NOT EXISTS indicators (
@@ -95,6 +97,7 @@ CREATE INDEX IF NOT EXISTS cases_grade ON cases (grade);
 CREATE INDEX IF NOT EXISTS cases_source ON cases (source);
 CREATE INDEX IF NOT EXISTS cases_project ON cases (project_id, year);
 CREATE INDEX IF NOT EXISTS cases_year ON cases (year);
+CREATE INDEX IF NOT EXISTS cases_responsible ON cases (responsible_unit, year);
 CREATE INDEX IF NOT EXISTS indicators_code ON indicators (code, year);
 CREATE INDEX IF NOT EXISTS indicators_name ON indicators (name);
 CREATE INDEX IF NOT EXISTS indicators_identity ON indicators (identity, year);
@@ -245,6 +248,8 @@ class Record:
     archived_at: str
     level1: Mapping[str, float]
     indicators: tuple[Mapping[str, Any], ...] = ()
+    responsible_unit: str | None = None
+    responsible_role: str | None = None
 
 
 def _fsync_dir(path: Path) -> None:
@@ -433,6 +438,8 @@ class Library:
             con.executescript(_INDEXES)
             if old is not None and str(old[0]).isdigit() and int(old[0]) < 3:
                 self._backfill_identities(con)
+            if old is not None and str(old[0]).isdigit() and int(old[0]) < 4:
+                self._backfill_responsible(con)
             con.execute("DELETE FROM meta WHERE key = 'schema_version'")
             con.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
@@ -463,6 +470,27 @@ class Library:
                         "UPDATE indicators SET identity = ?, direction = ?"
                         " WHERE year = ? AND case_id = ? AND code = ?",
                         (identity, direction, year, case_id, row["code"]),
+                    )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def _backfill_responsible(self, con: sqlite3.Connection) -> None:
+        """An index written before cases had a ``responsible`` block (schema 3) reads it from each
+        archive's ``parameters.yaml`` (as :func:`reindex` would)."""
+        rows = con.execute("SELECT year, case_id, path FROM cases").fetchall()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for year, case_id, path in rows:
+                unit, role = responsible_columns(
+                    _read_case_file(self.root / path / "parameters.yaml")
+                )
+                if unit is not None:
+                    con.execute(
+                        "UPDATE cases SET responsible_unit = ?, responsible_role = ?"
+                        " WHERE year = ? AND case_id = ?",
+                        (unit, role, year, case_id),
                     )
             con.execute("COMMIT")
         except BaseException:
@@ -625,8 +653,9 @@ class Library:
         con.execute(
             "INSERT OR REPLACE INTO cases (year, case_id, project_id, title, department, evaluation,"
             " budget_type, object_type, total_score, grade, path, input_hash, case_hash,"
-            " notebook_hash, package_hash, source, manifest_hash, archived_at, level1)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " notebook_hash, package_hash, source, manifest_hash, archived_at, level1,"
+            " responsible_unit, responsible_role)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 r.year,
                 r.case_id,
@@ -647,6 +676,8 @@ class Library:
                 r.manifest_hash,
                 r.archived_at,
                 json.dumps(dict(r.level1), ensure_ascii=False),
+                r.responsible_unit,
+                r.responsible_role,
             ),
         )
         con.execute("DELETE FROM indicators WHERE year = ? AND case_id = ?", (r.year, r.case_id))
@@ -876,6 +907,16 @@ def identified(indicators, raw: Mapping[str, Any]) -> tuple[Mapping[str, Any], .
 # Rebuilding the index from the archives
 
 
+def responsible_columns(raw: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(unit, role) of a case file's ``responsible`` block, or (None, None). The name, if any,
+    is never indexed."""
+    block = raw.get("responsible") if isinstance(raw, Mapping) else None
+    if not isinstance(block, Mapping) or not isinstance(block.get("unit"), str):
+        return None, None
+    role = block.get("role")
+    return block["unit"], role if isinstance(role, str) else None
+
+
 def _mtime_iso(path: Path) -> str:
     return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="microseconds")
 
@@ -950,6 +991,8 @@ def record_from_archive(folder: Path, *, root: Path) -> Record:
         archived_at=_mtime_iso(folder / "provenance.json"),
         level1=results.get("level1") or {},
         indicators=identified(results.get("indicators") or (), raw),
+        responsible_unit=responsible_columns(raw)[0],
+        responsible_role=responsible_columns(raw)[1],
     )
 
 
@@ -1111,9 +1154,21 @@ LIST_COLUMNS = (
 FILTERS = ("year", "department", "evaluation", "grade", "budget_type", "object_type", "project_id")
 
 
-def list_cases(library: Library, **filters: Any):
+RESPONSIBLE_COLUMNS = ("responsible_unit", "responsible_role")
+
+
+def _like(text: str) -> str:
+    """``text`` as a LIKE pattern matching it anywhere (``%`` and ``_`` taken literally)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def list_cases(library: Library, *, responsible: str | bool | None = None, **filters: Any):
     """Archived cases as a DataFrame, filtered by equality on ``year``, ``department``,
-    ``evaluation``, ``grade``, ``budget_type``, ``object_type`` or ``project_id`` (None = any)."""
+    ``evaluation``, ``grade``, ``budget_type``, ``object_type`` or ``project_id`` (None = any).
+
+    ``responsible``: ``True`` adds the columns ``responsible_unit`` and ``responsible_role``
+    (the case's ``responsible`` block; names are never indexed); a text also keeps only the
+    cases whose responsible unit contains it (``"区水利局"`` matches ``"区水利局农村水利科"``)."""
     import pandas as pd
 
     where, params = [], []
@@ -1123,7 +1178,13 @@ def list_cases(library: Library, **filters: Any):
         if value is not None:
             where.append(f"{key} = ?")
             params.append(value)
-    sql = f"SELECT {', '.join(LIST_COLUMNS)} FROM cases"
+    columns = list(LIST_COLUMNS)
+    if responsible is not None and responsible is not False:
+        columns += RESPONSIBLE_COLUMNS
+        if isinstance(responsible, str) and responsible.strip():
+            where.append("responsible_unit LIKE ? ESCAPE '\\'")
+            params.append(_like(responsible.strip()))
+    sql = f"SELECT {', '.join(columns)} FROM cases"
     if where:
         sql += " WHERE " + " AND ".join(where)
     # sorted here rather than by SQL: ORDER BY would steer SQLite to scan the primary key
@@ -1131,6 +1192,83 @@ def list_cases(library: Library, **filters: Any):
     with library.reading() as con:
         df = pd.read_sql_query(sql, con, params=params)
     return df.sort_values(["year", "case_id"], kind="stable").reset_index(drop=True)
+
+
+_GRADE_ORDER = ("优", "良", "中", "差")
+
+
+def _grade_counts(grades) -> str:
+    """``优 1、良 2``: how many cases have each grade, best first (other grades after)."""
+    counts = grades.value_counts()
+    order = [g for g in _GRADE_ORDER if g in counts.index]
+    order += [g for g in counts.index if g not in _GRADE_ORDER]
+    return "、".join(f"{g} {int(counts[g])}" for g in order)
+
+
+def responsible_history(library: Library, unit: str | None = None):
+    """The record of responsible units: their cases and grades over the years.
+
+    Parameters
+    ----------
+    unit : str, optional
+        Part of a responsible unit's name. Without it, one row per unit: ``responsible_unit``,
+        ``cases``, ``first_year``, ``last_year``, ``latest_grade`` (of its latest case) and
+        ``grades`` (counts, e.g. ``优 1、良 2``). With it, the matching units' cases, oldest first:
+        ``responsible_unit``, ``responsible_role``, ``year``, ``case_id``, ``title``,
+        ``evaluation``, ``total_score``, ``grade``, ``change`` (the grade against the same
+        unit's previous graded case: ``↑``, ``↓``, ``=``, or empty).
+    """
+    df = list_cases(library, responsible=unit if unit else True)
+    df = df[df["responsible_unit"].notna()]
+    df = df.sort_values(["responsible_unit", "year", "case_id"], kind="stable").reset_index(
+        drop=True
+    )
+    if unit:
+        order = {g: -i for i, g in enumerate(_GRADE_ORDER)}
+        rank = df["grade"].map(order)
+        prev = rank.groupby(df["responsible_unit"]).transform(lambda r: r.ffill().shift())
+        change = (rank - prev).map(
+            lambda d: "" if d != d else ("↑" if d > 0 else "↓" if d < 0 else "=")
+        )
+        out = df.assign(change=change)
+        return out[
+            [
+                "responsible_unit",
+                "responsible_role",
+                "year",
+                "case_id",
+                "title",
+                "evaluation",
+                "total_score",
+                "grade",
+                "change",
+            ]
+        ]
+    import pandas as pd
+
+    if df.empty:
+        return pd.DataFrame(
+            columns=[
+                "responsible_unit",
+                "cases",
+                "first_year",
+                "last_year",
+                "latest_grade",
+                "grades",
+            ]
+        )
+    g = df.groupby("responsible_unit", sort=True)
+    counts = df.dropna(subset=["grade"]).groupby("responsible_unit")["grade"].agg(_grade_counts)
+    summary = pd.DataFrame(
+        {
+            "cases": g.size(),
+            "first_year": g["year"].min(),
+            "last_year": g["year"].max(),
+            "latest_grade": g["grade"].last(),
+            "grades": counts,
+        }
+    ).reset_index()
+    return summary
 
 
 PERCENTILES = (10, 25, 50, 75, 90)

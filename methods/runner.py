@@ -676,6 +676,8 @@ def case_record(
         archived_at=archived_at,
         level1=results.get("level1") or {},
         indicators=tuple(results.get("indicators") or ()),
+        responsible_unit=case.responsible.unit if case.responsible else None,
+        responsible_role=case.responsible.role if case.responsible else None,
     )
 
 

@@ -155,8 +155,10 @@ def fake_archive(
     budget=None,
     indicators=None,
     department="测试局",
+    responsible=None,
 ):
-    """Archive a case without running a notebook (for library, catalogue and verify tests)."""
+    """Archive a case without running a notebook (for library, catalogue and verify tests).
+    ``responsible``: a case file's ``responsible`` block (a dict), written to parameters.yaml."""
     import hashlib
 
     from methods import runner
@@ -201,6 +203,12 @@ def fake_archive(
         "results.json": json.dumps(results, ensure_ascii=False).encode(),
         "parameters.yaml": f"case_id: {case_id}\n".encode(),
     }
+    if responsible is not None:
+        import yaml
+
+        files["parameters.yaml"] = yaml.safe_dump(
+            {"case_id": case_id, "responsible": responsible}, allow_unicode=True
+        ).encode()
     prov = {"files": {k: hashlib.sha256(v).hexdigest() for k, v in files.items()}}
     files["provenance.json"] = json.dumps(prov).encode()
     record = Record(
@@ -224,6 +232,8 @@ def fake_archive(
         archived_at="2026-01-01T00:00:00+00:00",
         level1=results["level1"],
         indicators=tuple(results["indicators"]),
+        responsible_unit=(responsible or {}).get("unit"),
+        responsible_role=(responsible or {}).get("role"),
     )
     runner.archive(runner.Artifacts(case_id, year, files, record, results, {}), lib)
     return lib

@@ -42,7 +42,23 @@ def case_identity(case: Case, name_label: str = "项目名称") -> list[tuple[st
         ("评价类型", case.evaluation_type.title),
         ("预算类型", BUDGET_TYPES.get(case.budget_type, case.budget_type)),
         ("评价对象", OBJECT_TYPES.get(case.object_type, case.object_type)),
+        *responsible_rows(case),
     ]
+
+
+def responsible_rows(case: Case) -> list[tuple[str, Any]]:
+    """责任主体 rows of the 基本信息 table when the case names one: the unit with its role, the
+    name only where the case gives it (the internal report; a public version drops it), and
+    绩效终身责任追究 for a 重大项目 (中发〔2018〕34号; 武发〔2020〕48号)."""
+    r = getattr(case, "responsible", None)
+    if r is None:
+        return []
+    rows: list[tuple[str, Any]] = [("责任单位", f"{r.unit}（{r.role}）" if r.role else r.unit)]
+    if r.name:
+        rows.append(("责任人", r.name))
+    if r.major:
+        rows.append(("绩效责任", "重大项目，责任人实行绩效终身责任追究"))
+    return rows
 
 
 def basic_info(case: Case, ev: Evaluation | None = None) -> Table:
