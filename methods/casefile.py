@@ -37,6 +37,7 @@ from pydantic import (
 
 from methods import _yaml
 from methods.errors import INVISIBLE, CaseError
+from methods.ppp import Payment
 from methods.scoring import DERIVED_ACTUALS as DERIVED_ACTUALS
 from methods.scoring import QUANTITATIVE_RULES as QUANTITATIVE_RULES
 from methods.scoring import RULES as RULES
@@ -414,6 +415,37 @@ class Responsible(_Model):
         return value
 
 
+class Withhold(_Model):
+    """Something the public version (公开版) of the report leaves out: a ``text`` (every
+    paragraph, list item, table row or chart containing it) or a ``section`` (a heading
+    containing it: the whole section), with the ``reason`` the public version states."""
+
+    text: str | None = Field(
+        None, min_length=2, max_length=200, description="含此文字的段落、行不予公开"
+    )
+    section: str | None = Field(
+        None, min_length=2, max_length=60, description="标题含此文字的整节不予公开"
+    )
+    reason: str = Field(
+        min_length=2,
+        max_length=60,
+        description="不予公开的原因（公开版写作“此处内容{原因}，不予公开”）",
+    )
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Withhold:
+        if (self.text is None) == (self.section is None):
+            raise ValueError("text（文字）与 section（章节标题）须填写且只填写一项")
+        return self
+
+
+class Publication(_Model):
+    """公开版 settings (``publication:``): what the case keeps out of the public version, besides
+    what is always removed (personal data, contacts, the 技术附件; methods/_data/publication.yaml)."""
+
+    withhold: list[Withhold] = Field([], description="不予公开的内容及原因")
+
+
 class Case(_Model):
     """Keys every case file has (contracts §3)."""
 
@@ -455,6 +487,9 @@ class Case(_Model):
     findings: list[Finding] = Field([], description="评价发现的问题（总是写入存在的问题）")
     responsible: Responsible | None = Field(
         None, description="项目（预算）责任主体：责任单位、岗位，可选姓名；重大项目终身追责"
+    )
+    publication: Publication | None = Field(
+        None, description="公开版：不予公开的内容（jixiao library publish）"
     )
 
     _source: str | None = PrivateAttr(None)
@@ -585,6 +620,9 @@ class ScoredCase(Case):
     )
     weights: list[WeightSpec] | None = Field(
         None, description="由 AHP 判断或德尔菲打分确定权重（代替直接给出分值）"
+    )
+    payment: Payment | None = Field(
+        None, description="按效付费：合同约定的付费公式，由评价得分核定运维绩效付费（PPP 等）"
     )
 
     def data_paths(self) -> list[tuple[tuple, str]]:

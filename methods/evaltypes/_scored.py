@@ -14,9 +14,12 @@ from methods.report import blocks
 
 def check(case: Case) -> list[str]:
     """Deep checks of a scored case: the indicator tree, derived values, standards, weights."""
-    from methods import evaluation
+    from methods import evaluation, ppp
 
-    return list(evaluation.prepare(case).warnings)
+    warnings = list(evaluation.prepare(case).warnings)
+    if getattr(case, "payment", None) is not None:
+        ppp.check(case.payment)
+    return warnings
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,17 @@ class ScoredResult:
     @property
     def case(self):
         return self.ev.case
+
+    @cached_property
+    def payment(self) -> dict[str, Any] | None:
+        """The year's 按效付费 from the score by the case's contract formula
+        (:func:`methods.ppp.compute`), or None without ``payment:``."""
+        from methods import ppp
+
+        p = getattr(self.case, "payment", None)
+        if p is None:
+            return None
+        return ppp.compute(self.ev.total, p, self.case.budget.unit if self.case.budget else None)
 
     @cached_property
     def findings(self):
@@ -50,7 +64,10 @@ def results(result: ScoredResult) -> dict[str, Any]:
     """results.json (contracts §4)."""
     from methods import report
 
-    return report.results(result.ev, robustness=result.robustness)
+    extra = {}
+    if result.payment is not None:
+        extra["ppp_payment"] = result.payment
+    return report.results(result.ev, robustness=result.robustness, **extra)
 
 
 def level1_chart(ev: Evaluation):

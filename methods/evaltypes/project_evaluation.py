@@ -64,8 +64,18 @@ def section_work(r: ScoredResult) -> Section:
 
 
 def section_conclusion(r: ScoredResult) -> Section:
-    """三、综合评价情况及评价结论"""
-    return official.conclusion_section(r.ev, r.findings, chart=level1_chart(r.ev))
+    """三、综合评价情况及评价结论; with ``payment:`` (按效付费) a last sub-section 按效付费核定:
+    the year's payment from the score by the contract's formula."""
+    section = official.conclusion_section(r.ev, r.findings, chart=level1_chart(r.ev))
+    if r.payment is None:
+        return section
+    from methods import ppp
+
+    n = sum(isinstance(b, Section) for b in section.blocks) + 1
+    sub = Section(
+        f"（{official.chinese_number(n)}）按效付费核定", ppp.report_blocks(r.payment), level=2
+    )
+    return Section(section.title, [*section.blocks, sub])
 
 
 def section_analysis(r: ScoredResult) -> Section:
