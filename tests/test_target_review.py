@@ -1,4 +1,5 @@
-"""Target review (evaluation: target_review, 绩效目标管理): the checklist, scores and verdicts with
+"""Target review (evaluation: target_review, 绩效目标管理): the checklist, scores and 审核结果
+(财预〔2015〕88号 优/良/中/差 with their budget consequences) with
 hand-worked numbers, history/benchmark comparisons, target adjustments, bad input, and the report
 through ``jixiao run`` and plain papermill."""
 
@@ -29,35 +30,60 @@ def review_raw(raw):
 
 
 # ---------------------------------------------------------------------------------------------
-# Verdicts
+# 审核结果 (财预〔2015〕88号)
 
 
-def test_verdict_cutoffs_are_inclusive_parameters():
-    assert target_review.verdict(80) == "通过"
-    assert target_review.verdict(79.99) == "修改后通过"
-    assert target_review.verdict(60) == "修改后通过"
-    assert target_review.verdict(59.99) == "不通过"
-    assert target_review.verdict(72, {"通过": 70, "修改后通过": 50}) == "通过"
-    assert target_review.verdict(85, {"通过": 90}) == "修改后通过"  # the other default kept
-    assert target_review.cap_verdict("通过", "修改后通过") == "修改后通过"
-    assert target_review.cap_verdict("不通过", "修改后通过") == "不通过"
-    spec = target_review.rules_data()["verdicts"]
-    assert spec["cutoffs"] == {"通过": 80, "修改后通过": 60} and spec["status"] == "unverified"
+def test_grades_and_consequences_are_those_of_88():
+    """财预〔2015〕88号《中央部门预算绩效目标管理办法》, 绩效目标的审核: 审核结果为“优”的，直接进入下一步
+    预算安排流程；“良”的，可与相关部门或单位进行协商，直接对其绩效目标进行完善后，进入下一步预算安排流程；
+    “中”的，由相关部门或单位对其绩效目标进行修改完善，按程序重新报送审核；“差”的，不得进入下一步预算安排
+    流程. The four grades and their consequences are data of status reg; the score cut-offs are
+    not in 88号 and are a parameter of status practice."""
+    spec = target_review.rules_data()["grades"]
+    assert target_review.GRADES == tuple(spec["order"]) == ("优", "良", "中", "差")
+    assert spec["status"] == "reg" and "财预〔2015〕88号" in spec["source"]
+    assert spec["cutoffs_status"] == "practice" and "未规定" in spec["cutoffs_source"]
+    assert target_review.consequence("优") == "直接进入下一步预算安排流程"
+    assert target_review.consequence("良") == (
+        "可与相关部门或单位进行协商，直接对其绩效目标进行完善后，进入下一步预算安排流程"
+    )
+    assert target_review.consequence("中") == (
+        "由相关部门或单位对其绩效目标进行修改完善，按程序重新报送审核"
+    )
+    assert target_review.consequence("差") == "不得进入下一步预算安排流程"
+
+
+def test_grade_cutoffs_are_inclusive_parameters():
+    assert spec_cutoffs() == {"优": 90, "良": 80, "中": 60}
+    assert target_review.review_grade(90) == "优"
+    assert target_review.review_grade(89.99) == "良"
+    assert target_review.review_grade(80) == "良"
+    assert target_review.review_grade(79.99) == "中"
+    assert target_review.review_grade(60) == "中"
+    assert target_review.review_grade(59.99) == "差"
+    assert target_review.review_grade(72, {"优": 85, "良": 70, "中": 50}) == "良"
+    assert target_review.review_grade(85, {"优": 85}) == "优"  # the other defaults kept
+    assert target_review.cap_grade("优", "中") == "中"
+    assert target_review.cap_grade("差", "中") == "差"
+
+
+def spec_cutoffs():
+    return target_review.rules_data()["grades"]["cutoffs"]
 
 
 @pytest.mark.parametrize(
     ("cutoffs", "message"),
     [
-        ({"通过": 60, "修改后通过": 70}, "应低于"),
-        ({"通过": 70, "修改后通过": 70}, "应低于"),
-        ({"优秀": 90}, "未知的评审结论"),
-        ({"不通过": 0}, "未知的评审结论"),
-        ({"通过": 120}, "0 到 100"),
+        ({"优": 70}, "“良”的分数线（80）应低于“优”的分数线（70）"),
+        ({"良": 60}, "“中”的分数线（60）应低于“良”的分数线（60）"),
+        ({"通过": 80}, "未知的审核结果等级"),
+        ({"差": 0}, "未知的审核结果等级"),
+        ({"优": 120}, "0 到 100"),
     ],
 )
 def test_bad_cutoffs(cutoffs, message):
     with pytest.raises(ValueError, match=message):
-        target_review.verdict(75, cutoffs)
+        target_review.review_grade(75, cutoffs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,13 +127,13 @@ def test_good_sheet_hand_worked():
     result = target_review.analyse(casefile.load_case(GOOD))
     scores = {c.id: c.score for c in result.criteria}
     # 2 indicators without a data source (−2 each), 3 comparison findings (−2 each),
-    # expert 8 of 10: 100 − 4 − 6 − 2 = 88 → 通过
+    # expert 8 of 10: 100 − 4 − 6 − 2 = 88 → 良 (80 ≤ 88 < 90): 88号 — 协商完善后进入预算安排流程
     assert scores["T5"] == 6 and scores["R1"] == 4 and scores["R2"] == 8
     full = {c["id"]: c["points"] for c in target_review.criteria_spec()}
     assert {k: v for k, v in scores.items() if k not in ("T5", "R1", "R2")} == {
         k: v for k, v in full.items() if k not in ("T5", "R1", "R2")
     }
-    assert result.score == 88 and result.verdict == "通过" and result.caps == []
+    assert result.score == 88 and result.grade == "良" and result.caps == []
     assert [(p.criterion, p.code) for p in result.problems] == [
         ("T5", "C3"),
         ("T5", "E3"),
@@ -124,7 +150,9 @@ def test_good_sheet_hand_worked():
     out = report.case_results(casefile.load_case(GOOD), target_review=result.to_dict())
     block = out["target_review"]
     assert out["total_score"] is None and out["grade"] is None
-    assert block["score"] == 88 and block["verdict"] == "通过"
+    assert block["score"] == 88 and block["grade"] == "良" and block["grade_by_score"] == "良"
+    assert block["consequence"] == target_review.consequence("良") and block["grade_caps"] == []
+    assert block["cutoffs"] == {"优": 90, "良": 80, "中": 60}
     assert block["adjustments"][0]["reason"].startswith("湟里、嘉泽")
 
 
@@ -147,18 +175,23 @@ def test_weak_sheet_hand_worked():
         "R2": 3,  # expert
     }
     assert result.score == 56.08  # 56.0833
-    assert result.verdict_by_score == "不通过" and result.verdict == "不通过"
+    assert result.grade_by_score == "差" and result.grade == "差"  # 56.08 < 60
     t5 = [p for p in result.problems if p.criterion == "T5"]
     assert len(t5) == 5 and sum(p.deduction for p in t5) == 10
 
 
-def test_missing_outcome_indicators_cap_the_verdict():
+def test_missing_outcome_indicators_cap_the_grade():
     raw = load()
     raw["indicators"] = [i for i in raw["indicators"] if i["level1"] != "效益指标"]
     result = review_raw(raw)
-    # 100 − 10 (S2) − 2 (T5 C3) − 4 (R1 C1, C6) − 2 (R2) = 82 ≥ 80, capped by S2
-    assert result.score == 82 and result.verdict_by_score == "通过"
-    assert result.verdict == "修改后通过" and "设置效益指标" in result.caps[0]
+    # 100 − 10 (S2) − 2 (T5 C3) − 4 (R1 C1, C6) − 2 (R2) = 82 ≥ 80 → 良 by score; without outcome
+    # indicators the sheet must be revised and resubmitted (88号 “中”)
+    assert result.score == 82 and result.grade_by_score == "良"
+    assert result.grade == "中" and "设置效益指标" in result.caps[0]
+    block = result.to_dict()
+    assert block["grade_caps"] == result.caps and block["consequence"].endswith(
+        "按程序重新报送审核"
+    )
 
 
 def test_no_indicators_means_no_budget():
@@ -166,7 +199,7 @@ def test_no_indicators_means_no_budget():
     raw["indicators"] = []
     raw.pop("adjustments")
     result = review_raw(raw)
-    assert result.verdict == "不通过"
+    assert result.grade == "差" and "无目标不安排预算" in result.caps[-1]
     assert result.score == 13  # goal 5 + expert 8; every indicator criterion 0
     assert any("未设置任何绩效指标" in p.problem for p in result.problems)
 
@@ -184,10 +217,11 @@ def test_skipped_and_unscored_criteria_rescale():
 
 def test_review_parameters():
     raw = load(WEAK)
-    raw["review"] = {"min_quantitative_share": 0.5, "cutoffs": {"修改后通过": 55}}
+    raw["review"] = {"min_quantitative_share": 0.5, "cutoffs": {"中": 55}}
     result = review_raw(raw)
-    # M1 full at 50%: 56.0833 + 1.6667 = 57.75 ≥ 55
-    assert result.score == 57.75 and result.verdict == "修改后通过"
+    # M1 full at 50%: 56.0833 + 1.6667 = 57.75 ≥ 55 → 中 by score, and 中 is also the cap for the
+    # missing outcome indicators
+    assert result.score == 57.75 and result.grade_by_score == "中" and result.grade == "中"
     raw = load()
     raw["review"] = {"stretch": 1.1}
     assert review_raw(raw).stretch == 1.1
@@ -230,12 +264,16 @@ BAD = [
         "早于",
     ),
     (
-        lambda r: r.update(review={"cutoffs": {"通过": 50, "修改后通过": 70}}),
+        lambda r: r.update(review={"cutoffs": {"良": 50, "中": 70}}),
         "review.cutoffs",
         "应低于",
     ),
-    (lambda r: r.update(review={"skip": ["Z9"]}), "review.skip[0]", "未知的评审要点"),
-    (lambda r: r["expert"][0].update(criterion="T1"), "expert[0].criterion", "不是专家评审要点"),
+    (lambda r: r.update(review={"skip": ["Z9"]}), "review.skip[0]", "未知的审核要点"),
+    (
+        lambda r: r["expert"][0].update(criterion="T1"),
+        "expert[0].criterion",
+        "不是由专家评分的审核要点",
+    ),
     (lambda r: r["expert"][0].update(score=12), "expert[0].score", "超过"),
     (lambda r: r["adjustments"][0].update(code="C9"), "adjustments[0]（C9）.code", "没有指标"),
     (lambda r: r["adjustments"][0].update(before=180), "adjustments[0]（C2）.before", "不一致"),
@@ -268,7 +306,7 @@ def test_cli_validate_exits_2_naming_the_field(tmp_path):
 
 
 def test_outline_of_the_weak_sheet():
-    """The customary outline of a target review (财预〔2015〕88号); the verdict card; missing items
+    """The customary outline of a target review (财预〔2015〕88号); the grade card; missing items
     of the sheet in red; a chart with a Chinese caption and alt text; no markup; criterion ids and
     rule statuses only in the 技术附件."""
     from methods.report.document import Callout, Figure, Paragraph, Section, Span, walk
@@ -293,7 +331,8 @@ def test_outline_of_the_weak_sheet():
         )
     )
     card = next(b for b in walk(doc) if isinstance(b, Callout) and b.kind == "score")
-    assert (card.total, card.grade, card.grade_label) == ("56.08", "不通过", "审核结论")
+    assert (card.total, card.grade, card.grade_label) == ("56.08", "差", "审核结果")
+    assert "预算安排：不得进入下一步预算安排流程（财预〔2015〕88号）。" in plain_text(card)
     goal = next(
         b for b in walk(doc.sections[0]) if isinstance(b, Paragraph) and "年度总体目标" in b.text
     )
@@ -315,7 +354,15 @@ def test_outline_of_the_weak_sheet():
         "（六）目标调整情况",
     ]
     text = plain_text(doc)
-    assert "</" not in text and "按“无目标不安排预算”的要求，暂不安排预算" in text
+    assert "</" not in text
+    assert "按照财预〔2015〕88号的规定，审核结果为“差”的，不得进入下一步预算安排流程。" in text
+    # the four grades and their consequences are shown in 审核依据和方法
+    table = target_review.consequences_table()
+    assert table in list(walk(doc.sections[1]))
+    assert [c.text for c in table.header[0]] == ["审核结果", "对预算安排的处理"]
+    assert [[c.text for c in row] for row in table.rows] == [
+        [g, target_review.consequence(g) + "。"] for g in target_review.GRADES
+    ]
     body = text[: text.index("附件2：技术附件")]
     for internal in ("T5", "R2", "reg", "unverified", "practice", "review.skip", "{"):
         assert internal not in body, internal
@@ -323,7 +370,7 @@ def test_outline_of_the_weak_sheet():
 
 def test_problems_and_advice_of_the_weak_sheet():
     """Fifteen checklist findings become five problems by theme; one 修改意见 each, naming the
-    applicant and, as the verdict is 不通过, resubmission."""
+    applicant and, as the 审核结果 is 差, that the project does not enter this year's budget."""
     result = target_review.analyse(casefile.load_case(WEAK))
     fd = target_review.find(result)
     assert [p.heading for p in fd.problems] == [
@@ -337,7 +384,7 @@ def test_problems_and_advice_of_the_weak_sheet():
     assert all("有待进一步核实" in p.cause_text for p in fd.problems)  # no stated reasons
     assert [a.problem for a in fd.advice] == [1, 2, 3, 4, 5]
     assert all(a.text.startswith("建议湖塘镇政府") for a in fd.advice)
-    assert all("修改后重新申报，经区财政局审核通过后再安排预算" in a.text for a in fd.advice)
+    assert all("本年度不进入预算安排流程；确需实施的，修改后重新申报" in a.text for a in fd.advice)
     res = target_review.results(result)
     assert res["findings"]["problems"][2]["criteria"] == ["T3", "T4", "T5"]
     assert res["target_review"]["score"] == 56.08  # the numbers do not move
@@ -346,7 +393,7 @@ def test_problems_and_advice_of_the_weak_sheet():
 def test_golden_conclusion_and_problems_of_the_good_sheet():
     """The 审核结论 paragraph in official prose and the four problems of the good sheet (golden
     text, computed in-process): stated reasons (an indicator's note, an adjustment's reason) are
-    the 原因分析; advice asks for the revision before the budget is approved (通过)."""
+    the 原因分析; advice asks for the revision agreed with the 财政局 (良)."""
     result = target_review.analyse(casefile.load_case(GOOD))
     c = target_review.conclusions(result)
     assert c["summary"] == (
@@ -355,8 +402,8 @@ def test_golden_conclusion_and_problems_of_the_good_sheet():
         "指标值适当性和目标可行性等方面存在不足：接管农户数、设施正常运行率2项指标未说明数据来源；"
         "3项指标值与历史水平或标杆值相比偏低或偏松；管网综合单价的测算依据不足。从各方面看，相关性、"
         "可衡量性得分率较高（分别为100.00%、100.00%），适当性、可行性相对薄弱（分别为40.00%、80.00%）。"
-        "审核得分88.00分，审核结论为“通过”。绩效目标可随预算一并批复，审核意见指出的问题应在预算批复前"
-        "完善。"
+        "审核得分88.00分，审核结果为“良”。按照财预〔2015〕88号的规定，审核结果为“良”的，可与相关部门或"
+        "单位进行协商，直接对其绩效目标进行完善后，进入下一步预算安排流程。"
     )
     fd = target_review.find(result)
     assert [p.theme for p in fd.problems] == [
@@ -373,7 +420,7 @@ def test_golden_conclusion_and_problems_of_the_good_sheet():
     assert "湟里、嘉泽2个片区纳入市政污水主管网覆盖范围" in fd.problems[3].cause_text
     assert fd.advice[2].text == (
         "建议区住建局按专家意见补充分镇测算明细，使绩效目标与项目内容和资金规模相匹配，"
-        "在预算批复前完善，报区财政局备案。"
+        "与区财政局协商完善后进入预算安排流程。"
     )
     assert c["suggestions"][0].startswith("补齐绩效指标要素（针对问题1）：建议区住建局说明")
 
@@ -388,11 +435,11 @@ def test_jixiao_run_and_plain_papermill_agree(tmp_path, demo_library):
     folder = lib / "2024" / "wujin_hutang_elderly_meals_targets_2024"
     res = json.loads((folder / "results.json").read_text(encoding="utf-8"))
     assert res["evaluation"] == "target_review" and res["total_score"] is None
-    assert res["target_review"]["score"] == 56.08 and res["target_review"]["verdict"] == "不通过"
+    assert res["target_review"]["score"] == 56.08 and res["target_review"]["grade"] == "差"
     html = (folder / "report.html").read_text(encoding="utf-8")
     for heading in target_review.HEADINGS:
         assert heading in html
-    assert "不通过" in html and "data:image/png;base64," in html
+    assert "不得进入下一步预算安排流程" in html and "data:image/png;base64," in html
     assert "Traceback" not in html and "Warning" not in html and "from methods import" not in html
 
     plain = plain_papermill(GOOD, tmp_path)
@@ -405,4 +452,4 @@ def test_new_writes_a_valid_template(tmp_path):
     out = tmp_path / "t.yaml"
     assert run_cli("new", "target_review", "-o", out).returncode == 0
     result = target_review.analyse(casefile.load_case(out))
-    assert result.verdict == "通过" and result.score == 99  # expert 9 of 10
+    assert result.grade == "优" and result.score == 99  # expert 9 of 10

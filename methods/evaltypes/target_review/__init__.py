@@ -1,11 +1,12 @@
-"""绩效目标管理（绩效目标评审）: checking a target sheet (绩效目标申报表) before budgeting
+"""绩效目标管理（目标审核）: checking a target sheet (绩效目标申报表) before budgeting
 (evaluation: target_review).
 
 Every indicator needs a value, a unit, a direction and a data source; output and outcome
 indicators must both be present and the outputs cover 数量 / 质量 / 时效 / 成本; enough indicators
 are quantitative; values are compared with history and benchmarks; an expert scores what cannot be
-checked mechanically. Each problem deducts points with a 评审意见, the score maps to 通过 /
-修改后通过 / 不通过, and target adjustments (目标调整) are recorded and checked.
+checked mechanically. Each problem deducts points with a 审核意见, the score maps to the 审核结果
+of 财预〔2015〕88号 (优 / 良 / 中 / 差, each with its budget consequence; the cut-offs are a named
+parameter of status practice), and target adjustments (目标调整) are recorded and checked.
 
 The type lives in four modules, all re-exported here:
 
@@ -20,22 +21,23 @@ The type lives in four modules, all re-exported here:
 
 from methods.evaltypes.target_review.analysis import (
     DIRECTIONS,
-    VERDICTS,
+    GRADES,
     Adjustment,
     CriterionScore,
     Problem,
     ReviewResult,
     analyse,
-    cap_verdict,
+    cap_grade,
     check_cutoffs,
     compare_with_reference,
+    consequence,
     criteria_spec,
     default_cutoffs,
     history_of,
     is_quantitative,
     level1_name,
+    review_grade,
     rules_data,
-    verdict,
 )
 from methods.evaltypes.target_review.findings import find
 from methods.evaltypes.target_review.model import (
@@ -50,9 +52,11 @@ from methods.evaltypes.target_review.outline import (
     OUTLINE,
     comparisons_table,
     conclusions,
+    consequences_table,
     criteria_table,
     deductions_table,
     dimension_table,
+    grade_card,
     outline,
     plot_criteria,
     results,
@@ -70,9 +74,9 @@ from methods.evaltypes.target_review.outline import (
 
 __all__ = [
     "DIRECTIONS",
+    "GRADES",
     "HEADINGS",
     "OUTLINE",
-    "VERDICTS",
     "Adjustment",
     "CriterionScore",
     "ExpertScore",
@@ -83,23 +87,27 @@ __all__ = [
     "TargetIndicator",
     "TargetReviewCase",
     "analyse",
-    "cap_verdict",
+    "cap_grade",
     "check_cutoffs",
     "compare_with_reference",
     "comparisons_table",
     "conclusions",
+    "consequence",
+    "consequences_table",
     "criteria_spec",
     "criteria_table",
     "deductions_table",
     "default_cutoffs",
     "dimension_table",
     "find",
+    "grade_card",
     "history_of",
     "is_quantitative",
     "level1_name",
     "outline",
     "plot_criteria",
     "results",
+    "review_grade",
     "rules_data",
     "section_advice",
     "section_annex",
@@ -111,5 +119,4 @@ __all__ = [
     "section_review",
     "section_sheet",
     "sheet_table",
-    "verdict",
 ]

@@ -1,22 +1,26 @@
-"""The review of a target sheet (绩效目标申报表): the checklist, scores, 评审意见, verdict,
-comparisons with history and benchmarks, and target adjustments (:func:`analyse`).
+"""The review of a target sheet (绩效目标申报表): the checklist, scores, 审核意见, the 审核结果
+(优/良/中/差 with its budget consequence), comparisons with history and benchmarks, and target
+adjustments (:func:`analyse`).
 
 The review runs the checklist in ``methods/_data/target_review.yaml``: every indicator has a value,
 a unit, a direction and a data source; output and outcome indicators are both present and the
 outputs cover 数量 / 质量 / 时效 / 成本; enough indicators are quantitative and their values are
 numbers; values are compared with the indicator's history and benchmark where the sheet gives them;
 and an expert scores what cannot be checked mechanically. Each problem deducts points and carries a
-评审意见; the review score (0–100, rescaled over the criteria that apply) maps to a verdict
-通过 / 修改后通过 / 不通过 by cut-offs that are parameters, and some problems (no output or no
-outcome indicators) cap the verdict. Target adjustments (目标调整) are recorded with before, after,
-reason and approval, and checked.
+审核意见; the review score (0–100, rescaled over the criteria that apply) maps to the 审核结果 of
+财预〔2015〕88号 — 优 / 良 / 中 / 差, each with the budget consequence the 办法 sets (data, reg) — by
+cut-offs that are a named parameter (status practice: 88号 sets no cut-offs), and some problems (no
+output or no outcome indicators) cap the grade. Target adjustments (目标调整) are recorded with
+before, after, reason and approval, and checked.
 
 Examples
 --------
->>> verdict(85), verdict(72.5), verdict(59.99)
-('通过', '修改后通过', '不通过')
->>> verdict(72.5, {"通过": 70, "修改后通过": 50})
-'通过'
+>>> review_grade(90), review_grade(89.99), review_grade(60), review_grade(59.99)
+('优', '良', '中', '差')
+>>> review_grade(72.5, {"优": 85, "良": 70, "中": 50})
+'良'
+>>> consequence("中")
+'由相关部门或单位对其绩效目标进行修改完善，按程序重新报送审核'
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from methods._resources import load_yaml
 from methods.errors import CaseError
 from methods.evaltypes.monitoring.rules import year_key
 
-VERDICTS = ("通过", "修改后通过", "不通过")
+GRADES = ("优", "良", "中", "差")
 DIRECTIONS = {
     "positive": "≥",
     "reverse": "≤",
@@ -65,44 +69,51 @@ def level1_name(text: str) -> str | None:
 
 
 def default_cutoffs() -> dict[str, float]:
-    return {k: float(v) for k, v in rules_data()["verdicts"]["cutoffs"].items()}
+    """The shipped cut-offs of the 审核结果 {优: 90, 良: 80, 中: 60} (status practice)."""
+    return {k: float(v) for k, v in rules_data()["grades"]["cutoffs"].items()}
 
 
 def check_cutoffs(cutoffs: Mapping[str, float]) -> dict[str, float]:
-    """Validate verdict cut-offs {通过: a, 修改后通过: b} with 0 ≤ b < a ≤ 100; returns them as
-    floats. Raises ValueError naming the problem."""
-    allowed = VERDICTS[:2]
+    """Validate grade cut-offs {优: a, 良: b, 中: c} with 0 ≤ c < b < a ≤ 100 (the ones not given
+    keep their defaults); returns them as floats. Raises ValueError naming the problem."""
+    allowed = GRADES[:3]
     unknown = [k for k in cutoffs if k not in allowed]
     if unknown:
-        raise ValueError(f"未知的评审结论“{unknown[0]}”（分档只需给出：{'、'.join(allowed)}）")
+        raise ValueError(f"未知的审核结果等级“{unknown[0]}”（分档只需给出：{'、'.join(allowed)}）")
     out = {**default_cutoffs(), **{k: v for k, v in cutoffs.items()}}
     for k, v in out.items():
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
             raise ValueError(f"“{k}”的分数线应为数字，实际为 {v!r}")
         if not 0 <= v <= 100:
             raise ValueError(f"“{k}”的分数线 {fmt.num(v)} 应在 0 到 100 之间")
-    if not out["修改后通过"] < out["通过"]:
-        raise ValueError(
-            f"“修改后通过”的分数线（{fmt.num(out['修改后通过'])}）应低于“通过”的分数线"
-            f"（{fmt.num(out['通过'])}）"
-        )
-    return {k: float(v) for k, v in out.items()}
+    for upper, lower in zip(allowed, allowed[1:], strict=False):
+        if not out[lower] < out[upper]:
+            raise ValueError(
+                f"“{lower}”的分数线（{fmt.num(out[lower])}）应低于“{upper}”的分数线"
+                f"（{fmt.num(out[upper])}）"
+            )
+    return {k: float(out[k]) for k in allowed}
 
 
-def verdict(score: float, cutoffs: Mapping[str, float] | None = None) -> str:
-    """评审结论 from the review score: 通过 if score ≥ cut-off 通过 (default 80), 修改后通过 if
-    ≥ cut-off 修改后通过 (default 60), else 不通过 (lower bounds inclusive; unverified)."""
+def review_grade(score: float, cutoffs: Mapping[str, float] | None = None) -> str:
+    """审核结果 (财预〔2015〕88号: 优 / 良 / 中 / 差) from the review score: the first grade whose
+    cut-off the score reaches (defaults 优 90, 良 80, 中 60, lower bounds inclusive; status
+    practice), else 差."""
     cuts = check_cutoffs(cutoffs or {})
-    if score >= cuts["通过"] - 1e-9:
-        return "通过"
-    if score >= cuts["修改后通过"] - 1e-9:
-        return "修改后通过"
-    return "不通过"
+    for g in GRADES[:3]:
+        if score >= cuts[g] - 1e-9:
+            return g
+    return "差"
 
 
-def cap_verdict(result: str, cap: str) -> str:
-    """The lower (stricter) of two verdicts."""
-    return VERDICTS[max(VERDICTS.index(result), VERDICTS.index(cap))]
+def cap_grade(result: str, cap: str) -> str:
+    """The lower (stricter) of two grades."""
+    return GRADES[max(GRADES.index(result), GRADES.index(cap))]
+
+
+def consequence(grade: str) -> str:
+    """What 财预〔2015〕88号 says follows from a 审核结果 for the budget (the 办法's wording)."""
+    return str(rules_data()["grades"]["consequences"][grade])
 
 
 def _blank(value: Any) -> bool:
@@ -221,7 +232,7 @@ def compare_with_reference(ind: Any, *, stretch: float = 1.5) -> list[tuple[str,
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found by the review, with its 评审意见 and the points it cost."""
+    """One problem found by the review, with its 审核意见 and the points it cost."""
 
     criterion: str
     dimension: str
@@ -254,7 +265,7 @@ class CriterionScore:
     status: str
     source: str
     note: str | None = None
-    max_verdict: str | None = None
+    max_grade: str | None = None
 
     @property
     def applicable(self) -> bool:
@@ -310,8 +321,8 @@ class ReviewResult:
     criteria: list[CriterionScore]
     problems: list[Problem]
     score: float
-    verdict_by_score: str
-    verdict: str
+    grade_by_score: str
+    grade: str
     caps: list[str]
     cutoffs: dict[str, float]
     quantitative_share: float | None
@@ -345,9 +356,10 @@ class ReviewResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "score": self.score,
-            "verdict": self.verdict,
-            "verdict_by_score": self.verdict_by_score,
-            "verdict_caps": list(self.caps),
+            "grade": self.grade,
+            "grade_by_score": self.grade_by_score,
+            "grade_caps": list(self.caps),
+            "consequence": consequence(self.grade),
             "cutoffs": dict(self.cutoffs),
             "points_applicable": self.points_applicable,
             "points_won": fmt.round_half_up(self.points_won, 2),
@@ -385,7 +397,7 @@ def _target_shown(ind: Any) -> str:
 
 def analyse(case: Any) -> ReviewResult:
     """Review a target sheet (a ``target_review`` case) and return the scores, problems with
-    评审意见, verdict, comparisons and adjustments.
+    审核意见, 审核结果 (grade), comparisons and adjustments.
 
     Raises
     ------
@@ -409,7 +421,7 @@ def analyse(case: Any) -> ReviewResult:
     for j, sid in enumerate(opts.skip):
         if sid not in ids:
             raise CaseError(
-                f"未知的评审要点 {sid!r}（可用：{'、'.join(ids)}）", field=("review", "skip", j)
+                f"未知的审核要点 {sid!r}（可用：{'、'.join(ids)}）", field=("review", "skip", j)
             )
     expert: dict[str, Any] = {}
     for j, e in enumerate(case.expert or []):
@@ -417,7 +429,7 @@ def analyse(case: Any) -> ReviewResult:
         if spec is None or not spec.get("manual"):
             manual = [c["id"] for c in specs if c.get("manual")]
             raise CaseError(
-                f"{e.criterion!r} 不是专家评审要点（可用：{'、'.join(manual)}）",
+                f"{e.criterion!r} 不是由专家评分的审核要点（可用：{'、'.join(manual)}）",
                 field=("expert", j, "criterion"),
             )
         if e.score > spec["points"] + 1e-9:
@@ -426,7 +438,7 @@ def analyse(case: Any) -> ReviewResult:
                 field=("expert", j, "score"),
             )
         if e.criterion in expert:
-            raise CaseError(f"评审要点 {e.criterion} 重复评分", field=("expert", j, "criterion"))
+            raise CaseError(f"审核要点 {e.criterion} 重复评分", field=("expert", j, "criterion"))
         expert[e.criterion] = e
 
     inds = list(case.indicators)
@@ -507,7 +519,7 @@ def analyse(case: Any) -> ReviewResult:
             "points": points,
             "status": spec["status"],
             "source": spec["source"],
-            "max_verdict": spec.get("max_verdict"),
+            "max_grade": spec.get("max_grade"),
         }
         if cid in opts.skip:
             criteria.append(
@@ -517,9 +529,11 @@ def analyse(case: Any) -> ReviewResult:
         if spec.get("manual"):
             e = expert.get(cid)
             if e is None:
-                criteria.append(CriterionScore(score=None, problems=0, note="未评审", **common))
+                criteria.append(
+                    CriterionScore(score=None, problems=0, note="未经专家评分", **common)
+                )
                 warnings.append(
-                    f"评审要点 {cid}（{spec['name']}）未给出专家评分，评审得分按其余要点折算为百分制。"
+                    f"审核要点 {cid}（{spec['name']}）未给出专家评分，审核得分按其余要点折算为百分制。"
                 )
                 continue
             n = 0
@@ -559,7 +573,7 @@ def analyse(case: Any) -> ReviewResult:
                 criteria.append(
                     CriterionScore(score=0.0, problems=0, note="未设置绩效指标", **common)
                 )
-            if spec.get("max_verdict"):
+            if spec.get("max_grade"):
                 caps.append(f"{spec['name']}：未设置绩效指标")
             continue
         if check == "goal":
@@ -619,7 +633,7 @@ def analyse(case: Any) -> ReviewResult:
                     cost,
                 )
             )
-        if found and spec.get("max_verdict"):
+        if found and spec.get("max_grade"):
             caps.append(f"{spec['name']}：{_text(spec['problem'], **found[0])}")
         criteria.append(CriterionScore(score=score, problems=len(found), **common))
 
@@ -628,16 +642,16 @@ def analyse(case: Any) -> ReviewResult:
     total = fmt.round_half_up(won / applicable * 100.0, 2) if applicable else 0.0
     if applicable and abs(applicable - 100.0) > 1e-9:
         notes.append(
-            f"适用的评审要点合计 {fmt.num(applicable)} 分，得 {fmt.num(won)} 分，"
+            f"适用的审核要点合计 {fmt.num(applicable)} 分，得 {fmt.num(won)} 分，"
             f"折算为百分制 {fmt.num(total)} 分。"
         )
-    by_score = verdict(total, cutoffs)
+    by_score = review_grade(total, cutoffs)
     final = by_score
     for c in criteria:
-        if c.max_verdict and c.applicable and c.problems:
-            final = cap_verdict(final, c.max_verdict)
+        if c.max_grade and c.applicable and c.problems:
+            final = cap_grade(final, c.max_grade)
     if not inds:
-        final = "不通过"
+        final = "差"
         caps.append("未设置任何绩效指标（无目标不安排预算）")
     if not comparisons and inds:
         notes.append("目标表未提供历史值或标杆值，无法比对指标值的合理性（建议补充取值依据）。")
@@ -647,8 +661,8 @@ def analyse(case: Any) -> ReviewResult:
         criteria=criteria,
         problems=problems,
         score=total,
-        verdict_by_score=by_score,
-        verdict=final,
+        grade_by_score=by_score,
+        grade=final,
         caps=caps if final != by_score or not inds else [],
         cutoffs=cutoffs,
         quantitative_share=share,
@@ -683,7 +697,7 @@ def _adjustments(case: Any, stretch: float) -> list[Adjustment]:
             raise CaseError(
                 f"调整前的值 {adj.before!r} 与目标表中 {adj.field} 的值 {current!r} 不一致",
                 field=("adjustments", j, "before"),
-                hint="目标表（indicators）填写评审时的申报值，adjustments 记录其后的调整",
+                hint="目标表（indicators）填写审核时的申报值，adjustments 记录其后的调整",
             )
         if _same(adj.before, adj.after):
             raise CaseError("调整前后的值相同", field=("adjustments", j, "after"))

@@ -1,6 +1,6 @@
 """The findings of a target review report: 存在的问题 (each a heading, the facts naming the
 indicators, and 原因分析 from the reasons the sheet or the adjustment record states), one 修改意见
-per problem naming who revises what and by when (as the verdict requires), and the 审核结论
+per problem naming who revises what and by when (as the 审核结果 requires), and the 审核结论
 paragraph in official prose.
 
 The review's per-indicator problems are grouped by theme (``report.themes`` in
@@ -16,7 +16,12 @@ from typing import Any
 
 from methods import _format as fmt
 from methods.evaltypes.target_review.analysis import Problem as ReviewProblem
-from methods.evaltypes.target_review.analysis import ReviewResult, criteria_spec, rules_data
+from methods.evaltypes.target_review.analysis import (
+    ReviewResult,
+    consequence,
+    criteria_spec,
+    rules_data,
+)
 from methods.report import findings as fnd
 
 _CN = "一二三四五六七八九十"
@@ -335,7 +340,7 @@ def _shown(v: Any, unit: str | None) -> str:
 
 
 def _comment(cid: str, names: Sequence[str]) -> str:
-    """A criterion's 评审意见 template for several indicators at once."""
+    """A criterion's 审核意见 template for several indicators at once."""
     text = _criterion(cid)["comment"]
     return text.replace("“{name}”", quoted(names)) if "{name}" in text else text
 
@@ -394,10 +399,10 @@ def _advice_text(result: ReviewResult, problem: Problem) -> str:
 
 
 def advice(result: ReviewResult, found: Sequence[Problem]) -> list[fnd.Advice]:
-    """One 修改意见 per problem, ending with what the verdict requires (批复前完善, 修改后复核,
-    修改后重新申报)."""
+    """One 修改意见 per problem, ending with what the 审核结果 requires (优 批复前完善, 良 协商完善,
+    中 修改后重新报送审核, 差 不进入预算安排流程)."""
     finance = finance_bureau()
-    timing = spec()["timing"].get(result.verdict, "")
+    timing = spec()["timing"].get(result.grade, "")
     deadline = fnd.rules()["deadline_placeholder"]
     out = []
     for k, problem in enumerate(found, 1):
@@ -494,17 +499,15 @@ def _dimensions(result: ReviewResult) -> str:
     )
 
 
-CONSEQUENCE = {
-    "通过": "绩效目标可随预算一并批复，审核意见指出的问题应在预算批复前完善。",
-    "修改后通过": "申报单位应按审核意见修改绩效目标申报表，经复核后随预算批复。",
-    "不通过": "按“无目标不安排预算”的要求，暂不安排预算，申报单位修改后重新申报。",
-}
+def consequence_sentence(grade: str) -> str:
+    """What follows from the 审核结果 for the budget, in the words of 财预〔2015〕88号."""
+    return f"按照财预〔2015〕88号的规定，审核结果为“{grade}”的，{consequence(grade)}。"
 
 
 def conclusion(result: ReviewResult, found: fnd.Findings | None = None) -> str:
     """审核结论 in official prose: what the sheet does well, where it falls short (the leading
-    problems' main facts), strongest and weakest dimensions, score and verdict (with the cap
-    that lowered it) and what follows."""
+    problems' main facts), strongest and weakest dimensions, score and 审核结果 (with the cap
+    that lowered it) and what 财预〔2015〕88号 says follows for the budget."""
     found = found if found is not None else find(result)
     case = result.case
     title = case.title if str(case.year) in case.title else f"{case.year}年度{case.title}"
@@ -520,10 +523,10 @@ def conclusion(result: ReviewResult, found: fnd.Findings | None = None) -> str:
     if case.indicators:
         text += _dimensions(result)
     text += f"审核得分{fmt.fixed(result.score)}分"
-    if result.verdict != result.verdict_by_score:
-        text += f"，按得分应为“{result.verdict_by_score}”，因{_cap_reason(result)}"
-    text += f"，审核结论为“{result.verdict}”。"
-    return text + CONSEQUENCE[result.verdict]
+    if result.grade != result.grade_by_score:
+        text += f"，按得分应为“{result.grade_by_score}”，因{_cap_reason(result)}"
+    text += f"，审核结果为“{result.grade}”。"
+    return text + consequence_sentence(result.grade)
 
 
 def _cap_reason(result: ReviewResult) -> str:

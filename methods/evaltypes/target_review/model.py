@@ -62,11 +62,11 @@ class ReviewOptions(_Model):
     """Review parameters (defaults in methods/_data/target_review.yaml)."""
 
     cutoffs: dict[str, float] | None = Field(
-        None, description="结论分档：{通过: 80, 修改后通过: 60}"
+        None, description="审核结果分数线：{优: 90, 良: 80, 中: 60}"
     )
     min_quantitative_share: float | None = Field(None, gt=0, le=1, allow_inf_nan=False)
     stretch: float | None = Field(None, gt=1, allow_inf_nan=False)
-    skip: list[str] = Field(default_factory=list, description="不适用的评审要点编号")
+    skip: list[str] = Field(default_factory=list, description="不适用的审核要点编号")
 
 
 class TargetAdjustment(_Model):
@@ -87,7 +87,7 @@ class TargetReviewCase(Case):
     budget: Budget | None = None  # type: ignore[assignment]
     goal: str | None = Field(None, description="年度总体目标")
     overview: str | None = None
-    reviewer: str | None = Field(None, description="评审组织（财政部门、专家组或第三方）")
+    reviewer: str | None = Field(None, description="审核组织（财政部门、专家组或第三方）")
     indicators: list[TargetIndicator] = Field(default_factory=list)
     expert: list[ExpertScore] | None = None
     review: ReviewOptions = ReviewOptions()
@@ -141,7 +141,7 @@ def _check_target_review(case: Case) -> list[str]:
 register(
     EvaluationType(
         name="target_review",
-        title="绩效目标管理（目标评审）",
+        title="绩效目标管理（目标审核）",
         notebook="target_review.ipynb",
         model=TargetReviewCase,
         check=_check_target_review,

@@ -1,7 +1,7 @@
 """The report of a target review (绩效目标审核报告), on the customary outline of a review of the
 绩效目标申报表 under 财预〔2015〕88号: 一 基本情况, 二 审核依据和方法, 三 审核情况 (完整性, 相关性,
-可衡量性, 适当性, 可行性, 目标调整), 四 审核结论 (the conclusion in official prose and the verdict
-card), 五 存在的问题 (with 原因分析), 六 修改意见 (one per problem), 七 其他需要说明的问题, the
+可衡量性, 适当性, 可行性, 目标调整), 四 审核结论 (the conclusion in official prose, the card with the
+审核结果 优/良/中/差 and its budget consequence under 财预〔2015〕88号), 五 存在的问题 (with 原因分析), 六 修改意见 (one per problem), 七 其他需要说明的问题, the
 申报表 as submitted (附件1) and a 技术附件 (附件2) holding the method detail: criterion ids and
 their points, each deduction, rule statuses, parameters, the case id.
 
@@ -20,6 +20,7 @@ from methods.evaltypes.target_review.analysis import (
     ReviewResult,
     _blank,
     _target_shown,
+    consequence,
     is_quantitative,
     rules_data,
 )
@@ -121,13 +122,23 @@ def section_basic(result: ReviewResult) -> Section:
 
 def _bands_sentence(result: ReviewResult) -> str:
     c = result.cutoffs
-    status = blocks.status_text(rules_data()["verdicts"]["status"])
+    g = rules_data()["grades"]
+    status = blocks.status_text(g["cutoffs_status"])
     return (
-        f"审核得分{fmt.num(c['通过'])}分（含）以上为“通过”，{fmt.num(c['修改后通过'])}分（含）至"
-        f"{fmt.num(c['通过'])}分为“修改后通过”，{fmt.num(c['修改后通过'])}分以下为“不通过”"
-        f"（分档参照常见做法，依据{status}）；未设置产出指标或效益指标的，结论最高为“修改后通过”；"
-        "未设置任何绩效指标的，结论为“不通过”。"
+        f"审核结果按财预〔2015〕88号分为优、良、中、差四档：审核得分{fmt.num(c['优'])}分（含）以上为"
+        f"“优”，{fmt.num(c['良'])}分（含）至{fmt.num(c['优'])}分为“良”，{fmt.num(c['中'])}分（含）至"
+        f"{fmt.num(c['良'])}分为“中”，{fmt.num(c['中'])}分以下为“差”（88号未规定分数线，分数线参照"
+        f"绩效评价结果等级划分设定，依据{status}）；未设置产出指标或效益指标的，审核结果最高为“中”；"
+        "未设置任何绩效指标的，审核结果为“差”。"
     )
+
+
+def consequences_table() -> Table:
+    """The four 审核结果 of 财预〔2015〕88号 and what each means for the budget."""
+    g = rules_data()["grades"]
+    rows = [[grade, g["consequences"][grade] + "。"] for grade in g["order"]]
+    note = f"依据：{blocks.cite(g['document'])}（{blocks.status_text(g['status'])}）。"
+    return Table(rows, ["审核结果", "对预算安排的处理"], note=note, widths=(0.9, 5.4))
 
 
 def section_basis(result: ReviewResult) -> Section:
@@ -164,6 +175,7 @@ def section_basis(result: ReviewResult) -> Section:
                         "百分制审核得分。"
                     ),
                     _para(_bands_sentence(result)),
+                    consequences_table(),
                 ],
                 level=2,
             ),
@@ -399,32 +411,34 @@ def section_review(result: ReviewResult) -> Section:
 # 四、审核结论
 
 
-def verdict_card(result: ReviewResult) -> Callout:
+def grade_card(result: ReviewResult) -> Callout:
+    """审核得分, 审核结果 and what follows for the budget (财预〔2015〕88号)."""
     c = result.cutoffs
     return Callout(
         "score",
         [
             _para(
-                f"结论分档：审核得分{fmt.num(c['通过'])}分（含）以上通过，{fmt.num(c['修改后通过'])}分（含）"
-                f"至{fmt.num(c['通过'])}分修改后通过，{fmt.num(c['修改后通过'])}分以下不通过。",
+                f"审核结果分档：审核得分{fmt.num(c['优'])}分（含）以上为优，{fmt.num(c['良'])}分（含）"
+                f"以上为良，{fmt.num(c['中'])}分（含）以上为中，{fmt.num(c['中'])}分以下为差。",
                 "meta",
-            )
+            ),
+            _para(f"预算安排：{consequence(result.grade)}（财预〔2015〕88号）。", "meta"),
         ],
         total=fmt.num(result.score),
-        grade=result.verdict,
-        grade_class={"通过": "a", "修改后通过": "c", "不通过": "d"}.get(result.verdict or ""),
-        grade_label="审核结论",
+        grade=result.grade,
+        grade_label="审核结果",
     )
 
 
 def section_conclusion(result: ReviewResult) -> Section:
     """四、审核结论"""
     fd = _findings(result)
-    parts: list[Any] = [_para(tfind.conclusion(result, fd)), verdict_card(result)]
+    parts: list[Any] = [_para(tfind.conclusion(result, fd)), grade_card(result)]
     if result.caps:
         parts.append(
             _para(
-                f"结论限定：按得分应为“{result.verdict_by_score}”，因下列问题，结论为“{result.verdict}”："
+                f"审核结果限定：按得分应为“{result.grade_by_score}”，因下列问题，审核结果为"
+                f"“{result.grade}”："
             )
         )
         parts.append(BulletList([fnd.tidy(c) for c in result.caps]))
@@ -485,10 +499,11 @@ def other_matters(result: ReviewResult) -> list[str]:
         out.append(
             "目标调整。审核情况按申报时的指标值计分，批复后的目标调整单独列示，未改变审核得分。"
         )
-    status = blocks.status_text(rules_data()["verdicts"]["status"])
+    status = blocks.status_text(rules_data()["grades"]["cutoffs_status"])
     out.append(
-        f"结论分档。通过、修改后通过、不通过的分数线参照常见做法设定（依据{status}），"
-        "可由财政部门按本地规定调整。"
+        f"审核结果分档。优、良、中、差四档及其对预算安排的处理依据财预〔2015〕88号；按审核得分划档的"
+        f"分数线88号未作规定，本报告参照绩效评价结果等级划分设定（依据{status}），可由财政部门按本地"
+        "规定调整。"
     )
     work = getattr(case, "work", None)
     if work is not None and work.limitations:
@@ -602,7 +617,7 @@ def criteria_table(result: ReviewResult) -> Table:
 
 
 def deductions_table(result: ReviewResult) -> Table | Paragraph:
-    """Every problem the checklist found, with its criterion, 评审意见 and deduction."""
+    """Every problem the checklist found, with its criterion, 审核意见 and deduction."""
     if not result.problems:
         return Paragraph("未发现扣分问题。")
     rows = [
@@ -626,8 +641,12 @@ def section_annex(result: ReviewResult) -> Section:
     d = rules_data()
     st = blocks.status_text
     params = [
-        ["结论分档", f"通过 ≥ {fmt.num(result.cutoffs['通过'])}，修改后通过 ≥ {fmt.num(result.cutoffs['修改后通过'])}",
-         blocks.cite(" ".join(d["verdicts"]["source"].split())), st(d["verdicts"]["status"])],
+        ["审核结果等级及处理", "优、良、中、差四档，各档对预算安排的处理见第二部分",
+         blocks.cite(" ".join(d["grades"]["source"].split())), st(d["grades"]["status"])],
+        ["审核结果分数线", f"优 ≥ {fmt.num(result.cutoffs['优'])}，良 ≥ {fmt.num(result.cutoffs['良'])}，中 ≥ {fmt.num(result.cutoffs['中'])}",
+         blocks.cite(" ".join(d["grades"]["cutoffs_source"].split())), st(d["grades"]["cutoffs_status"])],
+        ["审核结果上限", "未设置产出或效益指标：最高为中；未设置任何绩效指标：差",
+         blocks.cite(" ".join(d["grades"]["caps_source"].split())), st(d["grades"]["caps_status"])],
         ["定量指标占比阈值", fmt.pct(result.min_share * 100, 0),
          blocks.cite(d["quantitative"]["source"]), st(d["quantitative"]["status"])],
         ["历史比对倍数", fmt.num(result.stretch),
