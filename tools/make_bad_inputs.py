@@ -423,7 +423,7 @@ def build() -> None:
            text=lambda t: t.replace("\n  weight: 3\n", "\n  weight: 3\n  weight: 4\n", 1))
     mutate("work_assessment", "python_tag", "yaml_syntax",
            "含有 !!python 标签（YAML 只按安全模式读取）", ["YAML 语法错误", "不支持的 YAML 标签"],
-           text=lambda t: t.replace("framework: wujin_default",
+           text=lambda t: t.replace("framework: department_practice",
                                     "framework: !!python/object/apply:os.getcwd []"))
     laughs = "".join(
         f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10 if i else ["x"] * 10) + "]\n"
@@ -986,7 +986,7 @@ def build() -> None:
     mutate(T, "work_year_not_earlier", "year_not_earlier", "被考核年度不早于考核年度",
            ["work_year", "应早于考核年度 2025"], setter(("work_year",), 2025))
     mutate(T, "unknown_framework", "unknown_framework", "未知的考核框架",
-           ["framework", "未知的考核框架 'wujin_2030'"],
+           ["framework", "未知的部门考核框架 'wujin_2030'"],
            setter(("framework",), "wujin_2030"))
     mutate(T, "departments_empty", "missing_key", "部门清单为空", ["departments", "至少需要 1 项"],
            setter(("departments",), {}))

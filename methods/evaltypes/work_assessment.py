@@ -1,22 +1,28 @@
-"""部门预算绩效管理工作考核 (evaluation: work_assessment): coverage of 事前评估, 目标, 监控, 自评 and
-重点评价 per department, computed from the case library, scored and ranked.
+"""预算绩效管理工作考核 (evaluation: work_assessment): two groups assessed and ranked separately,
+the district's departments (部门) and the lower-level finance offices (下级财政部门: the towns' and
+development zone's 财政分局).
 
-Coverage of a stage = distinct projects of the department with an archived case of that evaluation
-type (``project_id``) for the budget year the stage concerns in the assessed work year (事前评估 and
-目标 for next year's budget, 监控 of this year's, 自评 and 重点评价 of last year's; ``year_offset``),
-÷ the department's count of projects in scope (all projects, major new ones for 事前评估, key
-projects for 重点评价), capped at 100%. Each coverage is
-scored by the positive rule against 100% with the stage's points (``methods/_data/work_assessment.yaml``,
-status unverified), totals are graded and ranked.
+Each group has its framework (``methods/_data/work_assessment.yaml``, status practice: 武发〔2020〕48号
+asks for the assessment, the indicators and points are this project's defaults). Departments are
+assessed on what they do themselves — 绩效目标质量, 绩效运行监控, 绩效自评质量, 问题整改, 绩效信息公开 —
+not on the 重点评价 the finance bureau organises; finance offices on their own budgets' 事前评估,
+目标, 监控 and 评价 coverage, 结果应用, 整改 and 公开.
 
-A stage a department has not fully covered is a problem of the report (:func:`find`: facts per
-department, 原因分析 that says no cause was given and that unarchived work is not counted, one
-suggestion to the departments and the finance bureau; rules in ``findings`` of the same data).
+Every indicator is a rate: numerator ÷ denominator, two counts per unit. The case gives them
+(``departments:`` / ``finance_offices:``, one map of counts per unit, the count names declared by
+the framework's ``counts``); a count the framework marks ``evaluation:`` comes from the case library
+instead (distinct projects of the unit with an archived case of that evaluation type for the budget
+year ``work year + year_offset``). Rate capped at 100 % (a denominator 0 counts 100 %), score =
+points × rate, totals graded and ranked within the group.
+
+An indicator a unit has not fully met is a problem of the report (:func:`find`: facts per unit,
+原因分析 that says no cause was given, one suggestion to the units and the finance bureau; rules in
+``findings`` of the same data).
 
 This module holds the case model, its checks, the analysis (:func:`analyse` →
 :class:`Assessment`) and the report outline (``section_*``, :data:`OUTLINE`, :func:`outline`):
 一 基本情况, 二 考核依据和方法, 三 考核结果, 四 存在的问题, 五 改进建议, 六 其他需要说明的问题 and a
-技术附件 with the framework, stage identifiers and the archived cases counted.
+技术附件 with the frameworks, indicator identifiers and the archived cases counted.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -32,7 +38,7 @@ from pydantic import Field
 
 from methods import _format as fmt
 from methods._resources import load_yaml
-from methods.casefile import Budget, Case, EvaluationType, _Model, register
+from methods.casefile import Budget, Case, EvaluationType, register
 from methods.errors import CaseError
 from methods.report import blocks, official
 from methods.report import findings as fnd
@@ -41,31 +47,66 @@ from methods.report.document import Document, Paragraph, Section, Table
 # ---------------------------------------------------------------------------------------------
 # Case model
 
+Counts = dict[str, Annotated[int, Field(ge=0)]]
 
-class Scope(_Model):
-    """A department's projects in scope for the budget year."""
-
-    projects: int = Field(ge=0, description="纳入预算绩效管理的项目数")
-    major_new: int | None = Field(None, ge=0, description="新增重大项目数（事前评估的应覆盖数）")
-    key_projects: int | None = Field(None, ge=0, description="重点评价项目数")
+GROUPS = {"departments": "部门", "finance_offices": "下级财政部门"}
 
 
 class WorkAssessmentCase(Case):
     budget: Budget | None = None  # type: ignore[assignment]
-    framework: str = "wujin_default"
+    framework: str = Field("department_practice", description="部门考核框架")
+    finance_framework: str = Field(
+        "finance_office_practice", description="下级财政部门（镇、开发区财政分局）考核框架"
+    )
     work_year: int | None = Field(None, description="被考核的工作年度（默认为案例年度的上一年）")
-    departments: dict[str, Scope] = Field(min_length=1)
+    departments: dict[str, Counts] = Field(min_length=1, description="被考核部门及其计数")
+    finance_offices: dict[str, Counts] | None = Field(
+        None, description="被考核的下级财政部门（镇、开发区财政分局）及其计数"
+    )
     overview: str | None = None
+
+
+def _frameworks(case) -> dict[str, dict[str, Any]]:
+    """The framework of each group the case assesses (departments first)."""
+    out = {"departments": preset(case.framework, "departments", ("framework",))}
+    if case.finance_offices:
+        out["finance_offices"] = preset(
+            case.finance_framework, "finance_offices", ("finance_framework",)
+        )
+    return out
 
 
 def _check(case: Case) -> list[str]:
     assert isinstance(case, WorkAssessmentCase)
-    preset(case.framework)
     work_year = case.work_year or case.year - 1
     if work_year >= case.year:
         raise CaseError(
             f"被考核的工作年度 {work_year} 应早于考核年度 {case.year}", field=("work_year",)
         )
+    for group, fw in _frameworks(case).items():
+        library = {i["numerator"] for i in fw["indicators"] if i.get("evaluation")}
+        given = set(fw["counts"]) - library
+        for unit, counts in getattr(case, group).items():
+            for key in counts:
+                if key in library:
+                    raise CaseError(
+                        f"{fw['counts'][key]}由案例库统计，不在考核案例中填写",
+                        field=(group, unit, key),
+                    )
+                if key not in given:
+                    raise CaseError(
+                        f"未知的计数 {key}（可用：{'、'.join(sorted(given))}）",
+                        field=(group, unit, key),
+                    )
+            for key in sorted(given - set(counts)):
+                raise CaseError(f"缺少{fw['counts'][key]}", field=(group, unit, key))
+            for ind in fw["indicators"]:
+                num, den = ind["numerator"], ind["denominator"]
+                if num in given and counts[num] > counts[den]:
+                    raise CaseError(
+                        f"{fw['counts'][num]} {counts[num]} 大于{fw['counts'][den]} {counts[den]}",
+                        field=(group, unit, num),
+                    )
     return []
 
 
@@ -86,94 +127,129 @@ register(
 # Analysis
 
 
-def preset(name: str) -> dict[str, Any]:
+def preset(name: str, group: str = "departments", field: tuple = ("framework",)) -> dict[str, Any]:
+    """A framework of ``methods/_data/work_assessment.yaml`` for ``group``."""
     data = load_yaml("work_assessment.yaml")["presets"]
-    if name not in data:
-        raise CaseError(f"未知的考核框架 '{name}'（可用：{'、'.join(data)}）", field=("framework",))
+    usable = [k for k, v in data.items() if v["group"] == group]
+    if name not in usable:
+        raise CaseError(
+            f"未知的{GROUPS[group]}考核框架 '{name}'（可用：{'、'.join(usable)}）", field=field
+        )
     return data[name]
 
 
 @dataclass(frozen=True)
 class Assessment:
-    coverage: pd.DataFrame  # department × stage: count, denominator, rate
-    scores: pd.DataFrame  # department, stage scores, total, grade, rank
-    framework: dict[str, Any]
+    coverage: pd.DataFrame  # group, department (unit), code, indicator: counts, rate, score
+    scores: dict[str, pd.DataFrame]  # group → unit, indicator scores, total, grade, rank
+    frameworks: dict[str, dict[str, Any]]
     case: Any = None
     counted: pd.DataFrame | None = None  # the archived cases counted (技术附件)
 
+    @property
+    def framework(self) -> dict[str, Any]:
+        """The departments' framework."""
+        return self.frameworks["departments"]
+
     def to_dict(self) -> dict[str, Any]:
         return {
-            "framework": self.framework["name"],
+            "frameworks": {g: fw["name"] for g, fw in self.frameworks.items()},
             "coverage": json.loads(self.coverage.to_json(orient="records", force_ascii=False)),
-            "ranking": json.loads(self.scores.to_json(orient="records", force_ascii=False)),
+            "ranking": {
+                g: json.loads(s.to_json(orient="records", force_ascii=False))
+                for g, s in self.scores.items()
+            },
         }
 
 
-def analyse(case) -> Assessment:
-    """Coverage of every stage per department from the library, scored, graded and ranked."""
-    from methods import scoring
-    from methods.standards import require_library
+def _library_count(
+    lib, unit: str, evaluation: str, year: int, counted: list, group: str, name: str
+) -> int:
+    where = (unit, evaluation, year)
+    found = lib.query(
+        "SELECT case_id, project_id, year FROM cases WHERE department = ? AND evaluation = ? AND year = ? ORDER BY case_id",
+        where,
+    )
+    counted += [
+        {
+            "group": group,
+            "department": unit,
+            "indicator": name,
+            "case_id": c["case_id"],
+            "year": int(c["year"]),
+            "project_id": c["project_id"],
+        }
+        for c in found
+    ]
+    return len({c["project_id"] or c["case_id"] for c in found})
 
-    fw = preset(case.framework)
-    lib = require_library(case, "考核", ("departments",))
+
+def analyse(case) -> Assessment:
+    """Every unit's indicator rates (case counts, library counts), scored, graded and ranked
+    within its group."""
+    from methods import scoring
+
+    frameworks = _frameworks(case)
     work_year = case.work_year or case.year - 1
+    needs_library = any(i.get("evaluation") for fw in frameworks.values() for i in fw["indicators"])
+    lib = None
+    if needs_library:
+        from methods.standards import require_library
+
+        lib = require_library(case, "考核", ("departments",))
     rows, counted = [], []
-    for dept, scope in case.departments.items():
-        for stage in fw["stages"]:
-            denominator = getattr(scope, stage["denominator"])
-            if denominator is None:
-                denominator = scope.projects
-            where = (dept, stage["evaluation"], work_year + stage.get("year_offset", 0))
-            found = lib.query(
-                "SELECT COUNT(DISTINCT project_id) AS n FROM cases WHERE department = ? AND evaluation = ? AND year = ?",
-                where,
-            )[0]["n"]
-            for c in lib.query(
-                "SELECT case_id, project_id, year FROM cases WHERE department = ? AND evaluation = ? AND year = ? ORDER BY case_id",
-                where,
-            ):
-                counted.append(
+    for group, fw in frameworks.items():
+        for unit, given in getattr(case, group).items():
+            counts = dict(given)
+            for ind in fw["indicators"]:
+                if ind.get("evaluation"):
+                    year = work_year + ind.get("year_offset", 0)
+                    counts[ind["numerator"]] = _library_count(
+                        lib, unit, ind["evaluation"], year, counted, group, ind["name"]
+                    )
+            for ind in fw["indicators"]:
+                rows.append(
                     {
-                        "department": dept,
-                        "stage": stage["name"],
-                        "case_id": c["case_id"],
-                        "year": int(c["year"]),
-                        "project_id": c["project_id"],
+                        "group": group,
+                        "department": unit,
+                        "code": ind["code"],
+                        "indicator": ind["name"],
+                        "source": "library" if ind.get("evaluation") else "case",
+                        "year": work_year + ind.get("year_offset", 0)
+                        if ind.get("evaluation")
+                        else None,
+                        "count": int(counts[ind["numerator"]]),
+                        "denominator": int(counts[ind["denominator"]]),
+                        "weight": float(ind["weight"]),
                     }
                 )
-            rate = 100.0 if denominator == 0 else min(found / denominator, 1.0) * 100
-            rows.append(
-                {
-                    "department": dept,
-                    "code": stage["code"],
-                    "stage": stage["name"],
-                    "evaluation": stage["evaluation"],
-                    "year": work_year + stage.get("year_offset", 0),
-                    "count": int(found),
-                    "denominator": int(denominator),
-                    "rate": rate,
-                    "weight": float(stage["weight"]),
-                }
-            )
     cov = pd.DataFrame(rows)
+    num = cov["count"].to_numpy(float)
+    den = cov["denominator"].to_numpy(float)
+    cov["rate"] = np.where(den == 0, 100.0, np.minimum(num / np.where(den == 0, 1, den), 1.0) * 100)
     table = cov.assign(rule="positive", target=100.0, actual=cov["rate"], case_id=cov["department"])
     cov["score"] = scoring.score_frame(table).to_numpy()
-    totals = cov.groupby("department", sort=False)["score"].sum().round(2)
-    bands = case.grade_bands or fw.get("grade_bands", "mof_2020")
-    scores = cov.pivot(index="department", columns="stage", values="score").reindex(totals.index)
-    scores = scores[[s["name"] for s in fw["stages"]]]
-    scores["total"] = totals
-    scores["grade"] = scoring.grade_array(totals.to_numpy(), bands)
-    scores["rank"] = scores["total"].rank(ascending=False, method="min").astype(int)
-    scores = scores.sort_values(["rank"]).reset_index()
+    scores = {}
+    for group, fw in frameworks.items():
+        part = cov[cov["group"] == group]
+        totals = part.groupby("department", sort=False)["score"].sum().round(2)
+        bands = case.grade_bands or fw.get("grade_bands", "mof_2020")
+        s = part.pivot(index="department", columns="indicator", values="score").reindex(
+            totals.index
+        )
+        s = s[[i["name"] for i in fw["indicators"]]]
+        s["total"] = totals
+        s["grade"] = scoring.grade_array(totals.to_numpy(), bands)
+        s["rank"] = s["total"].rank(ascending=False, method="min").astype(int)
+        scores[group] = s.sort_values(["rank"], kind="stable").reset_index()
     counted_df = pd.DataFrame(
-        counted, columns=["department", "stage", "case_id", "year", "project_id"]
+        counted, columns=["group", "department", "indicator", "case_id", "year", "project_id"]
     )
-    return Assessment(cov, scores, fw, case, counted_df)
+    return Assessment(cov, scores, frameworks, case, counted_df)
 
 
 # ---------------------------------------------------------------------------------------------
-# Findings: the stages not fully covered, one suggestion each
+# Findings: the indicators not fully met, one suggestion each
 
 
 def findings_rules() -> dict[str, Any]:
@@ -186,112 +262,102 @@ def finance_name(case) -> str:
     return case.department_short or case.department
 
 
-def _departments(names: list[str], all_names: list[str]) -> str:
-    """The departments a suggestion is addressed to: 各被考核部门 when all of them, else their
-    names (the first three and a count beyond)."""
+def _units(names: list[str], all_names: list[str], group: str) -> str:
+    """The units a suggestion is addressed to: 各被考核部门 / 各下级财政部门 when all of them, else
+    their names (the first three and a count beyond)."""
+    word = GROUPS[group]
     if len(names) == len(all_names) and len(all_names) > 1:
-        return "各被考核部门"
+        return "各被考核部门" if group == "departments" else "各下级财政部门"
     if len(names) <= 3:
         return "、".join(names)
-    return "、".join(names[:3]) + f"等{len(names)}个部门"
+    return "、".join(names[:3]) + f"等{len(names)}个{word}"
 
 
-def _coverage_facts(low: pd.DataFrame) -> str:
-    """The departments below full coverage: those with none in one clause, the others each with
-    projects covered, in scope and the rate."""
-    zero = low[low["count"] == 0]
-    parts = []
-    if len(zero) == 1:
-        r = zero.iloc[0]
-        parts.append(f"{r['department']}无开展记录（应覆盖{r['denominator']}个）")
-    elif len(zero) > 1:
-        counts = "、".join(f"{d}个" for d in zero["denominator"])
-        parts.append(f"{'、'.join(zero['department'])}均无开展记录（应覆盖项目分别为{counts}）")
-    parts += [
-        f"{r.department}已开展{r.count}个、应覆盖{r.denominator}个，覆盖率{fmt.num(r.rate, 1)}%"
-        for r in low[low["count"] > 0].itertuples()
+def _facts(low: pd.DataFrame, fw: dict[str, Any], ind: dict[str, Any]) -> str:
+    """The units below the full rate, each with numerator, denominator and rate."""
+    num, den = fw["counts"][ind["numerator"]], fw["counts"][ind["denominator"]]
+    parts = [
+        f"{r.department}{fmt.num(r.rate, 1)}%（{r.count}/{r.denominator}）"
+        for r in low.itertuples()
     ]
-    return "；".join(parts)
+    return f"{ind['name']}完成率（{num}÷{den}）：" + "；".join(parts)
 
 
-def _detail(short: str, low: pd.DataFrame, n_all: int, min_rate: float) -> str:
+def _detail(ind_name: str, low: pd.DataFrame, n_all: int, group: str, min_rate: float) -> str:
+    word = GROUPS[group]
     zero = low[low["rate"] <= 1e-9]
-    if len(zero) == len(low) == n_all:
-        return f"{n_all}个被考核部门的{short}覆盖率均为0"
-    if len(zero) == len(low):
-        return f"{len(zero)}个部门的{short}覆盖率为0"
-    if len(zero):
-        return f"{len(low)}个部门覆盖率不足{fmt.num(min_rate)}%，其中{len(zero)}个部门为0"
-    return f"{len(low)}个部门的{short}覆盖率低于{fmt.num(min_rate)}%"
+    if len(low) == n_all and n_all > 1:
+        head = f"{n_all}个{word}完成率均不足{fmt.num(min_rate)}%"
+    else:
+        head = f"{len(low)}个{word}完成率不足{fmt.num(min_rate)}%"
+    return head + (f"，其中{len(zero)}个为0" if len(zero) else "") + "。"
 
 
 def find(a: Assessment) -> fnd.Findings:
     """The problems and suggestions of an assessment.
 
-    A stage is a problem when a department's coverage is below ``min_rate`` (全覆盖 by
-    default): its facts are the departments below, with projects covered and in scope, and the
-    stage's average coverage; 原因分析 says the departments gave no explanation and that the
-    coverage counts archived cases only. Problems run from the stage that lost most points;
+    An indicator is a problem when a unit's rate is below ``min_rate``: its facts are the units
+    below, with the two counts and the rate, and the group's average; 原因分析 says the units gave
+    no explanation. Problems run from the indicator that lost most points (both groups together);
     the case's own ``findings:`` come first; at most ``max_problems``. Each problem gets one
-    suggestion to the departments concerned and the finance bureau.
+    suggestion to the units concerned and the finance bureau.
     """
     cfg = findings_rules()
     case = a.case
     cov = a.coverage
-    all_names = list(dict.fromkeys(cov["department"])) if len(cov) else []
+    all_depts = list(case.departments)
     problems: list[fnd.Problem] = []
     addressed: list[str] = []
     for f in case.findings or []:
         problems.append(fnd.stated_problem(f, theme="other"))
-        addressed.append(_departments(all_names, all_names))
+        addressed.append(_units(all_depts, all_depts, "departments"))
     staged = []
-    for stage in a.framework["stages"]:
-        rows = cov[cov["code"] == stage["code"]]
-        low = rows[rows["rate"] < cfg["min_rate"] - 1e-9]
-        if low.empty:
-            continue
-        entry = cfg["stages"].get(stage["code"], {})
-        short = entry.get("title", stage["name"].removesuffix("覆盖率"))
-        scope = cfg["scope"].get(stage["denominator"], "应覆盖的项目")
-        year = int(rows["year"].iloc[0])
-        facts = [
-            f"{year}年度预算{scope}中，{_coverage_facts(low)}",
-            f"全部被考核部门的{short}平均覆盖率{fmt.num(rows['rate'].mean(), 1)}%",
-        ]
-        heading = entry.get("heading", f"{short}未实现全覆盖，{{detail}}。").format(
-            detail=_detail(short, low, len(rows), cfg["min_rate"])
-        )
-        lost = float((rows["weight"] - rows["score"]).sum())
-        problem = fnd.Problem(
-            theme=stage["code"],
-            theme_title=short,
-            heading=heading,
-            facts=tuple(facts),
-            causes=(),
-            kind="loss",
-            codes=(stage["code"],),
-            lost=lost,
-            short=f"{short}覆盖率偏低",
-        )
-        staged.append((problem, _departments(list(low["department"]), all_names)))
+    for group, fw in a.frameworks.items():
+        for ind in fw["indicators"]:
+            rows = cov[(cov["group"] == group) & (cov["code"] == ind["code"])]
+            low = rows[rows["rate"] < cfg["min_rate"] - 1e-9]
+            if low.empty:
+                continue
+            entry = cfg["indicators"].get(ind["code"], {})
+            facts = [
+                _facts(low, fw, ind),
+                f"全部被考核{GROUPS[group]}的{ind['name']}平均完成率{fmt.num(rows['rate'].mean(), 1)}%",
+            ]
+            detail = _detail(ind["name"], low, len(rows), group, cfg["min_rate"])
+            heading = entry.get("heading", f"{ind['name']}未完成，{{detail}}").format(detail=detail)
+            lost = float((rows["weight"] - rows["score"]).sum())
+            problem = fnd.Problem(
+                theme=ind["code"],
+                theme_title=ind["name"],
+                heading=heading,
+                facts=tuple(facts),
+                causes=(),
+                kind="loss",
+                codes=(ind["code"],),
+                lost=lost,
+                short=f"{ind['name']}完成率偏低",
+            )
+            staged.append(
+                (problem, _units(list(low["department"]), list(getattr(case, group)), group))
+            )
     staged.sort(key=lambda x: -x[0].lost)
-    for problem, depts in staged:
+    for problem, units in staged:
         problems.append(problem)
-        addressed.append(depts)
+        addressed.append(units)
     cap = cfg["max_problems"]
     problems, addressed = problems[:cap], addressed[:cap]
     advice = tuple(
-        _advice(p, i, depts, case)
-        for i, (p, depts) in enumerate(zip(problems, addressed, strict=True), 1)
+        _advice(p, i, units, case)
+        for i, (p, units) in enumerate(zip(problems, addressed, strict=True), 1)
     )
     return fnd.Findings(tuple(problems), advice, ())
 
 
-def _advice(p: fnd.Problem, number: int, depts: str, case) -> fnd.Advice:
+def _advice(p: fnd.Problem, number: int, units: str, case) -> fnd.Advice:
     cfg = findings_rules()
-    entry = cfg["stages"].get(p.theme, cfg["other"])
+    entry = cfg["indicators"].get(p.theme, cfg["other"])
     slots = {
-        "depts": p.responsible or depts,
+        "units": p.responsible or units,
         "finance": finance_name(case),
         "short": p.short,
         "deadline": cfg["deadline_placeholder"],
@@ -303,28 +369,21 @@ def _advice(p: fnd.Problem, number: int, depts: str, case) -> fnd.Advice:
 
 
 def cause_text(p: fnd.Problem) -> str:
-    """原因分析 of an assessment problem: the stated cause, else that none was given and that
-    work not archived in the case library is not counted."""
+    """原因分析 of an assessment problem: the stated cause, else that none was given (and, for a
+    count from the case library, that work not archived is not counted)."""
     if p.causes:
         return p.cause_text
-    if p.theme in findings_rules()["stages"]:
-        return (
-            f"原因分析：被考核部门未提供相关说明，{p.short}的原因有待进一步核实。"
-            f"因覆盖率按案例库中已存档的案例统计，已开展但未存档的{p.theme_title}工作是否存在，"
-            "有待进一步核实。"
-        )
+    if p.theme in findings_rules()["indicators"]:
+        text = f"原因分析：被考核单位未提供相关说明，{p.short}的原因有待进一步核实。"
+        if p.theme == "D2":
+            text += "因监控项目数按案例库中已存档的案例统计，已开展但未存档的监控工作未计入。"
+        return text
     return p.cause_text
 
 
-def conclusion(a: Assessment, fd: fnd.Findings | None = None) -> str:
-    """考核结论 in official prose: departments, average score and grades, highest and lowest,
-    the best and worst covered stages, and the main problems."""
-    fd = fd if fd is not None else find(a)
-    case = a.case
-    s = a.scores
-    work_year = case.work_year or case.year - 1
-    if s.empty:
-        return f"经考核，{work_year}年度无被考核部门。"
+def _group_sentence(a: Assessment, group: str) -> str:
+    s = a.scores[group]
+    word = GROUPS[group]
     grades = [g for g in ("优", "良", "中", "差") if g in set(s["grade"])]
     if len(grades) == 1:
         counts = f"均为“{grades[0]}”"
@@ -332,23 +391,38 @@ def conclusion(a: Assessment, fd: fnd.Findings | None = None) -> str:
         counts = "为" + "、".join(f"“{g}”{int((s['grade'] == g).sum())}个" for g in grades)
     top, bottom = s.iloc[0], s.iloc[-1]
     text = (
-        f"经考核，{len(s)}个部门{work_year}年度预算绩效管理工作平均得分{fmt.fixed(s['total'].mean())}分，"
-        f"考核等级{counts}；{top['department']}得分最高（{fmt.fixed(top['total'])}分），"
-        f"{bottom['department']}得分最低（{fmt.fixed(bottom['total'])}分）。"
+        f"{len(s)}个{word}平均得分{fmt.fixed(s['total'].mean())}分，考核等级{counts}，"
+        f"{top['department']}得分最高（{fmt.fixed(top['total'])}分），"
+        f"{bottom['department']}得分最低（{fmt.fixed(bottom['total'])}分）"
     )
-    means = a.coverage.groupby("stage", sort=False)["rate"].mean()
+    cov = a.coverage[a.coverage["group"] == group]
+    means = cov.groupby("indicator", sort=False)["rate"].mean()
     if len(means) > 1:
-        best, worst = means.idxmax(), means.idxmin()
-        text += (
-            f"各环节中，{best}平均{fmt.num(means[best], 1)}%，为各环节最高；"
-            f"{worst}平均{fmt.num(means[worst], 1)}%，为各环节最低。"
+        worst = means.idxmin()
+        text += f"；各指标中{worst}平均完成率{fmt.num(means[worst], 1)}%，为最低"
+    return text
+
+
+def conclusion(a: Assessment, fd: fnd.Findings | None = None) -> str:
+    """考核结论 in official prose: per group the average, grades, highest and lowest and the
+    weakest indicator; then the main problems."""
+    fd = fd if fd is not None else find(a)
+    work_year = a.case.work_year or a.case.year - 1
+    parts = [_group_sentence(a, g) for g in a.scores]
+    text = (
+        f"经考核，{work_year}年度预算绩效管理工作："
+        + "；".join(
+            f"（{official.chinese_number(i)}）{p}" if len(parts) > 1 else p
+            for i, p in enumerate(parts, 1)
         )
+        + "。"
+    )
     if fd.problems:
         titles = [p.theme_title for p in fd.problems[:3]]
         shown = "、".join(titles[:-1]) + "和" + titles[-1] if len(titles) > 1 else titles[0]
-        text += f"全过程预算绩效管理在{shown}等环节尚未实现全覆盖。"
+        text += f"主要问题集中在{shown}等方面。"
     else:
-        text += "各环节均实现全覆盖。"
+        text += "各考核指标均已完成。"
     return fnd.tidy(text)
 
 
@@ -364,58 +438,69 @@ def results(a: Assessment) -> dict[str, Any]:
 # Report outline
 
 
-def ranking_table(a: Assessment) -> Table:
-    """考核得分与排名: the stage scores, total, grade and rank of every department."""
-    stages = [s["name"] for s in a.framework["stages"]]
-    weights = {s["name"]: s["weight"] for s in a.framework["stages"]}
+def ranking_table(a: Assessment, group: str = "departments") -> Table:
+    """考核得分与排名 of one group: the indicator scores, total, grade and rank of every unit."""
+    fw = a.frameworks[group]
+    names = [i["name"] for i in fw["indicators"]]
+    weights = {i["name"]: i["weight"] for i in fw["indicators"]}
     rows = [
         [
             str(int(r["rank"])),
             r["department"],
-            *[fmt.fixed(r[s]) for s in stages],
+            *[fmt.fixed(r[n]) for n in names],
             fmt.fixed(r["total"]),
             r["grade"],
         ]
-        for r in a.scores.to_dict("records")
+        for r in a.scores[group].to_dict("records")
     ]
-    header = ["名次", "部门", *[f"{s}（{fmt.num(weights[s])}分）" for s in stages], "总分", "等级"]
-    return Table(rows, header, numeric=range(2, 3 + len(stages)))
+    header = [
+        "名次",
+        GROUPS[group],
+        *[f"{n}（{fmt.num(weights[n])}分）" for n in names],
+        "总分",
+        "等级",
+    ]
+    return Table(rows, header, numeric=range(2, 3 + len(names)))
 
 
-def coverage_table(a: Assessment) -> Table:
-    """各环节覆盖率: department, stage, the budget year, projects covered, in scope, coverage."""
+def coverage_table(a: Assessment, group: str = "departments") -> Table:
+    """各指标完成情况 of one group: unit, indicator, completed, due, rate, score — one header cell
+    over each row cell."""
+    cov = a.coverage[a.coverage["group"] == group]
     rows = [
         [
             r.department,
-            r.stage,
-            f"{r.year}年度",
+            r.indicator,
             str(r.count),
             str(r.denominator),
             fmt.num(r.rate, 1) + "%",
+            fmt.fixed(r.score),
         ]
-        for r in a.coverage.itertuples()
+        for r in cov.itertuples()
     ]
     note = (
-        "说明：覆盖率为案例库中该部门已存档的该环节项目数除以应覆盖项目数（不超过100%）；"
-        "应覆盖项目数为0的环节按100%计。"
+        "说明：完成率为完成数除以应完成数（不超过100%，应完成数为0的按100%计），"
+        "指标得分为分值乘以完成率；各指标的完成数和应完成数口径见“二、考核依据和方法”。"
     )
-    header = ["部门", "环节", "预算年度", "已开展项目数", "应覆盖项目数", "覆盖率"]
-    return Table(rows, header, numeric=(3, 4, 5), note=note)
+    header = [GROUPS[group], "考核指标", "完成数", "应完成数", "完成率", "得分"]
+    return Table(rows, header, numeric=(2, 3, 4, 5), note=note)
 
 
-def plot_coverage(a: Assessment, ax=None):
-    """Heat map of coverage (department × stage); returns the Axes."""
+def plot_coverage(a: Assessment, group: str = "departments", ax=None):
+    """Heat map of the completion rates of one group (unit × indicator); returns the Axes."""
     import matplotlib.pyplot as plt
 
     from methods import fonts
 
     fonts.register()
-    m = a.coverage.pivot(index="department", columns="stage", values="rate")
-    m = m[[s["name"] for s in a.framework["stages"]]]
+    cov = a.coverage[a.coverage["group"] == group]
+    m = cov.pivot(index="department", columns="indicator", values="rate")
+    m = m.reindex(list(dict.fromkeys(cov["department"])))
+    m = m[[i["name"] for i in a.frameworks[group]["indicators"]]]
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 0.55 * len(m) + 1.6))
     im = ax.imshow(m.to_numpy(), cmap="Blues", vmin=0, vmax=100, aspect="auto")
-    ax.set_xticks(np.arange(m.shape[1]), [c.replace("覆盖率", "") for c in m.columns])
+    ax.set_xticks(np.arange(m.shape[1]), list(m.columns))
     ax.set_yticks(np.arange(m.shape[0]), m.index)
     for i in range(m.shape[0]):
         for j in range(m.shape[1]):
@@ -429,8 +514,8 @@ def plot_coverage(a: Assessment, ax=None):
                 color="white" if v > 60 else "#222",
                 fontsize=9,
             )
-    ax.figure.colorbar(im, ax=ax, label="覆盖率（%）")
-    ax.set_title("各部门全过程绩效管理覆盖率")
+    ax.figure.colorbar(im, ax=ax, label="完成率（%）")
+    ax.set_title(f"各{GROUPS[group]}考核指标完成率")
     return ax
 
 
@@ -454,34 +539,37 @@ def _grading(a: Assessment) -> str:
     return f"考核等级按{text}、{fmt.num(bottom)}分以下为“{b[-1][0]}”划分。{basis}"
 
 
+def _counts_table(a: Assessment, group: str) -> Table:
+    """The counts each unit of a group reported (library counts shown as computed)."""
+    fw = a.frameworks[group]
+    given = [k for k in fw["counts"] if k in _given_counts(fw)]
+    rows = [
+        [unit, *[str(counts[k]) for k in given]] for unit, counts in getattr(a.case, group).items()
+    ]
+    return Table(
+        rows, [GROUPS[group], *[fw["counts"][k] for k in given]], numeric=range(1, 1 + len(given))
+    )
+
+
+def _given_counts(fw: dict[str, Any]) -> set[str]:
+    library = {i["numerator"] for i in fw["indicators"] if i.get("evaluation")}
+    return set(fw["counts"]) - library
+
+
 def section_basic(a: Assessment) -> Section:
     """一、基本情况"""
     case = a.case
     work_year = case.work_year or case.year - 1
-    deps = case.departments
-    total = sum(s.projects for s in deps.values())
-    major = sum(s.major_new or 0 for s in deps.values())
-    key = sum(s.key_projects or 0 for s in deps.values())
     short = case.department_short
     by = case.department + (f"（以下简称“{short}”）" if short and short != case.department else "")
+    groups = "和".join(f"{len(getattr(case, g))}个{GROUPS[g]}" for g in a.frameworks)
     scope = (
-        f"本次考核由{by}组织，对象为{len(deps)}个区级部门（单位）{work_year}年度的预算绩效管理工作，"
-        f"纳入预算绩效管理的项目合计{total}个，其中新增重大项目{major}个、重点评价项目{key}个。"
+        f"本次考核由{by}组织，对象为{groups}{work_year}年度的预算绩效管理工作，"
+        "两类对象按各自的考核指标分别计分和排名。"
     )
-    rows = [
-        [
-            name,
-            str(s.projects),
-            "—" if s.major_new is None else str(s.major_new),
-            "—" if s.key_projects is None else str(s.key_projects),
-        ]
-        for name, s in deps.items()
-    ]
-    table = Table(
-        rows,
-        ["部门", "纳入预算绩效管理的项目数", "新增重大项目数", "重点评价项目数"],
-        numeric=(1, 2, 3),
-    )
+    tables = []
+    for g in a.frameworks:
+        tables += [Paragraph(f"被考核{GROUPS[g]}报送的基础数据如下：", "note"), _counts_table(a, g)]
     work = case.work
     process = (work.process if work else None) or None
     steps = [process] if isinstance(process, str) else list(process or [])
@@ -490,7 +578,11 @@ def section_basic(a: Assessment) -> Section:
         [
             Section(
                 "（一）考核对象和范围",
-                [official.overview_paragraph(case, "考核概况"), Paragraph(fnd.tidy(scope)), table],
+                [
+                    official.overview_paragraph(case, "考核概况"),
+                    Paragraph(fnd.tidy(scope)),
+                    *tables,
+                ],
                 level=2,
             ),
             Section(
@@ -503,57 +595,49 @@ def section_basic(a: Assessment) -> Section:
     )
 
 
+def _method_table(a: Assessment, group: str) -> Table:
+    fw = a.frameworks[group]
+    work_year = a.case.work_year or a.case.year - 1
+    rows = []
+    for i in fw["indicators"]:
+        num = fw["counts"][i["numerator"]]
+        if i.get("evaluation"):
+            num += f"（按案例库中已存档的{work_year + i.get('year_offset', 0)}年度案例统计）"
+        rows.append([i["name"], fmt.num(i["weight"]), f"{num}÷{fw['counts'][i['denominator']]}"])
+    return Table(rows, ["考核指标", "分值", "完成率计算口径"], numeric=(1,))
+
+
 def section_method(a: Assessment) -> Section:
     """二、考核依据和方法"""
-    fw = a.framework
-    cfg = findings_rules()
-    case = a.case
-    work_year = case.work_year or case.year - 1
-    rows = []
-    for s in fw["stages"]:
-        year = work_year + s.get("year_offset", 0)
-        scope = cfg["scope"].get(s["denominator"], "应覆盖的项目")
-        rows.append(
-            [
-                s["name"].removesuffix("覆盖率"),
-                fmt.num(s["weight"]),
-                f"{year}年度预算{scope}中已开展{cfg['stages'].get(s['code'], {}).get('title', s['name'])}的比例",
-                scope,
-            ]
+    basis = [
+        Paragraph(fnd.tidy(f"{blocks.cite(fw['source'])}（{blocks.status_text(fw['status'])}）。"))
+        for fw in a.frameworks.values()
+    ]
+    content: list[Any] = [
+        Paragraph(
+            "部门考核其自身的预算绩效管理工作：绩效目标质量、绩效运行监控、绩效自评质量、问题整改和"
+            "绩效信息公开；重点绩效评价由财政部门组织，不作为部门考核内容。"
+            + (
+                "下级财政部门考核其本级预算的事前绩效评估、绩效目标、运行监控和绩效评价覆盖情况，"
+                "以及评价结果应用、问题整改和信息公开。"
+                if "finance_offices" in a.frameworks
+                else ""
+            )
         )
-    table = Table(rows, ["考核环节", "分值", "考核内容", "应覆盖项目"], numeric=(1,))
+    ]
+    for g in a.frameworks:
+        content += [Paragraph(f"{GROUPS[g]}考核指标：", "note"), _method_table(a, g)]
     return Section(
         "二、考核依据和方法",
         [
-            Section(
-                "（一）考核依据",
-                [
-                    Paragraph(
-                        fnd.tidy(
-                            f"{blocks.cite(fw['source'])}（{blocks.status_text(fw['status'])}）。"
-                        )
-                    )
-                ],
-                level=2,
-            ),
-            Section(
-                "（二）考核内容和分值",
-                [
-                    Paragraph(
-                        f"考核{work_year}年度开展的事前绩效评估、绩效目标管理、绩效运行监控、"
-                        "绩效自评和重点绩效评价五个环节的覆盖情况：当年开展的事前评估和目标管理针对下一年度预算，"
-                        "运行监控针对当年预算，自评和重点评价针对上一年度预算。"
-                    ),
-                    table,
-                ],
-                level=2,
-            ),
+            Section("（一）考核依据", basis, level=2),
+            Section("（二）考核内容和分值", content, level=2),
             Section(
                 "（三）计分方法和考核等级",
                 [
                     Paragraph(
-                        "各环节覆盖率为部门已开展该环节的项目数除以应覆盖项目数（不超过100%，"
-                        "应覆盖项目数为0的按100%计），环节得分为分值乘以覆盖率，各环节得分之和为考核得分。"
+                        "各指标完成率为完成数除以应完成数（不超过100%，应完成数为0的按100%计），"
+                        "指标得分为分值乘以完成率，各指标得分之和为考核得分；部门和下级财政部门分别排名。"
                     ),
                     Paragraph(fnd.tidy(_grading(a))),
                 ],
@@ -564,28 +648,27 @@ def section_method(a: Assessment) -> Section:
 
 
 def section_results(a: Assessment) -> Section:
-    """三、考核结果"""
+    """三、考核结果: 总体情况, then per group its ranking, chart and completion table."""
     fd = find(a)
-    return Section(
-        "三、考核结果",
-        [
-            Section("（一）总体情况", [Paragraph(conclusion(a, fd))], level=2),
-            Section("（二）各部门得分和排名", [ranking_table(a)], level=2),
+    parts: list[Any] = [Section("（一）总体情况", [Paragraph(conclusion(a, fd))], level=2)]
+    for g in a.frameworks:
+        n = official.chinese_number(len(parts) + 1)
+        parts.append(
             Section(
-                "（三）各环节覆盖情况",
+                f"（{n}）{GROUPS[g]}考核得分和排名",
                 [
+                    ranking_table(a, g),
                     blocks.chart(
-                        plot_coverage(a).figure,
-                        "各部门全过程绩效管理覆盖率",
-                        "各部门（行）在事前评估、绩效目标、运行监控、绩效自评、重点评价五个环节（列）"
-                        "的覆盖率热力图，颜色越深覆盖率越高",
+                        plot_coverage(a, g).figure,
+                        f"各{GROUPS[g]}考核指标完成率",
+                        f"各{GROUPS[g]}（行）在各考核指标（列）的完成率热力图，颜色越深完成率越高",
                     ),
-                    coverage_table(a),
+                    coverage_table(a, g),
                 ],
                 level=2,
-            ),
-        ],
-    )
+            )
+        )
+    return Section("三、考核结果", parts)
 
 
 def section_problems(a: Assessment) -> Section:
@@ -599,7 +682,7 @@ def section_problems(a: Assessment) -> Section:
             Section(f"（{official.chinese_number(i)}）{p.heading.rstrip('。')}", blocks_, level=2)
         )
     if not parts:
-        parts = [Paragraph("各被考核部门各环节均实现全覆盖，未发现需要单独列示的问题。")]
+        parts = [Paragraph("各被考核单位各考核指标均已完成，未发现需要单独列示的问题。")]
     return Section("四、存在的问题", parts)
 
 
@@ -612,20 +695,12 @@ def section_other(a: Assessment) -> Section:
     """六、其他需要说明的问题"""
     case = a.case
     items = [
-        "覆盖率口径。各环节已开展项目数按案例库中已存档、属于该部门且预算年度相符的案例统计"
-        "（同一项目多次存档的只计一次）；未存入案例库的工作不计入。",
-        "应覆盖项目数。各部门纳入预算绩效管理的项目数、新增重大项目数和重点评价项目数由考核案例提供，"
-        "未逐项核实。",
+        "数据口径。各单位的计数由考核案例提供，未逐项核实；绩效运行监控项目数按案例库中已存档、"
+        "属于该部门且预算年度相符的案例统计（同一项目多次存档的只计一次），未存入案例库的工作不计入。",
     ]
-    zero = [
-        f"{r.department}{r.stage.removesuffix('覆盖率')}"
-        for r in a.coverage.itertuples()
-        if r.denominator == 0
-    ]
+    zero = [f"{r.department}{r.indicator}" for r in a.coverage.itertuples() if r.denominator == 0]
     if zero:
-        items.append(
-            "应覆盖项目数为0的环节。" + "、".join(zero) + "的应覆盖项目数为0，该环节按满分计。"
-        )
+        items.append("应完成数为0的指标。" + "、".join(zero) + "的应完成数为0，该指标按满分计。")
     work = case.work
     if work is not None and work.limitations:
         items += [fnd.tidy(x).rstrip("。") + "。" for x in work.limitations]
@@ -639,58 +714,70 @@ def section_other(a: Assessment) -> Section:
 def section_annex(a: Assessment) -> Section:
     """附件：技术附件"""
     case = a.case
-    fw = a.framework
     work_year = case.work_year or case.year - 1
-    stage_rows = [
-        [
-            s["code"],
-            s["name"],
-            s["evaluation"],
-            s["denominator"],
-            fmt.num(s["weight"]),
-            f"{s.get('year_offset', 0):+d}（{work_year + s.get('year_offset', 0)}年度）",
-        ]
-        for s in fw["stages"]
-    ]
+    frames: list[Any] = []
+    names = {"departments": case.framework, "finance_offices": case.finance_framework}
+    for g, fw in a.frameworks.items():
+        grading = fw.get("grading") or {}
+        frames.append(
+            Paragraph(
+                f"{GROUPS[g]}考核框架：{names[g]}（{fw['name']}）；依据状态："
+                f"{blocks.status_text(fw['status'])}；等级分档："
+                f"{case.grade_bands or fw.get('grade_bands', 'mof_2020')}"
+                + (f"（{blocks.status_text(grading.get('status'))}）" if grading else "")
+                + "。",
+                "note",
+            )
+        )
+        frames.append(
+            Table(
+                [
+                    [
+                        i["code"],
+                        i["name"],
+                        i["numerator"],
+                        i["denominator"],
+                        fmt.num(i["weight"]),
+                        (
+                            f"{i['evaluation']}，{i.get('year_offset', 0):+d}"
+                            f"（{work_year + i.get('year_offset', 0)}年度）"
+                        )
+                        if i.get("evaluation")
+                        else "考核案例",
+                    ]
+                    for i in fw["indicators"]
+                ],
+                ["代码", "指标", "完成数字段", "应完成数字段", "分值", "计数来源"],
+            )
+        )
     counted = a.counted
     if counted is not None and len(counted):
         listing: Any = Table(
             [
-                [r.department, r.stage, r.case_id, str(r.year), r.project_id or "—"]
+                [r.department, r.indicator, r.case_id, str(r.year), r.project_id or "—"]
                 for r in counted.itertuples()
             ],
-            ["部门", "环节", "案例编号", "年度", "项目编号"],
+            ["单位", "指标", "案例编号", "年度", "项目编号"],
         )
     else:
-        listing = Paragraph("案例库中没有计入覆盖率的存档案例。")
-    grading = fw.get("grading") or {}
+        listing = Paragraph("案例库中没有计入的存档案例。")
     return Section(
         "附件：技术附件",
         [
             Section(
                 "（一）考核框架",
                 [
+                    Paragraph(f"考核案例编号：{case.case_id}。", "note"),
+                    *frames,
                     Paragraph(
-                        f"考核案例编号：{case.case_id}；考核框架：{case.framework}（{fw['name']}）；"
-                        f"依据状态：{blocks.status_text(fw['status'])}；等级分档："
-                        f"{case.grade_bands or fw.get('grade_bands', 'mof_2020')}"
-                        + (f"（{blocks.status_text(grading.get('status'))}）" if grading else "")
-                        + "。",
-                        "note",
-                    ),
-                    Table(
-                        stage_rows,
-                        ["代码", "环节", "评价类型", "应覆盖项目口径", "分值", "预算年度偏移"],
-                    ),
-                    Paragraph(
-                        "各环节得分按正向指标规则计分：得分 = 分值 × min(覆盖率, 100%) ÷ 100%；"
-                        "总分保留两位小数，名次按总分从高到低并列取最小名次。"
+                        "各指标得分按正向指标规则计分：得分 = 分值 × min(完成数 ÷ 应完成数, 100%)；"
+                        "总分保留两位小数，名次在部门和下级财政部门内分别按总分从高到低排列，并列取最小名次。"
                     ),
                 ],
                 level=2,
             ),
             Section(
-                "（二）计入覆盖率的存档案例",
+                "（二）由案例库统计的存档案例",
                 [
                     Paragraph(
                         "按部门、评价类型和预算年度从案例库索引中查询，同一项目编号只计一次。"
