@@ -234,6 +234,12 @@ def prepare(case: Case) -> Prepared:
                 f"未设置“{missing}”指标，其 {fmt.num(fw.fixed_points()[missing])} 分并入“{rule['to']}”。"
                 f"来源：{rule['source']}（{rule['status']}）"
             )
+    if fw.points_source and not case.levels:
+        fixed = frameworks.expected_level1_points(fw, present)
+        split = "、".join(f"{k} {fmt.num(v)} 分" for k, v in fixed.items())
+        notes.append(f"一级指标分值（{split}）：{fw.points_source}（{fw.points_status}）")
+    elif fw.points_source:
+        notes.append(f"一级指标分值由案例设定（levels），框架默认分值的来源：{fw.points_source}")
 
     for r in rows:  # an uncapped indicator far beyond its target is a data slip, not a score
         t, a = r["target"], r["actual"]

@@ -599,8 +599,33 @@ def import_form(path: str | Path) -> Imported:
     if not indicators:
         raise sheet.error(header_row, 0, "表中没有指标行")
     case["indicators"] = indicators
+    framework = framework_for_levels(spec["evaluation"], [i["level1"] for i in indicators])
+    if framework is not None:
+        case["framework"] = framework.id
+        notes.append(f"一级指标含成本指标等，按“{framework.name}”计分（framework: {framework.id}）")
     _table_cells(sheet, header_row, cols, last_row, cells)
     return Imported(case, form, notes, cells)
+
+
+def framework_for_levels(evaluation: str, level1: Sequence[str]):
+    """The framework variant a form's level-1 names call for, or None for the default.
+
+    A 自评表 or 评分表 with a 成本指标 level-1 row (财预〔2021〕101号) is scored on the variant its
+    default framework names for that level (``alternatives`` in the framework file, e.g.
+    ``self_evaluation_cost_2021``); names the default accepts keep the default.
+    """
+    from methods import frameworks
+    from methods.casefile import EVALUATIONS
+
+    default = EVALUATIONS[evaluation].default_framework
+    if default is None:
+        return None
+    fw = frameworks.get(default)
+    names = {frameworks.normalise_level_name(n) for n in level1}
+    for name in sorted(names - set(fw.level1_names)):
+        if name in fw.alternatives:
+            return frameworks.get(fw.alternatives[name])
+    return None
 
 
 # a row without an indicator name that fills one of these is a forgotten name, not a blank row

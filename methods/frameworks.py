@@ -29,7 +29,13 @@ class Level1:
 
 @dataclass(frozen=True)
 class Framework:
-    """An indicator framework preset (see ``methods/_data/frameworks``)."""
+    """An indicator framework preset (see ``methods/_data/frameworks``).
+
+    ``points_source`` / ``points_status`` say where the fixed level-1 points come from when that
+    differs from the framework's own source (e.g. points a regulation does not set);
+    ``alternatives`` maps a level-1 name this framework refuses to the preset that accepts it (the
+    refusal's hint names it).
+    """
 
     id: str
     name: str
@@ -42,6 +48,9 @@ class Framework:
     reassign_if_missing: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     budget_execution: Mapping[str, Any] | None = None
     default_grade_bands: str | None = None
+    points_source: str | None = None
+    points_status: str | None = None
+    alternatives: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def level1_names(self) -> tuple[str, ...]:
@@ -105,6 +114,9 @@ def get(framework_id: str) -> Framework:
         reassign_if_missing=raw.get("reassign_if_missing") or {},
         budget_execution=raw.get("budget_execution"),
         default_grade_bands=raw.get("default_grade_bands"),
+        points_source=raw.get("points_source"),
+        points_status=raw.get("points_status"),
+        alternatives=raw.get("alternatives") or {},
     )
 
 
@@ -158,10 +170,14 @@ def check_tree(
     if unknown:
         first = next(r for r in rows if r["level1"] == unknown[0])
         where = first.get("field")
+        other = framework.alternatives.get(unknown[0])
+        hint = "可用的一级指标：" + "、".join(framework.level1_names)
+        if other is not None:
+            hint += f"；含“{unknown[0]}”一级指标的请设置 framework: {other}（{get(other).name}）"
         raise CaseError(
             f"一级指标“{unknown[0]}”不属于框架“{framework.name}”",
             field=(*where, "level1") if isinstance(where, tuple) else "indicators.level1",
-            hint="可用的一级指标：" + "、".join(framework.level1_names),
+            hint=hint,
         )
 
     expected = expected_level1_points(framework, by_l1)

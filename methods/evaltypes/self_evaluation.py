@@ -8,6 +8,8 @@ report is the 项目支出绩效自评表 in the layout of 10号's annex, follow
 
 from __future__ import annotations
 
+from typing import Any
+
 from methods.casefile import EvaluationType, ScoredCase, register
 from methods.evaltypes._scored import (
     ScoredResult,
@@ -33,7 +35,72 @@ register(
     )
 )
 
-__all__ = ["OUTLINE", "ScoredResult", "analyse", "outline", "results"]
+__all__ = ["OUTLINE", "ScoredResult", "analyse", "from_target_sheet", "outline", "results"]
+
+# what a 自评 indicator takes over from the target sheet's (the rest is the sheet's review)
+_TARGET_FIELDS = (
+    "ref", "code", "name", "level1", "level2", "level3", "rule", "target", "unit", "weight", "source",
+)  # fmt: skip
+
+
+def from_target_sheet(sheet: Any) -> dict[str, Any]:
+    """A 自评 case mapping from an approved target sheet (绩效目标申报表, a ``target_review``
+    case or its mapping): the same indicators with their codes, levels, directions, targets,
+    units, data sources and weights, so the year's 自评 scores the targets that were approved.
+
+    A sheet with a 成本指标 level-1 indicator (财预〔2021〕101号) gets the framework variant that
+    accepts it (``self_evaluation_cost_2021``). The unit still writes each indicator's ``actual``
+    (or tier and score), the weights the sheet leaves out, ``budget.spent`` and
+    ``objectives.achieved``; a recorded target adjustment (``adjustments``) replaces the target
+    before it is taken over.
+
+    Parameters
+    ----------
+    sheet : TargetReviewCase or mapping
+        The target sheet.
+
+    Returns
+    -------
+    dict
+        A case mapping with ``evaluation: self_evaluation`` (not yet valid: actual values missing).
+    """
+    from methods.excel import framework_for_levels
+
+    raw = sheet.model_dump(exclude_none=True) if hasattr(sheet, "model_dump") else dict(sheet)
+    adjusted = {
+        (a["code"], a.get("field", "target")): a["after"]
+        for a in raw.get("adjustments") or ()
+        if a.get("after") is not None
+    }
+    indicators = []
+    for ind in raw.get("indicators") or ():
+        out = {k: ind[k] for k in _TARGET_FIELDS if ind.get(k) is not None}
+        for (code, key), value in adjusted.items():
+            if code == ind["code"]:
+                out[key] = value
+        if "level1" in out:
+            out.setdefault("level2", out["level1"])
+        indicators.append(out)
+    case: dict[str, Any] = {
+        "case_id": f"{raw['case_id']}_self",
+        "title": raw["title"],
+        "year": raw["year"],
+        "department": raw["department"],
+        "evaluation": "self_evaluation",
+        "budget_type": raw.get("budget_type", "general_public"),
+        "object_type": raw.get("object_type", "project"),
+    }
+    if raw.get("goal"):
+        case["objectives"] = {"planned": raw["goal"]}
+    if raw.get("budget"):
+        case["budget"] = {k: v for k, v in raw["budget"].items() if v is not None}
+    framework = framework_for_levels(
+        "self_evaluation", [i["level1"] for i in indicators if "level1" in i]
+    )
+    if framework is not None:
+        case["framework"] = framework.id
+    case["indicators"] = indicators
+    return case
 
 
 def section_form(r: ScoredResult) -> Section:
