@@ -91,7 +91,8 @@ def test_uniform_ratings_by_hand():
 def test_project_example_by_hand():
     """立项必要性 6 + 6 + 4 + 4×0.8 = 19.2; 投入经济性 6×0.8 + 4×0.8 + 4 + 6×0.8 = 16.8;
     绩效目标合理性 6×0.8 + 7×0.6 + 7×0.8 = 14.6; 实施方案可行性 7×0.8 + 7×0.8 + 6×0.6 = 14.8;
-    筹资合规性 5 + 5×0.8 = 9; 执行风险 6×0.8 + 4 = 8.8; total 83.2 → 予以支持."""
+    筹资合规性 5 + 5×0.8 = 9; 执行风险 6×0.8 + 4 = 8.8; total 83.2 → 予以支持 by the total, and
+    部分支持 because its 初步设计 and 投资概算 are not approved (前期工作 maturity rule)."""
     res = ex_ante.analyse(casefile.load_case(PROJECT))
     dims = dict(zip(res.dimensions["level1"], res.dimensions["score"], strict=True))
     assert dims == {
@@ -102,7 +103,8 @@ def test_project_example_by_hand():
         "筹资合规性": 9.0,
         "执行风险": 8.8,
     }
-    assert res.total == 83.2 and res.conclusion.label == "予以支持"
+    assert res.total == 83.2 and res.by_score.label == "予以支持"
+    assert res.conclusion.label == "部分支持（调整后支持）" and res.supported_funding == 480
     items = res.items.set_index("code")
     # EA24: the least-cost rule suggests 中 (7.0% above the cheapest); the evaluator gave 良
     assert items.loc["EA24", "suggested"] == "中" and items.loc["EA24", "rating"] == "良"
@@ -155,7 +157,8 @@ def test_cut_offs_and_scale_overridden_by_the_case():
     res = ex_ante.analyse(validate(raw))
     # 优 29 points (EA11, EA12, EA13, EA23, EA51, EA62), 中 13 (EA32, EA43), 良 the other 58:
     # 29 + 58 × 0.85 + 13 × 0.7 = 87.4 ≥ 85
-    assert res.total == 87.4 and res.conclusion.id == "support"
+    assert res.total == 87.4 and res.by_score.id == "support"
+    assert res.conclusion.id == "partial"  # 初步设计 not approved (the maturity rule)
     assert res.scale.status == "case" and res.bands.status == "case"
 
 
@@ -212,6 +215,104 @@ def test_veto_caps_the_conclusion_whatever_the_total():
     with pytest.raises(CaseError) as info:
         validate(raw)
     assert info.value.field.startswith("veto")
+
+
+# ---------------------------------------------------------------------------------------------
+# 前期工作 maturity of a 政府投资项目 (ex_ante.yaml ``maturity``)
+
+
+def test_maturity_rule_data_is_practice_citing_only_article_23():
+    """The cap and the 前期-only funding are practice; the one regulation cited is
+    《政府投资条例》（国务院令第712号）第二十三条 (建设投资原则上不得超过经核定的投资概算)."""
+    spec = ex_ante.rules()["maturity"]
+    assert spec["status"] == "practice" and spec["cap"] == "partial"
+    assert spec["regulation"]["status"] == "reg"
+    assert spec["regulation"]["text"].startswith("《政府投资条例》（国务院令第712号）第二十三条")
+    assert "经核定的投资概算" in spec["regulation"]["text"]
+    assert list(spec["documents"].values()) == ["可行性研究报告", "初步设计", "投资概算"]
+
+
+def test_maturity_caps_the_conclusion_and_limits_the_funding():
+    """Worked example (the flood-pumping project): 83.2 points is 予以支持 by the total; the
+    project is a 政府投资项目 whose 初步设计 and 投资概算 are not approved, so the conclusion is
+    部分支持 and this year's support is the 前期工作经费 480 of the 6,800 万元 applied for; once
+    both are approved it is 予以支持 with no limit; a 不予支持 stays 不予支持 (no 前期 money)."""
+    res = ex_ante.analyse(casefile.load_case(PROJECT))
+    block = res.to_dict()
+    assert (block["conclusion_by_score"], block["conclusion"]) == (
+        "予以支持",
+        "部分支持（调整后支持）",
+    )
+    assert block["supported_funding"] == 480
+    prep = block["preparation"]
+    assert prep["documents"] == {
+        "可行性研究报告": "已批复",
+        "初步设计": "未批复",
+        "投资概算": "未批复",
+    }
+    assert prep["pending"] == ["初步设计", "投资概算"] and prep["applies"] is True
+    assert (prep["requested"], prep["supported"], prep["unit"]) == (6800, 480, "万元")
+    assert prep["status"] == "practice" and prep["regulation"]["status"] == "reg"
+    assert res.advice.startswith(
+        "建议本年度仅安排勘察、管线物探、用地预审和初步设计及概算编制等前期"
+    )
+    assert block["suggestions"][0] == res.advice
+    text = plain_text(ex_ante.section_conclusion(res))
+    assert "本年度资金支持限于前期工作经费480万元（申请6,800万元）" in text
+    assert "评估结论调整为“部分支持（调整后支持）”" in text
+    assert "本年度支持资金（前期工作经费）" in text  # the table
+    assert "前期工作经费（实务做法）" in plain_text(ex_ante.section_content(res))
+    annex = plain_text(ex_ante.section_annex(res))
+    assert "第二十三条" in annex and "前期工作成熟度（政府投资项目）" in annex
+    # approved: the rule does not fire
+    raw = load(PROJECT)
+    raw["preparation"].update(preliminary_design="approved", budget_estimate="approved")
+    res = ex_ante.analyse(validate(raw))
+    assert res.conclusion.id == "support" and res.supported_funding is None
+    assert res.to_dict()["preparation"]["applies"] is False
+    assert not any(p.kind == "maturity" for p in res.findings.problems)
+    # not a 政府投资项目: no rule
+    raw = load(PROJECT)
+    raw["preparation"]["government_investment"] = False
+    res = ex_ante.analyse(validate(raw))
+    assert res.conclusion.id == "support" and res.to_dict()["preparation"] is None
+    # 不予支持 by the total stays 不予支持, with no 前期 money
+    raw = load(PROJECT)
+    raw["conclusion_bands"] = {"予以支持": 95, "部分支持": 90}  # 83.2 < 90
+    res = ex_ante.analyse(validate(raw))
+    assert res.by_score.id == "reject" and res.conclusion.id == "reject"
+    assert res.supported_funding is None and "前期工作经费" not in ex_ante.conclusion(res)
+    # the policy example has no preparation block: nothing changes
+    assert ex_ante.analyse(casefile.load_case(POLICY)).maturity is None
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "message"),
+    [
+        (
+            lambda p: p.pop("preliminary_design"),
+            "preparation.preliminary_design",
+            "政府投资项目须说明初步设计的批复情况",
+        ),
+        (
+            lambda p: p.pop("preparatory_funding"),
+            "preparation.preparatory_funding",
+            "初步设计、投资概算尚未批复，本年度资金支持限于前期工作：请填写前期工作经费",
+        ),
+        (
+            lambda p: p.update(preparatory_funding=7000),
+            "preparation.preparatory_funding",
+            "前期工作经费 7,000万元 超过本年度申请金额 6,800万元",
+        ),
+        (lambda p: p.update(feasibility="done"), "preparation.feasibility", "approved"),
+    ],
+)
+def test_bad_preparation_names_the_field(mutate, field, message):
+    raw = load(PROJECT)
+    mutate(raw["preparation"])
+    with pytest.raises(CaseError, match=re.escape(message)) as info:
+        validate(raw)
+    assert info.value.field == field
 
 
 # ---------------------------------------------------------------------------------------------
@@ -464,7 +565,10 @@ def test_cli_validate_exits_2_naming_file_line_and_field(tmp_path, library):
 
 @pytest.mark.notebook
 def test_jixiao_run_archives_the_ex_ante_reports(demo_library):
-    expected = {PROJECT: (83.2, "予以支持"), POLICY: (69.8, "部分支持（调整后支持）")}
+    expected = {
+        PROJECT: (83.2, "部分支持（调整后支持）"),
+        POLICY: (69.8, "部分支持（调整后支持）"),
+    }
     for path, (total, conclusion) in expected.items():
         case, res, folder = archived_case(demo_library, path)
         assert res["evaluation"] == "ex_ante"
@@ -525,30 +629,40 @@ def test_project_report_prose_reads_as_a_signed_report():
     assert ex_ante.conclusion(r) == (
         "经评估，武进区湖塘片区易涝点整治及排涝泵站提标工程在政策依据充分性、需求迫切性、财政支持必要性"
         "等方面评估情况较好：列入《武进区“十四五”水利发展规划》和海绵城市建设年度计划；近四年汛期易涝点"
-        "积水21次，群众投诉136件，需求明确；城市排涝属公共服务，无收费来源，应由财政保障。项目在绩效目标"
-        "合理性和实施方案可行性等方面存在不足：缺少时效指标和服务对象满意度指标；泵站扩容用地预审尚未完成。"
-        "从各维度看，立项必要性、筹资合规性得分率较高（分别为96.00%、90.00%），绩效目标合理性、实施方案"
-        "可行性相对薄弱（分别为73.00%、74.00%）。评估总分83.20分，评估结论为“予以支持”。建议按申报方案"
-        "纳入预算安排，并将绩效目标随预算一并批复。"
+        "积水21次，群众投诉136件，需求明确；城市排涝属公共服务，无收费来源，应由财政保障。项目在实施方案"
+        "可行性和绩效目标合理性等方面存在不足：初步设计、投资概算尚未批复；缺少时效指标和服务对象满意度"
+        "指标。从各维度看，立项必要性、筹资合规性得分率较高（分别为96.00%、90.00%），绩效目标合理性、"
+        "实施方案可行性相对薄弱（分别为73.00%、74.00%）。评估总分83.20分，按总分应为“予以支持”，因初步"
+        "设计、投资概算尚未批复、前期工作尚不成熟，评估结论为“部分支持（调整后支持）”。本年度申请资金"
+        "6,800万元，资金支持限于前期工作经费480万元。建议本年度仅安排勘察、管线物探、用地预审和初步设计"
+        "及概算编制等前期工作经费480万元，初步设计、投资概算批复后，再按核定的投资概算申报建设资金。"
     )
     fd = r.findings
     assert [p.heading for p in fd.problems] == [
+        "前期工作尚不成熟，初步设计、投资概算尚未批复。",
         "绩效指标不够完整，缺少时效指标和服务对象满意度指标。",
-        "前期工作尚不成熟，泵站扩容用地预审尚未完成。",
     ]
     assert [a.heading() for a in fd.advice] == [
-        "补充汛期道路积水时长、服务对象满意度等绩效指标（针对问题1）",
-        "加快泵站扩容用地预审和初步设计报批（针对问题2）",
+        "加快前期工作，按核定概算申报建设资金（针对问题1）",
+        "补充汛期道路积水时长、服务对象满意度等绩效指标（针对问题2）",
     ]
-    # the sub-item's basis is a fact of the finding that names it; no cause is invented
-    assert fd.problems[1].facts == ("前期工作成熟度方面，泵站扩容用地预审尚未完成，初步设计未批复",)
-    assert fd.problems[1].cause_text == (
-        "原因分析：申报单位未提供相关说明，前期工作尚不成熟的原因有待进一步核实。"
+    # the approvals and the sub-item's basis are the facts; no cause is invented
+    assert fd.problems[0].facts == (
+        "前期工作方面，可行性研究报告已批复，初步设计、投资概算未批复",
+        "前期工作成熟度方面，泵站扩容用地预审尚未完成，初步设计未批复",
+    )
+    assert fd.problems[0].cause_text == (
+        "原因分析：申报单位未提供相关说明，前期工作不成熟的原因有待进一步核实。"
+    )
+    assert fd.advice[0].text == (
+        "建议区水利局加快初步设计、投资概算的编制和报批，本年度资金支持限于勘察、管线物探、用地预审和"
+        "初步设计及概算编制等前期工作经费480万元；初步设计、投资概算批复后，按核定的投资概算重新申报建设"
+        "资金，报区财政局审核。"
     )
     # results.json: the findings and the text of the ex_ante block
     out = r.results()
     assert [a["problem"] for a in out["findings"]["advice"]] == [1, 2]
-    assert out["ex_ante"]["problems"][0].startswith("绩效指标不够完整")
+    assert out["ex_ante"]["problems"][0].startswith("前期工作尚不成熟")
     assert out["ex_ante"]["suggestions"][0] == r.advice
 
 
@@ -582,6 +696,7 @@ def test_shortfalls_become_one_problem_per_dimension():
     # a case that is supported gets its suggestions before the budget is approved
     raw = load(PROJECT)
     del raw["findings"]
+    raw["preparation"].update(preliminary_design="approved", budget_estimate="approved")
     r = ex_ante.analyse(validate(raw))
     assert r.conclusion.id == "support"
     assert [p.theme for p in r.findings.problems] == ["绩效目标合理性", "实施方案可行性"]

@@ -7,6 +7,8 @@ analysis and report outline in one place.
   scale, the conclusion cut-offs and the veto rules, all data in ``methods/_data/ex_ante.yaml`` and
   ``methods/_data/frameworks/ex_ante_*.yaml``;
 - :mod:`~methods.evaltypes.ex_ante.risks`: the risk register (likelihood × impact);
+- :mod:`~methods.evaltypes.ex_ante.maturity`: the 前期工作 maturity rule of a 政府投资项目 (初步设计
+  or 投资概算 not approved → at most 部分支持, this year's support limited to the 前期工作经费);
 - :mod:`~methods.evaltypes.ex_ante.suggestions`: ratings suggested by evidence (投入经济性 from the
   case's own cost-benefit analysis, :func:`methods.evaltypes.cost_benefit.analyse`; 执行风险 from
   the risk register);
@@ -28,7 +30,8 @@ from methods.evaltypes.ex_ante.analysis import (
     score_items,
 )
 from methods.evaltypes.ex_ante.findings import achievements, conclusion, find, other_matters
-from methods.evaltypes.ex_ante.model import ExAnteCase, Risk, VetoSpec
+from methods.evaltypes.ex_ante.maturity import Maturity, maturity_advice, maturity_of
+from methods.evaltypes.ex_ante.model import ExAnteCase, Preparation, Risk, VetoSpec
 from methods.evaltypes.ex_ante.outline import (
     HEADINGS,
     OUTLINE,
@@ -94,6 +97,8 @@ __all__ = [
     "ConclusionBands",
     "Dimension",
     "ExAnteCase",
+    "Maturity",
+    "Preparation",
     "ExAnteFramework",
     "ExAnteResult",
     "Item",
@@ -119,6 +124,8 @@ __all__ = [
     "framework",
     "framework_for",
     "items_table",
+    "maturity_advice",
+    "maturity_of",
     "other_matters",
     "outline",
     "plot_dimensions",

@@ -14,6 +14,7 @@ from methods import _format as fmt
 from methods.errors import CaseError
 from methods.evaltypes import cost_benefit
 from methods.evaltypes.ex_ante.findings import check_findings, find
+from methods.evaltypes.ex_ante.maturity import Maturity, maturity_advice, maturity_of
 from methods.evaltypes.ex_ante.risks import RiskRegister, risk_register
 from methods.evaltypes.ex_ante.rulebook import (
     _CAP_ORDER,
@@ -114,10 +115,26 @@ class ExAnteResult:
     vetoes: tuple[Veto, ...] = ()
     by_score: Conclusion | None = None
     veto_source: str = ""
+    maturity: Maturity | None = None
+
+    @property
+    def maturity_capped(self) -> bool:
+        """Whether the 前期工作 maturity rule limits this conclusion (it fired and the conclusion
+        is not 不予支持)."""
+        m = self.maturity
+        return bool(m is not None and m.fired and self.conclusion.id == m.cap)
+
+    @property
+    def supported_funding(self) -> float | None:
+        """This year's supported amount when the maturity rule limits it to 前期工作经费."""
+        return self.maturity.supported if self.maturity_capped else None
 
     @property
     def advice(self) -> str:
-        """What the conclusion means for the budget (``conclusion_advice``)."""
+        """What the conclusion means for the budget (``conclusion_advice``; under the maturity
+        rule, the 前期工作经费 only)."""
+        if self.maturity_capped:
+            return maturity_advice(self.maturity)
         return rules()["conclusion_advice"][self.conclusion.id]
 
     @cached_property
@@ -202,6 +219,8 @@ class ExAnteResult:
                 for v in self.vetoes
             ],
             "veto_source": self.veto_source,
+            "preparation": None if self.maturity is None else self.maturity.to_dict(),
+            "supported_funding": self.supported_funding,
             "conclusion_bands": {
                 "bands": {b.label: b.min for b in self.bands.bands},
                 "source": self.bands.source,
@@ -319,6 +338,12 @@ def analyse(case, *, simulate: bool = True) -> ExAnteResult:
             "没有 cba 块时不能指定 proposed_alternative", field=("proposed_alternative",)
         )
     register = risk_register(case.risks)
+    budget = getattr(case, "budget", None)
+    maturity = maturity_of(
+        getattr(case, "preparation", None),
+        requested=None if budget is None else budget.planned,
+        unit=budget.unit if budget is not None else "万元",
+    )
     check_findings(case, fw)  # findings name sub-items of this framework
 
     # ratings given by the evaluator, keyed by code
@@ -418,6 +443,9 @@ def analyse(case, *, simulate: bool = True) -> ExAnteResult:
     for v in fired:  # the strictest cap wins
         if _CAP_ORDER.index(v.rule.cap) > _CAP_ORDER.index(conclusion.id):
             conclusion = next(b for b in bands.bands if b.id == v.rule.cap)
+    if maturity is not None and maturity.fired:
+        if _CAP_ORDER.index(maturity.cap) > _CAP_ORDER.index(conclusion.id):
+            conclusion = next(b for b in bands.bands if b.id == maturity.cap)
     return ExAnteResult(
         case=case,
         framework=fw,
@@ -434,6 +462,7 @@ def analyse(case, *, simulate: bool = True) -> ExAnteResult:
         vetoes=tuple(fired),
         by_score=by_score,
         veto_source=veto_source,
+        maturity=maturity,
     )
 
 

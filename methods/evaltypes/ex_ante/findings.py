@@ -319,6 +319,31 @@ def find(result: ExAnteResult) -> Findings:
         return f"{r['name']}方面，{text}" if text else f"{r['name']}评为“{r['rating']}”"
 
     claimed: set[str] = set()
+    m = result.maturity
+    if m is not None and m.fired:
+        spec = all_rules()["maturity"]
+        codes = [c for c in spec.get("items", []) if c in rows and c not in claimed]
+        claimed.update(codes)
+        by_status: dict[str, list[str]] = {}
+        for doc, status in m.statuses.items():
+            by_status.setdefault(status, []).append(doc)
+        state = "，".join(f"{'、'.join(docs)}{status}" for status, docs in by_status.items())
+        facts = [f"前期工作方面，{state}", *([m.note] if m.note else []), *(fact(c) for c in codes)]
+        problems.append(
+            (
+                _problem(
+                    theme=rows[codes[0]]["dimension"] if codes else "other",
+                    heading=spec["finding"]["heading"].format(pending=m.pending_text()) + "。",
+                    facts=_clean(facts),
+                    kind="maturity",
+                    codes=tuple(codes),
+                    lost=float(sum(rows[c]["points"] - rows[c]["score"] for c in codes)),
+                    short=spec["finding"]["short"],
+                    advice=None,
+                ),
+                [rows[c]["name"] for c in codes] or ["前期工作"],
+            )
+        )
     for v in result.vetoes:
         claimed.add(v.code)
         r = rows[v.code]
@@ -417,7 +442,8 @@ def find(result: ExAnteResult) -> Findings:
             key=lambda i: (problems[i][0].kind == "rating", -problems[i][0].lost),
         )[:cap]
         problems = [p for i, p in enumerate(problems) if i in keep]
-    problems.sort(key=lambda pn: (pn[0].kind != "veto", order.get(pn[0].theme, len(order))))
+    first = {"veto": 0, "maturity": 1}
+    problems.sort(key=lambda pn: (first.get(pn[0].kind, 2), order.get(pn[0].theme, len(order))))
     advice = tuple(_advice(result, p, names, i, obj) for i, (p, names) in enumerate(problems, 1))
     return Findings(tuple(p for p, _ in problems), advice)
 
@@ -444,6 +470,18 @@ def _advice(
     dept, finance = responsible(result.case)
     dept = p.responsible or dept
     timing = cfg["timing"][result.conclusion.id]
+    if p.kind == "maturity":
+        m = result.maturity
+        entry = all_rules()["maturity"]["finding"]["advice"]
+        slots = {
+            "dept": dept,
+            "finance": finance,
+            "pending": m.pending_text(),
+            "scope": f"{m.scope}等" if m.scope else "",
+            "amount": m.amount_text(),
+        }
+        body = re.sub(r"\s+", "", entry["text"].format(**slots))
+        return Advice(number, entry["title"], fnd._sentence(body))
     if p.kind == "veto":
         entry = cfg["veto"]["advice"]
     elif p.theme in cfg["dimensions"]:
@@ -535,9 +573,15 @@ def conclusion(result: ExAnteResult, fd: Findings | None = None) -> str:
     c, by = result.conclusion, result.by_score
     if by is not None and by.id != c.id:
         why = "、".join(dict.fromkeys(v.rule.text for v in result.vetoes))
-        text += f"按总分应为“{by.label}”，因存在{why}的否决情形，评估结论为“{c.label}”。"
+        reasons = [f"存在{why}的否决情形"] if why else []
+        if result.maturity_capped:
+            reasons.append(f"{result.maturity.pending_text()}尚未批复、前期工作尚不成熟")
+        text += f"按总分应为“{by.label}”，因{'，且'.join(reasons)}，评估结论为“{c.label}”。"
     else:
         text += f"评估结论为“{c.label}”。"
+    if result.maturity_capped and result.maturity.requested is not None:
+        m = result.maturity
+        text += f"本年度申请资金{fmt.num(m.requested)}{m.unit}，资金支持限于前期工作经费{m.amount_text()}。"
     return text + result.advice
 
 

@@ -42,6 +42,40 @@ class VetoSpec(_Model):
     text: str = Field(min_length=1, description="否决情形的说明")
 
 
+Approval = Literal["approved", "pending", "not_required"]
+
+
+class Preparation(_Model):
+    """前期工作 of a 政府投资项目: the approval of its 可行性研究报告, 初步设计 and 投资概算, and the
+    前期工作经费 this year's support is limited to while any of them is pending (the maturity
+    rule, ``maturity`` in methods/_data/ex_ante.yaml)."""
+
+    government_investment: bool = Field(
+        True,
+        description="是否政府投资项目（直接投资、资本金注入）；false 时不适用前期工作成熟度规则",
+    )
+    feasibility: Approval | None = Field(
+        None,
+        description="可行性研究报告：approved 已批复 / pending 未批复 / not_required 无需单独审批",
+    )
+    preliminary_design: Approval | None = Field(
+        None, description="初步设计：approved 已批复 / pending 未批复 / not_required 无需单独审批"
+    )
+    budget_estimate: Approval | None = Field(
+        None, description="投资概算：approved 已核定 / pending 未核定 / not_required 无需单独核定"
+    )
+    preparatory_funding: float | None = Field(
+        None,
+        ge=0,
+        allow_inf_nan=False,
+        description="前期工作经费（与 budget 同单位）：前期工作未完成时本年度可支持的金额",
+    )
+    preparatory_scope: str | None = Field(
+        None, description="前期工作经费的用途（勘察设计、初步设计及概算编制等）"
+    )
+    note: str | None = Field(None, description="前期工作情况说明（用地预审、环评等）")
+
+
 class ExAnteCase(Case):
     """A new project or policy assessed before it is budgeted (事前绩效评估)."""
 
@@ -56,6 +90,9 @@ class ExAnteCase(Case):
         description="申报的绩效目标（总体目标、年度目标及主要绩效指标）；未填写时报告写“（未提供）”",
     )
     evaluator: str | None = Field(None, description="评估机构/人员")
+    preparation: Preparation | None = Field(
+        None, description="前期工作（政府投资项目：可研、初步设计、概算的批复情况和前期工作经费）"
+    )
     ratings: dict[str, Any] = Field(
         default_factory=dict,
         description="各评估要点的评级：{要点代码或名称: 优 | {rating: 优, basis: 依据}}"

@@ -79,6 +79,23 @@ def score_card(result: ExAnteResult) -> Callout:
     )
 
 
+def _maturity_rule(result: ExAnteResult) -> list[Paragraph]:
+    """The 前期工作 maturity rule with its source and status (for a case with ``preparation``)."""
+    if result.maturity is None:
+        return []
+    ms = rules()["maturity"]
+    cap = next(b.label for b in result.bands.bands if b.id == ms["cap"])
+    labels = "、".join(ms["documents"].values())
+    reg = ms["regulation"]
+    return [
+        Paragraph(
+            f"前期工作成熟度（政府投资项目）：{labels}任一项未批复时，结论最高为“{cap}”，本年度资金支持"
+            f"限于案例填写的前期工作经费（{blocks.cite(ms['source'])}；{_status(ms['status'])}）；"
+            f"依据：{blocks.cite(reg['text'])}（{_status(reg['status'])}）。"
+        )
+    ]
+
+
 def conclusion_card(result: ExAnteResult) -> list[Any]:
     """评估规则 as the 技术附件 lists them: the conclusion cut-offs, the veto rules (with the
     sub-item codes), the rating scale and the framework, each with its source and status."""
@@ -100,6 +117,7 @@ def conclusion_card(result: ExAnteResult) -> list[Any]:
             "事前评估以上述结论代替优、良、中、差等级。"
         ),
         Paragraph(f"否决情形：{_veto_text(result)}"),
+        *_maturity_rule(result),
         Paragraph(
             f"要点评级折算：{result.scale.describe()}"
             f"（{blocks.cite(result.scale.source)}；{_status(result.scale.status)}）。"
@@ -456,6 +474,13 @@ def section_content(r: ExAnteResult) -> Section:
         )
     else:
         veto = "本评估未设否决情形。"
+    if r.maturity is not None:
+        labels = "、".join(rules()["maturity"]["documents"].values())
+        cap = {b.id: b.label for b in bands}[rules()["maturity"]["cap"]]
+        veto += (
+            f"政府投资项目的{labels}尚未批复的，评估结论最高为“{cap}”，本年度资金支持限于前期工作经费"
+            f"（{_status(rules()['maturity']['status'])}）。"
+        )
     derived = [i for i in fw.items if i.derive]
     method = "采用要点评级法，由评估人依据申报材料对各评估要点逐项评级"
     if any((i.derive or "").startswith("cba_") for i in derived) and r.cba is not None:
@@ -581,6 +606,37 @@ def section_assessment(r: ExAnteResult) -> Section:
     return Section("三、评估情况", parts)
 
 
+def maturity_sentence(r: ExAnteResult) -> str:
+    """The 前期工作 maturity rule as it applies to this case (a 政府投资项目 with documents
+    pending)."""
+    m = r.maturity
+    caps = {b.id: b.label for b in r.bands.bands}
+    text = (
+        f"本项目为政府投资项目，{m.pending_text()}尚未批复。按前期工作成熟度规则，不论总分，评估结论最高为"
+        f"“{caps[m.cap]}”"
+    )
+    if r.conclusion.id == m.cap:
+        req = f"（申请{fmt.num(m.requested)}{m.unit}）" if m.requested is not None else ""
+        text += f"，本年度资金支持限于前期工作经费{m.amount_text()}{req}"
+    spec = rules()["maturity"]
+    return (
+        f"{text}；建设资金待{m.pending_text()}批复后按核定的投资概算另行申报（{spec['regulation']['text']}，"
+        f"{_status(spec['regulation']['status'])}；结论上限和资金限定为{_status(spec['status'])}）。"
+    )
+
+
+def maturity_table(r: ExAnteResult) -> Table:
+    """前期工作 documents and their approval, and the funding supported this year."""
+    m = r.maturity
+    rows = [[k, v] for k, v in m.statuses.items()]
+    if m.requested is not None:
+        rows.append(["本年度申请资金", f"{fmt.num(m.requested)}{m.unit}"])
+    if r.maturity_capped:
+        scope = f"（{m.scope}）" if m.scope else ""
+        rows.append(["本年度支持资金（前期工作经费）", f"{m.amount_text()}{scope}"])
+    return Table(rows, ["前期工作事项", "情况"], widths=(2.2, 4))
+
+
 def section_conclusion(r: ExAnteResult) -> Section:
     """四、评估结论"""
     parts: list[Any] = [
@@ -602,19 +658,26 @@ def section_conclusion(r: ExAnteResult) -> Section:
             level=2,
         ),
     ]
-    if r.vetoes:
+    m = r.maturity
+    if r.vetoes or (m is not None and m.fired):
         caps = {b.id: b.label for b in r.bands.bands}
-        notes = [
+        notes: list[Any] = [
             Paragraph(
                 f"{v.name}评为“{v.rating}”，属“{v.rule.text}”的否决情形，不论总分，评估结论最高为"
                 f"“{caps[v.rule.cap]}”。"
             )
             for v in r.vetoes
         ]
+        if m is not None and m.fired:
+            notes.append(Paragraph(maturity_sentence(r)))
+            notes.append(maturity_table(r))
         if r.by_score is not None and r.by_score.id != r.conclusion.id:
+            why = "上述否决情形" if r.vetoes else "前期工作尚不成熟"
+            if r.vetoes and r.maturity_capped:
+                why = "上述否决情形和前期工作成熟度"
             notes.append(
                 Paragraph(
-                    f"按总分{fmt.fixed(r.total)}分，评估结论应为“{r.by_score.label}”；因上述否决情形，"
+                    f"按总分{fmt.fixed(r.total)}分，评估结论应为“{r.by_score.label}”；因{why}，"
                     f"评估结论调整为“{r.conclusion.label}”。"
                 )
             )
