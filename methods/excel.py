@@ -1193,6 +1193,8 @@ SHEET_TITLES = {
     "rectification": "整改清单",
     "recommendations": "预算安排建议",
     "policies": "政策清理整合",
+    "subtotals": "分类小计",
+    "superseded": "同一项目取最近评价",
     "ranking": "综合排序",
 }
 

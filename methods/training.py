@@ -333,7 +333,10 @@ def example_value(
 
 
 def recommended_budget(
-    grade: str, request: float, cut_ratio: float | None = None, grade_map: str = "wujin_2020"
+    grade: str,
+    request: float,
+    cut_ratio: float | None = None,
+    grade_map: str = "grade_linkage_common",
 ) -> float:
     """Next year's recommended budget for a grade (结果应用), with the map of
     :func:`methods.evaltypes.results_application.grade_map`: request × factor, 2 dp."""
