@@ -268,6 +268,20 @@ def cmd_library_responsible(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_library_publish(args: argparse.Namespace) -> int:
+    from methods.publication import publish_case
+
+    out = Path(args.output) if args.output else None
+    target, public = publish_case(_library(args), args.case, year=args.year, out=out)
+    counts: dict[str, int] = {}
+    for r in public.removals:
+        counts[r.action] = counts.get(r.action, 0) + 1
+    done = "、".join(f"{k} {v} 处" for k, v in counts.items()) or "无需删除的内容"
+    print(f"公开版已生成：{target}")
+    print(f"  {done}；公开前请按 {target / '公开检查清单.md'} 逐项确认")
+    return EXIT_OK
+
+
 def cmd_library_show(args: argparse.Namespace) -> int:
     import json
 
@@ -543,7 +557,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     lib = sub.add_parser(
         "library",
-        help="案例库：list / show / responsible / benchmark / export / verify / reindex / catalogue",
+        help="案例库：list / show / responsible / publish / benchmark / export / verify / reindex /"
+        " catalogue",
     )
     lib_sub = lib.add_subparsers(dest="library_command", metavar="子命令", parser_class=_Parser)
     lib_sub.required = True
@@ -580,6 +595,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lq.add_argument("--format", choices=["table", "csv", "json"], default="table")
     lq.set_defaults(func=cmd_library_responsible)
+
+    lp = lib_parser(
+        "publish", "生成存档报告的公开版（删除个人信息和内部资料，附公开检查清单），用于随决算公开"
+    )
+    lp.add_argument("case", metavar="CASE")
+    lp.add_argument("--year", type=int)
+    lp.add_argument(
+        "-o", "--output", metavar="DIR", help="输出目录（默认 案例库/public/年度/案例编号/）"
+    )
+    lp.set_defaults(func=cmd_library_publish)
 
     ls = lib_parser("show", "显示一个案例的结果摘要")
     ls.add_argument("case", metavar="CASE")

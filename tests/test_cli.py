@@ -33,7 +33,7 @@ BAD = [
     (
         "    weight: 8\n",
         "    weight: 9\n",
-        "bad.yaml:33: levels.产出: 一级指标“产出”下各指标分值合计 36 分，应为 35 分",
+        "bad.yaml:37: levels.产出: 一级指标“产出”下各指标分值合计 36 分，应为 35 分",
     ),
     (
         "    rule: reverse\n",

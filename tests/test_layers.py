@@ -68,6 +68,7 @@ FLOORS: dict[str, int] = {
     "methods.training": 5,
     "methods.excel": 5,
     "methods.exporting": 5,
+    "methods.publication": 5,
     "methods.cli": 6,
 }
 NAMES = ["foundation", "methods", "case model", "report", "evaltypes", "machinery", "cli"]

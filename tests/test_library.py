@@ -176,7 +176,7 @@ def test_targets_from_a_library_that_is_not_found_are_refused(tmp_path, monkeypa
         scoring.evaluate(path)
     text = str(info.value)
     assert "indicators[16]（C41）.target_from" in text and "未找到案例库" in text
-    assert "sewage.yaml:195" in text and len(text.splitlines()) <= 2
+    assert "sewage.yaml:199" in text and len(text.splitlines()) <= 2
     proc = run_cli("validate", path)
     assert proc.returncode == 2 and "C41" in proc.stderr and "Traceback" not in proc.stderr
     # a named library that does not exist is not found either

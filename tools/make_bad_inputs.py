@@ -81,7 +81,7 @@ def indicator(raw: dict[str, Any], code: str, key: str = "indicators") -> dict[s
 
 
 def base_project() -> dict[str, Any]:
-    raw = example("wujin_rural_sewage_2023.yaml", drop=("evidence",))
+    raw = example("wujin_rural_sewage_2023.yaml", drop=("evidence", "responsible", "publication"))
     indicator(raw, "C41").pop("target_from")  # no case-library lookup: the fallback target
     return raw
 
