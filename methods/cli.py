@@ -466,6 +466,61 @@ def cmd_indicators_sectors(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_documents_list(args: argparse.Namespace) -> int:
+    from methods import documents
+
+    for value, known, what in (
+        (args.level, documents.LEVELS, "层级"),
+        (args.status, documents.STATUSES, "依据状态"),
+    ):
+        if value and value not in known:
+            raise CaseError(
+                f"未知的{what} {value}（可选：{'、'.join(known)}）", field="documents list"
+            )
+    rows = documents.table(level=args.level, status=args.status)
+    if not rows:
+        print("文件库中没有符合条件的文件。")
+        return EXIT_OK
+    _print_documents(rows)
+    return EXIT_OK
+
+
+def cmd_documents_show(args: argparse.Namespace) -> int:
+    from methods import documents
+
+    try:
+        print(documents.describe(args.id))
+    except KeyError as exc:
+        raise CaseError(str(exc.args[0]), field="documents show") from None
+    return EXIT_OK
+
+
+def cmd_documents_search(args: argparse.Namespace) -> int:
+    from methods import documents
+
+    rows = documents.search(" ".join(args.text))
+    if not rows:
+        print("文件库中没有匹配的文件。")
+        return EXIT_OK
+    _print_documents(rows)
+    return EXIT_OK
+
+
+def _print_documents(rows: list[dict[str, str]]) -> None:
+    import pandas as pd
+
+    zh = {
+        "id": "编号",
+        "number": "文号",
+        "title": "标题",
+        "issuer": "发文机关",
+        "date": "日期",
+        "level": "层级",
+        "status": "依据状态",
+    }
+    _emit(pd.DataFrame(rows)[list(zh)], "table", zh)
+
+
 # ---------------------------------------------------------------------------------------------
 # Parser
 
@@ -554,6 +609,22 @@ def build_parser() -> argparse.ArgumentParser:
     ish.set_defaults(func=cmd_indicators_show)
     ise = ind_sub.add_parser("sectors", help="列出指标库的行业")
     ise.set_defaults(func=cmd_indicators_sectors)
+
+    doc = sub.add_parser("documents", help="文件库：list / show / search")
+    doc_sub = doc.add_subparsers(dest="documents_command", metavar="子命令", parser_class=_Parser)
+    doc_sub.required = True
+    dl = doc_sub.add_parser("list", help="列出文件库中的文件")
+    dl.add_argument(
+        "--level", help="层级：national / provincial / municipal / district / foreign / literature"
+    )
+    dl.add_argument("--status", help="依据状态：reg / local / practice / unverified / foreign")
+    dl.set_defaults(func=cmd_documents_list)
+    dsh = doc_sub.add_parser("show", help="显示一个文件的全部信息和引用它的规则")
+    dsh.add_argument("id", metavar="ID")
+    dsh.set_defaults(func=cmd_documents_show)
+    dse = doc_sub.add_parser("search", help="按文号、标题、发文机关或内容检索文件库")
+    dse.add_argument("text", nargs="+", metavar="文字")
+    dse.set_defaults(func=cmd_documents_search)
 
     lib = sub.add_parser(
         "library",

@@ -1,6 +1,6 @@
 """Weighted indicator scoring (指标计分): the rules, the indicator tree, grades and :func:`evaluate`.
 
-Every scored evaluation goes through this module. The rules (rules.md §3, listed with their status
+Every scored evaluation goes through this module. The rules (listed with their status
 and source in ``methods/_data/rules.yaml``), with weight *w*, target *t* and actual value *a*:
 
 ========================  ===========================================================  ==========

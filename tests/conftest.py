@@ -14,7 +14,7 @@ NOTEBOOKS = ROOT / "notebooks"
 BIN = Path(sys.executable).parent
 
 
-IN_PROCESS = {"validate", "new", "import", "indicators", "library"}
+IN_PROCESS = {"validate", "new", "import", "indicators", "library", "documents"}
 
 
 def run_cli(*args, cwd=None, env=None, timeout=300):

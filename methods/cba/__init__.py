@@ -1,6 +1,6 @@
 """Cost-benefit, cost-effectiveness and least-cost analysis (成本效益分析法、最低成本法).
 
-The economic-efficiency part of an evaluation (投入经济性, rules.md §4): discounting, indicators,
+The economic-efficiency part of an evaluation (投入经济性, 武发〔2020〕48号): discounting, indicators,
 comparison of alternatives, sensitivity and risk analysis, all vectorised with numpy.
 
 Everything below is importable from ``methods.cba`` itself (``from methods import cba;

@@ -429,7 +429,8 @@ def citation(key: str) -> str:
     """A basis the report cites (``report`` in the fee data), its status in Chinese."""
     entry = _data()["report"][key]
     status = entry.get("status")
-    return blocks.cite(entry["text"]) + (f"（{blocks.status_text(status)}）" if status else "")
+    text = entry.get("source") or entry["text"]  # a 文件库 citation where the basis is a document
+    return blocks.cite(text) + (f"（{blocks.status_text(status)}）" if status else "")
 
 
 def _text(value: Any) -> str:

@@ -17,6 +17,7 @@ import pandas as pd
 from methods import _format as fmt
 from methods._resources import load_yaml
 from methods.casefile import BUDGET_TYPES, OBJECT_TYPES, Case, ScoredCase
+from methods.documents import STATUS_ZH as STATUS_ZH  # the five statuses in Chinese
 from methods.evaluation import Evaluation
 from methods.report.benchmarking import benchmark as benchmark  # the block lives in its own module
 from methods.report.document import (
@@ -385,15 +386,12 @@ def warnings_box(warnings: Iterable[str]) -> Callout | None:
 
 
 # 依据状态 as a reader sees it (rule data keeps the short codes reg / local / practice / unverified)
-STATUS_ZH = {"reg": "法规", "local": "地方规定", "practice": "实务做法", "unverified": "待核实"}
-
-
 def status_text(status: str | None) -> str:
-    """A rule's status in Chinese (法规 / 地方规定 / 实务做法 / 待核实)."""
+    """A rule's status in Chinese (法规 / 地方规定 / 实务做法 / 待核实 / 境外参考)."""
     return STATUS_ZH.get(str(status), str(status or "待核实"))
 
 
-_STATUS_WORD = re.compile(r"(?<![A-Za-z])(reg|local|practice|unverified)(?![A-Za-z])")
+_STATUS_WORD = re.compile(r"(?<![A-Za-z])(reg|local|practice|unverified|foreign)(?![A-Za-z])")
 
 
 def cite(text: str) -> str:

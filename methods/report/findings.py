@@ -35,6 +35,7 @@ from typing import Any
 
 from methods import _format as fmt
 from methods._resources import load_yaml
+from methods.documents import STATUS_ZH
 from methods.evaluation import Evaluation
 
 __all__ = [
@@ -772,7 +773,7 @@ def grade_note(ev: Evaluation, findings: Findings | None = None) -> list[str]:
     return out + _discrimination_notes(ev)
 
 
-_STATUS_ZH = {"reg": "法规", "local": "地方规定", "practice": "实务做法", "unverified": "待核实"}
+_STATUS_ZH = STATUS_ZH
 
 
 def _discrimination_notes(ev: Evaluation) -> list[str]:

@@ -8,7 +8,7 @@ prints) on its documented ``api`` examples (see ``tests/test_survey_design.py`` 
 and its source).
 
 On top of the design object sit the satisfaction tools of a budget performance evaluation
-(公众评判法, rules.md §7):
+(公众评判法, 财预〔2020〕10号):
 
 - :func:`satisfaction_index`: 满意率 (满意人数/有效人数), weighted Likert index (100/80/60/40/20 by
   default, *unverified* convention) or the 0–100 rescaled mean, overall, per dimension, per item

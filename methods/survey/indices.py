@@ -218,7 +218,7 @@ def satisfaction_index(
         Item columns; defaults to all items of ``dimensions``.
     method : {"rate", "likert_points", "rescaled"}
         ``rate``: 100 × share of valid answers in ``satisfied_levels`` (满意人数/有效人数;
-        the simplest official form, rules.md §7). ``likert_points``: mean of the points of
+        the simplest form seen in practice). ``likert_points``: mean of the points of
         the answers (default 很满意 100, 满意 80, 一般 60, 不满意 40, 很不满意 20 for a 1–5 scale
         with 5 = 很满意: a common convention, status *unverified*). ``rescaled``: mean answer
         rescaled to 0–100, (x̄ − min)/(max − min) × 100.

@@ -1,4 +1,4 @@
-"""事前绩效评估 (evaluation: ex_ante, rules.md §4) of a new project or policy: case model, rules,
+"""事前绩效评估 (evaluation: ex_ante, 武发〔2020〕48号) of a new project or policy: case model, rules,
 analysis and report outline in one place.
 
 - :mod:`~methods.evaltypes.ex_ante.model`: the case (ratings, risk register, an optional ``cba:``

@@ -25,7 +25,13 @@ from methods._resources import data_path, load_yaml
 from methods.errors import CaseError
 
 RATINGS = ("优", "良", "中", "差")
-STATUS_ZH = {"reg": "法规", "local": "地方规定", "practice": "实务做法", "unverified": "未核实"}
+STATUS_ZH = {
+    "reg": "法规",
+    "local": "地方规定",
+    "practice": "实务做法",
+    "unverified": "未核实",
+    "foreign": "境外参考",
+}
 
 
 def _pct(x: float | None, digits: int = 1) -> str:
