@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/jixiao batch parameters/examples --library case_library
 	$(BIN)/jixiao library publish wujin_rural_sewage_2023 --library case_library
+	$(BIN)/jixiao library report 2023 --library case_library
 	@echo "报告已存入 case_library/（打开 case_library/index.html 浏览）"
 
 test: $(STAMP)

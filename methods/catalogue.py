@@ -3,7 +3,8 @@
 One static, offline page (no network fetches): the cases as JSON embedded in the page, filters for
 year, department, evaluation type and grade plus a text search, sortable columns and a link to each
 report. Filters are mirrored in the URL hash (``index.html#grade=优&year=2023``), so a filtered view
-can be bookmarked. User text is inserted with ``textContent`` only, never as HTML.
+can be bookmarked. User text is inserted with ``textContent`` only, never as HTML. The header links
+the year's 预算绩效管理工作情况报告 present under ``reports/<YEAR>/`` (``jixiao library report``).
 """
 
 from __future__ import annotations
@@ -38,10 +39,12 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .grade { font-weight: 600; padding: 0 6px; border-radius: 3px; color: #fff; }
 .g-优 { background: #2e7d32; } .g-良 { background: #2f6db5; } .g-中 { background: #e39b16; } .g-差 { background: #c0392b; }
 #count { color: #555; font-size: 13px; margin: 6px 0; }
+header nav { margin-top: 6px; font-size: 13px; }
+header nav a { color: #fff; margin-right: 12px; }
 </style>
 </head>
 <body>
-<header><h1>案例库目录</h1><p id="stats"></p></header>
+<header><h1>案例库目录</h1><p id="stats"></p>__REPORTS__</header>
 <main>
 <div class="filters">
   <label>年度<select id="f-year"></select></label>
@@ -140,6 +143,20 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 """
 
 
+def _reports_nav(root: Path) -> str:
+    """Links to the annual reports present (``reports/<YEAR>/report.html``), newest first."""
+    from methods.annual_report import REPORTS_DIR, present
+
+    years = present(root)
+    if not years:
+        return ""
+    links = "".join(
+        f'<a href="{REPORTS_DIR}/{y}/report.html">{y}年度预算绩效管理工作情况报告</a>'
+        for y in reversed(years)
+    )
+    return f'<nav id="reports">年度报告：{links}</nav>'
+
+
 def build(library: Library) -> Path:
     """Write ``<library>/index.html`` (atomically) from the index; return its path."""
     from datetime import UTC, datetime
@@ -177,7 +194,11 @@ def _build(library: Library, now) -> Path:
         .replace("&", "\\u0026")
     )
     generated = now.astimezone().strftime("%Y-%m-%d %H:%M")
-    page = _PAGE.replace("__DATA__", data).replace("__GENERATED__", generated)
+    page = (
+        _PAGE.replace("__DATA__", data)
+        .replace("__GENERATED__", generated)
+        .replace("__REPORTS__", _reports_nav(library.root))
+    )
     # the bundled font, subset to the page's characters (titles and departments in the data
     # included), after the system CJK fonts: the catalogue reads in Chinese on any machine
     page = page.replace("</style>\n</head>", f"{fonts.web_font_css(page)}</style>\n</head>", 1)

@@ -424,6 +424,17 @@ def cmd_library_catalogue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_library_report(args: argparse.Namespace) -> int:
+    from methods import annual_report, catalogue
+
+    lib = _library(args)
+    target = annual_report.write(lib, args.year, args.output)
+    if args.output is None:
+        catalogue.build(lib)
+    print(f"{args.year} 年度预算绩效管理工作情况报告：{target}")
+    return EXIT_OK
+
+
 def cmd_indicators_search(args: argparse.Namespace) -> int:
     from methods import indicators
 
@@ -748,3 +759,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+    lw = lib_parser(
+        "report", "年度预算绩效管理工作情况报告（报区委区政府和区人大）：HTML、Word 和汇总数据"
+    )
+    lw.add_argument("year", metavar="YEAR", type=int)
+    lw.add_argument("-o", "--output", metavar="DIR", help="输出目录（默认 案例库/reports/年度/）")
+    lw.set_defaults(func=cmd_library_report)
+

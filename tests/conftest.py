@@ -156,9 +156,15 @@ def fake_archive(
     indicators=None,
     department="测试局",
     responsible=None,
+    budget_type="general_public",
+    extra=None,
+    parameters=None,
+    project_id=None,
 ):
     """Archive a case without running a notebook (for library, catalogue and verify tests).
-    ``responsible``: a case file's ``responsible`` block (a dict), written to parameters.yaml."""
+    ``responsible``: a case file's ``responsible`` block (a dict), written to parameters.yaml;
+    ``extra``: more results.json keys (findings, grade_bands …); ``parameters``: more case-file
+    keys for parameters.yaml."""
     import hashlib
 
     from methods import runner
@@ -171,7 +177,7 @@ def fake_archive(
         "year": year,
         "department": department,
         "evaluation": evaluation,
-        "budget_type": "general_public",
+        "budget_type": budget_type,
         "object_type": object_type,
         "total_score": score,
         "grade": grade,
@@ -197,28 +203,30 @@ def fake_archive(
     }
     if budget is not None:
         results["budget"] = budget
+    results.update(extra or {})
     files = {
         "report.ipynb": b"{}",
         "report.html": f"<html><body>{title}</body></html>".encode(),
         "results.json": json.dumps(results, ensure_ascii=False).encode(),
         "parameters.yaml": f"case_id: {case_id}\n".encode(),
     }
-    if responsible is not None:
+    if responsible is not None or parameters is not None:
         import yaml
 
-        files["parameters.yaml"] = yaml.safe_dump(
-            {"case_id": case_id, "responsible": responsible}, allow_unicode=True
-        ).encode()
+        raw = {"case_id": case_id, **(parameters or {})}
+        if responsible is not None:
+            raw["responsible"] = responsible
+        files["parameters.yaml"] = yaml.safe_dump(raw, allow_unicode=True).encode()
     prov = {"files": {k: hashlib.sha256(v).hexdigest() for k, v in files.items()}}
     files["provenance.json"] = json.dumps(prov).encode()
     record = Record(
         year=year,
         case_id=case_id,
-        project_id=case_id,
+        project_id=project_id or case_id,
         title=title,
         department=department,
         evaluation=evaluation,
-        budget_type="general_public",
+        budget_type=budget_type,
         object_type=object_type,
         total_score=score,
         grade=grade,
