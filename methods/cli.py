@@ -693,6 +693,13 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--year", type=int)
     ls.set_defaults(func=cmd_library_show)
 
+    lw = lib_parser(
+        "report", "年度预算绩效管理工作情况报告（报区委区政府和区人大）：HTML、Word 和汇总数据"
+    )
+    lw.add_argument("year", metavar="YEAR", type=int)
+    lw.add_argument("-o", "--output", metavar="DIR", help="输出目录（默认 案例库/reports/年度/）")
+    lw.set_defaults(func=cmd_library_report)
+
     lb = lib_parser(
         "benchmark", "某指标在已存档案例中的分位数（实际值与得分率），只比较同一指标、单位和方向"
     )
@@ -759,10 +766,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-    lw = lib_parser(
-        "report", "年度预算绩效管理工作情况报告（报区委区政府和区人大）：HTML、Word 和汇总数据"
-    )
-    lw.add_argument("year", metavar="YEAR", type=int)
-    lw.add_argument("-o", "--output", metavar="DIR", help="输出目录（默认 案例库/reports/年度/）")
-    lw.set_defaults(func=cmd_library_report)
-
