@@ -374,7 +374,7 @@ class EvaluationWork(_Model):
 
 # A personal contact or identity number has no place in a case file: 11-digit mobile numbers,
 # landlines with an area code, 15/18-character 居民身份证号码 and e-mail addresses are refused.
-_CONTACT = re.compile(
+CONTACT_PATTERN = re.compile(
     r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"
     r"|(?<!\d)\d{17}[\dXx](?!\d)|(?<!\d)\d{15}(?!\d)|[\w.+-]+@[\w-]+\.[\w.]+"
 )
@@ -408,7 +408,7 @@ class Responsible(_Model):
     @field_validator("unit", "role", "name")
     @classmethod
     def _no_contact(cls, value: str | None) -> str | None:
-        if value is not None and _CONTACT.search(value):
+        if value is not None and CONTACT_PATTERN.search(value):
             raise ValueError(
                 "不能含电话号码、身份证号或电子邮箱（案例文件不保存个人联系方式和证件号码）"
             )

@@ -536,6 +536,113 @@ def _print_documents(rows: list[dict[str, str]]) -> None:
 # Parser
 
 
+REGISTRY_ZH = {
+    "id": "编号",
+    "name": "名称",
+    "fields": "专业领域",
+    "affiliation": "工作单位",
+    "kind": "单位类型",
+    "active": "在库",
+    "rotated": "近年参加过",
+    "reason": "未抽取原因",
+    "reviews": "考评次数",
+    "mean_score": "考评均分",
+    "points": "招标评分调整",
+    "blacklisted": "失信黑名单",
+    "year": "年度",
+    "score": "考评得分",
+    "engagement": "受托业务",
+    "source": "来源",
+}
+
+
+def _registry(args):
+    from methods import registry
+
+    return registry.load(args.registry)
+
+
+def _optional_library(args):
+    """The case library to add reviews from, when one is found (never an error here)."""
+    from methods import library
+
+    path, _ = library.discover(Path.cwd(), args.library)
+    return (
+        library.Library.open(path)
+        if path is not None and (path / "index.sqlite").exists()
+        else None
+    )
+
+
+def cmd_registry_check(args: argparse.Namespace) -> int:
+    reg = _registry(args)
+    parts = []
+    if reg.experts is not None:
+        parts.append(f"专家库 {len(reg.experts.experts)} 名专家")
+    if reg.agencies is not None:
+        parts.append(f"第三方机构库 {len(reg.agencies.agencies)} 家机构")
+    print(f"名录校验通过：{reg.folder}（{'，'.join(parts)}）")
+    return EXIT_OK
+
+
+def cmd_registry_experts(args: argparse.Namespace) -> int:
+    reg = _registry(args)
+    df = reg.expert_table()
+    if args.field:
+        df = df[df["fields"].str.split("、").map(lambda fs: args.field in fs)]
+    df = df.assign(active=df["active"].map({True: "是", False: "否"}))
+    _emit(df, args.format, REGISTRY_ZH)
+    return EXIT_OK
+
+
+def cmd_registry_draw(args: argparse.Namespace) -> int:
+    from methods.registry import draw_panel
+
+    panel = draw_panel(
+        _registry(args),
+        args.size,
+        seed=args.seed,
+        fields=args.field or (),
+        exclude=args.exclude or (),
+        unit=args.unit,
+        year=args.year,
+    )
+    print(panel.summary())
+    shown = panel.experts.assign(rotated=panel.experts["rotated"].map({True: "是", False: ""}))
+    _emit(shown, "table", REGISTRY_ZH)
+    if len(panel.excluded):
+        print("\n回避或不符合条件：")
+        _emit(panel.excluded, "table", REGISTRY_ZH)
+    return EXIT_OK
+
+
+def cmd_registry_agencies(args: argparse.Namespace) -> int:
+    from methods.registry import agency_table
+
+    _emit(agency_table(_registry(args), args.year, library=_optional_library(args)), args.format,
+          REGISTRY_ZH)  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_registry_agency(args: argparse.Namespace) -> int:
+    from methods.registry import bid_factor, review_history
+
+    reg = _registry(args)
+    lib = _optional_library(args)
+    agency = reg.agency(args.agency)
+    print(f"{agency.name}（{agency.id}）  专业领域：{'、'.join(agency.fields) or '—'}")
+    history = review_history(reg, args.agency, lib)
+    if history.empty:
+        print("  暂无执业质量考评记录")
+    else:
+        _emit(history, "table", REGISTRY_ZH)
+    for b in agency.blacklist:
+        until = b.to.isoformat() if b.to else "未定"
+        print(f"  失信黑名单：{b.from_.isoformat()} 至 {until}，{b.reason}（{b.decided_by}认定）")
+    print(bid_factor(reg, args.agency, args.year, library=lib).summary())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     from methods import __version__
 
@@ -734,6 +841,50 @@ def build_parser() -> argparse.ArgumentParser:
 
     lc = lib_parser("catalogue", "重建案例库目录页 index.html")
     lc.set_defaults(func=cmd_library_catalogue)
+
+    import datetime
+
+    this_year = datetime.date.today().year
+    reg = sub.add_parser(
+        "registry", help="专家库与第三方机构库：check / experts / draw / agencies / agency"
+    )
+    reg_sub = reg.add_subparsers(dest="registry_command", metavar="子命令", parser_class=_Parser)
+    reg_sub.required = True
+
+    def reg_parser(name: str, help: str):
+        sp = reg_sub.add_parser(name, help=help)
+        sp.add_argument(
+            "--registry",
+            metavar="DIR",
+            default=None,
+            help="名录目录（默认 $JIXIAO_REGISTRY，否则项目的 parameters/registries/）",
+        )
+        return sp
+
+    rc = reg_parser("check", "校验专家库和第三方机构库")
+    rc.set_defaults(func=cmd_registry_check)
+    rx = reg_parser("experts", "列出专家库（可按专业领域筛选）")
+    rx.add_argument("--field", metavar="领域")
+    rx.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    rx.set_defaults(func=cmd_registry_experts)
+    rd = reg_parser("draw", "随机抽取评审专家（回避利益冲突、轮换，可复现）")
+    rd.add_argument("--size", type=int, required=True, help="抽取人数")
+    rd.add_argument("--seed", type=int, required=True, help="随机种子（记录在评审纪要中，可复现）")
+    rd.add_argument("--field", action="append", metavar="领域", help="需要的专业领域（可重复）")
+    rd.add_argument("--exclude", action="append", metavar="单位", help="回避的单位或机构（可重复）")
+    rd.add_argument("--unit", metavar="单位", help="被评价单位（回避，并据以轮换近年参加过的专家）")
+    rd.add_argument("--year", type=int, default=this_year, help="评审年度（默认今年）")
+    rd.set_defaults(func=cmd_registry_draw)
+    ra = reg_parser("agencies", "第三方机构及其招标评分调整、失信黑名单")
+    ra.add_argument("--year", type=int, default=this_year, help="招标年度（默认今年）")
+    ra.add_argument("--library", metavar="DIR", default=None, help="补充考评记录的案例库")
+    ra.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    ra.set_defaults(func=cmd_registry_agencies)
+    rg = reg_parser("agency", "一家机构的历年执业质量考评、失信记录和招标评分调整")
+    rg.add_argument("agency", metavar="AGENCY", help="机构编号或名称")
+    rg.add_argument("--year", type=int, default=this_year, help="招标年度（默认今年）")
+    rg.add_argument("--library", metavar="DIR", default=None, help="补充考评记录的案例库")
+    rg.set_defaults(func=cmd_registry_agency)
     return p
 
 

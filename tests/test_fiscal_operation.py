@@ -1,10 +1,11 @@
-"""Government-level evaluation (evaluation: fiscal_operation): town scoring, the factor-method
-allocation with a performance coefficient (hand-worked numbers), bad input, and the report through
+"""Government-level evaluation (evaluation: fiscal_operation): town scoring, the transfer pool's
+equalisation base and 绩效奖补 (hand-worked numbers, the 良+ guarantee), bad input, and the report through
 ``jixiao run`` and plain papermill."""
 
 import copy
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -29,47 +30,97 @@ def test_factor_shares_by_hand():
     assert s.round(10).to_dict() == {"甲": 0.14, "乙": 0.26, "丙": 0.6}
 
 
-def test_allocation_with_performance_coefficient_by_hand():
+# The design (methods/_data/fiscal_allocation.yaml, status practice: 武发〔2020〕48号 links the town
+# results to 转移支付分配 but sets no formula): an equalisation base by need factors that the
+# evaluation never moves, and a separate 绩效奖补 share moved by a score of what a town controls.
+
+
+def test_base_and_award_by_hand():
+    """Three towns, 1,000 万元, 10 % award, factor shares 0.14 / 0.26 / 0.60, 奖补得分 100 / 71.67
+    / 100 (all above the 起奖分 60).
+
+    base = 900 × s: 126, 234, 540. award = 100 × s·score / Σ s·score with s·score = 14, 18.6342,
+    60 (sum 92.6342): 15.1132…, 20.1159…, 64.7709…; floored 15.11 + 20.11 + 64.77 = 99.99, the
+    cent left goes to the largest remainder (乙 .59): 15.11, 20.12, 64.77."""
     x = pd.DataFrame({"人口": [10, 30, 60], "面积": [20, 20, 60]}, index=["甲", "乙", "丙"])
-    a = fiscal.allocate(1000, x, {"人口": 0.6, "面积": 0.4}, {"甲": 1.1, "乙": 0.95, "丙": 1.1})
-    # s·c = 0.154, 0.247, 0.660 (sum 1.061); 1000 × 0.154 / 1.061 = 145.146…,
-    # 1000 × 0.247 / 1.061 = 232.799…, 1000 × 0.66 / 1.061 = 622.054…; the two cents left after
-    # flooring go to the largest remainders (乙 .92, 甲 .61): 145.15 + 232.80 + 622.05 = 1000
-    assert a["base"].round(6).tolist() == [140.0, 260.0, 600.0]
-    assert a["allocation"].tolist() == [145.15, 232.8, 622.05]
+    score = {"甲": 100.0, "乙": 71.67, "丙": 100.0}
+    a = fiscal.allocate(1000, x, {"人口": 0.6, "面积": 0.4}, score, award_share=0.1)
+    assert a["base"].tolist() == [126.0, 234.0, 540.0]
+    assert a["award"].tolist() == [15.11, 20.12, 64.77]
+    assert a["allocation"].tolist() == [141.11, 254.12, 604.77]
     assert a["allocation"].sum() == pytest.approx(1000, abs=1e-9)
-    assert a["change"].tolist() == [5.15, -27.2, 22.05]
 
 
-def test_without_coefficients_the_factor_method_alone():
+def test_award_threshold_by_hand():
+    """乙 scores 55 < 60: no award; 甲 and 丙 share the 100 万元 by s·score = 14 and 54:
+    100 × 14 / 68 = 20.588… → 20.59, 100 × 54 / 68 = 79.411… → 79.41."""
+    x = pd.DataFrame({"人口": [10, 30, 60], "面积": [20, 20, 60]}, index=["甲", "乙", "丙"])
+    a = fiscal.allocate(
+        1000, x, {"人口": 0.6, "面积": 0.4}, {"甲": 100, "乙": 55, "丙": 90}, award_share=0.1
+    )
+    assert a["award"].tolist() == [20.59, 0.0, 79.41]
+    assert a["allocation"].tolist() == [146.59, 234.0, 619.41]
+    # nobody reaches the threshold: the award part joins the base (pure factor method)
+    none = fiscal.allocate(1000, x, {"人口": 0.6, "面积": 0.4}, {"甲": 50, "乙": 40, "丙": 59},
+                           award_share=0.1)  # fmt: skip
+    assert none["allocation"].tolist() == [140.0, 260.0, 600.0]
+    assert (none["award"] == 0).all()
+
+
+def test_award_scores_by_hand():
+    """管理得分 = Σ 得分 ÷ Σ 分值 × 100; with last year's 奖补得分, 改进得分 = min(管理 ÷ 上年, 1) × 100
+    and 奖补得分 = 0.8 × 管理 + 0.2 × 改进 (上年水平 as the 历史标准)."""
+    s = pd.DataFrame({"F22": [6.0, 4.5, 3.0], "F41": [7.0, 7.0, 5.0]}, index=["甲", "乙", "丙"])
+    w = {"F22": 6, "F41": 7}
+    # 甲 13/13 = 100; 乙 11.5/13 = 88.4615 → 88.46; 丙 8/13 = 61.538 → 61.54
+    plain = fiscal.award_scores(s, w)
+    assert plain["award_score"].tolist() == [100.0, 88.46, 61.54]
+    # 上年 95 / 80 / 70: 改进 100, 100 (88.46 ≥ 80), 61.54 / 70 = 87.91;
+    # 奖补 = 100; 0.8 × 88.46 + 20 = 90.768 → 90.77; 0.8 × 61.54 + 0.2 × 87.91 = 66.814 → 66.81
+    prev = pd.Series({"甲": 95.0, "乙": 80.0, "丙": 70.0})
+    better = fiscal.award_scores(s, w, prev, 0.2)
+    assert better["improvement"].tolist() == [100.0, 100.0, 87.91]
+    assert better["award_score"].tolist() == [100.0, 90.77, 66.81]
+
+
+def test_good_grades_never_receive_less_than_their_base():
+    """The guarantee: whatever the factor values, 奖补得分 and grades, a town graded 优 or 良 (every
+    town, in fact) receives at least its base; and the amounts add up to the pool."""
+    rng = np.random.default_rng(16)
+    for _ in range(200):
+        n = int(rng.integers(2, 15))
+        towns = [f"镇{i}" for i in range(n)]
+        x = pd.DataFrame(
+            {"P": rng.uniform(0.5, 60, n), "G": rng.choice([0.0, 800.0, 5000.0], n)}, index=towns
+        )
+        x.iloc[0, 1] = 100.0  # G never sums to 0
+        score = pd.Series(rng.uniform(0, 100, n), index=towns).round(2)
+        grades = pd.Series(rng.choice(["优", "良", "中", "差"], n), index=towns)
+        total = float(rng.integers(100, 100000))
+        a = fiscal.allocate(total, x, {"P": 0.5, "G": 0.5}, score,
+                            award_share=float(rng.uniform(0, 0.5)))  # fmt: skip
+        assert fiscal.guarantee_breaches(a, grades, ("优", "良")) == []
+        assert (a["allocation"] >= a["base"]).all()
+        assert a["allocation"].sum() == pytest.approx(total, abs=1e-6)
+
+
+def test_guarantee_check_names_the_town():
+    a = pd.DataFrame({"base": [100.0, 80.0, 50.0], "allocation": [99.0, 81.0, 40.0]},
+                     index=["甲", "乙", "丙"])  # fmt: skip
+    grades = pd.Series({"甲": "良", "乙": "优", "丙": "中"})
+    assert fiscal.guarantee_breaches(a, grades, ("优", "良")) == ["甲"]
+
+
+def test_without_award_scores_the_factor_method_alone():
     x = pd.DataFrame({"人口": [1.0, 3.0]}, index=["甲", "乙"])
     a = fiscal.allocate(100, x, {"人口": 1.0})
     assert a["allocation"].tolist() == [25.0, 75.0]
-    assert (a["change"] == 0).all()
+    assert (a["award"] == 0).all()
 
 
 def test_round_to_total_largest_remainder():
     assert fiscal.round_to_total([1 / 3, 1 / 3, 1 / 3], 1.0).tolist() == [0.34, 0.33, 0.33]
     assert fiscal.round_to_total([10.004, 9.996], 20.0).tolist() == [10.0, 10.0]
-
-
-def test_coefficient_presets():
-    grade = fiscal.coefficient_rule("grade_110_090")
-    assert [grade(0, g) for g in ("优", "良", "中", "差")] == [1.10, 1.00, 0.95, 0.90]
-    assert fiscal.coefficient_rule() == grade  # the default preset
-    linear = fiscal.coefficient_rule("linear_60_100")
-    # 0.90 + (score − 60) / 40 × 0.20, clipped at 60 and 100
-    assert linear(80) == pytest.approx(1.0)
-    assert linear(95) == pytest.approx(1.075)
-    assert (linear(50), linear(100), linear(120)) == (0.9, 1.1, 1.1)
-    custom = fiscal.coefficient_rule({"method": "grade", "map": {"优": 1.2, "良": 1, "中": 0.9}})
-    assert custom(0, "优") == 1.2 and custom.status == "case"
-    with pytest.raises(ValueError, match="未知的绩效系数预设"):
-        fiscal.coefficient_rule("nope")
-    with pytest.raises(ValueError, match="score_high"):
-        fiscal.coefficient_rule(
-            {"method": "linear", "score_low": 90, "score_high": 60, "low": 1, "high": 2}
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,6 +161,7 @@ def small_case(**changes):
                 {"code": "P", "name": "常住人口", "weight": 0.6},
                 {"code": "S", "name": "行政区域面积", "weight": 0.4},
             ],
+            "award": {"indicators": ["B", "C"]},
         },
     }  # fmt: skip
     raw.update(changes)
@@ -127,40 +179,83 @@ def test_towns_scored_by_hand():
     assert s["D"].tolist() == [9.38, 15.0, 12.0]
     assert r.totals.to_dict() == {"甲镇": 94.38, "乙镇": 76.75, "丙镇": 94.5}
     assert r.grades.to_dict() == {"甲镇": "优", "乙镇": "中", "丙镇": "优"}
-    # grades → 1.10 / 0.95 / 1.10: the allocation worked by hand above
-    assert r.allocation["allocation"].tolist() == [145.15, 232.8, 622.05]
+    # award indicators B and C (60 points): 管理得分 甲 60/60 = 100, 乙 (28 + 15)/60 = 71.67,
+    # 丙 100 → the allocation worked by hand in test_base_and_award_by_hand; 乙 (中) keeps its base
+    assert r.award_scores["award_score"].tolist() == [100.0, 71.67, 100.0]
+    assert r.allocation["base"].tolist() == [126.0, 234.0, 540.0]
+    assert r.allocation["allocation"].tolist() == [141.11, 254.12, 604.77]
     out = fiscal.results(r)
     assert out["total_score"] is None and out["indicators"] == []
-    assert out["fiscal"]["allocation"]["amounts"] == {"甲镇": 145.15, "乙镇": 232.8, "丙镇": 622.05}
-    assert out["fiscal"]["towns"][1]["allocation"]["coefficient"] == 0.95
+    assert out["fiscal"]["allocation"]["amounts"] == {
+        "甲镇": 141.11,
+        "乙镇": 254.12,
+        "丙镇": 604.77,
+    }
+    assert out["fiscal"]["towns"][1]["allocation"] == {
+        "factor_share": pytest.approx(0.26),
+        "base": 234.0,
+        "management_score": 71.67,
+        "improvement_score": None,
+        "award_score": 71.67,
+        "award": 20.12,
+        "amount": 254.12,
+    }
 
 
-def test_linear_coefficient_in_the_case():
-    raw = small_case()
-    raw["allocation"]["coefficient"] = "linear_60_100"
-    r = fiscal.analyse(casefile.validate_mapping(raw))
-    # 甲 94.38 → 0.9 + 34.38/40 × 0.2 = 1.0719; 乙 76.75 → 0.98375; 丙 94.5 → 1.0725
-    assert r.allocation["coefficient"].round(6).tolist() == [1.0719, 0.98375, 1.0725]
-    assert r.allocation["allocation"].sum() == pytest.approx(1000)
-
-
-def test_example_towns_and_allocation():
+def test_example_decision_per_town():
+    """The example: 13 units (12 镇（街道） and 武进经济开发区), 18,000 万元 of which 10 % 绩效奖补.
+    The bases are the need factors alone; every town keeps its base; the award follows the 奖补得分
+    (what a town controls), so 湖塘镇 (richest, 优) gets no more per 万元 of base than 遥观镇, and
+    the poorest towns (雪堰镇, 湟里镇, 中) keep the equalisation money the old coefficient took."""
     r = fiscal.analyse(casefile.load_case(EXAMPLE))
-    assert len(r.totals) == 12
+    assert len(r.totals) == 13 and r.kinds["武进经济开发区"] == "开发区"
     assert r.totals["湖塘镇"] == 99.77 and r.grades["湖塘镇"] == "优"
-    assert r.totals["湟里镇"] == 64.0 and r.grades["湟里镇"] == "中"
-    assert r.grades.value_counts().to_dict() == {"优": 7, "中": 3, "良": 2}
+    assert r.totals["湟里镇"] == 63.76 and r.grades["湟里镇"] == "中"
+    assert r.grades.value_counts().to_dict() == {"优": 8, "中": 3, "良": 2}
     a = r.allocation
-    assert a["allocation"].sum() == pytest.approx(18000, abs=1e-6)
-    # 湖塘镇 因素得分 = 0.35 × 52.3/143.8 + 0.15 × 38/242 + 0.2 × 63.2/849.8 + 0.3 × 0/33200
-    share = 0.35 * 52.3 / 143.8 + 0.15 * 38 / 242 + 0.2 * 63.2 / 849.8
+    # 湖塘镇 因素得分 = 0.35 × 52.3/150.3 + 0.15 × 38/250 + 0.2 × 63.2/891.8 + 0.3 × 0/33200
+    share = 0.35 * 52.3 / 150.3 + 0.15 * 38 / 250 + 0.2 * 63.2 / 891.8
     assert a.loc["湖塘镇", "share"] == pytest.approx(share)
-    assert a.loc["湖塘镇", "base"] == pytest.approx(18000 * share)
-    weighted = (a["share"] * a["coefficient"]).sum()
-    assert a.loc["湖塘镇", "allocation"] == round(18000 * share * 1.1 / weighted, 2) == 3155.61
-    # 中 towns lose, 优 towns gain against the pure factor method
-    assert (a.loc[r.grades == "中", "change"] < 0).all()
-    assert (a.loc[r.grades == "优", "change"] > 0).all()
+    assert a.loc["湖塘镇", "base"] == round(16200 * share, 2) == 2571.97
+    # the award: 1,800 × s × 奖补得分 / Σ s × 奖补得分
+    weighted = (a["share"] * r.award_scores["award_score"]).sum()
+    assert a.loc["湖塘镇", "award"] == round(1800 * share * 99.90 / weighted, 2) == 307.52
+    decision = {t: (float(a.loc[t, "base"]), float(a.loc[t, "award"])) for t in a.index}
+    assert decision == {
+        "湖塘镇": (2571.97, 307.52), "牛塘镇": (756.7, 89.7), "洛阳镇": (1028.54, 115.32),
+        "遥观镇": (865.66, 103.61), "横林镇": (1199.58, 143.25), "横山桥镇": (1185.04, 127.56),
+        "雪堰镇": (1867.58, 186.46), "前黄镇": (1506.51, 172.28), "礼嘉镇": (1115.73, 133.51),
+        "嘉泽镇": (1283.86, 126.31), "湟里镇": (1396.29, 124.22), "南夏墅街道": (946.98, 113.34),
+        "武进经济开发区": (475.56, 56.92),
+    }  # fmt: skip
+    assert a["base"].sum() == pytest.approx(16200) and a["award"].sum() == pytest.approx(1800)
+    assert a["allocation"].sum() == pytest.approx(18000, abs=1e-6)
+    # every town — 良 included — receives at least its base
+    assert (a["allocation"] >= a["base"]).all()
+    assert fiscal.guarantee_breaches(a, r.grades, r.award.guaranteed) == []
+    # endowment indicators never enter the 奖补得分
+    assert set(r.award.indicators) == {"F22", "F23", "F24", "F25", "F32", "F41"}
+    assert {"F11", "F12", "F33", "F34", "F42"} <= set(r.award.context)
+
+
+def test_retired_coefficient_and_endowment_indicators_are_refused():
+    raw = small_case()
+    raw["allocation"]["coefficient"] = "grade_110_090"
+    with pytest.raises(CaseError, match="已停用") as info:
+        casefile.validate_mapping(raw)
+    assert info.value.field.startswith("allocation.coefficient")
+    raw = small_case()
+    raw["allocation"]["award"] = {"indicators": ["B", "A"]}  # A 税收收入占比: 收入质量
+    with pytest.raises(CaseError, match="A（税收收入占比）属于财力禀赋类指标") as info:
+        casefile.validate_mapping(raw)
+    assert info.value.field.startswith("allocation.award.indicators[1]")
+
+
+def test_last_year_scores_for_all_towns_or_none():
+    raw = small_case()
+    raw["towns"][0]["prev_award"] = 90
+    with pytest.raises(CaseError, match="全部镇（街道）给出或全部省略：乙镇、丙镇缺少"):
+        casefile.validate_mapping(raw)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,16 +279,19 @@ def test_example_towns_and_allocation():
         (lambda r: r["towns"][2]["factors"].pop("S"), "towns[2].factors", "缺少分配因素 S"),
         (lambda r: r["towns"][1].update(name="甲镇"), "towns[1]", "重复出现"),
         (
-            lambda r: r["allocation"].update(
-                coefficient={"method": "grade", "map": {"优": 1.1, "良": 1.0}}
-            ),
-            "allocation.coefficient",
-            "缺少等级 中、差",
+            lambda r: r["allocation"].update(award={"indicators": ["X"]}),
+            "allocation.award.indicators[0]",
+            "奖补指标 'X' 不在指标体系中",
         ),
         (
-            lambda r: r["allocation"].update(coefficient="nope"),
-            "allocation.coefficient",
-            "未知的绩效系数预设",
+            lambda r: r["allocation"].update(award_share=1.0),
+            "allocation.award_share",
+            "绩效奖补比例应小于 1",
+        ),
+        (
+            lambda r: r["towns"][0].update(kind="村"),
+            "towns[0].kind",
+            "应为 '镇', '街道' or '开发区'",
         ),
         (lambda r: r["indicators"][0].update(weight=20), "indicators", "应为 25 分"),
         (
@@ -323,15 +421,29 @@ def test_report_outline_is_made_of_document_blocks():
     detail = [b for b in sheet[1].blocks if isinstance(b, Section)]
     assert [s.title for s in detail] == [f"{i}. {x}" for i, x in enumerate(r.level1.columns, 1)]
     assert detail[3].blocks[0].rows[0][1].text == "1万元/人（50%） → 9.38"
-    subs = [b for b in doc.sections[6].blocks if isinstance(b, Section)]
+    application = doc.sections[6]
+    # the mechanics in one sentence a town head understands, before the tables
+    first = plain_text(application.blocks[0])
+    assert first.startswith(
+        "转移支付资金1,000.00万元分两块：900.00万元（90%）是基础额，按常住人口和行政区域面积测算"
+    )
+    assert "评价结果不影响这部分" in first and "不少于基础额" in first
+    subs = [b for b in application.blocks if isinstance(b, Section)]
     assert [s.title for s in subs] == [
         "（一）分配办法",
         "（二）分配因素与因素得分",
-        "（三）绩效调节与分配结果（金额单位：万元）",
+        "（三）基础额、奖补额和分配结果（金额单位：万元）",
     ]
     result_table = next(b for b in subs[2].blocks if isinstance(b, Table))
-    assert [row[6].text for row in result_table.rows] == ["622.05", "232.80", "145.15", "1,000.00"]
-    assert result_table.rows[1][7].text == "-27.20" and 6 in result_table.numeric
+    assert [c.text for c in result_table.header[0]] == [
+        "镇（街道）", "基础额", "评价等级", "管理得分", "奖补得分", "奖补额", "分配额"
+    ]  # fmt: skip
+    assert [[c.text for c in row] for row in result_table.rows[:1]] == [
+        ["丙镇", "540.00", "优", "100.00", "100.00", "64.77", "604.77"]
+    ]
+    assert [row[6].text for row in result_table.rows] == ["604.77", "254.12", "141.11", "1,000.00"]
+    # a redistribution is never presented as an achievement
+    assert "高于因素法基础额" not in text and "绩效系数" not in plain_text(application)
     # the body names no indicator code, status code or formula variable; the annex does
     body = plain_text(Document_of(doc.sections[:-1]))
     annex = plain_text(doc.sections[-1])
@@ -410,15 +522,16 @@ def test_explicit_findings_keep_their_cause_and_advice():
 
 
 EXAMPLE_CONCLUSION = (
-    "经评价，2023年度武进区镇（街道）财政运行综合绩效平均得分88.73分，参评12个镇（街道）中得分最高的是"
-    "湖塘镇（99.77分），最低的是湟里镇（64.00分）；评价等级为“优”7个、“良”2个、“中”3个。从各方面看，"
-    "财力与职能匹配性、支出结构与效果平均得分率较高（分别为98.25%、90.88%），收入结构与质量、"
-    "财力分布与可持续性相对薄弱（分别为84.24%、85.56%）。各镇（街道）在收入质量与增长、支出结构与效率"
+    "经评价，2023年度武进区镇（街道）财政运行综合绩效平均得分89.43分，参评12个镇（街道）和1个开发区中"
+    "得分最高的是湖塘镇（99.77分），最低的是湟里镇（63.76分）；评价等级为“优”8个、“良”2个、“中”3个。"
+    "从各方面看，财力与职能匹配性、支出结构与效果平均得分率较高（分别为97.61%、91.42%），收入结构与质量、"
+    "财力分布与可持续性相对薄弱（分别为85.45%、86.67%）。各镇（街道）在收入质量与增长、支出结构与效率"
     "和债务风险等方面存在不足：9个镇（街道）一般公共预算收入增长率未达到5%的目标；5个镇（街道）"
     "“三公”经费变动率高于0%的控制目标；4个镇（街道）政府债务率高于100%的标准。嘉泽镇、雪堰镇、湟里镇"
-    "评价等级为“中”，主要在财力分布与可持续性、收入结构与质量方面失分较多。评价结果已通过绩效系数与"
-    "2024年度镇（街道）均衡性转移支付（18,000.00万元）的分配挂钩，7个镇（街道）分配额高于因素法基础额，"
-    "5个低于基础额。"
+    "评价等级为“中”，主要在财力分布与可持续性、收入结构与质量方面失分较多。2024年度镇（街道）均衡性"
+    "转移支付（18,000.00万元）中的均衡性基础额16,200.00万元按需求因素分配，不与评价结果挂钩；"
+    "绩效奖补1,800.00万元按各镇（街道）可控的预算管理与执行、“三保”保障、债务风险化解、绩效管理工作等"
+    "管理工作得分分配。"
 )
 
 

@@ -69,6 +69,7 @@ FLOORS: dict[str, int] = {
     "methods.excel": 5,
     "methods.exporting": 5,
     "methods.publication": 5,
+    "methods.registry": 5,
     "methods.cli": 6,
 }
 NAMES = ["foundation", "methods", "case model", "report", "evaltypes", "machinery", "cli"]

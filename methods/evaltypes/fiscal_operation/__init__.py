@@ -1,9 +1,10 @@
-"""财政运行综合绩效评价 (evaluation: fiscal_operation): towns (镇/街道) scored on the four dimensions
-of 武发〔2020〕48号, and the transfer payment allocated by the factor method with a performance
-coefficient.
+"""财政运行综合绩效评价 (evaluation: fiscal_operation): towns (镇/街道, 开发区) scored on the four
+dimensions of 武发〔2020〕48号, and the transfer pool allocated as an equalisation base by need factors
+plus a separate 绩效奖补 share moved by a score of what each town controls.
 
 - :mod:`.model`: the case model (towns, indicators, allocation) and its registration;
-- :mod:`.analysis`: the coefficient rules, the factor method (:func:`allocate`), town scoring
+- :mod:`.analysis`: the award rule (:func:`award_rule`, :func:`award_scores`), the allocation
+  (:func:`allocate`, :func:`guarantee_breaches`), town scoring
   (:func:`analyse` → :class:`FiscalResult`), conclusions and ``results.json``;
 - :mod:`.findings`: the towns' shortfalls as 3–6 problems with facts and 原因分析, one suggestion
   per problem, 主要成效 and the 综合评价结论 paragraph;
@@ -12,22 +13,23 @@ coefficient.
 """
 
 from methods.evaltypes.fiscal_operation.analysis import (
-    Coefficient,
+    AwardRule,
     FiscalResult,
     allocate,
     analyse,
-    coefficient_presets,
-    coefficient_rule,
+    award_rule,
+    award_scores,
     conclusions,
     factor_shares,
     framework_indicators,
+    guarantee_breaches,
     results,
     round_to_total,
     score_towns,
 )
 from methods.evaltypes.fiscal_operation.model import (
     Allocation,
-    CoefficientSpec,
+    Award,
     Factor,
     FiscalCase,
     FiscalIndicator,
@@ -56,8 +58,8 @@ __all__ = [
     "HEADINGS",
     "OUTLINE",
     "Allocation",
-    "Coefficient",
-    "CoefficientSpec",
+    "Award",
+    "AwardRule",
     "Factor",
     "FiscalCase",
     "FiscalIndicator",
@@ -65,8 +67,8 @@ __all__ = [
     "Town",
     "allocate",
     "analyse",
-    "coefficient_presets",
-    "coefficient_rule",
+    "award_rule",
+    "award_scores",
     "conclusions",
     "factor_shares",
     "framework_indicators",
@@ -75,6 +77,7 @@ __all__ = [
     "plot_level1",
     "plot_scores",
     "results",
+    "guarantee_breaches",
     "round_to_total",
     "score_towns",
     "section_advice",

@@ -1,5 +1,5 @@
 """Government-level evaluation (财政运行综合绩效评价) of a set of towns, and the transfer-payment
-allocation by the factor method (因素法) with a performance coefficient.
+allocation: an equalisation base by need factors (因素法) and a separate 绩效奖补 share.
 
 No national framework for 财政运行综合绩效 exists: the policy (武发〔2020〕48号) names the four
 dimensions 收入结构与质量, 支出结构与效果, 财力分布与可持续性, 财力与职能匹配性 and links the results to
@@ -10,23 +10,22 @@ Each town (镇/街道) is scored with the ordinary indicator rules (:func:`metho
 vectorised over towns × indicators). An indicator marked ``relative: mean`` is scored on the town's
 value ÷ the mean over the towns × 100 (e.g. 人均可用财力相对水平).
 
-The allocation (:func:`allocate`), with total *T*, factor values *x_ik* and factor weights *w_k*
-(Σ w_k = 1), performance coefficient *c_i*::
-
-    s_i  = Σ_k w_k · x_ik / Σ_j x_jk          因素得分（基础份额）
-    a_i  = T · s_i · c_i / Σ_j (s_j · c_j)     绩效调节后归一到资金总额
-
-i.e. ``allocation_i = T × s_i × c_i``, renormalised so the allocations add up to *T*; amounts are
-rounded to 2 decimals by the largest-remainder method so they still add up to *T* exactly. The
-coefficient maps a town's grade (preset ``grade_110_090``: 优 1.10, 良 1.00, 中 0.95, 差 0.90) or its
-score (preset ``linear_60_100``: 0.90 at ≤ 60 to 1.10 at 100) to *c_i*; both presets are unverified
-defaults in ``methods/_data/fiscal_allocation.yaml``.
+The transfer pool (:func:`allocate`) is split in two. An equalisation base, the pool less the
+award share, is allocated by need factors (人口, 面积, 村（社区）数, 财力缺口) and the evaluation
+never moves it. A separate 绩效奖补 share (default 10 %) is allocated by the factor share × the
+town's 奖补得分 (:func:`award_scores`), a score built only from indicators a town controls
+(预算管理与执行, “三保”保障, 债务风险化解, 绩效管理工作, and improvement over last year); towns
+below the 起奖分 (60) get no award. Endowment indicators (税收占比, 自给率, 收入增长 …) stay in the
+evaluation as context and never move money (:func:`award_rule` refuses them). Every town receives at
+least its base, so a town graded 良 or better never loses (:func:`guarantee_breaches`). The split,
+the indicators and the threshold are data in ``methods/_data/fiscal_allocation.yaml`` with their
+status; a case sets its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
@@ -39,10 +38,12 @@ from methods.errors import CaseError
 
 QUANTITATIVE = ("positive", "reverse", "equal", "range", "deduction")
 NAME_COLUMNS = ("name", "名称", "镇（街道）", "镇(街道)", "town")
+KIND_COLUMNS = ("kind", "类型", "单位类型")  # 镇、街道、开发区
+PREV_COLUMNS = ("prev_award", "上年奖补得分")
 
 
 # ---------------------------------------------------------------------------------------------
-# Performance coefficient
+# The design: equalisation base and 绩效奖补
 
 
 @cache
@@ -51,139 +52,217 @@ def _presets() -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class Coefficient:
-    """How a town's score or grade becomes its performance coefficient (绩效系数)."""
+class AwardRule:
+    """How the 绩效奖补 share of a pool is scored and split.
 
-    name: str
-    method: str  # "grade" or "linear"
-    grade_map: Mapping[str, float] = field(default_factory=dict)
-    score_low: float = 60.0
-    score_high: float = 100.0
-    low: float = 0.9
-    high: float = 1.1
-    source: str = ""
-    status: str = ""
-    preset: str | None = None
+    Attributes
+    ----------
+    share : float
+        Fraction of the pool the award takes (0 ≤ share < 1); the rest is the equalisation base.
+    areas : tuple of (str, tuple of str)
+        The areas a town controls (预算管理与执行 …) with the indicator codes scored in each.
+    threshold : float
+        Towns whose 奖补得分 is below it receive no award.
+    improvement_weight : float
+        Weight of 较上年改进 in the 奖补得分 when last year's 奖补得分 is given.
+    guaranteed : tuple of str
+        Grades whose towns never receive less than their base (优、良).
+    context : tuple of str
+        Codes of the evaluation's endowment indicators, reported but never moving money.
+    from_case : tuple of str
+        Which of share, indicators, threshold, improvement_weight the case set itself.
+    """
 
-    def __call__(self, score: float, grade: str | None = None) -> float:
-        """The coefficient of one town (exact, not rounded)."""
-        if self.method == "grade":
-            if grade not in self.grade_map:
-                raise ValueError(f"绩效系数表中没有等级“{grade}”")
-            return float(self.grade_map[grade])
-        span = self.score_high - self.score_low
-        t = (min(max(score, self.score_low), self.score_high) - self.score_low) / span
-        return self.low + t * (self.high - self.low)
+    share: float
+    areas: tuple[tuple[str, tuple[str, ...]], ...]
+    threshold: float
+    improvement_weight: float
+    guaranteed: tuple[str, ...]
+    context: tuple[str, ...] = ()
+    from_case: tuple[str, ...] = ()
 
-    def describe(self) -> str:
-        """E.g. ``优 1.10，良 1.00，中 0.95，差 0.90``."""
-        if self.method == "grade":
-            return "，".join(f"{k} {v:.2f}" for k, v in self.grade_map.items())
-        return (
-            f"得分 ≤ {fmt.num(self.score_low)} 取 {self.low:.2f}，≥ {fmt.num(self.score_high)} 取 "
-            f"{self.high:.2f}，之间线性插值：系数 = {self.low:.2f} + (得分 − {fmt.num(self.score_low)}) ÷ "
-            f"{fmt.num(self.score_high - self.score_low)} × {fmt.num(self.high - self.low, 4)}"
-        )
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        """Every indicator code of the 奖补得分, in the order of the areas."""
+        return tuple(c for _, codes in self.areas for c in codes)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "name": self.name,
-            "method": self.method,
-            "preset": self.preset,
-            "source": self.source,
-            "status": self.status,
+        return {
+            "share": self.share,
+            "areas": {name: list(codes) for name, codes in self.areas},
+            "threshold": self.threshold,
+            "improvement_weight": self.improvement_weight,
+            "guaranteed_grades": list(self.guaranteed),
+            "context_indicators": list(self.context),
+            "set_by_case": list(self.from_case),
         }
-        if self.method == "grade":
-            out["map"] = dict(self.grade_map)
-        else:
-            out.update(
-                score_low=self.score_low, score_high=self.score_high, low=self.low, high=self.high
-            )
-        return out
 
 
-def coefficient_presets() -> list[str]:
-    """Names of the shipped coefficient presets."""
-    return list(_presets()["coefficients"])
-
-
-def coefficient_rule(spec: str | Mapping[str, Any] | Any | None = None) -> Coefficient:
-    """Resolve a coefficient preset name, a mapping or a case's coefficient block.
+def award_rule(
+    allocation: Any, indicators: pd.DataFrame, bands: Any, *, custom: bool = False
+) -> AwardRule:
+    """The award rule of a case: its ``allocation`` over the defaults of
+    ``methods/_data/fiscal_allocation.yaml``.
 
     Parameters
     ----------
-    spec : str, mapping or model, optional
-        ``None`` (the default preset ``grade_110_090``), a preset name, or a mapping with
-        ``method: grade`` and ``map: {优: 1.1, …}`` or ``method: linear`` with ``score_low``,
-        ``score_high``, ``low``, ``high``.
+    allocation : Allocation
+        The case's ``allocation:`` block.
+    indicators : DataFrame
+        The evaluation's indicators (``code``, ``name``, ``level2``).
+    bands : GradeBands
+        The evaluation's grade bands (the guarantee covers the top ``guarantee.grades`` bands).
+    custom : bool
+        The indicators are the case's own (codes of the default framework mean nothing then).
 
     Raises
     ------
-    ValueError
-        Unknown preset, missing map, or inconsistent linear parameters.
+    CaseError
+        The retired ``coefficient`` design, an unknown award indicator, or an indicator of
+        endowment (税收占比、自给率、收入增长 …) named for the award.
+    """
+    cfg = _presets()
+    if allocation.coefficient is not None:
+        raise CaseError(
+            f"allocation.coefficient（{allocation.coefficient}）已停用：原办法以绩效系数调节全部资金，"
+            "会把均衡性资金从财力薄弱的镇（街道）调给财力雄厚的镇（街道）",
+            field=("allocation", "coefficient"),
+            hint="请删除 coefficient，改用 award_share（绩效奖补比例，默认 0.10）和 award（奖补指标）",
+        )
+    spec = allocation.award
+    from_case = []
+    share = allocation.award_share
+    if share is None:
+        share = float(cfg["award_share"]["default"])
+    else:
+        from_case.append("award_share")
+    if not share < 1:
+        raise CaseError(
+            f"绩效奖补比例应小于 1，实际为 {fmt.num(share, 4)}：均衡性基础额不能为 0",
+            field=("allocation", "award_share"),
+        )
+    known = dict(zip(indicators["code"], indicators.to_dict("records"), strict=True))
+    endowment = cfg["award"]["endowment"]
+    default_areas = [(a["name"], tuple(a["indicators"])) for a in cfg["award"]["areas"]]
+    if spec is not None and spec.indicators:
+        from_case.append("indicators")
+        codes = list(dict.fromkeys(spec.indicators))
+        for i, code in enumerate(codes):
+            field = ("allocation", "award", "indicators", i)
+            if code not in known:
+                raise CaseError(
+                    f"奖补指标 '{code}' 不在指标体系中",
+                    field=field,
+                    hint="指标代码：" + "、".join(known),
+                )
+        area_of = {c: name for name, cs in default_areas for c in cs}
+        grouped: dict[str, list[str]] = {}
+        for code in codes:
+            grouped.setdefault(area_of.get(code) or str(known[code]["level2"]), []).append(code)
+        areas = [(name, tuple(cs)) for name, cs in grouped.items()]
+    else:
+        areas = [
+            (name, tuple(c for c in cs if c in known))
+            for name, cs in default_areas
+            if any(c in known for c in cs)
+        ]
+        if not areas:
+            raise CaseError(
+                "指标体系中没有可用于绩效奖补的管理类指标，请在 allocation.award.indicators 中指定",
+                field=("allocation", "award"),
+            )
+    listed = codes if spec is not None and spec.indicators else [c for _, x in areas for c in x]
+    for pos, code in enumerate(listed):
+        r = known[code]
+        if str(r["level2"]) in endowment["level2"] or (
+            code in endowment["indicators"] and not custom
+        ):
+            raise CaseError(
+                f"指标 {code}（{r['name']}）属于财力禀赋类指标，只能作为评价参考，不能用于绩效奖补",
+                field=("allocation", "award", "indicators", pos),
+                hint=f"此类指标{endowment['reason']}",
+            )
+    threshold = cfg["award"]["threshold"]
+    weight = cfg["award"]["improvement_weight"]
+    if spec is not None and spec.threshold is not None:
+        threshold = spec.threshold
+        from_case.append("threshold")
+    if spec is not None and spec.improvement_weight is not None:
+        weight = spec.improvement_weight
+        from_case.append("improvement_weight")
+    top = int(cfg["guarantee"]["grades"])
+    context = tuple(
+        c
+        for c, r in known.items()
+        if str(r["level2"]) in endowment["level2"] or (c in endowment["indicators"] and not custom)
+    )
+    return AwardRule(
+        share=float(share),
+        areas=tuple(areas),
+        threshold=float(threshold),
+        improvement_weight=float(weight),
+        guaranteed=tuple(label for label, _ in bands.bands[:top]),
+        context=context,
+        from_case=tuple(from_case),
+    )
+
+
+def award_scores(
+    scores: pd.DataFrame,
+    weights: Mapping[str, float],
+    prev: pd.Series | None = None,
+    improvement_weight: float = 0.2,
+) -> pd.DataFrame:
+    """奖补得分 of each town from its scores on the indicators it controls.
+
+    ``管理得分 = Σ_k 得分_ik ÷ Σ_k 分值_k × 100`` over the award indicators; with last year's
+    奖补得分 ``prev``, ``改进得分 = min(管理得分 ÷ 上年奖补得分, 1) × 100`` (last year's level as the
+    历史标准) and ``奖补得分 = (1 − w) × 管理得分 + w × 改进得分``; without it the 奖补得分 is the
+    管理得分. Each is rounded to 2 decimals.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Towns × indicator codes: the evaluation's indicator scores.
+    weights : mapping
+        Award indicator code → its points (分值).
+    prev : Series, optional
+        Town → last year's 奖补得分 (all towns, or ``None``).
+    improvement_weight : float
+        *w*, 0 ≤ w < 1.
+
+    Returns
+    -------
+    DataFrame
+        Index: town. Columns ``management``, ``improvement`` (NaN without ``prev``),
+        ``award_score``.
 
     Examples
     --------
-    >>> rule = coefficient_rule("linear_60_100")
-    >>> round(rule(80), 4), rule(50), rule(100)
-    (1.0, 0.9, 1.1)
-    >>> coefficient_rule()(85, "良")
-    1.0
+    >>> s = pd.DataFrame({"F22": [6.0, 3.0], "F41": [7.0, 7.0]}, index=["甲", "乙"])
+    >>> award_scores(s, {"F22": 6, "F41": 7})["award_score"].tolist()
+    [100.0, 76.92]
+    >>> prev = pd.Series({"甲": 90.0, "乙": 80.0})
+    >>> award_scores(s, {"F22": 6, "F41": 7}, prev)["award_score"].tolist()
+    [100.0, 80.77]
     """
-    presets = _presets()
-    if spec is None:
-        spec = presets["default_coefficient"]
-    if isinstance(spec, str):
-        if spec not in presets["coefficients"]:
-            raise ValueError(
-                f"未知的绩效系数预设 '{spec}'（可用：{'、'.join(presets['coefficients'])}）"
-            )
-        raw = dict(presets["coefficients"][spec])
-        preset: str | None = spec
-    else:
-        raw = dict(spec) if isinstance(spec, Mapping) else spec.model_dump(exclude_none=True)
-        preset = None
-    method = raw.get("method")
-    if method == "grade":
-        grade_map = raw.get("map")
-        if not grade_map:
-            raise ValueError(
-                "按等级取系数（method: grade）需要 map，例如 {优: 1.1, 良: 1.0, 中: 0.95, 差: 0.9}"
-            )
-        if any(not (v > 0) for v in grade_map.values()):
-            raise ValueError("绩效系数应大于 0")
-        return Coefficient(
-            name=raw.get("name") or "按等级取系数（案例文件自定义）",
-            method="grade",
-            grade_map={str(k): float(v) for k, v in grade_map.items()},
-            source=raw.get("source", "案例文件自定义"),
-            status=raw.get("status", "case"),
-            preset=preset,
-        )
-    if method == "linear":
-        try:
-            lo_s, hi_s = float(raw["score_low"]), float(raw["score_high"])
-            lo, hi = float(raw["low"]), float(raw["high"])
-        except KeyError as exc:
-            raise ValueError(
-                f"按得分线性取系数（method: linear）需要 {exc.args[0]}（score_low、score_high、low、high）"
-            ) from None
-        if not hi_s > lo_s:
-            raise ValueError(f"score_high（{hi_s:g}）应大于 score_low（{lo_s:g}）")
-        if not (lo > 0 and hi > 0):
-            raise ValueError("绩效系数应大于 0")
-        return Coefficient(
-            name=raw.get("name") or "按得分线性取系数（案例文件自定义）",
-            method="linear",
-            score_low=lo_s,
-            score_high=hi_s,
-            low=lo,
-            high=hi,
-            source=raw.get("source", "案例文件自定义"),
-            status=raw.get("status", "case"),
-            preset=preset,
-        )
-    raise ValueError(f"绩效系数的 method 应为 grade 或 linear，实际为 {method!r}")
+    from methods.scoring import _round2
+
+    codes = list(weights)
+    points = float(sum(weights.values()))
+    management = _round2(scores[codes].sum(axis=1).to_numpy() / points * 100)
+    out = pd.DataFrame({"management": management}, index=scores.index)
+    if prev is None:
+        out["improvement"] = np.nan
+        out["award_score"] = out["management"]
+        return out
+    p = pd.Series(prev, dtype=float).reindex(scores.index).to_numpy()
+    m = out["management"].to_numpy()
+    ratio = np.divide(m, p, out=np.ones_like(m), where=p > 0)
+    out["improvement"] = _round2(np.minimum(ratio, 1.0) * 100)
+    w = float(improvement_weight)
+    out["award_score"] = _round2((1 - w) * m + w * out["improvement"].to_numpy())
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,69 +329,109 @@ def allocate(
     total: float,
     values: pd.DataFrame,
     weights: Mapping[str, float],
-    coefficients: Mapping[str, float] | pd.Series | None = None,
+    award_scores: Mapping[str, float] | pd.Series | None = None,
     *,
+    award_share: float = 0.0,
+    threshold: float = 60.0,
     digits: int = 2,
 ) -> pd.DataFrame:
-    """Allocate ``total`` by the factor method, adjusted by performance coefficients.
+    """Allocate ``total``: an equalisation base by need factors and a 绩效奖补 share.
 
-    ``allocation_i = total × s_i × c_i / Σ_j s_j c_j`` with the factor shares *s_i* of
-    :func:`factor_shares`; without coefficients every *c_i* is 1 (pure factor method).
+    With the factor shares *s_i* of :func:`factor_shares`, the award part
+    ``A = round(total × award_share)`` and the base part ``B = total − A``::
+
+        base_i   = B × s_i                                  (评价结果不影响)
+        points_i = award_score_i if award_score_i ≥ threshold else 0
+        award_i  = A × s_i × points_i ÷ Σ_j s_j × points_j
+        amount_i = base_i + award_i
+
+    so every town receives at least its base. If no town reaches the threshold the award part
+    joins the base (``B = total``). Each part is rounded to ``digits`` decimals by the
+    largest-remainder method (:func:`round_to_total`), so the bases add up to *B*, the awards to
+    *A* and the amounts to ``total`` exactly.
 
     Parameters
     ----------
     total : float
         Amount to allocate (e.g. 万元), > 0.
     values : DataFrame
-        Towns × factors.
+        Towns × need factors.
     weights : mapping
         Factor → weight (sum 1).
-    coefficients : mapping or Series, optional
-        Town → performance coefficient (> 0).
+    award_scores : mapping or Series, optional
+        Town → 奖补得分 (0–100). Without it the whole pool is the base (pure factor method).
+    award_share : float
+        Fraction of ``total`` for the award, 0 ≤ award_share < 1.
+    threshold : float
+        起奖分: a town below it receives no award.
     digits : int
-        Decimals of the amounts (largest-remainder rounding keeps the sum at ``total``).
+        Decimals of the amounts.
 
     Returns
     -------
     DataFrame
-        Index: town. Columns: one ``share:<factor>`` per factor (x_ik / Σ_j x_jk), ``share`` (s_i),
-        ``base`` (total × s_i, before the coefficient), ``coefficient``, ``weighted`` (s_i × c_i),
-        ``allocation`` (rounded), ``change`` (allocation − base, rounded), ``final_share``.
+        Index: town. Columns: one ``share:<factor>`` per factor (x_ik / Σ_j x_jk), ``share``
+        (s_i), ``base``, ``award_score``, ``award_points``, ``award``, ``allocation``
+        (= base + award), ``change`` (= award), ``final_share``.
 
     Examples
     --------
-    Two towns, one factor (人口 1 : 3), 100 万元, coefficients 1.1 and 0.9:
-    s = 0.25 / 0.75; weighted 0.275 / 0.675; allocation = 100 × 0.275 / 0.95 = 28.95 and 71.05.
+    Two towns, 人口 1 : 3, 100 万元 of which 10 % award, 奖补得分 90 and 60:
+    bases 22.50 / 67.50; award 10 × 0.25 × 90 / (0.25 × 90 + 0.75 × 60) = 10 × 22.5 / 67.5 =
+    3.33 and 6.67.
 
     >>> x = pd.DataFrame({"人口": [1.0, 3.0]}, index=["甲", "乙"])
-    >>> allocate(100, x, {"人口": 1.0}, {"甲": 1.1, "乙": 0.9})["allocation"].tolist()
-    [28.95, 71.05]
+    >>> a = allocate(100, x, {"人口": 1.0}, {"甲": 90, "乙": 60}, award_share=0.1)
+    >>> a[["base", "award", "allocation"]].values.tolist()
+    [[22.5, 3.33, 25.83], [67.5, 6.67, 74.17]]
     """
     if not total > 0:
         raise ValueError(f"资金总额应大于 0，实际为 {total!r}")
+    if not 0 <= award_share < 1:
+        raise ValueError(f"绩效奖补比例应在 0 到 1 之间（不含 1），实际为 {award_share!r}")
     shares = factor_shares(values, weights)
     out = pd.DataFrame(index=values.index)
     x = values[[str(k) for k in weights]].astype(float)
     for k in x.columns:
         out[f"share:{k}"] = x[k] / x[k].sum()
     out["share"] = shares
-    out["base"] = total * shares
-    if coefficients is None:
-        c = pd.Series(1.0, index=values.index)
+    if award_scores is None:
+        score = pd.Series(np.nan, index=values.index)
+        award_share = 0.0
     else:
-        c = pd.Series(coefficients, dtype=float).reindex(values.index)
-        if c.isna().any():
-            raise ValueError(f"缺少 {'、'.join(map(str, c.index[c.isna()]))} 的绩效系数")
-        if (c <= 0).any():
-            raise ValueError("绩效系数应大于 0")
-    out["coefficient"] = c
-    out["weighted"] = shares * c
-    exact = total * out["weighted"] / out["weighted"].sum()
-    out["exact"] = exact
-    out["allocation"] = round_to_total(exact.to_numpy(), total, digits)
-    out["change"] = np.round(out["allocation"] - out["base"], digits)
+        score = pd.Series(award_scores, dtype=float).reindex(values.index)
+        if score.isna().any():
+            raise ValueError(f"缺少 {'、'.join(map(str, score.index[score.isna()]))} 的奖补得分")
+    points = score.where(score >= threshold, 0.0).fillna(0.0)
+    award_pool = round(total * award_share, digits)
+    weighted = shares * points
+    if award_pool > 0 and weighted.sum() <= 0:
+        award_pool = 0.0  # nobody reaches the threshold: the award part joins the base
+    base_pool = total - award_pool
+    out["award_score"] = score
+    out["award_points"] = points
+    out["base"] = round_to_total((base_pool * shares).to_numpy(), base_pool, digits)
+    if award_pool > 0:
+        exact = award_pool * weighted / weighted.sum()
+        out["award"] = round_to_total(exact.to_numpy(), award_pool, digits)
+    else:
+        out["award"] = 0.0
+    out["allocation"] = np.round(out["base"] + out["award"], digits)
+    out["change"] = out["award"]
     out["final_share"] = out["allocation"] / total
     return out
+
+
+def guarantee_breaches(allocation: pd.DataFrame, grades: pd.Series, guaranteed) -> list[str]:
+    """Towns graded in ``guaranteed`` (优、良) that receive less than their base (must be none).
+
+    >>> a = pd.DataFrame({"base": [10.0, 20.0], "allocation": [9.0, 20.0]}, index=["甲", "乙"])
+    >>> guarantee_breaches(a, pd.Series({"甲": "良", "乙": "中"}), ("优", "良"))
+    ['甲']
+    """
+    g = grades.reindex(allocation.index)
+    short = g.isin(list(guaranteed)) & (allocation["allocation"] < allocation["base"] - 1e-9)
+    return [str(t) for t in allocation.index[short]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,8 +459,14 @@ class FiscalResult:
         Town → total score (2 dp).
     grades : Series
         Town → grade.
+    kinds : Series
+        Town → unit kind (镇、街道、开发区, or None when the town file does not say).
+    award_scores : DataFrame or None
+        :func:`award_scores` output (管理得分, 改进得分, 奖补得分) when the case allocates a pool.
     allocation : DataFrame or None
         :func:`allocate` output plus ``total_score`` and ``grade``.
+    award : AwardRule or None
+        The award rule applied.
     """
 
     case: Any
@@ -356,8 +481,10 @@ class FiscalResult:
     grades: pd.Series
     bands: Any
     factors: pd.DataFrame | None = None
+    kinds: pd.Series | None = None
+    award_scores: pd.DataFrame | None = None
     allocation: pd.DataFrame | None = None
-    coefficient: Coefficient | None = None
+    award: AwardRule | None = None
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -395,14 +522,19 @@ class FiscalResult:
                     for code in self.indicators["code"]
                 ],
             }
+            if self.kinds is not None and self.kinds[town] is not None:
+                entry["kind"] = self.kinds[town]
             if self.allocation is not None:
                 a = self.allocation.loc[town]
+                s = self.award_scores.loc[town]
                 entry["allocation"] = {
                     "factor_share": float(a["share"]),
-                    "base": fmt.round_half_up(float(a["base"]), 2),
-                    "coefficient": float(a["coefficient"]),
+                    "base": float(a["base"]),
+                    "management_score": float(s["management"]),
+                    "improvement_score": _num_or_none(s["improvement"]),
+                    "award_score": float(s["award_score"]),
+                    "award": float(a["award"]),
                     "amount": float(a["allocation"]),
-                    "change": float(a["change"]),
                 }
             towns.append(entry)
         out: dict[str, Any] = {
@@ -449,8 +581,12 @@ class FiscalResult:
                     {"code": f.code, "name": f.name, "weight": f.weight, "unit": f.unit}
                     for f in alloc.factors
                 ],
-                "coefficient": self.coefficient.to_dict() if self.coefficient else None,
-                "formula": _presets()["formula"]["text"],
+                "design": _presets()["design"]["name"],
+                "base_total": fmt.round_half_up(float(self.allocation["base"].sum()), 2),
+                "award_total": fmt.round_half_up(float(self.allocation["award"].sum()), 2),
+                "award": self.award.to_dict(),
+                "guarantee": _presets()["guarantee"]["text"],
+                "formula": _presets()["design"]["formula"],
                 "amounts": {t: float(v) for t, v in self.allocation["allocation"].items()},
             }
         return out
@@ -603,9 +739,14 @@ def _file_cell(value: Any) -> Any:
 
 
 def _town_tables(case, codes: list[str], factor_codes: list[str]):
-    """(raw indicator values, factor values) as towns × columns, checked."""
+    """(raw indicator values, factor values, kinds, last year's 奖补得分) of the towns, checked."""
+    kinds_allowed = list(_presets()["kinds"])
     if isinstance(case.towns, str):
         names, df = _read_town_file(case)
+        kind_col = next((c for c in KIND_COLUMNS if c in df.columns), None)
+        prev_col = next((c for c in PREV_COLUMNS if c in df.columns), None)
+        extra = df[[c for c in (kind_col, prev_col) if c]].copy()
+        df = df.drop(columns=list(extra.columns))
         for col in df.columns:
             if col not in codes and col not in factor_codes:
                 raise CaseError(
@@ -614,11 +755,31 @@ def _town_tables(case, codes: list[str], factor_codes: list[str]):
                     hint="指标代码：" + "、".join(codes),
                 )
         records = []
+        extras = extra.to_dict("records")
         for row_no, (name, row) in enumerate(zip(names, df.to_dict("records"), strict=True)):
-            records.append((name, row, ("towns",), row_no + 2))
+            at = f"数据文件 {case.towns} 第 {row_no + 2} 行："
+            kind = extras[row_no].get(kind_col) if kind_col else None
+            if isinstance(kind, float) and np.isnan(kind):
+                kind = None
+            if kind is not None and str(kind).strip() not in kinds_allowed:
+                raise CaseError(
+                    f"{at}“{name}”的单位类型应为{'、'.join(kinds_allowed)}之一，实际为 {kind!r}",
+                    field=("towns",),
+                )
+            prev = _file_cell(extras[row_no].get(prev_col)) if prev_col else None
+            if isinstance(prev, float) and np.isnan(prev):
+                prev = None
+            if prev is not None and (isinstance(prev, str | bool) or not 0 <= float(prev) <= 100):
+                raise CaseError(
+                    f"{at}“{name}”的上年奖补得分应为 0–100 的数字，实际为 {prev!r}",
+                    field=("towns",),
+                )
+            kind = None if kind is None else str(kind).strip()
+            prev = None if prev is None else float(prev)
+            records.append((name, row, ("towns",), row_no + 2, kind, prev))
     else:
         records = [
-            (t.name, {**t.values, **t.factors}, ("towns", i), None)
+            (t.name, {**t.values, **t.factors}, ("towns", i), None, t.kind, t.prev_award)
             for i, t in enumerate(case.towns)
         ]
         for i, t in enumerate(case.towns):
@@ -639,7 +800,16 @@ def _town_tables(case, codes: list[str], factor_codes: list[str]):
         raise CaseError("至少需要 2 个镇（街道）", field=("towns",))
     seen: set[str] = set()
     raw_rows, factor_rows = {}, {}
-    for name, row, loc, line in records:
+    kinds = pd.Series({r[0]: r[4] for r in records}, dtype=object)
+    prev = pd.Series({r[0]: r[5] for r in records}, dtype=float)
+    given = prev.notna()
+    if given.any() and not given.all():
+        lacking = [str(n) for n in prev.index[~given]]
+        raise CaseError(
+            f"上年奖补得分应为全部镇（街道）给出或全部省略：{'、'.join(lacking)}缺少",
+            field=("towns",),
+        )
+    for name, row, loc, line, _, _ in records:
         # rows of a town file: the message names the data file and its row (header = row 1);
         # the error's line stays the case file's line of `towns:`
         at = "" if line is None else f"数据文件 {case.towns} 第 {line} 行："
@@ -675,7 +845,7 @@ def _town_tables(case, codes: list[str], factor_codes: list[str]):
     factors = (
         pd.DataFrame.from_dict(factor_rows, orient="index")[factor_codes] if factor_codes else None
     )
-    return raw, factors
+    return raw, factors, kinds, (prev if given.all() else None)
 
 
 def score_towns(indicators: pd.DataFrame, raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -714,19 +884,13 @@ def score_towns(indicators: pd.DataFrame, raw: pd.DataFrame) -> tuple[pd.DataFra
     return actual, scores
 
 
-def _coefficient_text(c: Coefficient) -> str:
-    """E.g. ``按等级取系数（优 1.10 …）。来源：…（unverified）。``"""
-    rule = c.name if c.preset else f"{c.name}：{c.describe()}"
-    return f"{rule}。来源：{c.source}（{c.status}）。"
-
-
 def analyse(case) -> FiscalResult:
     """Score the towns of a ``fiscal_operation`` case and allocate its transfer payment.
 
     Raises
     ------
     CaseError
-        Bad indicators, tree, town data, factors or coefficients (the field named).
+        Bad indicators, tree, town data, factors or award rule (the field named).
     """
     from methods import scoring
     from methods.scoring import _round2
@@ -751,7 +915,7 @@ def analyse(case) -> FiscalResult:
                 field=("allocation", "factors"),
                 hint="例如：常住人口 0.4、行政区域面积 0.2、行政村（社区）数 0.2、财力缺口 0.2",
             )
-    raw, factors = _town_tables(case, codes, factor_codes)
+    raw, factors, kinds, prev = _town_tables(case, codes, factor_codes)
     actual, scores = score_towns(indicators, raw)
     l1_order = list(dict.fromkeys(sorted(indicators["level1"], key=fw.level1_order)))
     by_l1 = {
@@ -780,36 +944,46 @@ def analyse(case) -> FiscalResult:
             f"（平均值 {fmt.num(raw[r.code].mean())}{r.raw_unit}）。"
         )
     warnings: list[str] = []
-    allocation, coefficient = None, None
+    allocation, award, awarded = None, None, None
     if alloc is not None:
-        try:
-            coefficient = coefficient_rule(alloc.coefficient)
-        except ValueError as exc:
-            raise CaseError(str(exc), field=("allocation", "coefficient")) from None
-        if coefficient.method == "grade":
-            missing = [label for label, _ in bands.bands if label not in coefficient.grade_map]
-            if missing:
-                raise CaseError(
-                    f"绩效系数表缺少等级 {'、'.join(missing)}（等级标准：{bands.describe()}）",
-                    field=("allocation", "coefficient"),
-                )
-        coef = pd.Series(
-            [coefficient(float(totals[t]), grades[t]) for t in raw.index], index=raw.index
+        award = award_rule(alloc, indicators, bands, custom=bool(case.indicators))
+        weight_of = indicators.set_index("code")["weight"]
+        awarded = award_scores(
+            scores,
+            {c: float(weight_of[c]) for c in award.indicators},
+            prev,
+            award.improvement_weight,
         )
         weights = {f.code: f.weight for f in alloc.factors}
         try:
-            allocation = allocate(alloc.total, factors, weights, coef)
+            allocation = allocate(
+                alloc.total,
+                factors,
+                weights,
+                awarded["award_score"],
+                award_share=award.share,
+                threshold=award.threshold,
+            )
         except ValueError as exc:
             raise CaseError(str(exc), field=("allocation",)) from None
+        breaches = guarantee_breaches(allocation, grades, award.guaranteed)
+        if breaches:  # the design cannot do this; a change to it that did is refused here
+            raise CaseError(
+                f"{'、'.join(breaches)}评价等级为{'、'.join(award.guaranteed)}，分配额却少于基础额",
+                field=("allocation",),
+            )
         allocation["total_score"] = totals
         allocation["grade"] = grades
+        design = _presets()["design"]
         notes.append(
-            f"转移支付按因素法分配并以绩效系数调节：{_presets()['formula']['text']}"
-            f"（{_presets()['formula']['source']}）。{_presets()['formula']['note']}"
+            f"转移支付分为均衡性基础额和绩效奖补两部分（{design['name']}），"
+            "基础额按需求因素测算，奖补额按本镇可控的管理类指标得分分配，公式见“转移支付分配的计算方法”。"
         )
-        notes.append(f"绩效系数：{_coefficient_text(coefficient)}")
-        if coefficient.method == "linear":
-            notes.append("线性系数按精确值参与计算，表中显示保留四位小数。")
+        if award.share > 0 and allocation["award"].sum() == 0:
+            warnings.append(
+                f"没有镇（街道）的奖补得分达到起奖分 {fmt.num(award.threshold)} 分，"
+                "绩效奖补部分并入均衡性基础额分配"
+            )
     return FiscalResult(
         case=case,
         framework=fw,
@@ -823,8 +997,10 @@ def analyse(case) -> FiscalResult:
         grades=grades,
         bands=bands,
         factors=factors,
+        kinds=kinds,
+        award_scores=awarded,
         allocation=allocation,
-        coefficient=coefficient,
+        award=award,
         notes=tuple(notes),
         warnings=tuple(warnings),
     )

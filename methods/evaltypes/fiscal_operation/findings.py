@@ -380,6 +380,14 @@ def _sentence(text: str) -> str:
 # 主要成效, 指标分析, 综合评价结论, 其他需要说明的问题
 
 
+def units_text(result) -> str:
+    """The units evaluated: ``12个镇（街道）`` or ``12个镇（街道）和1个开发区``."""
+    kinds = getattr(result, "kinds", None)
+    n_zone = int((kinds == "开发区").sum()) if kinds is not None else 0
+    n = len(result.raw) - n_zone
+    return f"{n}个镇（街道）" + (f"和{n_zone}个开发区" if n_zone else "")
+
+
 def _rates(result):
     """Towns × level-1 得分率 (%) and their means."""
     rate = result.level1 / result.level1_points * 100
@@ -487,7 +495,6 @@ def conclusion(result, fd: Findings | None = None) -> str:
     fd = fd if fd is not None else find(result)
     case = result.case
     t = result.ranking
-    n = len(t)
     best, worst = t.iloc[0], t.iloc[-1]
     title = case.title if str(case.year) in case.title else f"{case.year}年度{case.title}"
     counts = result.grades.value_counts()
@@ -498,7 +505,7 @@ def conclusion(result, fd: Findings | None = None) -> str:
             dist.append(f"“{label}”{k}个")
     text = (
         f"经评价，{title}财政运行综合绩效平均得分{fmt.fixed(result.totals.mean())}分，"
-        f"参评{n}个镇（街道）中得分最高的是{best['town']}（{fmt.fixed(best['total'])}分），"
+        f"参评{units_text(result)}中得分最高的是{best['town']}（{fmt.fixed(best['total'])}分），"
         f"最低的是{worst['town']}（{fmt.fixed(worst['total'])}分）；评价等级为{'、'.join(dist)}。"
     )
     text += _dimensions(result)
@@ -521,13 +528,16 @@ def conclusion(result, fd: Findings | None = None) -> str:
     if result.allocation is not None:
         a = result.allocation
         alloc = case.allocation
-        up = int((a["change"] > 0).sum())
-        down = int((a["change"] < 0).sum())
-        text += (
-            f"评价结果已通过绩效系数与{tidy(alloc.name or '转移支付资金')}（{fmt.fixed(alloc.total)}"
-            f"{alloc.unit}）的分配挂钩，{up}个镇（街道）分配额高于因素法基础额，"
-            f"{down}个低于基础额。"
-        )
+        name = tidy(alloc.name or "转移支付资金")
+        if a["award"].sum() > 0:
+            text += (
+                f"{name}（{fmt.fixed(alloc.total)}{alloc.unit}）中的均衡性基础额"
+                f"{fmt.fixed(a['base'].sum())}{alloc.unit}按需求因素分配，不与评价结果挂钩；"
+                f"绩效奖补{fmt.fixed(a['award'].sum())}{alloc.unit}按各镇（街道）可控的"
+                f"{'、'.join(n for n, _ in result.award.areas)}等管理工作得分分配。"
+            )
+        else:
+            text += f"{name}（{fmt.fixed(alloc.total)}{alloc.unit}）全部按需求因素分配，不与评价结果挂钩。"
     return text
 
 
@@ -552,8 +562,9 @@ def other_matters(result) -> list[str]:
         )
     if result.allocation is not None:
         out.append(
-            "分配办法。因素法是转移支付分配的常用方法；以绩效系数调节分配额的办法和系数取值为"
-            "本评价采用的口径，尚无统一规定（待核实），详见附件2。"
+            "分配办法。因素法是转移支付分配的常用方法；政策文件只要求评价结果与转移支付分配挂钩，"
+            "未规定分配公式。均衡性基础额与绩效奖补分设、奖补比例、奖补指标和起奖分为本评价采用的口径"
+            "（待核实），详见附件2。"
         )
     work = getattr(case, "work", None)
     if work is not None and work.limitations:

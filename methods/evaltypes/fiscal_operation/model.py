@@ -1,16 +1,16 @@
-"""``evaluation: fiscal_operation`` — 财政运行综合绩效评价 of a set of towns (镇/街道), with the
-transfer-payment allocation by the factor method and a performance coefficient.
+"""``evaluation: fiscal_operation`` — 财政运行综合绩效评价 of a set of towns (镇/街道, and 开发区),
+with the transfer pool split into an equalisation base (need factors) and a 绩效奖补 share.
 
 A case names the towns with their indicator values (inline ``towns:`` or a CSV/XLSX file),
 optionally its own indicators (``indicators:``, replacing the framework's defaults) and level-1
-points (``levels:``), and an ``allocation:`` block (total, factors with weights, coefficient preset
-or map).
+points (``levels:``), and an ``allocation:`` block (total, need factors with weights, the award
+share and the award's indicators, threshold and improvement weight).
 The computations live in :mod:`.analysis`. No national framework exists (see there).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -53,11 +53,17 @@ class FiscalIndicator(_Model):
 
 
 class Town(_Model):
-    """One town (镇/街道): its indicator values and allocation factor values."""
+    """One unit (镇、街道 or 开发区): its indicator values and allocation factor values."""
 
     name: str = Field(min_length=1, max_length=100)
+    kind: Literal["镇", "街道", "开发区"] | None = Field(
+        None, description="单位类型：镇、街道或开发区（省略时按名称称为镇（街道））"
+    )
     values: dict[str, float] = Field(description="指标代码 → 数值")
     factors: dict[str, float] = Field(default_factory=dict, description="分配因素代码 → 数值")
+    prev_award: float | None = Field(
+        None, ge=0, le=100, allow_inf_nan=False, description="上年奖补得分（计算较上年改进）"
+    )
     note: str | None = None
 
 
@@ -71,28 +77,36 @@ class Factor(_Model):
     source: str | None = None
 
 
-class CoefficientSpec(_Model):
-    """A performance-coefficient rule written in the case file."""
+class Award(_Model):
+    """How the 绩效奖补 share is scored (defaults: ``methods/_data/fiscal_allocation.yaml``)."""
 
-    method: Literal["grade", "linear"]
-    map: dict[str, float] | None = Field(None, description="等级 → 系数（method: grade）")
-    score_low: float | None = None
-    score_high: float | None = None
-    low: float | None = Field(None, gt=0)
-    high: float | None = Field(None, gt=0)
-    name: str | None = None
-    source: str | None = None
+    indicators: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="计入奖补得分的指标代码（只能是本镇可控的管理类指标，不得为财力禀赋类指标）",
+    )
+    threshold: float | None = Field(
+        None, ge=0, le=100, allow_inf_nan=False, description="起奖分：奖补得分低于此分不予奖补"
+    )
+    improvement_weight: float | None = Field(
+        None, ge=0, le=1, allow_inf_nan=False, description="较上年改进在奖补得分中的权重"
+    )
 
 
 class Allocation(_Model):
-    """The transfer payment allocated by the factor method with a performance coefficient."""
+    """The transfer pool: an equalisation base by need factors and a separate 绩效奖补 share."""
 
     name: str | None = Field(None, description="资金名称")
     total: float = Field(gt=0, allow_inf_nan=False, description="分配资金总额")
     unit: str = "万元"
-    factors: list[Factor] = Field(min_length=1)
-    coefficient: str | CoefficientSpec | None = Field(
-        None, description="绩效系数：预设名（grade_110_090、linear_60_100）或自定义"
+    factors: list[Factor] = Field(min_length=1, description="均衡性基础额的需求因素")
+    award_share: float | None = Field(
+        None, ge=0, le=1, allow_inf_nan=False, description="绩效奖补占资金总额的比例（默认 0.10）"
+    )
+    award: Award | None = None
+    coefficient: Any = Field(
+        None,
+        description="已停用：原“因素法 × 绩效系数”办法会调减均衡性资金，请改用 award_share 和 award",
     )
 
 

@@ -64,16 +64,6 @@ def _policy(fw) -> str | None:
     return m.group(0) if m else None
 
 
-def _coefficient_words(c) -> str:
-    """The performance coefficient in words (优1.10、良1.00 …; or the linear rule)."""
-    if c.method == "grade":
-        return "按评价等级取系数：" + "、".join(f"{k}{v:.2f}" for k, v in c.grade_map.items())
-    return (
-        f"按综合得分取系数：{fmt.num(c.score_low)}分及以下取{c.low:.2f}，"
-        f"{fmt.num(c.score_high)}分及以上取{c.high:.2f}，其间按得分线性插值"
-    )
-
-
 def _grade_band_text(result: FiscalResult) -> str:
     """``90分（含）以上为“优”、…、60分以下为“差”`` and this evaluation's basis (not 10号)."""
     bands = result.bands.bands
@@ -108,7 +98,7 @@ def basic_info(result: FiscalResult) -> Table:
         ("组织单位", case.department),
         ("评价年度", f"{case.year}年度"),
         ("预算类型", BUDGET_TYPES.get(case.budget_type, case.budget_type)),
-        ("评价对象", f"{len(result.raw)}个镇（街道）：" + "、".join(result.raw.index)),
+        ("评价对象", f"{fnd.units_text(result)}：" + "、".join(result.raw.index)),
         ("评价机构/人员", case.evaluator),
     ]
     if case.allocation is not None:
@@ -151,7 +141,7 @@ def ranking_blocks(result: FiscalResult) -> list[Any]:
         f"“{label}”{int(counts.get(label, 0))}个" for label, _ in result.bands.bands
     )
     text = (
-        f"参评{len(t)}个镇（街道）平均得分{fmt.fixed(result.totals.mean())}分，"
+        f"参评{fnd.units_text(result)}平均得分{fmt.fixed(result.totals.mean())}分，"
         f"最高{fmt.fixed(result.totals.max())}分，最低{fmt.fixed(result.totals.min())}分；"
         f"评价等级{summary}。一级指标分值："
         + "，".join(f"{n}{fmt.num(result.level1_points[n])}分" for n in names)
@@ -200,29 +190,72 @@ def indicator_detail(result: FiscalResult) -> list[Any]:
     return parts
 
 
+def _area_words(award) -> str:
+    """``预算管理与执行、“三保”保障、债务风险化解、绩效管理工作``."""
+    return "、".join(name for name, _ in award.areas)
+
+
+def mechanics_sentence(result: FiscalResult) -> str:
+    """How the pool is allocated, in one sentence a town head understands."""
+    alloc = result.case.allocation
+    a, award = result.allocation, result.award
+    u = alloc.unit
+    base, bonus = float(a["base"].sum()), float(a["award"].sum())
+    names = [f.name for f in alloc.factors]
+    need = "、".join(names[:-1]) + "和" + names[-1] if len(names) > 1 else names[0]
+    improve = "和较上年改进情况" if result.award_scores["improvement"].notna().any() else ""
+    if bonus <= 0:
+        return (
+            f"{alloc.name or '转移支付资金'}{fmt.fixed(alloc.total)}{u}全部按{need}测算分配，"
+            "评价结果不影响各镇（街道）所得金额。"
+        )
+    return (
+        f"{alloc.name or '转移支付资金'}{fmt.fixed(alloc.total)}{u}分两块：{fmt.fixed(base)}{u}"
+        f"（{fmt.num((1 - award.share) * 100)}%）是基础额，按{need}测算，评价结果不影响这部分；"
+        f"{fmt.fixed(bonus)}{u}（{fmt.num(award.share * 100)}%）是绩效奖补，只看各镇（街道）自己管得了的"
+        f"{_area_words(award)}{improve}，奖补得分越高、按基础额计算的奖补比例越高，"
+        f"低于{fmt.num(award.threshold)}分的不予奖补；所以每个镇（街道）拿到的都不少于基础额，"
+        "评价等级为良及以上的镇（街道）不会因评价结果少拿钱。"
+    )
+
+
 def allocation_blocks(result: FiscalResult) -> list[Any]:
-    """评价结果应用: how the transfer payment is allocated (in words), （二） factor values and
-    shares, （三） basic amount, coefficient and allocation per town, with the chart. The
-    formula and the rounding rule are in the 技术附件."""
+    """评价结果应用: the mechanics in one sentence, （一） the need factors and the award's
+    indicators, （二） factor values and shares, （三） base, 奖补得分, 奖补额 and total per town,
+    with the chart. The formula and the rounding rule are in the 技术附件."""
     if result.allocation is None:
         return [Paragraph("本次评价结果未与转移支付分配挂钩（未提供分配方案）。")]
     alloc = result.case.allocation
-    a = result.allocation
+    a, award, s = result.allocation, result.award, result.award_scores
     u = alloc.unit
-    c = result.coefficient
-    factors = "、".join(f"{f.name}（权重{fmt.num(f.weight * 100, 2)}%）" for f in alloc.factors)
-    status = _status(c.status)
-    method = _para(
-        f"{alloc.name or '转移支付资金'}总额{fmt.fixed(alloc.total)}{u}，按{factors}"
-        f"{len(alloc.factors)}个因素测算各镇（街道）的因素得分和基础额，再乘以绩效系数"
-        f"（{_coefficient_words(c)}），按比例调整使分配总额等于资金总额。"
-        f"绩效系数的取值为{'本评价采用的口径' if c.preset else '评价方案确定的口径'}"
-        f"（{status}），计算公式和尾差处理见附件2。"
-    )
     factor_rows = [
         [f.name, f.unit or "—", fmt.num(f.weight * 100, 2) + "%", tidy(f.source or "—")]
         for f in alloc.factors
     ]
+    ind = result.indicators.set_index("code")
+    area_rows = [
+        [name, "、".join(ind.loc[c, "name"] for c in codes),
+         fmt.num(sum(float(ind.loc[c, "weight"]) for c in codes))]
+        for name, codes in award.areas
+    ]  # fmt: skip
+    has_prev = bool(s["improvement"].notna().any())
+    award_text = (
+        "奖补得分：以上指标在本次评价中的得分之和 ÷ 其分值之和 × 100 为管理得分"
+        + (
+            f"；给出上年奖补得分的，奖补得分 = {fmt.num((1 - award.improvement_weight) * 100)}% × "
+            f"管理得分 + {fmt.num(award.improvement_weight * 100)}% × 较上年改进得分"
+            "（管理得分达到或超过上年奖补得分的得满分，低于的按比例计分）"
+            if has_prev
+            else "，即奖补得分（未提供上年奖补得分，本年不计较上年改进）"
+        )
+        + f"。奖补得分低于{fmt.num(award.threshold)}分的不予奖补。"
+        + _award_basis(award)
+        + "计算公式和尾差处理见附件2。"
+    )
+    context = [str(ind.loc[c, "name"]) for c in award.context]
+    context_text = (
+        f"{'、'.join(context)}反映财力禀赋，只作评价参考，不影响分配金额。" if context else ""
+    )
     factor_codes = [f.code for f in alloc.factors]
     order = a.sort_values("allocation", ascending=False).index
     rows = [
@@ -233,44 +266,43 @@ def allocation_blocks(result: FiscalResult) -> list[Any]:
     ]
     rows.append(["合计"] + [fmt.num(result.factors[k].sum()) for k in factor_codes] + ["100.00%"])
     header = ["镇（街道）"] + [f"{f.name}（{f.unit}）" if f.unit else f.name for f in alloc.factors]
-    coef_digits = 4 if c.method == "linear" else 2
+
+    def opt(x) -> str:
+        return "—" if x != x else fmt.fixed(x)  # NaN → —
+
     result_rows = [
         [
             town,
-            fmt.fixed(a.loc[town, "share"] * 100) + "%",
             fmt.fixed(a.loc[town, "base"]),
-            fmt.fixed(a.loc[town, "total_score"]),
             a.loc[town, "grade"],
-            f"{a.loc[town, 'coefficient']:.{coef_digits}f}",
+            fmt.fixed(s.loc[town, "management"]),
+            *([opt(s.loc[town, "improvement"])] if has_prev else []),
+            fmt.fixed(s.loc[town, "award_score"]),
+            fmt.fixed(a.loc[town, "award"]),
             fmt.fixed(a.loc[town, "allocation"]),
-            ("+" if a.loc[town, "change"] > 0 else "") + fmt.fixed(a.loc[town, "change"]),
         ]
         for town in order
     ]
     result_rows.append(
-        [
-            "合计",
-            "100.00%",
-            fmt.fixed(a["base"].sum()),
-            "",
-            "",
-            "",
-            fmt.fixed(a["allocation"].sum()),
-            fmt.fixed(a["allocation"].sum() - a["base"].sum()),
-        ]
-    )
-    up = a.sort_values("change").iloc[-1]
-    down = a.sort_values("change").iloc[0]
-    summary = _para(
-        f"经绩效调节，{int((a['change'] > 0).sum())}个镇（街道）分配额高于因素法基础额，"
-        f"{int((a['change'] < 0).sum())}个低于基础额；增加最多的是{up.name}"
-        f"（增加{fmt.fixed(up['change'])}{u}），减少最多的是{down.name}"
-        f"（减少{fmt.fixed(-down['change'])}{u}）。"
-    )
+        ["合计", fmt.fixed(a["base"].sum()), "", "", *([""] if has_prev else []), "",
+         fmt.fixed(a["award"].sum()), fmt.fixed(a["allocation"].sum())]
+    )  # fmt: skip
+    result_header = [
+        "镇（街道）", "基础额", "评价等级", "管理得分", *(["较上年改进得分"] if has_prev else []),
+        "奖补得分", "奖补额", "分配额",
+    ]  # fmt: skip
+    n_cols = len(result_header)
     return [
+        _para(mechanics_sentence(result)),
         Section(
             "（一）分配办法",
-            [method, Table(factor_rows, ["分配因素", "单位", "权重", "数据来源"], numeric=(2,))],
+            [
+                Paragraph("均衡性基础额的需求因素："),
+                Table(factor_rows, ["分配因素", "单位", "权重", "数据来源"], numeric=(2,)),
+                Paragraph("绩效奖补的奖补指标（均为镇（街道）自身管理可以改变的指标）："),
+                Table(area_rows, ["方面", "指标", "分值"], numeric=(2,)),
+                _para(award_text + context_text),
+            ],
             level=2,
         ),
         Section(
@@ -279,33 +311,57 @@ def allocation_blocks(result: FiscalResult) -> list[Any]:
             level=2,
         ),
         Section(
-            f"（三）绩效调节与分配结果（金额单位：{u}）",
+            f"（三）基础额、奖补额和分配结果（金额单位：{u}）",
             [
-                summary,
-                Table(
-                    result_rows,
-                    [
-                        "镇（街道）",
-                        "因素得分",
-                        "基础额",
-                        "综合得分",
-                        "等级",
-                        "绩效系数",
-                        "分配额",
-                        "绩效调节",
-                    ],
-                    numeric=(1, 2, 3, 5, 6, 7),
-                ),  # fmt: skip
+                _para(_allocation_summary(result)),
+                Table(result_rows, result_header, numeric=(1, *range(3, n_cols))),
                 blocks.chart(
                     plot_allocation(result).figure,
-                    "转移支付分配：因素法基础额与绩效调节后分配额",
-                    "各镇（街道）因素法基础额（浅色）与绩效调节后分配额（深色）的分组柱状图，"
+                    "转移支付分配：均衡性基础额与绩效奖补",
+                    "各镇（街道）分配额的堆叠柱状图：下段为均衡性基础额（浅色），上段为绩效奖补（深色），"
                     "按分配额从高到低排列",
                 ),
             ],
             level=2,
         ),
     ]
+
+
+def _award_basis(award) -> str:
+    """Which of the award's parameters the case set and which are this evaluation's defaults."""
+    names = {
+        "award_share": "奖补比例",
+        "indicators": "奖补指标",
+        "threshold": "起奖分",
+        "improvement_weight": "改进权重",
+    }
+    own = [names[k] for k in names if k in award.from_case]
+    rest = [names[k] for k in names if k not in award.from_case]
+    text = f"{'、'.join(own)}由评价方案确定；" if own else ""
+    if rest:
+        text += f"{'、'.join(rest)}为本评价采用的口径（待核实）；"
+    return text
+
+
+def _allocation_summary(result: FiscalResult) -> str:
+    """Totals, the range of the award as a percentage of the base, who got no award."""
+    a, award = result.allocation, result.award
+    u = result.case.allocation.unit
+    text = f"均衡性基础额合计{fmt.fixed(a['base'].sum())}{u}，绩效奖补合计{fmt.fixed(a['award'].sum())}{u}"
+    if a["award"].sum() > 0:
+        rate = (a["award"] / a["base"].where(a["base"] > 0) * 100).round(2).dropna()
+        hi, lo = rate.max(), rate.min()
+        top = [t for t in rate.index if rate[t] == hi]
+        low = [t for t in rate.index if rate[t] == lo]
+        top_text = top[0] + ("等" if len(top) > 1 else "")
+        low_text = low[0] + ("等" if len(low) > 1 else "")
+        text += (
+            f"；奖补额相当于基础额的{fmt.fixed(lo)}%（{low_text}）至{fmt.fixed(hi)}%（{top_text}）"
+        )
+        none = [str(t) for t in a.index if a.loc[t, "award_points"] <= 0]
+        if none:
+            text += f"，{'、'.join(none)}奖补得分低于{fmt.num(award.threshold)}分，未获奖补"
+    return text + "。各镇（街道）分配额均不少于其基础额。"
 
 
 def method_annex(result: FiscalResult) -> list[Any]:
@@ -356,21 +412,37 @@ def method_annex(result: FiscalResult) -> list[Any]:
 
 
 def allocation_annex(result: FiscalResult) -> list[Any]:
-    """The allocation formula, rounding, factor codes and the coefficient rule with its source."""
+    """The allocation formula, rounding, factor codes, the award indicators with their codes, and
+    every rule's source and status."""
     if result.allocation is None:
         return [Paragraph("本案例未设置转移支付分配（allocation）。")]
-    formula = _presets()["formula"]
-    c = result.coefficient
+    cfg = _presets()
+    design, award = cfg["design"], result.award
     alloc = result.case.allocation
     rows = [[f.code, f.name, fmt.num(f.weight, 4)] for f in alloc.factors]
+    ind = result.indicators.set_index("code")
+    award_rows = [
+        [name, "、".join(f"{c}（{ind.loc[c, 'name']}）" for c in codes)]
+        for name, codes in award.areas
+    ]
+    set_by_case = "、".join(award.from_case)
     return [
-        Paragraph(f"分配公式：{formula['text']}。"),
-        Paragraph(f"{formula['note']}来源：{blocks.cite(formula['source'])}。"),
-        Table(rows, ["因素代码", "分配因素", "权重"], numeric=(2,)),
+        Paragraph(f"分配办法：{design['name']}。分配公式：{design['formula']}。"),
         Paragraph(
-            f"绩效系数：{c.name}"
-            + (f"（预设 {c.preset}）" if c.preset else "")
-            + f"：{c.describe()}。来源：{blocks.cite(c.source)}（{_status(c.status)}）。"
+            f"{design['note']}来源：{blocks.cite(design['source'])}（{_status(design['status'])}）。"
+        ),
+        Table(rows, ["因素代码", "分配因素", "权重"], numeric=(2,)),
+        Table(award_rows, ["奖补方面", "指标代码（指标）"]),
+        Paragraph(
+            f"奖补比例 {fmt.num(award.share, 4)}，起奖分 {fmt.num(award.threshold)}，"
+            f"较上年改进权重 {fmt.num(award.improvement_weight, 4)}；{cfg['award']['improvement']}。"
+            f"默认值来源：{blocks.cite(cfg['award_share']['source'])}（{_status(cfg['award_share']['status'])}）；"
+            f"{blocks.cite(cfg['award']['source'])}（{_status(cfg['award']['status'])}）。"
+            + (f"案例文件给出：{set_by_case}。" if set_by_case else "")
+        ),
+        Paragraph(
+            f"保障规则：{cfg['guarantee']['text']}（等级 {'、'.join(award.guaranteed)}），每次分配后核验。"
+            f"来源：{blocks.cite(cfg['guarantee']['source'])}（{_status(cfg['guarantee']['status'])}）。"
         ),
     ]
 
@@ -440,7 +512,7 @@ def plot_level1(result: FiscalResult, ax=None):
 
 
 def plot_allocation(result: FiscalResult, ax=None):
-    """Grouped bars: the factor-method base amount and the final allocation of each town."""
+    """Stacked bars: each town's equalisation base and, on top, its 绩效奖补."""
     import matplotlib.pyplot as plt
 
     from methods import fonts
@@ -452,11 +524,11 @@ def plot_allocation(result: FiscalResult, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(7.6, 3.8))
     x = np.arange(len(a))
-    ax.bar(x - 0.2, a["base"], width=0.4, color="#BFD3EA", label="因素法基础额")
-    ax.bar(x + 0.2, a["allocation"], width=0.4, color="#2F6DB5", label="绩效调节后分配额")
+    ax.bar(x, a["base"], width=0.6, color="#BFD3EA", label="均衡性基础额")
+    ax.bar(x, a["award"], width=0.6, bottom=a["base"], color="#2F6DB5", label="绩效奖补")
     ax.set_xticks(x, a.index, rotation=45, ha="right", fontsize=9)
     ax.set_ylabel(result.case.allocation.unit)
-    ax.set_title("转移支付分配（因素法基础额与绩效调节后分配额）")
+    ax.set_title("转移支付分配（均衡性基础额与绩效奖补）")
     ax.legend(frameon=False, fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
@@ -485,7 +557,7 @@ def section_work(r: FiscalResult) -> Section:
     scope = (
         work.scope
         if work and work.scope
-        else f"评价对象为{'、'.join(r.raw.index)}{len(r.raw)}个镇（街道）{case.year}年度财政运行情况"
+        else f"评价对象为{'、'.join(r.raw.index)}{fnd.units_text(r)}{case.year}年度财政运行情况"
     )
     lv = r.level1_points
     policy = _policy(r.framework)

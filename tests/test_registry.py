@@ -1,0 +1,188 @@
+"""专家库 and 第三方机构库 (methods.registry, ``jixiao registry``).
+
+Rules: 武发〔2020〕48号 (专家学者智库; 执业质量考评结果与以后年度招标评分挂钩; 行业失信黑名单) and
+财预〔2021〕6号 (回避利益冲突); the numbers are methods/_data/registries.yaml (practice). Expected
+values below are worked out by hand from the example registries in parameters/registries/."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import yaml
+
+from methods import registry
+from methods.errors import CaseError
+from methods.library import Library
+
+from .conftest import ROOT, fake_archive, run_cli
+
+REG = ROOT / "parameters" / "registries"
+HOUSING = "常州市武进区住房和城乡建设局"
+AGENCY = "常州市某工程咨询有限公司（示例）"
+
+
+@pytest.fixture(scope="module")
+def reg():
+    return registry.load(REG)
+
+
+def test_example_registries_are_valid(reg):
+    assert len(reg.experts.experts) == 13 and len(reg.agencies.agencies) == 4
+    assert reg.agency("A003").name == "常州某管理咨询有限公司（示例）"
+    assert reg.agency(AGENCY).id == "A001"
+
+
+def _write(tmp_path, name, data):
+    (tmp_path / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return tmp_path
+
+
+def _experts(**extra):
+    base = {"id": "E1", "name": "王某", "fields": ["财政管理"], "affiliation": "某大学"}
+    return {"registry": "experts", "experts": [{**base, **extra}]}
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (_experts(name="王某13912345678"), "experts[0].name", "电话号码、身份证号或电子邮箱"),
+        (_experts(phone="13912345678"), "experts[0]", "phone"),
+        (_experts(fields=[]), "experts[0].fields", ""),
+        (
+            {**_experts(), "panels": [{"year": 2024, "unit": "区水利局", "experts": ["E9"]}]},
+            "",
+            "专家 E9 不在专家名录中",
+        ),
+    ],
+)
+def test_bad_expert_files_are_refused_naming_file_and_field(tmp_path, data, field, message):
+    folder = _write(tmp_path, "experts.yaml", data)
+    with pytest.raises(CaseError) as exc:
+        registry.load(folder)
+    text = str(exc.value)
+    assert "experts.yaml" in text and field in text and message in text
+    assert "13912345678" not in text  # the refused contact is not echoed
+
+
+def test_blacklist_dates_and_duplicate_ids_are_checked(tmp_path):
+    agency = {"id": "A1", "name": "某机构"}
+    bad = {
+        "registry": "agencies",
+        "agencies": [
+            {**agency, "blacklist": [{"from": "2024-03-01", "to": "2024-01-01",
+                                      "reason": "虚假报告", "decided_by": "区财政局"}]},
+        ],
+    }  # fmt: skip
+    with pytest.raises(CaseError, match="早于"):
+        registry.load(_write(tmp_path, "agencies.yaml", bad))
+    twice = {"registry": "agencies", "agencies": [agency, {**agency, "name": "另一机构"}]}
+    bad["agencies"][0]["blacklist"][0]["from"] = "2024年3月1日"
+    with pytest.raises(CaseError, match="YYYY-MM-DD"):
+        registry.load(_write(tmp_path, "agencies.yaml", bad))
+    with pytest.raises(CaseError, match="A1 重复"):
+        registry.load(_write(tmp_path, "agencies.yaml", twice))
+
+
+def test_panel_avoids_conflicts_and_covers_fields(reg):
+    panel = registry.draw_panel(
+        reg, 5, seed=2025, fields=["水利工程", "工程造价", "绩效评价"], exclude=[AGENCY],
+        unit=HOUSING, year=2025,
+    )  # fmt: skip
+    ids = list(panel.experts["id"])
+    reasons = dict(zip(panel.excluded["id"], panel.excluded["reason"], strict=True))
+    # E003 works with the agency, E005 with the 住建局, E013 is suspended; E004/E008/E011 share
+    # no requested field: 13 − 6 = 7 eligible
+    assert reasons["E003"].startswith("回避") and AGENCY in reasons["E003"]
+    assert reasons["E005"].startswith("回避") and reasons["E013"] == "暂停入库"
+    assert {k for k, v in reasons.items() if v == "专业领域不符"} == {"E004", "E008", "E011"}
+    assert panel.eligible == 7 and len(ids) == 5 and len(set(ids)) == 5
+    assert not {"E003", "E005", "E013"} & set(ids)
+    drawn_fields = set("、".join(panel.experts["fields"]).split("、"))
+    assert {"水利工程", "工程造价", "绩效评价"} <= drawn_fields
+    again = registry.draw_panel(
+        reg, 5, seed=2025, fields=["水利工程", "工程造价", "绩效评价"], exclude=[AGENCY],
+        unit=HOUSING, year=2025,
+    )  # fmt: skip
+    assert list(again.experts["id"]) == ids  # reproducible from the seed
+    others = {
+        tuple(registry.draw_panel(reg, 3, seed=s).experts["id"]) for s in range(20)
+    }  # different seeds give different panels
+    assert len(others) > 1
+
+
+def test_rotation_draws_recent_panelists_last(tmp_path):
+    experts = [
+        {"id": f"E{i}", "name": f"专家{i}", "fields": ["财政管理"], "affiliation": f"单位{i}"}
+        for i in range(1, 5)
+    ]
+    data = {
+        "registry": "experts",
+        "experts": experts,
+        "panels": [{"year": 2024, "unit": "区水利局", "experts": ["E1", "E2"]}],
+    }
+    reg = registry.load(_write(tmp_path, "experts.yaml", data))
+    for seed in range(10):
+        panel = registry.draw_panel(reg, 2, seed=seed, unit="区水利局", year=2025)
+        assert set(panel.experts["id"]) == {"E3", "E4"}
+    # outside the 2-year window the 2024 panel no longer counts
+    late = {
+        frozenset(registry.draw_panel(reg, 2, seed=s, unit="区水利局", year=2027).experts["id"])
+        for s in range(20)
+    }
+    assert any({"E1", "E2"} & s for s in late)
+
+
+def test_too_few_experts_is_a_plain_error(reg):
+    with pytest.raises(CaseError, match="符合条件的专家只有 1 名，少于抽取人数 4"):
+        registry.draw_panel(reg, 4, seed=1, fields=["环境工程"], unit=HOUSING)
+
+
+def test_bid_factor_from_review_history(reg):
+    # A002: 2022 93.0 and 2023 91.5 → mean 92.25 ≥ 90 → +3
+    f = registry.bid_factor(reg, "A002", 2025)
+    assert f.window == (2022, 2024) and f.reviews == 2
+    assert f.mean_score == pytest.approx(92.25) and f.points == 3
+    # A001: 88.5 → +1; in 2026 its 2022 review has left the window → no review → 0
+    assert registry.bid_factor(reg, "A001", 2025).points == 1
+    assert registry.bid_factor(reg, "A001", 2026).points == 0
+    # A003 is blacklisted 2024-03-01 … 2026-02-28: barred on 2025-01-01, free on 2026-03-01
+    barred = registry.bid_factor(reg, "A003", 2025)
+    assert barred.points is None and "不得参与投标" in barred.summary()
+    free = registry.bid_factor(reg, "A003", 2026, on=datetime.date(2026, 3, 1))
+    assert free.barred is None and free.points == -5  # 2023 score 58 < 60
+    assert "招标评分调整 -5 分" in free.summary()
+
+
+def test_library_reviews_join_the_history(reg, library):
+    fake_archive(library, "tp_2023", "第三方考评", year=2023, score=72.0, grade="中",
+                 evaluation="third_party_quality")  # fmt: skip
+    (library / "2023" / "tp_2023" / "parameters.yaml").write_text(
+        yaml.safe_dump({"case_id": "tp_2023", "agency": AGENCY, "engagement": "污水评价"},
+                       allow_unicode=True),
+        encoding="utf-8",
+    )  # fmt: skip
+    lib = Library.open(library)
+    history = registry.review_history(reg, "A001", lib)
+    assert list(history["year"]) == [2022, 2023]
+    assert list(history["source"]) == ["名录", "案例库 tp_2023"]
+    # (88.5 + 72.0) / 2 = 80.25 → +1
+    f = registry.bid_factor(reg, "A001", 2025, library=lib)
+    assert f.mean_score == pytest.approx(80.25) and f.points == 1
+
+
+def test_cli(library):
+    proc = run_cli("registry", "check", "--registry", REG)
+    assert proc.returncode == 0 and "专家库 13 名专家" in proc.stdout
+    proc = run_cli("registry", "draw", "--registry", REG, "--size", "3", "--seed", "9",
+                   "--field", "工程造价", "--exclude", AGENCY)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "随机种子 9" in proc.stdout and "回避" in proc.stdout
+    proc = run_cli("registry", "experts", "--registry", REG, "--field", "教育")
+    assert "周某" in proc.stdout and "王某" not in proc.stdout
+    proc = run_cli("registry", "agency", "A002", "--registry", REG, "--year", "2025")
+    assert "+3 分" in proc.stdout
+    proc = run_cli("registry", "agency", "A999", "--registry", REG)
+    assert proc.returncode == 2 and "第三方机构库中没有机构 A999" in proc.stderr
+    proc = run_cli("registry", "check", "--registry", library)
+    assert proc.returncode == 2 and "experts.yaml" in proc.stderr
