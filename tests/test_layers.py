@@ -39,6 +39,7 @@ FLOORS: dict[str, int] = {
     "methods._protocol": 0,
     "methods._resources": 0,
     "methods._yaml": 0,
+    "methods.documents": 0,
     "methods.errors": 0,
     "methods.fonts": 0,
     "methods.plotting": 0,
