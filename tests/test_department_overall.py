@@ -4,6 +4,7 @@ the report through ``jixiao run`` and plain papermill."""
 
 import copy
 import json
+import re
 
 import pytest
 import yaml
@@ -237,3 +238,110 @@ def test_report_outline_is_made_of_document_blocks():
     assert "作为指标“部门重点项目绩效评价平均得分”（LZ4）的实际值" in plain_text(key_section)
     figures = [b for b in walk(doc) if isinstance(b, Figure)]
     assert len(figures) == 3 and all(f.caption and f.alt for f in figures)
+
+
+# ---------------------------------------------------------------------------------------------
+# 决算 breakdown (final_accounts): the identities of the 部门决算收支 tables (practice) and the
+# 结转结余率 of 财预〔2013〕53号 (结转结余总额 ÷ 支出预算数, as the indicator library's GX-B-006)
+
+
+def test_final_accounts_add_up_and_give_the_carryover_rate_by_hand():
+    case = casefile.load_case(EXAMPLE)
+    s = dept.final_accounts_summary(case)
+    # 本年收入 50,280 + 1,800 = 52,080; 本年支出 基本 12,000 (9,860 + 2,140) + 项目 37,870 = 49,870
+    assert (s.income, s.expenditure) == (52080, 49870)
+    # 年末结转结余 4,380 + 52,080 − 49,870 = 6,590, as written
+    assert s.carried_over == 6590 and not s.derived_carried_over
+    # 结转结余率 (53号): 6,590 ÷ 全年预算数 52,300 = 12.6004% → 12.60
+    assert (s.basis, s.rate, s.indicator) == ("budget", 12.6, "GX-B-006")
+    ev = scoring.evaluate(EXAMPLE)
+    row = ev.table.set_index("code").loc["GX-B-006"]
+    # the indicator's actual is derived, not typed: 4 − 0.5 × (12.60 − 10) = 2.70
+    assert row["actual"] == 12.6 and row["score"] == 2.7
+    assert row["note"] == "老旧小区改造省级奖补资金 12 月下达，未能当年支出"  # the unit's own
+    out = dept.results(dept.analyse(casefile.load_case(EXAMPLE)))["final_accounts"]
+    assert out["expenditure"] == {
+        "total": 49870,
+        "basic": 12000,
+        "personnel": 9860,
+        "public": 2140,
+        "project": 37870,
+    }
+    assert (
+        out["carryover_rate"]["status"] == "unverified"
+        and "53号" in out["carryover_rate"]["source"]
+    )
+
+
+def test_carryover_rate_basis_is_a_parameter():
+    raw = load()
+    raw["final_accounts"]["rate_basis"] = "available"
+    ev = scoring.evaluate(validate(raw))
+    row = ev.table.set_index("code").loc["GX-B-006"]
+    # 6,590 ÷ (4,380 + 52,080) = 11.672% → 11.67; 4 − 0.5 × 1.67 = 3.165 → 3.17
+    assert row["actual"] == 11.67 and row["score"] == 3.17
+
+
+def test_carried_over_derived_when_left_out():
+    raw = load()
+    del raw["final_accounts"]["carried_over"]
+    s = dept.final_accounts_summary(validate(raw))
+    assert s.carried_over == 6590 and s.derived_carried_over and s.rate == 12.6
+
+
+def test_typed_carryover_rate_must_agree_with_the_breakdown():
+    raw = load()
+    gx = next(i for i in raw["indicators"] if i.get("ref") == "GX-B-006")
+    gx["actual"] = 12.6  # the same value typed: accepted
+    assert validate(raw).indicators[5].actual == 12.6
+    gx["actual"] = 8.0  # a value the 决算 does not give: refused, naming the indicator
+    with pytest.raises(
+        CaseError, match="结转结余率填写为 8%，与部门决算计算的 12.6%（年末结转结余"
+    ) as info:
+        validate(raw)
+    assert info.value.field == "indicators[5]（GX-B-006）.actual"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"personnel": 9900}, "final_accounts.basic", "不等于人员经费 9,900.00 + 公用经费"),
+        (
+            {"project": 37000},
+            "final_accounts.project",
+            "与全年执行数 budget.spent 49,870.00 万元 不符",
+        ),
+        ({"carried_over": 6000}, "final_accounts.carried_over", "= 6,590.00 万元 不符"),
+        (
+            {"fiscal_income": 40000, "carried_over": None},
+            "final_accounts.carried_in",
+            "年末结转结余为负",
+        ),
+        ({"indicator": "NOPE"}, "final_accounts.indicator", "不在 indicators 中"),
+        ({"fiscal_income": -1}, "final_accounts.fiscal_income", "0"),
+    ],
+)
+def test_final_accounts_that_do_not_add_up_are_refused(change, field, message):
+    raw = load()
+    raw["final_accounts"].update(change)
+    raw["final_accounts"] = {k: v for k, v in raw["final_accounts"].items() if v is not None}
+    with pytest.raises(CaseError, match=re.escape(message)) as info:
+        validate(raw)
+    assert info.value.field == field
+    assert "\n" not in info.value.message
+
+
+def test_report_basic_section_has_the_final_accounts_table():
+    from methods.report.document import Table, plain_text, walk
+
+    section = dept.section_basic(dept.analyse(casefile.load_case(EXAMPLE)))
+    tables = [b for b in walk(section) if isinstance(b, Table)]
+    rows = {r[0].text.strip("　"): [c.text for c in r[1:]] for t in tables for r in t.rows}
+    assert rows["基本支出"] == ["12,000.00", "24.06%"]  # 12,000 ÷ 49,870
+    assert rows["其中：人员经费"] == ["9,860.00", "19.77%"]
+    assert rows["其中：财政拨款收入"] == ["50,280.00", "96.54%"]  # 50,280 ÷ 52,080
+    assert rows["项目支出"] == ["37,870.00", "75.94%"]
+    assert rows["结转结余率"][0] == "12.6%"
+    text = plain_text(section)
+    assert "年末结转结余 6,590.00 万元，结转结余率 12.6%" in text
+    assert "结转结余率 12.6% 作为指标“结转结余率”的实际值" in text

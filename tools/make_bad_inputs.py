@@ -567,7 +567,7 @@ def build() -> None:
            ["indicators[9]（B4）.level1", "一级指标“影响”不属于框架"],
            setter(("indicators", "B4", "level1"), "影响指标"))
     mutate("department_overall", "level1_weights", "weights_sum", "部门整体：一级指标分值不符",
-           ["level1_weights.yaml:14: levels.运行成本", "应为 15 分"],
+           ["level1_weights.yaml:16: levels.运行成本", "应为 15 分"],
            setter(("indicators", 0, "weight"), 5))
     mutate("third_party_quality", "level1_weights", "weights_sum", "考评：一级指标分值不符",
            ["level1_weights.yaml:22: levels.机构与人员", "应为 10 分"],
@@ -950,6 +950,17 @@ def build() -> None:
     mutate(T, "key_project_score_over_100", "wrong_type", "重点项目得分超过 100",
            ["key_projects.projects[1].score", "应不大于 100"],
            setter(("key_projects", "projects", 1, "score"), 184.6))
+    mutate(T, "final_accounts_basic", "final_accounts", "决算：人员经费 + 公用经费不等于基本支出",
+           ["final_accounts.basic", "不等于人员经费 9,900.00 + 公用经费"],
+           setter(("final_accounts", "personnel"), 9900))
+    mutate(T, "final_accounts_spent", "final_accounts", "决算：基本支出 + 项目支出不等于全年执行数",
+           ["final_accounts.project", "与全年执行数 budget.spent"],
+           setter(("final_accounts", "project"), 37000))
+    mutate(T, "final_accounts_balance", "final_accounts", "决算：年末结转结余与收支不平衡",
+           ["final_accounts.carried_over", "不符"], setter(("final_accounts", "carried_over"), 6000))
+    mutate(T, "carryover_rate_typed", "final_accounts", "结转结余率手填值与决算不符",
+           ["indicators[5]（GX-B-006）.actual", "与部门决算计算的 12.6%"],
+           setter(("indicators", 5, "actual"), 8.0))
     T = "third_party_quality"
     mutate(T, "unknown_fee_schedule", "unknown_grade_preset", "未知的付费比例表预设",
            ["fee.schedule", "lenient_2023"], setter(("fee", "schedule"), "lenient_2023"))

@@ -64,12 +64,41 @@ class KeyProjects(_Model):
     )
 
 
+class FinalAccounts(_Model):
+    """部门决算收支 (amounts in ``budget.unit``): income, expenditure by kind, carry-overs."""
+
+    carried_in: float = Field(ge=0, allow_inf_nan=False, description="年初结转结余")
+    fiscal_income: float = Field(ge=0, allow_inf_nan=False, description="本年财政拨款收入")
+    other_income: float = Field(
+        0.0, ge=0, allow_inf_nan=False, description="本年其他收入（事业收入、经营收入等）"
+    )
+    basic: float = Field(ge=0, allow_inf_nan=False, description="基本支出")
+    personnel: float = Field(ge=0, allow_inf_nan=False, description="基本支出中的人员经费")
+    public: float = Field(ge=0, allow_inf_nan=False, description="基本支出中的公用经费")
+    project: float = Field(ge=0, allow_inf_nan=False, description="项目支出")
+    carried_over: float | None = Field(
+        None, ge=0, allow_inf_nan=False, description="年末结转结余（不填时按收支平衡计算）"
+    )
+    rate_basis: Literal["budget", "available"] | None = Field(
+        None,
+        description="结转结余率口径：budget 年末结转结余 ÷ 全年预算数（默认，53号）；"
+        "available 年末结转结余 ÷（年初结转结余 + 本年收入）",
+    )
+    indicator: str | None = Field(
+        None,
+        description="以结转结余率为实际值的指标代码（默认：引用 GX-B-006 或名为结转结余率的指标）",
+    )
+    source: str | None = Field(None, description="数据来源，例如 2023 年度部门决算报表")
+
+
 class DepartmentCase(ScoredCase):
     """部门（单位）整体绩效评价 (evaluation: department_overall)."""
 
     key_projects: KeyProjects | None = None
+    final_accounts: FinalAccounts | None = None
 
     _key_table: Any = PrivateAttr(None)
+    _final: Any = PrivateAttr(None)
 
     def member_case_entries(self) -> list[tuple[tuple, str]]:
         if self.key_projects is None:
@@ -230,10 +259,215 @@ def key_project_scores(case: DepartmentCase) -> KeyProjectTable | None:
     return case._key_table
 
 
+# ---------------------------------------------------------------------------------------------
+# 决算 breakdown
+
+CARRYOVER_REF = "GX-B-006"  # 结转结余率 in the indicator library
+
+
+def final_accounts_rules() -> dict[str, Any]:
+    """The shipped rules of the 决算 breakdown (``methods/_data/final_accounts.yaml``)."""
+    from methods._resources import load_yaml
+
+    return load_yaml("final_accounts.yaml")
+
+
+@dataclass(frozen=True)
+class FinalAccountsSummary:
+    """A department's 决算 breakdown with its totals and the 结转结余率 derived from it."""
+
+    accounts: FinalAccounts
+    unit: str
+    income: float  # 本年收入 = 财政拨款收入 + 其他收入
+    expenditure: float  # 本年支出 = 基本支出 + 项目支出
+    carried_over: float  # 年末结转结余 (given, or 年初 + 收入 − 支出)
+    derived_carried_over: bool
+    basis: str  # budget / available
+    denominator: float
+    rate: float  # 结转结余率 (%), 2 dp
+    indicator: str | None  # the code of the indicator whose actual is the rate
+
+    @property
+    def rule(self) -> dict[str, Any]:
+        return final_accounts_rules()["carryover_rate"]["variants"][self.basis]
+
+    def formula(self) -> str:
+        """E.g. ``年末结转结余 6,590.00 ÷ 全年预算数 52,300.00 = 12.60%``."""
+        return (
+            f"年末结转结余 {fmt.fixed(self.carried_over)} ÷ {self.rule['denominator']} "
+            f"{fmt.fixed(self.denominator)} = {fmt.pct(self.rate)}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.accounts
+        return {
+            "unit": self.unit,
+            "carried_in": a.carried_in,
+            "income": {"total": self.income, "fiscal": a.fiscal_income, "other": a.other_income},
+            "expenditure": {
+                "total": self.expenditure,
+                "basic": a.basic,
+                "personnel": a.personnel,
+                "public": a.public,
+                "project": a.project,
+            },
+            "carried_over": self.carried_over,
+            "carried_over_derived": self.derived_carried_over,
+            "carryover_rate": {
+                "value": self.rate,
+                "basis": self.basis,
+                "definition": self.rule["name"],
+                "denominator": self.denominator,
+                "status": self.rule["status"],
+                "source": self.rule["source"],
+            },
+            "indicator": self.indicator,
+            "source": a.source,
+        }
+
+
+def _carryover_indicator(case: DepartmentCase) -> int | None:
+    """Index of the indicator whose actual value is the 结转结余率: ``final_accounts.indicator``,
+    else the one referring to GX-B-006 or named 结转结余率, else None."""
+    fa = case.final_accounts
+    if fa is not None and fa.indicator is not None:
+        for i, ind in enumerate(case.indicators):
+            if ind.code == fa.indicator:
+                return i
+        raise CaseError(
+            f"指标代码 '{fa.indicator}' 不在 indicators 中", field=("final_accounts", "indicator")
+        )
+    for i, ind in enumerate(case.indicators):
+        if ind.ref == CARRYOVER_REF or ind.name == "结转结余率":
+            return i
+    return None
+
+
+def final_accounts_summary(case: DepartmentCase) -> FinalAccountsSummary | None:
+    """Check the 决算 breakdown adds up and derive the 结转结余率.
+
+    Identities (``final_accounts.yaml``, practice): 基本支出 = 人员经费 + 公用经费; 基本支出 +
+    项目支出 = 全年执行数 (``budget.spent``); 年初结转结余 + 本年收入 − 本年支出 = 年末结转结余.
+    结转结余率 = 年末结转结余 ÷ 全年预算数 (``rate_basis: budget``, the 53号 definition the
+    indicator library carries, default) or ÷ (年初结转结余 + 本年收入) (``available``), in percent,
+    rounded half-up to 2 decimals.
+
+    Raises
+    ------
+    CaseError
+        Naming the field of the first amount that does not add up, or a missing denominator.
+    """
+    fa = case.final_accounts
+    if fa is None:
+        return None
+    if case._final is not None:
+        return case._final
+    rules = final_accounts_rules()
+    tol = float(rules["tolerance"])
+    unit = case.budget.unit if case.budget else "万元"
+    loc = ("final_accounts",)
+
+    def money(x: float) -> str:
+        return f"{fmt.fixed(x)} {unit}"
+
+    if abs(fa.personnel + fa.public - fa.basic) > tol:
+        raise CaseError(
+            f"基本支出 {money(fa.basic)} 不等于人员经费 {fmt.fixed(fa.personnel)} + 公用经费 "
+            f"{fmt.fixed(fa.public)} = {money(fa.personnel + fa.public)}",
+            field=(*loc, "basic"),
+        )
+    expenditure = fa.basic + fa.project
+    spent = case.budget.spent if case.budget else None
+    if spent is not None and abs(expenditure - spent) > tol:
+        raise CaseError(
+            f"基本支出 {fmt.fixed(fa.basic)} + 项目支出 {fmt.fixed(fa.project)} = "
+            f"{money(expenditure)}，与全年执行数 budget.spent {money(spent)} 不符",
+            field=(*loc, "project"),
+        )
+    income = fa.fiscal_income + fa.other_income
+    balance = fa.carried_in + income - expenditure
+    if fa.carried_over is not None and abs(fa.carried_over - balance) > tol:
+        raise CaseError(
+            f"年末结转结余 {money(fa.carried_over)} 与年初结转结余 {fmt.fixed(fa.carried_in)} + "
+            f"本年收入 {fmt.fixed(income)} − 本年支出 {fmt.fixed(expenditure)} = "
+            f"{money(balance)} 不符",
+            field=(*loc, "carried_over"),
+        )
+    if fa.carried_over is None and balance < -tol:
+        raise CaseError(
+            f"本年支出 {money(expenditure)} 超过年初结转结余与本年收入之和 "
+            f"{money(fa.carried_in + income)}，年末结转结余为负",
+            field=(*loc, "carried_in"),
+        )
+    carried_over = fa.carried_over if fa.carried_over is not None else max(balance, 0.0)
+    basis = fa.rate_basis or rules["carryover_rate"]["default"]
+    if basis == "budget":
+        denominator = case.budget.allocated if case.budget else None
+        if not denominator:
+            raise CaseError(
+                "结转结余率（年末结转结余 ÷ 全年预算数）需要 budget.allocated（全年预算数，不为 0）",
+                field=(*loc, "rate_basis"),
+                hint="或设置 final_accounts.rate_basis: available（÷ 年初结转结余与本年收入之和）",
+            )
+    else:
+        denominator = fa.carried_in + income
+        if denominator <= 0:
+            raise CaseError(
+                "年初结转结余与本年收入之和为 0，无法计算结转结余率", field=(*loc, "rate_basis")
+            )
+    rate = fmt.round_half_up(carried_over / denominator * 100.0, 2)
+    idx = _carryover_indicator(case)
+    case._final = FinalAccountsSummary(
+        accounts=fa,
+        unit=unit,
+        income=income,
+        expenditure=expenditure,
+        carried_over=carried_over,
+        derived_carried_over=fa.carried_over is None,
+        basis=basis,
+        denominator=float(denominator),
+        rate=rate,
+        indicator=None if idx is None else case.indicators[idx].code,
+    )
+    return case._final
+
+
+def _fill_carryover(case: DepartmentCase) -> None:
+    """Make the 结转结余率 indicator's actual value the one derived from the 决算 breakdown;
+    refuse a typed value that contradicts it (more than 0.005 percentage points apart)."""
+    summary = final_accounts_summary(case)
+    if summary is None or summary.indicator is None:
+        return
+    idx = next(i for i, ind in enumerate(case.indicators) if ind.code == summary.indicator)
+    ind = case.indicators[idx]
+    loc = ("indicators", idx)
+    if ind.rule not in QUANTITATIVE_RULES:
+        raise CaseError(
+            f"以结转结余率为实际值的指标应为定量规则，实际为 {ind.rule}", field=(*loc, "rule")
+        )
+    if isinstance(ind.actual, str) or (
+        ind.actual is not None and abs(float(ind.actual) - summary.rate) > 0.005 + 1e-9
+    ):
+        raise CaseError(
+            f"结转结余率填写为 {fmt.num(ind.actual)}%，与部门决算计算的 {fmt.pct(summary.rate)}"
+            f"（{summary.formula()}）不符",
+            field=(*loc, "actual"),
+            hint="删除 actual（给出 final_accounts 时结转结余率由决算数据计算），或核对决算数据",
+        )
+    # the derivation is shown with the 决算 table (基本情况), not in the indicator's note, which
+    # holds the unit's own explanation of the problem
+    filled = ind.model_copy(update={"actual": summary.rate, "unit": ind.unit or "%"})
+    indicators = list(case.indicators)
+    indicators[idx] = filled
+    object.__setattr__(case, "indicators", indicators)
+
+
 def _check_department(case: Case) -> list[str]:
-    """Score the key projects, fill the linked indicator's actual value, check the tree."""
+    """Score the key projects, fill the linked indicators' actual values (重点项目平均得分,
+    结转结余率 from the 决算 breakdown), check the tree."""
     if not isinstance(case, DepartmentCase):
         return _scored.check(case)
+    _fill_carryover(case)
     kp = case.key_projects
     table = key_project_scores(case)
     if kp is not None and kp.indicator is not None and table is not None:
@@ -312,11 +546,14 @@ def results(result: ScoredResult) -> dict[str, Any]:
 
     ev = result.ev
     t = key_project_scores(ev.case)
+    fa = final_accounts_summary(ev.case)
+    extra = {} if fa is None else {"final_accounts": fa.to_dict()}
     return report.results(
         ev,
         robustness=result.robustness,
         conclusions=conclusions(ev),
         key_projects=None if t is None else t.to_dict(),
+        **extra,
     )
 
 
@@ -364,6 +601,63 @@ def budget_table(case: DepartmentCase) -> Table:
     ]
     note = f"说明：{b.note}" if b.note else None
     return Table([row], header, numeric=range(5), note=note)
+
+
+def final_accounts_blocks(case: DepartmentCase) -> list[Any]:
+    """部门决算收支: one sentence and a table (收入 by source, 支出 by kind with 人员经费 and
+    公用经费, carry-overs, 结转结余率 and its formula); nothing without ``final_accounts``."""
+    s = final_accounts_summary(case)
+    if s is None:
+        return []
+    a = s.accounts
+    u = s.unit
+
+    def share(x: float, of: float) -> str:
+        return fmt.pct(x / of * 100) if of else "—"
+
+    prose = (
+        f"{case.year} 年部门决算：年初结转结余 {fmt.fixed(a.carried_in)} {u}；本年收入 "
+        f"{fmt.fixed(s.income)} {u}，其中财政拨款收入 {fmt.fixed(a.fiscal_income)} {u}"
+        f"（占 {share(a.fiscal_income, s.income)}）、其他收入 {fmt.fixed(a.other_income)} {u}；"
+        f"本年支出 {fmt.fixed(s.expenditure)} {u}，其中基本支出 {fmt.fixed(a.basic)} {u}"
+        f"（人员经费 {fmt.fixed(a.personnel)} {u}、公用经费 {fmt.fixed(a.public)} {u}），"
+        f"项目支出 {fmt.fixed(a.project)} {u}（占 {share(a.project, s.expenditure)}）；"
+        f"年末结转结余 {fmt.fixed(s.carried_over)} {u}，结转结余率 {fmt.pct(s.rate)}。"
+    )
+    rows = [
+        ["年初结转结余", fmt.fixed(a.carried_in), ""],
+        ["本年收入合计", fmt.fixed(s.income), "100%"],
+        ["　其中：财政拨款收入", fmt.fixed(a.fiscal_income), share(a.fiscal_income, s.income)],
+        ["　　　　其他收入", fmt.fixed(a.other_income), share(a.other_income, s.income)],
+        ["本年支出合计", fmt.fixed(s.expenditure), "100%"],
+        ["　基本支出", fmt.fixed(a.basic), share(a.basic, s.expenditure)],
+        ["　　其中：人员经费", fmt.fixed(a.personnel), share(a.personnel, s.expenditure)],
+        ["　　　　　公用经费", fmt.fixed(a.public), share(a.public, s.expenditure)],
+        ["　项目支出", fmt.fixed(a.project), share(a.project, s.expenditure)],
+        [
+            "年末结转结余" + ("（按收支平衡计算）" if s.derived_carried_over else ""),
+            fmt.fixed(s.carried_over),
+            "",
+        ],
+        ["结转结余率", fmt.pct(s.rate), s.rule["name"]],
+    ]
+    note = (
+        "说明：年初结转结余 + 本年收入 = 本年支出 + 年末结转结余；本年支出即全年执行数。"
+        f"结转结余率 = {s.formula()}。口径来源：{blocks.cite(s.rule['source'])}。"
+        + (f"数据来源：{a.source}。" if a.source else "")
+    )
+    parts: list[Any] = [
+        Paragraph(prose),
+        Table(rows, ["项目", f"金额（{u}）", "占比 / 口径"], numeric=(1,), note=note),
+    ]
+    if s.indicator is not None:
+        ind = next(i for i in case.indicators if i.code == s.indicator)
+        parts.append(
+            Paragraph(
+                f"结转结余率 {fmt.pct(s.rate)} 作为指标“{ind.name}”的实际值（由决算数据计算）。"
+            )
+        )
+    return parts
 
 
 def key_projects_blocks(case: DepartmentCase) -> list[Any]:
@@ -439,6 +733,7 @@ def section_basic(r: ScoredResult) -> Section:
                     official.overview_paragraph(case, "部门概况"),
                     official.budget_prose(case, subject="部门"),
                     budget_table(case),
+                    *final_accounts_blocks(case),
                 ],
                 level=2,
             ),
