@@ -608,24 +608,12 @@ def import_form(path: str | Path) -> Imported:
 
 
 def framework_for_levels(evaluation: str, level1: Sequence[str]):
-    """The framework variant a form's level-1 names call for, or None for the default.
-
-    A 自评表 or 评分表 with a 成本指标 level-1 row (财预〔2021〕101号) is scored on the variant its
-    default framework names for that level (``alternatives`` in the framework file, e.g.
-    ``self_evaluation_cost_2021``); names the default accepts keep the default.
-    """
+    """The framework variant a form's level-1 names call for, or None for the default
+    (:func:`methods.frameworks.variant_for_levels` of the evaluation's default framework)."""
     from methods import frameworks
     from methods.casefile import EVALUATIONS
 
-    default = EVALUATIONS[evaluation].default_framework
-    if default is None:
-        return None
-    fw = frameworks.get(default)
-    names = {frameworks.normalise_level_name(n) for n in level1}
-    for name in sorted(names - set(fw.level1_names)):
-        if name in fw.alternatives:
-            return frameworks.get(fw.alternatives[name])
-    return None
+    return frameworks.variant_for_levels(EVALUATIONS[evaluation].default_framework, level1)
 
 
 # a row without an indicator name that fills one of these is a forgotten name, not a blank row

@@ -7,7 +7,7 @@ extra checks (e.g. 产出 + 效益 ≥ 60, a warning) and its source and status.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -225,3 +225,20 @@ def check_tree(
         if points + TOLERANCE < check["min_points"]:
             warnings.append(check["message"].format(points=points, min_points=check["min_points"]))
     return warnings
+
+
+def variant_for_levels(default: str | None, level1: Sequence[str]) -> Framework | None:
+    """The framework variant that level-1 names call for, or None when ``default`` takes them.
+
+    A 自评表, 评分表 or target sheet with a 成本指标 level-1 row (财预〔2021〕101号) is scored on the
+    variant its default framework names for that level (``alternatives`` in the framework file,
+    e.g. ``self_evaluation_cost_2021``); names the default accepts keep the default.
+    """
+    if default is None:
+        return None
+    fw = get(default)
+    names = {normalise_level_name(n) for n in level1}
+    for name in sorted(names - set(fw.level1_names)):
+        if name in fw.alternatives:
+            return get(fw.alternatives[name])
+    return None

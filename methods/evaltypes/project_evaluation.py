@@ -69,11 +69,12 @@ def section_conclusion(r: ScoredResult) -> Section:
     section = official.conclusion_section(r.ev, r.findings, chart=level1_chart(r.ev))
     if r.payment is None:
         return section
-    from methods import ppp
 
     n = sum(isinstance(b, Section) for b in section.blocks) + 1
     sub = Section(
-        f"（{official.chinese_number(n)}）按效付费核定", ppp.report_blocks(r.payment), level=2
+        f"（{official.chinese_number(n)}）按效付费核定",
+        official.ppp_payment_blocks(r.payment),
+        level=2,
     )
     return Section(section.title, [*section.blocks, sub])
 

@@ -64,7 +64,8 @@ def from_target_sheet(sheet: Any) -> dict[str, Any]:
     dict
         A case mapping with ``evaluation: self_evaluation`` (not yet valid: actual values missing).
     """
-    from methods.excel import framework_for_levels
+    from methods import frameworks
+    from methods.casefile import EVALUATIONS
 
     raw = sheet.model_dump(exclude_none=True) if hasattr(sheet, "model_dump") else dict(sheet)
     adjusted = {
@@ -94,8 +95,9 @@ def from_target_sheet(sheet: Any) -> dict[str, Any]:
         case["objectives"] = {"planned": raw["goal"]}
     if raw.get("budget"):
         case["budget"] = {k: v for k, v in raw["budget"].items() if v is not None}
-    framework = framework_for_levels(
-        "self_evaluation", [i["level1"] for i in indicators if "level1" in i]
+    framework = frameworks.variant_for_levels(
+        EVALUATIONS["self_evaluation"].default_framework,
+        [i["level1"] for i in indicators if "level1" in i],
     )
     if framework is not None:
         case["framework"] = framework.id

@@ -34,6 +34,7 @@ __all__ = [
     "experience_and_problems",
     "objectives_section",
     "overview_paragraph",
+    "ppp_payment_blocks",
     "problem_sections",
     "other_matters_section",
     "score_sheet",
@@ -582,3 +583,46 @@ def self_evaluation_form(ev: Evaluation, fd: fnd.Findings, *, title: str) -> Sec
             indicators,
         ],
     )
+
+
+def ppp_payment_blocks(d: dict[str, Any]) -> list[Any]:
+    """The report's 按效付费核定: one sentence and a small table of the amounts (``d`` from
+    :func:`methods.ppp.compute`)."""
+    u = d["unit"]
+    basis = f"（{d['basis']}）" if d["basis"] else ""
+    text = (
+        f"按项目合同约定的{d['formula_name']}办法{basis}，{d['rule']}；本年度评价得分"
+        f"{fmt.fixed(d['score'])}分，运维绩效付费系数为{fmt.num(d['coefficient'] * 100)}%，"
+        f"核定运维绩效付费{fmt.fixed(d['operation_paid'])}{u}（基数{fmt.fixed(d['operation_base'])}{u}，"
+        f"扣减{fmt.fixed(d['withheld'])}{u}）"
+    )
+    if d["availability"]:
+        text += f"，连同可用性付费{fmt.fixed(d['availability'])}{u}，年度政府付费合计{fmt.fixed(d['total'])}{u}"
+    if d["settlement"] is not None:
+        s = d["settlement"]
+        verb = "应补付" if s >= 0 else "应扣回"
+        text += (
+            f"；已预付运维绩效付费{fmt.fixed(d['paid_before'])}{u}，{verb}{fmt.fixed(abs(s))}{u}"
+        )
+    rows = [
+        ["可用性付费", fmt.fixed(d["availability"])],
+        ["运维绩效付费基数", fmt.fixed(d["operation_base"])],
+        ["评价得分（分）", fmt.fixed(d["score"])],
+        ["付费系数", fmt.num(d["coefficient"] * 100) + "%"],
+        ["核定运维绩效付费", fmt.fixed(d["operation_paid"])],
+        ["扣减金额", fmt.fixed(d["withheld"])],
+        ["年度政府付费合计", fmt.fixed(d["total"])],
+    ]
+    if d["settlement"] is not None:
+        rows += [
+            ["已预付运维绩效付费", fmt.fixed(d["paid_before"])],
+            ["应补付（负数为应扣回）", fmt.fixed(d["settlement"])],
+        ]
+    note = (
+        f"说明：金额单位为{u}；与评价得分挂钩的运维绩效付费占年度付费的{fmt.num(d['linked_share'])}%。"
+        f"付费公式和阈值以项目合同为准，公式类型为{blocks.status_text(d['status'])}。"
+    )
+    return [
+        Paragraph(text + "。"),
+        Table(rows, ["项目", "金额"], numeric=(1,), note=note),
+    ]
