@@ -881,7 +881,7 @@ def _cn(i: int) -> str:
 
 
 def _section_application(rep: dict[str, Any]) -> Section:
-    year, app, graded = rep["year"], rep["application"], rep["graded"]
+    year, app = rep["year"], rep["application"]
     out: list[Any] = []
     if app.case is None:
         out.append(
@@ -944,7 +944,6 @@ def _section_application(rep: dict[str, Any]) -> Section:
             "note",
         )
     )
-    del graded
     return Section("四、结果应用和整改情况", out)
 
 

@@ -310,3 +310,34 @@ def test_failure_leaves_no_folder_and_keeps_the_previous_report(annual_lib, monk
         ar.write(lib, 2023)
     assert (folder / "summary.json").read_bytes() == before  # the previous report stands
     assert sorted(p.name for p in (annual_lib / "reports").iterdir()) == ["2023"]
+
+
+@pytest.mark.notebook
+def test_demo_library_2023_matches_the_goldens(demo_library, tmp_path):
+    """The examples' main year: every 2023 example counted, scores as in the goldens, money =
+    the 全年预算数 of the graded project and policy examples (the two bus-subsidy cases are one
+    project: once)."""
+    from tests.conftest import ROOT
+
+    goldens = [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted((ROOT / "tests" / "golden" / "results").glob("2023__*.json"))
+    ]
+    report = ar.build(Library(demo_library), 2023)
+    summary = report.summary()
+    assert summary["cases"] == len(goldens)
+    graded_types = {k for k, v in ar.rules()["types"].items() if v["graded"]}
+    scores = {g["case_id"]: g["total_score"] for g in goldens if g["evaluation"] in graded_types}
+    assert {g["case_id"]: g["total_score"] for g in summary["graded"]} == {
+        k: v for k, v in scores.items() if k != "wujin_bus_subsidy_survey_2023"
+    }
+    money = sum(
+        g["budget"]["allocated"]
+        for g in goldens
+        if g["evaluation"] in graded_types
+        and g["object_type"] not in ("department", "government")
+        and g["case_id"] != "wujin_bus_subsidy_survey_2023"
+    )
+    assert summary["money_covered"] == pytest.approx(money)
+    by_grade = {g["grade"]: g["cases"] for g in summary["grades"]}
+    assert sum(by_grade.values()) == summary["comparable_cases"] == len(scores) - 2  # PART, bus
