@@ -74,6 +74,14 @@ def test_results_json_contract_and_scores(archived, monkeypatch):
             assert res["grade"] is None
             assert res["total_score"] is None or 0 <= res["total_score"] <= 100
             continue
+        if not isinstance(case, casefile.ScoredCase):
+            # scored on its own tree (联动评价: per-level sub-scores weighted by shares): the
+            # level-1 parts add up to the total, the grade follows the bands
+            assert res["total_score"] == pytest.approx(sum(res["level1"].values()), abs=0.05)
+            assert res["grade_by_score"] == scoring.grade(
+                res["total_score"], res["grade_bands"]["bands"]
+            )
+            continue
         ev = scoring.evaluate(path)
         assert res["total_score"] == ev.total
         assert res["grade"] == ev.grade

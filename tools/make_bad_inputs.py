@@ -254,6 +254,11 @@ SHARED: dict[str, dict[str, bytes]] = {
     },
 }
 
+
+def base_joint() -> dict[str, Any]:
+    return example("wujin_rural_road_joint_2023.yaml", drop=("work", "responsible"))
+
+
 BASES: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
     "project_evaluation": ("wujin_rural_sewage_2023.yaml", base_project),
     "self_evaluation": ("wujin_bus_subsidy_2023.yaml", base_self),
@@ -270,6 +275,7 @@ BASES: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
     "third_party_quality": ("wujin_third_party_quality_2023.yaml", base_third_party),
     "results_application": ("wujin_results_application_2024.yaml", base_results_application),
     "work_assessment": ("wujin_work_assessment_2025.yaml", base_work_assessment),
+    "joint_evaluation": ("wujin_rural_road_joint_2023.yaml", base_joint),
 }
 
 
@@ -1004,6 +1010,26 @@ def build() -> None:
     mutate(T, "negative_projects", "wrong_type", "项目数为负",
            ["departments.常州市武进区水利局.projects", "应不小于 0"],
            setter(("departments", "常州市武进区水利局", "projects"), -2))
+    T = "joint_evaluation"
+    mutate(T, "missing_level_actual", "missing_key", "联动评价：承担层级缺少实际值",
+           ["indicators[5]（B3）.actuals.嘉泽镇", "缺少嘉泽镇的实际值"],
+           deleter(("indicators", "B3", "actuals", "嘉泽镇")))
+    mutate(T, "unknown_level", "unknown_key", "联动评价：实际值写给了未参与的镇",
+           ["indicators[7]（C1）.actuals.牛塘镇", "未知的层级“牛塘镇”"],
+           setter(("indicators", "C1", "actuals", "牛塘镇"), 100))
+    mutate(T, "level_not_holder", "joint", "联动评价：区级填写了镇承担指标的实际值",
+           ["indicators[7]（C1）.actuals.区级", "区级不承担指标"],
+           setter(("indicators", "C1", "actuals", "区级"), 100))
+    mutate(T, "weights_sum", "weights_sum", "联动评价：指标分值合计不为 100",
+           ["indicators", "合计为 98，应为 100"], setter(("indicators", "C1", "weight"), 10))
+    mutate(T, "two_districts", "joint", "联动评价：两个区级",
+           ["levels", "有且只有一个区级"], setter(("levels", 1, "kind"), "district"))
+    mutate(T, "authority_shares_sum", "joint", "联动评价：事权比例合计不为 100%",
+           ["levels[0].authority_share", "合计为 90%"],
+           lambda raw: (raw.update(weighting="authority"),
+                        raw["levels"][5].update(authority_share=2)))
+    mutate(T, "received_over_funds", "spent_over_allocated", "联动评价：镇级配套到位数大于应配套数",
+           ["levels[3].received", "大于承担资金 700"], setter(("levels", 3, "received"), 900))
 
     # -- trust: numbers as written, clean refusals, absurd values (issue 13) ------------------
     mutate(P, "octal_looking_year", "yaml_number", "年度写成 02023（YAML 1.1 读作八进制）",

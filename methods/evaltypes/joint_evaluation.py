@@ -151,6 +151,11 @@ def _check(case: Case) -> list[str]:
     warnings: list[str] = []
     names = [lv.name for lv in case.levels]
     kinds = [lv.kind for lv in case.levels]
+    if kinds.count("district") != 1:
+        raise CaseError(
+            f"联动评价须有且只有一个区级（kind: district），现有 {kinds.count('district')} 个",
+            field=("levels",),
+        )
     for i, lv in enumerate(case.levels):
         if lv.name in names[:i]:
             raise CaseError(f"层级名称“{lv.name}”重复", field=("levels", i, "name"))
@@ -164,11 +169,6 @@ def _check(case: Case) -> list[str]:
                 "district_funds 只用于镇（开发区），区级资金填在 funds",
                 field=("levels", i, "district_funds"),
             )
-    if kinds.count("district") != 1:
-        raise CaseError(
-            f"联动评价须有且只有一个区级（kind: district），现有 {kinds.count('district')} 个",
-            field=("levels",),
-        )
     if len(kinds) - 1 < 1:
         raise CaseError("联动评价须至少有一个镇或开发区（kind: town 或 zone）", field=("levels",))
     d = kinds.index("district")
