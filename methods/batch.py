@@ -149,7 +149,7 @@ class Planned:
     late: bool = False  # built from other archived cases: run after all the others
 
 
-LIBRARY_READERS = {"results_application", "work_assessment"}
+LIBRARY_READERS = {"evaluation_selection", "results_application", "work_assessment"}
 
 
 def library_changed_since(library: Library, row, year: int, case_id: str) -> bool:

@@ -87,7 +87,11 @@ def archived_results(lib: Path, notebook: nbformat.NotebookNode) -> dict:
 
 @pytest.mark.notebook
 def test_library_notebooks_run_all_in_a_fresh_clone(clone, monkeypatch, tmp_path, capsys):
-    assert READS_LIBRARY == ["results_application.ipynb", "work_assessment.ipynb"]
+    assert READS_LIBRARY == [
+        "evaluation_selection.ipynb",
+        "results_application.ipynb",
+        "work_assessment.ipynb",
+    ]
     lib = (clone / "case_library").resolve()
     assert not (lib / "index.sqlite").exists()
     n_examples = len(casefile.find_case_files([EXAMPLES]))
