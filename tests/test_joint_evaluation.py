@@ -194,3 +194,24 @@ def test_report_outline_names_levels_formula_and_weighting():
     assert "综合得分 = Σ（各级合成权重 × 本级得分）" in text and "实务做法" in text
     assert "若按事权比例加权，综合得分为91.99分" in text
     assert "镇级配套" in text and "开发区配套" in text
+
+
+def test_a_finding_caps_the_grade_and_is_a_problem_first():
+    """The case's findings cap the combined grade like any scored evaluation (grade_limits preset
+    common_local, status unverified): 违规使用资金 → at most 中, so 85.13 良 becomes 中; the
+    finding is problem 1, addressed to the level the case names, before the indicator problems."""
+    finding = {
+        "title": "甲镇挪用配套资金用于其他道路养护",
+        "category": "违规使用资金",
+        "facts": "挪用 30 万元",
+        "responsible": "甲镇",
+    }
+    r = joint.analyse(make(findings=[finding]))
+    assert (r.total, r.grade_by_score, r.grade) == (85.13, "良", "中")
+    assert r.limits[0].category == "违规使用资金"
+    p = r.findings.problems[0]
+    assert p.explicit and p.responsible == "甲镇"
+    assert r.findings.advice[0].text.startswith("甲镇应")
+    assert "等级调整为“中”" in joint.conclusion(r)
+    res = joint.results(r)
+    assert res["grade"] == "中" and res["grade_limits"][0]["after"] == "中"

@@ -668,7 +668,7 @@ def _advice(p: fnd.Problem, number: int, r: JointResult) -> fnd.Advice:
     title = f"{p.responsible}改进{p.theme_title}" if p.kind == "loss" else f"{p.short}的整改"
     if p.advice:
         return fnd.Advice(number, title, fnd.tidy(p.advice))
-    holder = "district" if p.responsible == district else "town"
+    holder = "district" if p.responsible in (None, district) else "town"
     text = cfg["advice"][holder].format(
         units=p.responsible or district,
         short=p.short,
@@ -986,7 +986,7 @@ def section_basic(r: JointResult) -> Section:
             Section(
                 "（一）项目概况",
                 [
-                    blocks.basic_info(case),
+                    Table.kv([*blocks.case_identity(case), ("评价机构/人员", case.evaluator)]),
                     official.overview_paragraph(case),
                     Paragraph(fnd.tidy(scope)),
                     official.budget_prose(case),
