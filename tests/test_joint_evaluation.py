@@ -215,3 +215,16 @@ def test_a_finding_caps_the_grade_and_is_a_problem_first():
     assert "等级调整为“中”" in joint.conclusion(r)
     res = joint.results(r)
     assert res["grade"] == "中" and res["grade_limits"][0]["after"] == "中"
+
+
+def test_achievements_are_results_with_their_numbers():
+    """成效: an output indicator every holder met, with its values; a level with full marks."""
+    raw = copy.deepcopy(HAND)
+    raw["indicators"][2]["actuals"]["乙开发区"] = 100
+    raw["objectives"] = {"planned": "完成 10 公里", "achieved": "完成 10 公里"}
+    r = joint.analyse(casefile.validate_mapping(raw))
+    assert joint.achievements(r) == [
+        "年度目标完成情况：完成10公里。",
+        "项目完成率：2个承担层级均达到100%的目标（实际100%）。",
+        "乙开发区承担的各项指标均达到目标，本级得分100分。",
+    ]

@@ -55,7 +55,7 @@ from methods.casefile import Case, EvaluationType, Objectives, _Model, register
 from methods.errors import CaseError
 from methods.report import blocks, official
 from methods.report import findings as fnd
-from methods.report.document import Callout, Document, Paragraph, Section, Table
+from methods.report.document import Callout, Document, Paragraph, Section, Span, Table
 
 # ---------------------------------------------------------------------------------------------
 # Case model
@@ -742,7 +742,12 @@ def results(r: JointResult) -> dict[str, Any]:
         indicators=json.loads(r.indicators.to_json(orient="records", force_ascii=False)),
         warnings=list(r.warnings),
         joint=r.to_dict(),
-        conclusions={"text": conclusion(r)},
+        conclusions={
+            "text": conclusion(r),
+            "achievements": achievements(r),
+            "problems": [p.heading for p in r.findings.problems],
+            "suggestions": [f"{a.heading()}：{a.text}" for a in r.findings.advice],
+        },
         findings=r.findings.to_dict(),
     )
 
@@ -1126,6 +1131,40 @@ def section_levels(r: JointResult) -> Section:
     )
 
 
+def achievements(r: JointResult, limit: int = 4) -> list[str]:
+    """主要经验及做法 from the results, with their numbers: the year's objective as achieved (the
+    case's words), the indicators every level holding them met (with the range of values), and
+    the levels that met all their indicators."""
+    out: list[str] = []
+    obj = r.case.objectives
+    if obj is not None and obj.achieved:
+        out.append(f"年度目标完成情况：{fnd._clause(obj.achieved)}。")
+    t = r.table
+    full = t.groupby("order", sort=True)["lost"].max() <= 1e-9
+    for order in full[full].index:
+        part = t[t["order"] == order]
+        first = part.iloc[0]
+        if first["level1"] not in ("产出", "效益"):
+            continue
+        who = "区级" if (part["holder"] == "district").all() else f"{len(part)}个承担层级"
+        if first["rule"] in ("qualitative", "checklist"):
+            values = "均达到目标"
+        else:
+            lo, hi = part["actual"].min(), part["actual"].max()
+            u = first["unit"] or ""
+            span = f"{fmt.num(lo)}{u}" if lo == hi else f"{fmt.num(lo)}{u}–{fmt.num(hi)}{u}"
+            values = f"均达到{fmt.num(first['target'])}{u}的目标（实际{span}）"
+        out.append(f"{first['name']}：{who}{values}。")
+        if len(out) >= limit - 1:
+            break
+    lv = r.levels
+    perfect = lv[lv["subscore"] >= 100 - 1e-9]
+    if len(perfect):
+        names = "、".join(perfect["level"])
+        out.append(f"{names}承担的各项指标均达到目标，本级得分100分。")
+    return out[:limit]
+
+
 def cause_text(p: fnd.Problem) -> str:
     """原因分析: the cause the case gives, else that the level responsible gave none."""
     if p.causes or p.kind != "loss":
@@ -1134,20 +1173,26 @@ def cause_text(p: fnd.Problem) -> str:
 
 
 def section_problems(r: JointResult) -> Section:
-    """五、存在的问题及原因分析（按责任层级）"""
-    fd = r.findings
-    parts: list[Any] = []
-    for i, p in enumerate(fd.problems, 1):
-        body = [Paragraph(fnd.tidy(p.facts_text))] if p.facts else []
+    """五、主要经验及做法、存在的问题及原因分析（问题按责任层级）"""
+    good = achievements(r)
+    exp = [Paragraph(fnd.tidy(f"{i}. {g}")) for i, g in enumerate(good, 1)] or [Paragraph("（无）")]
+    probs: list[Any] = []
+    for i, p in enumerate(r.findings.problems, 1):
+        probs.append(Paragraph(Span(f"{i}. {p.heading}", strong=True)))
+        if p.facts:
+            probs.append(Paragraph(fnd.tidy(p.facts_text)))
         if p.responsible:
-            body.append(Paragraph(fnd.tidy(f"责任层级：{p.responsible}。")))
-        body.append(Paragraph(fnd.tidy(cause_text(p))))
-        parts.append(
-            Section(f"（{official.chinese_number(i)}）{fnd._clause(p.heading)}", body, level=2)
-        )
-    if not parts:
-        parts = [Paragraph("各级承担的指标得分率均达到要求，未发现需要单独列示的问题。")]
-    return Section("五、存在的问题及原因分析", parts)
+            probs.append(Paragraph(fnd.tidy(f"责任层级：{p.responsible}。")))
+        probs.append(Paragraph(fnd.tidy(cause_text(p))))
+    if not probs:
+        probs = [Paragraph("各级承担的指标得分率均达到要求，未发现需要单独列示的问题。")]
+    return Section(
+        "五、主要经验及做法、存在的问题及原因分析",
+        [
+            Section("（一）主要经验及做法", exp, level=2),
+            Section("（二）存在的问题及原因分析", probs, level=2),
+        ],
+    )
 
 
 def section_advice(r: JointResult) -> Section:
@@ -1256,7 +1301,7 @@ HEADINGS = (
     "二、绩效评价工作开展情况",
     "三、综合评价情况及评价结论",
     "四、分级绩效分析",
-    "五、存在的问题及原因分析",
+    "五、主要经验及做法、存在的问题及原因分析",
     "六、有关建议",
     "七、其他需要说明的问题",
     "附件1：分级评分表",
