@@ -3,9 +3,11 @@
 ``methods/_data/documents.yaml`` holds one entry per document (文号, title, issuer, date, level,
 status, scope, what the project uses it for, the sentences it may be quoted for). A data file cites
 a document as ``source: {document: ID, part: ..., quote: ..., note: ...}`` or, where no document
-grounds a rule, ``source: {document: null, basis: ...}``. :func:`cite` turns such a reference into
+grounds a rule, ``source: {document: null, basis: ...}``; a rule grounded by several documents in
+different ways lists such references under ``sources:``. :func:`cite` turns such a reference into
 the citation a report prints (文号《标题》附件：“引文”；说明), never a bare id; the shipped data loader
-(:func:`methods._resources.load_yaml`) applies it to every ``source`` and ``*_source`` key.
+(:func:`methods._resources.load_yaml`) applies it to every ``source`` and ``*_source`` key and to
+each item of every ``sources`` / ``*_sources`` list.
 
 :func:`problems` lists every reference that does not resolve (a dangling id, a free-text source,
 an unknown part, a quote the 文件库 does not record, a status outside the five);
@@ -151,13 +153,24 @@ def is_source_key(key: Any) -> bool:
     return isinstance(key, str) and (key == "source" or key.endswith("_source"))
 
 
+def is_sources_key(key: Any) -> bool:
+    """Whether a mapping key holds a list of citations (``sources`` or ``*_sources``)."""
+    return isinstance(key, str) and (key == "sources" or key.endswith("_sources"))
+
+
 def resolve(data: Any) -> Any:
-    """``data`` with every ``source`` / ``*_source`` reference replaced by its citation string."""
+    """``data`` with every ``source`` / ``*_source`` reference, and every item of a ``sources`` /
+    ``*_sources`` list, replaced by its citation string."""
     if isinstance(data, dict):
-        return {
-            k: cite(v) if is_source_key(k) and isinstance(v, dict) else resolve(v)
-            for k, v in data.items()
-        }
+        out = {}
+        for k, v in data.items():
+            if is_source_key(k) and isinstance(v, dict):
+                out[k] = cite(v)
+            elif is_sources_key(k) and isinstance(v, list):
+                out[k] = [cite(x) if isinstance(x, dict) else resolve(x) for x in v]
+            else:
+                out[k] = resolve(v)
+        return out
     if isinstance(data, list):
         return [resolve(v) for v in data]
     return data
@@ -194,6 +207,21 @@ def _walk(data: Any, path: str = "") -> Iterator[tuple[str, str, Any, Any]]:
             yield from _walk(v, f"{path}[{i}]")
 
 
+def references(data: Any) -> Iterator[tuple[str, Any, Any]]:
+    """(path, reference, owner mapping) for every citation in a data structure: the value of each
+    ``source`` / ``*_source`` key and each item of each ``sources`` / ``*_sources`` list (a
+    ``sources`` value that is not a list is yielded whole, so that it is reported)."""
+    for where, key, value, owner in _walk(data):
+        if is_source_key(key):
+            yield where, value, owner
+        elif is_sources_key(key):
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    yield f"{where}[{i}]", item, owner
+            else:
+                yield where, value, owner
+
+
 def _load(path: Path) -> Any:
     with path.open(encoding="utf-8") as fh:
         return _yaml.load(fh.read())
@@ -224,12 +252,33 @@ def check_ref(ref: Any) -> list[str]:
     return out
 
 
+def check_data(data: Any) -> list[str]:
+    """What is wrong with the citations and statuses of one parsed data file, as ``path: message``.
+
+    Examples
+    --------
+    >>> check_data({"sources": [{"document": "wufa_2020_48"}, "财预〔2021〕6号"]})
+    ['sources[1]: 来源须引用文件库编号（source: {document: 编号}），不能是文字：财预〔2021〕6号']
+    """
+    out = [f"{where}: {m}" for where, ref, _ in references(data) for m in check_ref(ref)]
+    for where, key, value, _ in _walk(data):
+        if (
+            isinstance(key, str)
+            and (key == "status" or key.endswith("_status"))
+            and isinstance(value, str)
+            and value not in STATUSES
+        ):
+            out.append(f"{where}: 依据状态 {value} 不是 {'/'.join(STATUSES)} 之一")
+    return out
+
+
 def problems() -> list[str]:
     """Every citation or status in the data files that does not hold, as ``file:path: message``.
 
-    Checks: each ``source``/``*_source`` resolves (:func:`check_ref`); each ``status``/``*_status``
-    that is text is one of :data:`STATUSES`; each 文件库 entry has its fields, a known level and
-    status, and parts/quotes of the right shape.
+    Checks: each ``source``/``*_source`` and each item of a ``sources``/``*_sources`` list resolves
+    (:func:`check_ref`); each ``status``/``*_status`` that is text is one of :data:`STATUSES`
+    (:func:`check_data`); each 文件库 entry has its fields, a known level and status, and
+    parts/quotes of the right shape.
     """
     out: list[str] = []
     for doc_id, d in documents().items():
@@ -246,16 +295,7 @@ def problems() -> list[str]:
             out.append(f"documents.yaml:{doc_id}: parts 须为映射、quotes 须为列表")
     for path in data_files():
         rel = path.relative_to(DATA_DIR).as_posix()
-        for where, key, value, _ in _walk(_load(path)):
-            if is_source_key(key):
-                out += [f"{rel}:{where}: {m}" for m in check_ref(value)]
-            elif (
-                isinstance(key, str)
-                and (key == "status" or key.endswith("_status"))
-                and isinstance(value, str)
-                and value not in STATUSES
-            ):
-                out.append(f"{rel}:{where}: 依据状态 {value} 不是 {'/'.join(STATUSES)} 之一")
+        out += [f"{rel}:{m}" for m in check_data(_load(path))]
     return out
 
 
@@ -266,16 +306,21 @@ def citing(doc_id: str) -> list[dict[str, str]]:
     -------
     list of dict
         ``file``, ``path`` (dotted path of the citing key), ``name`` (the rule's name where it has
-        one) and ``status`` (the rule's own status, where given).
+        one) and ``status`` (the rule's own status, where given; for an item of a ``sources``
+        list, the document's).
     """
     get(doc_id)
     rows = []
     for path in data_files():
         rel = path.relative_to(DATA_DIR).as_posix()
-        for where, key, value, owner in _walk(_load(path)):
-            if is_source_key(key) and isinstance(value, dict) and doc_id in _ids(value):
-                prefix = key[: -len("source")]
-                status = owner.get(f"{prefix}status") or owner.get("status")
+        for where, value, owner in references(_load(path)):
+            if isinstance(value, dict) and doc_id in _ids(value):
+                key = where.rsplit(".", 1)[-1].split("[", 1)[0]
+                if is_sources_key(key):  # one of several grounds: the document's own status
+                    status = documents()[doc_id]["status"]
+                else:
+                    prefix = key[: -len("source")]
+                    status = owner.get(f"{prefix}status") or owner.get("status")
                 label = owner.get("name") or owner.get("title") or owner.get("label") or ""
                 rows.append(
                     {"file": rel, "path": where, "name": str(label), "status": str(status or "")}

@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from methods import _format as fmt
-from methods import _yaml
+from methods import _yaml, documents
 from methods._resources import data_path
 
 __all__ = [
@@ -145,7 +145,7 @@ def _load() -> dict[str, Exercise]:
             prompt=entry["prompt"],
             type=kind,
             expected=entry["expected"],
-            source=entry["source"],
+            source=documents.cite(entry["source"]),
             tolerance=float(entry.get("tolerance", 0.005 if kind == "number" else 0.0)),
             decimals=entry.get("decimals"),
             near=entry.get("near"),

@@ -50,6 +50,8 @@ def test_the_documents_the_project_rests_on_are_in_the_library():
         "财监〔2021〕4号",
         "财预〔2013〕53号",
         "财预〔2015〕88号",
+        "国务院令第711号",
+        "国务院令第712号",
     ):
         assert number in numbers, number
 
@@ -73,10 +75,40 @@ def test_a_citation_prints_number_and_title_never_the_id():
 
 def test_no_printed_source_names_an_internal_file():
     for path in documents.data_files():
-        for where, key, value, _ in documents._walk(documents._load(path)):
-            if documents.is_source_key(key):
-                printed = str(documents.cite(value))
-                assert "rules.md" not in printed and ".yaml" not in printed, (path.name, where)
+        for where, value, _ in documents.references(documents._load(path)):
+            printed = str(documents.cite(value))
+            assert "rules.md" not in printed and ".yaml" not in printed, (path.name, where)
+
+
+def test_a_sources_list_is_checked_item_by_item_and_printed_as_citations():
+    # a rule grounded by several documents lists them under sources:, each in the one form
+    bad = {"sources": [{"document": "wufa_2020_48", "note": "…"}, "财预〔2021〕6号"]}
+    (msg,) = documents.check_data(bad)
+    assert msg.startswith("sources[1]: ") and "不能是文字" in msg
+    assert documents.check_data({"rule": {"sources": "武发〔2020〕48号"}})  # not a list
+    assert documents.check_data({"sources": [{"document": "caiyu_2021_6", "note": "…"}]}) == []
+    # publication: 武发〔2020〕48号 (公开) and 政府信息公开条例 第十五条 (不予公开的内容)
+    pub = load_yaml("publication.yaml")["sources"]
+    assert pub[0].startswith("武发〔2020〕48号《中共常州市武进区委")
+    assert pub[1].startswith("国务院令第711号《中华人民共和国政府信息公开条例》：")
+    assert "第十五条" in pub[1]
+    reg = load_yaml("registries.yaml")["sources"]
+    assert reg[1].startswith("财预〔2021〕6号《关于委托第三方机构参与预算绩效管理的指导意见》")
+    rows = documents.citing("gov_info_disclosure_2019")
+    assert {"file": "publication.yaml", "path": "sources[1]", "name": "", "status": "reg"} in rows
+
+
+def test_training_exercises_cite_the_document_library_and_never_an_internal_file():
+    from methods import training
+
+    sources = {e.id: e.source for e in training._load().values()}
+    assert not [i for i, s in sources.items() if "rules.md" in s or ".yaml" in s]
+    # 练习 2.1 (正向指标) quotes 10号's 自评 sentence; 3.5 names the paper, never a bare id
+    assert sources["2.1"].startswith(
+        "财预〔2020〕10号《项目支出绩效评价管理办法》：“未完成指标值的，按照完成值与指标值的比例记分”"
+    )
+    assert "European Journal of Operational Research" in sources["3.5"]
+    assert "ma_fan_huang" not in sources["3.5"]
 
 
 def test_statuses_re_judged_from_the_text_of_10hao_and_part_is_foreign():

@@ -247,7 +247,7 @@ def test_spent_over_allocated_accepted_with_note():
 
 
 def test_arrival_rate_needs_the_money_received_and_a_budget_cut_is_an_adjustment():
-    """资金到位率 = 实际到位资金 ÷ 全年预算数 (rules.md §2): the 2023 rural-sewage budget was cut
+    """资金到位率 = 实际到位资金 ÷ 全年预算数 (财预〔2013〕53号 口径, practice): the 2023 rural-sewage budget was cut
     from 3,800 to 3,600 万元 during the year; that cut is a 预算调整, never funds that failed to
     arrive (the old derivation 全年预算 ÷ 年初预算 scored it 94.74 % and the report advised the
     department to ask for money)."""

@@ -76,7 +76,7 @@ def test_frameworks_add_up_and_are_cited():
     assert [d.name for d in ex_ante.framework("ex_ante_policy").dimensions] == [
         "政策设立必要性", "保障充分性", "目标合理性", "实施可持续性", "资金合规性", "执行风险",
     ]  # fmt: skip
-    # the published sheet (rules.md §4): 立项必要性, 投入经济性, 绩效目标合理性 20 points each
+    # one published 事前绩效评估表 (practice): 立项必要性, 投入经济性, 绩效目标合理性 20 points each
     pts = {d.name: d.points for d in ex_ante.framework("ex_ante_project").dimensions}
     assert pts["立项必要性"] == pts["投入经济性"] == pts["绩效目标合理性"] == 20
 
@@ -227,8 +227,9 @@ def test_maturity_rule_data_is_practice_citing_only_article_23():
     spec = ex_ante.rules()["maturity"]
     assert spec["status"] == "practice" and spec["cap"] == "partial"
     assert spec["regulation"]["status"] == "reg"
-    assert spec["regulation"]["text"].startswith("《政府投资条例》（国务院令第712号）第二十三条")
-    assert "经核定的投资概算" in spec["regulation"]["text"]
+    # cited from the 文件库 as 文号《标题》, never by its id
+    assert spec["regulation"]["source"].startswith("国务院令第712号《政府投资条例》")
+    assert "经核定的投资概算（第二十三条）" in spec["regulation"]["source"]
     assert list(spec["documents"].values()) == ["可行性研究报告", "初步设计", "投资概算"]
 
 

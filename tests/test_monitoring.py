@@ -345,7 +345,8 @@ def test_single_project_example():
 def test_review_of_the_monitoring_sheet():
     """监控结果审核: a complete sheet is suggested 通过, an incomplete one 不通过 listing what is
     missing; a recorded outcome (委托专家组 / 委托中介机构 …) is the conclusion; 暂缓 / 停止拨款
-    suggest a referral (rules.md §5: outcomes 通过 / 不通过 / 委托专家组 / 委托中介机构)."""
+    suggest a referral (methods/_data/monitoring.yaml review, practice: outcomes 通过 / 不通过 /
+    委托专家组 / 委托中介机构)."""
     assert monitoring.review_sheet([], "继续执行").to_dict() == {
         "outcome": "通过",
         "recorded": False,

@@ -1,6 +1,6 @@
 """Not-applicable rescaling keeps every sibling's achievement rate (issue: no silent wrong number).
 
-Rule (rules.md §3, practice): a not-applicable indicator is dropped and the rest of its level-1
+Rule (methods/_data/rules.yaml, practice): a not-applicable indicator is dropped and the rest of its level-1
 indicator is rescaled to keep the total at 100. Rescaling changes points, never how well an
 indicator did: a qualitative 9/10 in 达成年度指标 becomes 18/20, a deduction of 1 point out of 3
 becomes 2 out of 6, a checklist keeps the share of points met.

@@ -1,8 +1,10 @@
-"""Indicator scoring rules (rules.md §3), each with hand-worked examples and edge cases.
+"""Indicator scoring rules (methods/_data/rules.yaml), each with hand-worked examples and edge cases.
 
-Sources of the formulas: 项目支出绩效自评表计分口径 (practice) for positive / reverse / equal /
-qualitative; 部门整体支出绩效评价扣分口径 (local, e.g. 在职人员控制率 −0.5 per point over 100%) for
-deduction; 财预〔2020〕10号 评价要点 (practice) for checklist. Grade bands: 财预〔2020〕10号 (mof_2020).
+Sources of the formulas: 财预〔2020〕10号《项目支出绩效评价管理办法》 (自评: 未完成指标值的，按照完成值
+与指标值的比例记分 — positive; the three qualitative tiers 达成年度指标 / 部分达成年度指标并具有一定效果 /
+未达成年度指标且效果较差; reg); 项目支出绩效自评表计分口径 (practice) for reverse / equal;
+部门整体支出绩效评价扣分口径 (practice, e.g. 在职人员控制率 −0.5 per point over 100%) for deduction;
+财预〔2020〕10号 评价要点 (practice) for checklist. Grade bands: 财预〔2020〕10号 (mof_2020).
 """
 
 import math

@@ -91,7 +91,7 @@ def _maturity_rule(result: ExAnteResult) -> list[Paragraph]:
         Paragraph(
             f"前期工作成熟度（政府投资项目）：{labels}任一项未批复时，结论最高为“{cap}”，本年度资金支持"
             f"限于案例填写的前期工作经费（{blocks.cite(ms['source'])}；{_status(ms['status'])}）；"
-            f"依据：{blocks.cite(reg['text'])}（{_status(reg['status'])}）。"
+            f"依据：{blocks.cite(reg['source'])}（{_status(reg['status'])}）。"
         )
     ]
 
@@ -620,7 +620,7 @@ def maturity_sentence(r: ExAnteResult) -> str:
         text += f"，本年度资金支持限于前期工作经费{m.amount_text()}{req}"
     spec = rules()["maturity"]
     return (
-        f"{text}；建设资金待{m.pending_text()}批复后按核定的投资概算另行申报（{spec['regulation']['text']}，"
+        f"{text}；建设资金待{m.pending_text()}批复后按核定的投资概算另行申报（{spec['regulation']['source']}，"
         f"{_status(spec['regulation']['status'])}；结论上限和资金限定为{_status(spec['status'])}）。"
     )
 
