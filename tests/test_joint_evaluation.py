@@ -17,7 +17,7 @@ from methods import casefile
 from methods.errors import CaseError
 from methods.evaltypes import joint_evaluation as joint
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import EXAMPLES, plain_papermill, run_cli
 
 EXAMPLE = EXAMPLES / "wujin_rural_road_joint_2023.yaml"
 
@@ -228,3 +228,11 @@ def test_achievements_are_results_with_their_numbers():
         "项目完成率：2个承担层级均达到100%的目标（实际100%）。",
         "乙开发区承担的各项指标均达到目标，本级得分100分。",
     ]
+
+
+@pytest.mark.notebook
+def test_plain_papermill_gives_the_example_decision(tmp_path):
+    """contracts §3: papermill notebooks/joint_evaluation.ipynb -f the example gives its scores."""
+    res = plain_papermill(EXAMPLE, tmp_path)
+    assert (res["total_score"], res["grade"]) == (89.68, "良")
+    assert [lv["subscore"] for lv in res["joint"]["levels"]] == [84.69, 100, 96.32, 87.99, 100, 100]
