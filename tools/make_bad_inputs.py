@@ -259,6 +259,17 @@ def base_joint() -> dict[str, Any]:
     return example("wujin_rural_road_joint_2023.yaml", drop=("work", "responsible"))
 
 
+def base_review() -> dict[str, Any]:
+    raw = example("wujin_self_evaluation_review_2024.yaml", drop=("work", "responsible"))
+    raw["population"] = "population.csv"
+    return raw
+
+
+SHARED["self_evaluation_review"] = {
+    "population.csv": (EXAMPLES / "review" / "wujin_self_evaluations_2023.csv").read_bytes()
+}
+
+
 BASES: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
     "project_evaluation": ("wujin_rural_sewage_2023.yaml", base_project),
     "self_evaluation": ("wujin_bus_subsidy_2023.yaml", base_self),
@@ -275,6 +286,7 @@ BASES: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
     "third_party_quality": ("wujin_third_party_quality_2023.yaml", base_third_party),
     "results_application": ("wujin_results_application_2024.yaml", base_results_application),
     "work_assessment": ("wujin_work_assessment_2025.yaml", base_work_assessment),
+    "self_evaluation_review": ("wujin_self_evaluation_review_2024.yaml", base_review),
     "joint_evaluation": ("wujin_rural_road_joint_2023.yaml", base_joint),
 }
 
@@ -1030,6 +1042,20 @@ def build() -> None:
                         raw["levels"][5].update(authority_share=2)))
     mutate(T, "received_over_funds", "spent_over_allocated", "联动评价：镇级配套到位数大于应配套数",
            ["levels[3].received", "大于承担资金 700"], setter(("levels", 3, "received"), 900))
+
+    T = "self_evaluation_review"
+    mutate(T, "rescore_not_sampled", "unknown_key", "自评复核：复核得分写给了未抽中的项目",
+           ["rescores[0].case_id", "ZP2023-JS-03 不在本次抽中的样本中"],
+           setter(("rescores", 0, "case_id"), "ZP2023-JS-03"))
+    mutate(T, "rescore_over_100", "wrong_type", "自评复核：复核得分超过 100",
+           ["rescores[1].score"], setter(("rescores", 1, "score"), 105))
+    mutate(T, "min_per_stratum_one", "wrong_type", "自评复核：每层只抽 1 个（无法估计抽样误差）",
+           ["sample.min_per_stratum"], setter(("sample", "min_per_stratum"), 1))
+    mutate(T, "population_score_text", "wrong_type", "自评复核：清单中的自评得分写成文字",
+           ["population_text.csv 第 4 行的“自评得分”"],
+           setter(("population",), "population_text.csv"),
+           data={"population_text.csv": (EXAMPLES / "review" / "wujin_self_evaluations_2023.csv")
+                 .read_text(encoding="utf-8").replace("1850,92.0", "1850,九十二").encode()})
 
     # -- trust: numbers as written, clean refusals, absurd values (issue 13) ------------------
     mutate(P, "octal_looking_year", "yaml_number", "年度写成 02023（YAML 1.1 读作八进制）",
