@@ -231,6 +231,10 @@ def base_work_assessment() -> dict[str, Any]:
     return example("wujin_work_assessment_2025.yaml")
 
 
+def base_evaluation_selection() -> dict[str, Any]:
+    return example("wujin_evaluation_selection_2025.yaml", drop=("work",))
+
+
 def member(case_id: str, title: str, factor: float) -> dict[str, Any]:
     """A small project evaluation for portfolios (members start with '_': not case files)."""
     raw = base_project()
@@ -286,6 +290,7 @@ BASES: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
     "third_party_quality": ("wujin_third_party_quality_2023.yaml", base_third_party),
     "results_application": ("wujin_results_application_2024.yaml", base_results_application),
     "work_assessment": ("wujin_work_assessment_2025.yaml", base_work_assessment),
+    "evaluation_selection": ("wujin_evaluation_selection_2025.yaml", base_evaluation_selection),
     "self_evaluation_review": ("wujin_self_evaluation_review_2024.yaml", base_review),
     "joint_evaluation": ("wujin_rural_road_joint_2023.yaml", base_joint),
 }
@@ -1022,6 +1027,22 @@ def build() -> None:
     mutate(T, "negative_projects", "wrong_type", "项目数为负",
            ["departments.常州市武进区水利局.projects", "应不小于 0"],
            setter(("departments", "常州市武进区水利局", "projects"), -2))
+    T = "evaluation_selection"
+    mutate(T, "budget_year_not_earlier", "year_not_earlier", "候选项目的预算年度不早于计划年度",
+           ["budget_year", "应早于计划年度 2025"], setter(("budget_year",), 2025))
+    mutate(T, "attention_out_of_range", "wrong_type", "社会关注度超出 1—5 分",
+           ["candidates[1].attention", "应不大于 5"], setter(("candidates", 1, "attention"), 7))
+    mutate(T, "duplicate_candidate", "duplicate_code", "同一部门的候选项目重复",
+           ["candidates[1].name", "与第 1 项重复"],
+           setter(("candidates", 1, "name"), "武进区农村生活污水治理项目"))
+    mutate(T, "unknown_criterion", "unknown_key", "层次分析法判断中的准则名称有误",
+           ["weights.comparisons[0][1]", "未知的选题准则“社会影响”"],
+           setter(("weights", "comparisons", 0, 1), "社会影响"))
+    mutate(T, "inconsistent_judgements", "weights_sum", "两两比较判断不一致（CR > 0.10）",
+           ["weights.comparisons", "一致性检验未通过"],
+           setter(("weights", "comparisons", 11, 2), "1/9"))
+    mutate(T, "budget_below_mandatory", "negative_budget", "评价经费不够安排即将到期的必选政策",
+           ["programme.budget", "超过评价经费预算 40 万元"], setter(("programme", "budget"), 40))
     T = "joint_evaluation"
     mutate(T, "missing_level_actual", "missing_key", "联动评价：承担层级缺少实际值",
            ["indicators[5]（B3）.actuals.嘉泽镇", "缺少嘉泽镇的实际值"],
