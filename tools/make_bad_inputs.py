@@ -201,7 +201,7 @@ def base_target_review() -> dict[str, Any]:
     return example("wujin_rural_sewage_targets_2024.yaml", drop=("goal",))
 
 
-TOWN_HEADER = "name,F11,F12,F13,F21,F22,F23,F24,F25,F31,F32,F33,F34,F41,F42,P,V,A,G"
+TOWN_HEADER = "name,kind,F11,F12,F13,F21,F22,F23,F24,F25,F31,F32,F33,F34,F41,F42,P,V,A,G,prev_award"
 
 
 def town_rows() -> list[list[str]]:
@@ -931,9 +931,12 @@ def build() -> None:
     mutate(T, "factor_weights_sum", "weights_sum", "分配因素权重之和不为 1",
            ["allocation.factors", "权重之和应为 1"],
            setter(("allocation", "factors", 0, "weight"), 0.45))
-    mutate(T, "unknown_coefficient", "unknown_grade_preset", "未知的绩效系数预设",
-           ["allocation.coefficient", "grade_120_080"],
-           setter(("allocation", "coefficient"), "grade_120_080"))
+    mutate(T, "retired_coefficient", "fiscal", "沿用已停用的绩效系数办法",
+           ["allocation.coefficient", "grade_110_090", "已停用", "award_share"],
+           setter(("allocation", "coefficient"), "grade_110_090"))
+    mutate(T, "award_endowment_indicator", "fiscal", "绩效奖补用财力禀赋类指标（税收占比）",
+           ["allocation.award.indicators[1]", "F11", "财力禀赋类指标"],
+           setter(("allocation", "award"), {"indicators": ["F22", "F11"]}))
     mutate(T, "single_town", "fiscal", "只有一个镇", ["towns", "至少需要 2 个镇"],
            setter(("towns",), "single_town.csv"),
            data=towns("single_town", lambda rows: rows.__delitem__(slice(2, None))))
