@@ -147,6 +147,10 @@ def test_example_decision():
         (lambda raw: raw["indicators"][2].update(rule="qualitative", target=None, actuals={
             "甲镇": {"tier": "部分达成年度指标并具有一定效果", "score": 45}, "乙开发区": {"tier": "达成年度指标"}}),
          "indicators[2]（X3）.actuals.甲镇.score", "不在"),
+        (lambda raw: raw.update(weighting="authority") or raw["levels"][1].pop("authority_share"),
+         "levels[1].authority_share", "须填写甲镇的事权比例"),
+        (lambda raw: raw["levels"][1].pop("received"), "levels[1].received", "须填写甲镇的实际到位资金"),
+        (lambda raw: raw["levels"][2].update(district_funds=70), "levels[0].funds", "区级资金合计 70 大于"),
         (lambda raw: raw["indicators"][1].update(actuals={"甲镇": 1, "乙开发区": 1}),
          "indicators[1]（X2）.actuals", "不再填写"),
     ],
