@@ -21,6 +21,13 @@ PRESETS = {
     "purchased_service": ("决策", "过程", "产出", "效益"),
     "special_bond_project": ("决策", "过程", "产出", "效益", "偿债保障"),
     "government_investment_fund": ("政策目标", "投资运营", "管理规范", "出资效益与安全"),
+    "general_public_budget_district": (
+        "收入结构与质量",
+        "征收效率",
+        "支出结构与效果",
+        "财力与职能匹配",
+        "可持续性",
+    ),
 }
 
 
@@ -59,6 +66,11 @@ EXAMPLES_BY_PRESET = {
     "wujin_state_capital_budget_2023": ("state_capital_budget", "state_capital", "project"),
     "wujin_resident_pension_fund_2023": ("social_insurance_budget", "social_insurance", "project"),
     "wujin_sewage_ppp_2023": ("ppp_project", "general_public", "ppp"),
+    "wujin_district_general_budget_2023": (
+        "general_public_budget_district",
+        "general_public",
+        "government",
+    ),
 }
 
 
@@ -165,3 +177,24 @@ def test_optional_level_of_a_budget_preset():
             ind["weight"] = 12
     ev = scoring.evaluate(casefile.validate_mapping(raw, base_dir=EXAMPLES))
     assert list(ev.level1.index) == ["征收方式和标准", "使用效果", "对专项债务的支撑能力"]
+
+
+def test_district_general_budget_example_by_hand():
+    """区本级一般公共预算 (武发〔2020〕48号: the 一般公共预算 first, the government's own 财政运行):
+    proportional scoring as 10号 sets it, deductions and a reverse indicator by the rules table."""
+    ev, s = scores("wujin_district_general_budget_2023")
+    assert s["SR3"] == 4.48  # 收入增长 3.2/5 × 7
+    assert s["ZS3"] == 4.22  # 欠税清缴 76/90 × 5 = 4.222
+    assert s["ZC3"] == 6.0  # 执行率 1794000/1865000 = 96.19% ≥ 95%
+    assert s["ZC4"] == 3.1  # 结转结余 6.8% over 5%: 4 − 0.5 × 1.8
+    assert s["ZC2"] == 4.0  # 三公经费 −3.5% ≤ 0: no deduction
+    assert s["KS2"] == 5.0  # 综合债务率 86.5% ≤ 100%
+    assert s["KS4"] == 3.0  # 部分达成年度指标并具有一定效果, in [2.4, 3.2)
+    assert ev.level1.to_dict() == {
+        "收入结构与质量": 17.39,
+        "征收效率": 14.08,
+        "支出结构与效果": 28.81,
+        "财力与职能匹配": 14.72,
+        "可持续性": 19.0,
+    }
+    assert (ev.total, ev.grade) == (94.0, "优")
