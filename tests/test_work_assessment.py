@@ -11,7 +11,9 @@ from methods import casefile
 from methods.errors import CaseError
 from methods.evaltypes import work_assessment
 
-from .conftest import EXAMPLES, fake_archive
+from .conftest import EXAMPLES, ROOT, fake_archive
+
+GOLDEN = ROOT / "tests" / "golden" / "results"
 
 A, B = "甲局", "乙局"
 X, Y = "甲镇财政分局", "乙开发区财政分局"
@@ -100,26 +102,35 @@ def test_finance_office_scores_ranked_separately(library):
     assert [r["department"] for r in ranking["finance_offices"]] == [Y, X]
 
 
-def test_example_ranking(monkeypatch):
-    """The example's decision from its case counts (a library without monitoring cases: every
-    department's 绩效运行监控 is 0): departments and finance offices ranked in their own groups."""
+def test_example_ranking(monkeypatch, tmp_path):
+    """The example's decision from its case counts and the 2024 自评复核 example's counts (a
+    library without monitoring cases: every department's 绩效运行监控 is 0): departments and
+    finance offices ranked in their own groups."""
+    import shutil
+
     import methods.standards as standards
 
-    class NoCases:
-        def query(self, sql, params):
-            return []
+    review = "wujin_self_evaluation_review_2024"
+    shutil.copyfile(GOLDEN / f"2024__{review}.json", tmp_path / "results.json")
 
-    monkeypatch.setattr(standards, "require_library", lambda *args, **kw: NoCases())
+    class OnlyTheReview:  # the archived 2024 review, no monitoring case
+        def query(self, sql, params):
+            return [{"case_id": review}] if "self_evaluation_review" in sql else []
+
+        def case_dir(self, year, case_id):
+            return tmp_path
+
+    monkeypatch.setattr(standards, "require_library", lambda *args, **kw: OnlyTheReview())
     a = work_assessment.analyse(casefile.load_case(EXAMPLES / "wujin_work_assessment_2025.yaml"))
     d = a.scores["departments"][["department", "total", "rank"]]
     assert list(d["department"]) == [
-        "常州市武进区交通运输局",  # 25 + 0 + 20 + 20 + 15 = 80
-        "常州市武进区农业农村局",  # 25 + 0 + 20 + 10 + 15 = 70
-        "常州市武进区住房和城乡建设局",  # 18.75 + 0 + 10 + 16.67 + 15 = 60.42
-        "常州市武进区水利局",  # 12.5 + 0 + 20 + 20 + 7.5 = 60
-        "常州市武进区教育局",  # 12.5 + 0 + 0 + 6.67 + 15 = 34.17
+        "常州市武进区交通运输局",  # 25 + 0 + 4/4·20 (review) + 20 + 15 = 80
+        "常州市武进区农业农村局",  # 25 + 0 + 3/4·20 (review) + 10 + 15 = 65
+        "常州市武进区住房和城乡建设局",  # 18.75 + 0 + 5/7·20 (review) + 16.67 + 15 = 64.71
+        "常州市武进区水利局",  # 12.5 + 0 + 1/1·20 (case) + 20 + 7.5 = 60
+        "常州市武进区教育局",  # 12.5 + 0 + 0/1·20 (case) + 6.67 + 15 = 34.17
     ]
-    assert list(d["total"]) == [80, 70, 60.42, 60, 34.17]
+    assert list(d["total"]) == [80, 65, 64.71, 60, 34.17]
     f = a.scores["finance_offices"][["department", "total", "grade"]]
     assert list(f["department"]) == [
         "武进国家高新区财政分局",  # 10 + 15 + 15 + 15 + 13.5 + 15 + 15 = 98.5
@@ -224,3 +235,41 @@ def test_conclusion_golden_text(library):
         "（100.00分），甲镇财政分局得分最低（82.00分）；各指标中绩效运行监控覆盖平均完成率75%，为最低。"
         "主要问题集中在问题整改、绩效运行监控和绩效目标质量等方面。"
     )
+
+
+def test_self_evaluation_quality_comes_from_the_archived_review(library):
+    """绩效自评质量 (consistent ÷ checked) of a department the year's 自评复核 sampled is the
+    review's count (武发〔2020〕48号: the finance bureau reviews 自评 and assesses departments on it);
+    a department it did not sample gives its counts in the case. 甲: the 2024 review checked 4,
+    3 consistent → 3/4 × 20 = 15 (the case's own 1/2 would give 10)."""
+    fake_archive(
+        library,
+        "review_2024",
+        "自评复核",
+        year=2024,
+        evaluation="self_evaluation_review",
+        score=None,
+        grade=None,
+        extra={
+            "self_evaluation_review": {
+                "work_assessment_counts": {A: {"checked": 4, "consistent": 3}}
+            }
+        },
+    )
+    depts = {
+        A: {k: v for k, v in DEPTS[A].items() if k not in ("checked", "consistent")},
+        B: DEPTS[B],
+    }
+    a = work_assessment.analyse(make(departments=depts))
+    cov = a.coverage.set_index(["department", "code"])
+    assert cov.loc[(A, "D3"), "source"] == "review"
+    assert (cov.loc[(A, "D3"), "count"], cov.loc[(A, "D3"), "denominator"]) == (3, 4)
+    assert cov.loc[(A, "D3"), "score"] == 15
+    assert cov.loc[(B, "D3"), "source"] == "case"
+    # the case may not restate a reviewed department's counts …
+    with pytest.raises(CaseError, match="自评复核结果统计"):
+        work_assessment.analyse(make())
+    # … and must give an unreviewed one's
+    depts[B] = {k: v for k, v in DEPTS[B].items() if k != "checked"}
+    with pytest.raises(CaseError, match="案例库中没有该单位 2024 年度的自评复核结果"):
+        work_assessment.analyse(make(departments=depts))

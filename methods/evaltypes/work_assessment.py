@@ -86,6 +86,7 @@ def _check(case: Case) -> list[str]:
     for group, fw in _frameworks(case).items():
         library = {i["numerator"] for i in fw["indicators"] if i.get("evaluation")}
         given = set(fw["counts"]) - library
+        reviewed = _review_keys(fw)
         for unit, counts in getattr(case, group).items():
             for key in counts:
                 if key in library:
@@ -98,11 +99,11 @@ def _check(case: Case) -> list[str]:
                         f"未知的计数 {key}（可用：{'、'.join(sorted(given))}）",
                         field=(group, unit, key),
                     )
-            for key in sorted(given - set(counts)):
+            for key in sorted(given - set(counts) - reviewed):
                 raise CaseError(f"缺少{fw['counts'][key]}", field=(group, unit, key))
             for ind in fw["indicators"]:
                 num, den = ind["numerator"], ind["denominator"]
-                if num in given and counts[num] > counts[den]:
+                if num in given and num in counts and den in counts and counts[num] > counts[den]:
                     raise CaseError(
                         f"{fw['counts'][num]} {counts[num]} 大于{fw['counts'][den]} {counts[den]}",
                         field=(group, unit, num),
@@ -145,6 +146,7 @@ class Assessment:
     frameworks: dict[str, dict[str, Any]]
     case: Any = None
     counted: pd.DataFrame | None = None  # the archived cases counted (技术附件)
+    counts: dict[str, dict[str, dict[str, int]]] | None = None  # group → unit → counts used
 
     @property
     def framework(self) -> dict[str, Any]:
@@ -160,6 +162,41 @@ class Assessment:
                 for g, s in self.scores.items()
             },
         }
+
+
+def _review_keys(fw: dict[str, Any]) -> set[str]:
+    """Counts an indicator takes from the library's archived reviews (``review:``): numerator and
+    denominator, e.g. 绩效自评质量 from 自评复核 (consistent ÷ checked)."""
+    return {
+        k for i in fw["indicators"] if i.get("review") for k in (i["numerator"], i["denominator"])
+    }
+
+
+def _review_counts(group: str, unit: str, given: dict, reviewed: dict, work_year: int, fw):
+    """The review-sourced counts of one unit: from the year's archived 自评复核 when it sampled the
+    unit (the case may not give them then), else from the case (refused when it does not)."""
+    out = {}
+    for ind in fw["indicators"]:
+        if not ind.get("review"):
+            continue
+        keys = (ind["numerator"], ind["denominator"])
+        if unit in reviewed:
+            for k in keys:
+                if k in given:
+                    raise CaseError(
+                        f"{fw['counts'][k]}由案例库中 {work_year} 年度的自评复核结果统计，"
+                        "不在考核案例中填写",
+                        field=(group, unit, k),
+                    )
+            out.update({k: int(reviewed[unit][k]) for k in keys})
+        else:
+            for k in keys:
+                if k not in given:
+                    raise CaseError(
+                        f"缺少{fw['counts'][k]}（案例库中没有该单位 {work_year} 年度的自评复核结果）",
+                        field=(group, unit, k),
+                    )
+    return out
 
 
 def _library_count(
@@ -191,16 +228,29 @@ def analyse(case) -> Assessment:
 
     frameworks = _frameworks(case)
     work_year = case.work_year or case.year - 1
-    needs_library = any(i.get("evaluation") for fw in frameworks.values() for i in fw["indicators"])
+    needs_library = any(
+        i.get("evaluation") or i.get("review")
+        for fw in frameworks.values()
+        for i in fw["indicators"]
+    )
     lib = None
+    reviewed: dict[str, dict[str, int]] = {}
     if needs_library:
         from methods.standards import require_library
 
         lib = require_library(case, "考核", ("departments",))
+        if any(i.get("review") for fw in frameworks.values() for i in fw["indicators"]):
+            from methods.evaltypes.self_evaluation_review import assessment_counts
+
+            reviewed = assessment_counts(lib, work_year)
     rows, counted = [], []
+    effective: dict[str, dict[str, dict[str, int]]] = {}
     for group, fw in frameworks.items():
         for unit, given in getattr(case, group).items():
             counts = dict(given)
+            from_review = _review_counts(group, unit, given, reviewed, work_year, fw)
+            counts.update(from_review)
+            effective.setdefault(group, {})[unit] = counts
             for ind in fw["indicators"]:
                 if ind.get("evaluation"):
                     year = work_year + ind.get("year_offset", 0)
@@ -214,7 +264,11 @@ def analyse(case) -> Assessment:
                         "department": unit,
                         "code": ind["code"],
                         "indicator": ind["name"],
-                        "source": "library" if ind.get("evaluation") else "case",
+                        "source": "library"
+                        if ind.get("evaluation")
+                        else "review"
+                        if ind["numerator"] in from_review
+                        else "case",
                         "year": work_year + ind.get("year_offset", 0)
                         if ind.get("evaluation")
                         else None,
@@ -245,7 +299,7 @@ def analyse(case) -> Assessment:
     counted_df = pd.DataFrame(
         counted, columns=["group", "department", "indicator", "case_id", "year", "project_id"]
     )
-    return Assessment(cov, scores, frameworks, case, counted_df)
+    return Assessment(cov, scores, frameworks, case, counted_df, effective)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -543,12 +597,16 @@ def _counts_table(a: Assessment, group: str) -> Table:
     """The counts each unit of a group reported (library counts shown as computed)."""
     fw = a.frameworks[group]
     given = [k for k in fw["counts"] if k in _given_counts(fw)]
-    rows = [
-        [unit, *[str(counts[k]) for k in given]] for unit, counts in getattr(a.case, group).items()
+    used = (a.counts or {}).get(group) or dict(getattr(a.case, group))
+    rows = [[unit, *[str(counts[k]) for k in given]] for unit, counts in used.items()]
+    cov = a.coverage
+    any_review = bool(((cov["group"] == group) & (cov["source"] == "review")).any())
+    from_review = _review_keys(fw) if any_review else set()
+    header = [
+        f"{fw['counts'][k]}（有自评复核结果的按复核统计）" if k in from_review else fw["counts"][k]
+        for k in given
     ]
-    return Table(
-        rows, [GROUPS[group], *[fw["counts"][k] for k in given]], numeric=range(1, 1 + len(given))
-    )
+    return Table(rows, [GROUPS[group], *header], numeric=range(1, 1 + len(given)))
 
 
 def _given_counts(fw: dict[str, Any]) -> set[str]:
