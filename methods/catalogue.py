@@ -4,7 +4,8 @@ One static, offline page (no network fetches): the cases as JSON embedded in the
 year, department, evaluation type and grade plus a text search, sortable columns and a link to each
 report. Filters are mirrored in the URL hash (``index.html#grade=优&year=2023``), so a filtered view
 can be bookmarked. User text is inserted with ``textContent`` only, never as HTML. The header links
-the year's 预算绩效管理工作情况报告 present under ``reports/<YEAR>/`` (``jixiao library report``).
+the year's 预算绩效管理工作情况报告 present under ``reports/<YEAR>/`` (``jixiao library report``), and
+beside each case its 公开版 when one was published (``jixiao library publish``).
 """
 
 from __future__ import annotations
@@ -128,6 +129,7 @@ header nav a { color: #fff; margin-right: 12px; }
       cell(tr, c.total_score === null ? "—" : c.total_score.toFixed(2), "num");
       var g = cell(tr, ""); if (c.grade) { var s = document.createElement("span"); s.className = "grade g-" + c.grade; s.textContent = c.grade; g.appendChild(s); }
       var l = cell(tr, ""); var a = document.createElement("a"); a.href = c.path + "/report.html"; a.textContent = "打开"; l.appendChild(a);
+      if (c.public) { var p = document.createElement("a"); p.href = c.public; p.textContent = "公开版"; p.className = "public"; l.appendChild(document.createTextNode(" ")); l.appendChild(p); }
       body.appendChild(tr);
     });
     document.getElementById("count").textContent = "显示 " + shown.length + " / " + cases.length + " 个案例";
@@ -157,6 +159,13 @@ def _reports_nav(root: Path) -> str:
     return f'<nav id="reports">年度报告：{links}</nav>'
 
 
+def _public_version(root: Path, path: str) -> str | None:
+    """The link to a case's 公开版 (``public/<year>/<case_id>/report.html``, written by
+    ``jixiao library publish``), or None when none was published."""
+    link = f"public/{path}/report.html"
+    return link if (Path(root) / link).is_file() else None
+
+
 def build(library: Library) -> Path:
     """Write ``<library>/index.html`` (atomically) from the index; return its path."""
     from datetime import UTC, datetime
@@ -184,6 +193,7 @@ def _build(library: Library, now) -> Path:
                 "total_score": None if score is None or score != score else float(score),
                 "grade": r["grade"] if isinstance(r["grade"], str) else None,
                 "path": r["path"],
+                "public": _public_version(library.root, r["path"]),
             }
         )
     data = (

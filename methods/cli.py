@@ -272,7 +272,12 @@ def cmd_library_publish(args: argparse.Namespace) -> int:
     from methods.publication import publish_case
 
     out = Path(args.output) if args.output else None
-    target, public = publish_case(_library(args), args.case, year=args.year, out=out)
+    lib = _library(args)
+    target, public = publish_case(lib, args.case, year=args.year, out=out)
+    if out is None and not lib.readonly:  # the catalogue links the public version
+        from methods import catalogue
+
+        catalogue.build(lib)
     counts: dict[str, int] = {}
     for r in public.removals:
         counts[r.action] = counts.get(r.action, 0) + 1

@@ -242,3 +242,11 @@ def test_the_example_publishes_without_its_withheld_finding(demo_library, tmp_pa
     assert "区住建局村镇建设科" in html  # the responsible unit is public; no name is given
     assert _hashes(folder) == before
     assert run_cli("library", "verify", "--library", demo_library).returncode == 0
+
+
+def test_the_catalogue_links_the_public_version(library):
+    _archive_with_document(library, _document())
+    proc = run_cli("library", "publish", "sewage_2023", "--library", library)
+    assert proc.returncode == 0, proc.stderr
+    page = (library / "index.html").read_text(encoding="utf-8")
+    assert "public/2023/sewage_2023/report.html" in page and "公开版" in page
