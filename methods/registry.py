@@ -51,6 +51,8 @@ __all__ = [
     "Registry",
     "agency_table",
     "bid_factor",
+    "check_panel",
+    "conflict_of",
     "draw_panel",
     "load",
     "locate",
@@ -303,6 +305,55 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _related(a: str, b: str) -> bool:
+    """Two unit names refer to the same unit: one contains the other once spaces are dropped
+    (武进区水利局 ⊂ 常州市武进区水利局)."""
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+def conflict_of(expert: Expert, exclude: Iterable[str]) -> str | None:
+    """The first unit of ``exclude`` the expert is tied to (a conflict key or the employer), or
+    None. Names match when one contains the other (spaces ignored)."""
+    ties = [*map(_norm, expert.conflicts), _norm(expert.affiliation)]
+    return next((x for x in map(_norm, exclude) if any(_related(t, x) for t in ties)), None)
+
+
+def check_panel(registry: Registry, ids: Sequence[str], exclude: Iterable[str]) -> list[Expert]:
+    """The experts of a panel a case records (``panel.experts``), checked against the 专家库:
+    each exists, is active and has no conflict with ``exclude`` (the evaluated unit …).
+
+    Raises
+    ------
+    CaseError
+        Naming the expert's position (``panel.experts[i]``) and the reason.
+    """
+    if registry.experts is None:
+        raise CaseError("名录目录中没有专家库 experts.yaml", field=("panel",))
+    known = {e.id: e for e in registry.experts.experts}
+    exclude = [x for x in exclude if x]
+    out = []
+    for i, x in enumerate(ids):
+        e = known.get(x)
+        where = ("panel", "experts", i)
+        if e is None:
+            raise CaseError(
+                f"专家库中没有专家 {x}", field=where, hint="用 jixiao registry experts 查看编号"
+            )
+        if not e.active:
+            raise CaseError(f"专家 {x}（{e.name}）已暂停入库，不能参加评审", field=where)
+        tie = conflict_of(e, exclude)
+        if tie is not None:
+            raise CaseError(
+                f"专家 {x}（{e.name}）与“{tie}”存在利益关系，应回避",
+                field=where,
+                hint="用 jixiao registry draw 重新抽取（回避被评价单位）",
+            )
+        out.append(e)
+    if len(set(ids)) != len(ids):
+        raise CaseError("评审专家编号重复", field=("panel", "experts"))
+    return out
+
+
 def draw_panel(
     registry: Registry,
     size: int,
@@ -343,10 +394,7 @@ def draw_panel(
                 "affiliation": e.affiliation,
                 "fields": tuple(e.fields),
                 "active": e.active,
-                "conflict": next(
-                    (c for c in map(_norm, e.conflicts) if c in exclude),
-                    _norm(e.affiliation) if _norm(e.affiliation) in exclude else None,
-                ),
+                "conflict": conflict_of(e, exclude),
             }
             for e in registry.experts.experts
         ]
@@ -499,7 +547,7 @@ def bid_factor(
     history = review_history(registry, key, library)
     inside = history[(history["year"] >= window[0]) & (history["year"] <= window[1])]
     inside = inside[inside["score"].notna()]
-    from methods.report.blocks import STATUS_ZH
+    from methods.documents import STATUS_ZH
 
     status = f"规则状态：{STATUS_ZH.get(rule['status'], rule['status'])}"
     barred = agency.blacklisted(on or datetime.date(year, 1, 1))

@@ -60,6 +60,7 @@ FLOORS: dict[str, int] = {
     "methods.library": 2,
     "methods.evaluation": 2,
     "methods.report": 3,
+    "methods.registry": 3,
     "methods.evaltypes": 4,
     "methods.runner": 5,
     "methods.kernels": 5,
@@ -72,7 +73,6 @@ FLOORS: dict[str, int] = {
     "methods.exporting": 5,
     "methods.annual_report": 5,
     "methods.publication": 5,
-    "methods.registry": 5,
     "methods.cli": 6,
 }
 NAMES = ["foundation", "methods", "case model", "report", "evaltypes", "machinery", "cli"]

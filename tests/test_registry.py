@@ -15,7 +15,7 @@ from methods import registry
 from methods.errors import CaseError
 from methods.library import Library
 
-from .conftest import ROOT, fake_archive, run_cli
+from .conftest import EXAMPLES, ROOT, fake_archive, run_cli
 
 REG = ROOT / "parameters" / "registries"
 HOUSING = "常州市武进区住房和城乡建设局"
@@ -186,3 +186,40 @@ def test_cli(library):
     assert proc.returncode == 2 and "第三方机构库中没有机构 A999" in proc.stderr
     proc = run_cli("registry", "check", "--registry", library)
     assert proc.returncode == 2 and "experts.yaml" in proc.stderr
+
+
+def test_conflicts_match_unit_names_that_contain_each_other(reg):
+    """E002's conflict key 武进区水利局 ties it to 常州市武进区水利局 (回避, 财预〔2021〕6号)."""
+    e002 = next(e for e in reg.experts.experts if e.id == "E002")
+    assert registry.conflict_of(e002, ["常州市武进区水利局"]) == "常州市武进区水利局"
+    assert registry.conflict_of(e002, ["常州市武进区教育局"]) is None
+    with pytest.raises(CaseError, match="E002（李某）与“常州市武进区水利局”存在利益关系，应回避"):
+        registry.check_panel(reg, ["E012", "E002"], ["常州市武进区水利局"])
+    with pytest.raises(CaseError, match="已暂停入库"):
+        registry.check_panel(reg, ["E013"], [])
+    with pytest.raises(CaseError, match="专家库中没有专家 E099"):
+        registry.check_panel(reg, ["E099"], [])
+
+
+def test_the_ex_ante_example_records_its_panel(tmp_path):
+    """The flood-pumping 事前评估 names the panel drawn with seed 2025 (no conflict with 区水利局),
+    shown in its 基本信息; a panel member tied to the applicant is refused naming the field."""
+    from methods import casefile
+    from methods.evaltypes.ex_ante.outline import panel_rows
+
+    case = casefile.load_case(EXAMPLES / "wujin_flood_pumping_exante_2025.yaml")
+    assert [e.id for e in case.panel_experts()] == ["E012", "E003", "E007"]
+    drawn = registry.draw_panel(
+        registry.load(REG), 3, seed=2025, fields=["水利工程", "工程造价"],
+        unit="常州市武进区水利局", year=2025,
+    )  # fmt: skip
+    assert list(drawn.experts["id"]) == ["E012", "E003", "E007"]  # what the case records
+    ((label, text),) = panel_rows(case)
+    assert label == "评审专家" and text.startswith("孙某（扬州大学水利科学与工程学院）、张某")
+    raw = yaml.safe_load((EXAMPLES / "wujin_flood_pumping_exante_2025.yaml").read_text("utf-8"))
+    raw["panel"] = {"experts": ["E012", "E002"], "registry": str(REG)}
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    proc = run_cli("validate", path)
+    assert proc.returncode == 2
+    assert "panel.experts[1]" in proc.stderr and "应回避" in proc.stderr

@@ -439,11 +439,14 @@ def chart(fig: Any, caption: str, alt: str = "", *, width: float = 1.0) -> Figur
 # cost_benefit (also used by ex_ante): cases without an indicator tree
 
 
-def unscored_info(case: Case, *, evaluator_label: str = "分析机构/人员") -> Table:
+def unscored_info(
+    case: Case, *, evaluator_label: str = "分析机构/人员", extra: Sequence[tuple[str, Any]] = ()
+) -> Table:
     """基本信息 table of a case without an indicator tree: name (名称), department, year, type …
-    and the evaluator under ``evaluator_label``."""
+    the evaluator under ``evaluator_label``, then ``extra`` rows (e.g. 评审专家)."""
     pairs = case_identity(case, "名称")
     pairs.append((evaluator_label, getattr(case, "evaluator", None)))
+    pairs.extend(extra)
     return Table.kv(pairs)
 
 
