@@ -447,10 +447,14 @@ def draw_panel(
 # Agencies: review history, 招标评分 factor, blacklist
 
 
-def review_history(registry: Registry, key: str, library: Any = None) -> pd.DataFrame:
+def review_history(
+    registry: Registry, key: str, library: Any = None, *, extra: Sequence[dict] = ()
+) -> pd.DataFrame:
     """An agency's 执业质量考评 results: the registry's, plus the case library's
-    third-party-quality cases whose ``agency`` is the agency's name (the library's score wins
-    for a year both give). Columns: year, score, engagement, source (名录 / 案例库 case id)."""
+    third-party-quality cases whose ``agency`` is the agency's name, plus ``extra`` rows (the
+    review being written: year, score, engagement, source); for a year several give, the library's
+    score wins over the registry's and ``extra`` over both. Columns: year, score, engagement,
+    source (名录 / 案例库 case id / the extra row's source)."""
     agency = registry.agency(key)
     rows = [
         {"year": r.year, "score": r.score, "engagement": r.engagement, "source": "名录"}
@@ -481,14 +485,15 @@ def review_history(registry: Registry, key: str, library: Any = None) -> pd.Data
                         "source": f"案例库 {c.case_id}",
                     }
                 )
+    rows += [{**{"engagement": None, "source": "本次考评"}, **dict(x)} for x in extra]
     df = pd.DataFrame(rows, columns=["year", "score", "engagement", "source"])
     if df.empty:
         return df
-    df["from_library"] = df["source"].str.startswith("案例库")
-    df = df.sort_values(["year", "from_library"], kind="stable").drop_duplicates(
-        "year", keep="last"
+    df["priority"] = np.select(
+        [df["source"] == "名录", df["source"].str.startswith("案例库")], [0, 1], default=2
     )
-    return df.drop(columns="from_library").reset_index(drop=True)
+    df = df.sort_values(["year", "priority"], kind="stable").drop_duplicates("year", keep="last")
+    return df.drop(columns="priority").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -505,6 +510,25 @@ class BidFactor:
     points: float | None
     barred: BlacklistEntry | None
     status: str
+
+    def to_dict(self) -> dict[str, Any]:
+        b = self.barred
+        return {
+            "agency": self.agency,
+            "year": self.year,
+            "window": list(self.window),
+            "reviews": self.reviews,
+            "mean_score": None if self.mean_score is None else round(self.mean_score, 2),
+            "points": self.points,
+            "barred": None
+            if b is None
+            else {
+                "from": b.from_.isoformat(),
+                "to": b.to.isoformat() if b.to else None,
+                "reason": b.reason,
+                "decided_by": b.decided_by,
+            },
+        }
 
     def summary(self) -> str:
         if self.barred is not None:
@@ -533,6 +557,7 @@ def bid_factor(
     *,
     on: datetime.date | None = None,
     library: Any = None,
+    extra: Sequence[dict] = (),
 ) -> BidFactor:
     """The 招标评分 adjustment of an agency for a tender in ``year``.
 
@@ -544,7 +569,7 @@ def bid_factor(
     rule = rules()["bid_factor"]
     agency = registry.agency(key)
     window = (year - rule["years"], year - 1)
-    history = review_history(registry, key, library)
+    history = review_history(registry, key, library, extra=extra)
     inside = history[(history["year"] >= window[0]) & (history["year"] <= window[1])]
     inside = inside[inside["score"].notna()]
     from methods.documents import STATUS_ZH

@@ -223,3 +223,35 @@ def test_the_ex_ante_example_records_its_panel(tmp_path):
     proc = run_cli("validate", path)
     assert proc.returncode == 2
     assert "panel.experts[1]" in proc.stderr and "应回避" in proc.stderr
+
+
+def test_third_party_review_links_to_next_years_tender(tmp_path):
+    """The 第三方机构执业质量考评 example names its agency in the 第三方机构库 (A001): its 2022
+    review 88.5 and this one 86.05 average 87.275 ≥ 80 → +1 in the 2024 tenders (registries.yaml
+    bid_factor, practice; 武发〔2020〕48号: 考评结果与以后年度招标评分挂钩)."""
+    from methods import casefile
+    from methods.evaltypes import third_party_quality as tp
+
+    case = casefile.load_case(EXAMPLES / "wujin_third_party_quality_2023.yaml")
+    r = tp.analyse(case)
+    assert r.ev.total == 86.05
+    assert r.bid.to_dict() == {
+        "agency": AGENCY, "year": 2024, "window": [2021, 2023], "reviews": 2,
+        "mean_score": 87.28, "points": 1.0, "barred": None,
+    }  # fmt: skip
+    (para,) = tp.bid_paragraph(r)
+    assert "（含本次）2次，平均87.28分，2024年" in para.text and "+1分" in para.text
+    raw = yaml.safe_load((EXAMPLES / "wujin_third_party_quality_2023.yaml").read_text("utf-8"))
+    for agency_id, message in (
+        ("A002", "与 agency 不一致"),
+        ("A999", "第三方机构库中没有机构 A999"),
+    ):
+        path = tmp_path / "tp.yaml"
+        path.write_text(
+            yaml.safe_dump(
+                {**raw, "agency_id": agency_id, "registry": str(REG)}, allow_unicode=True
+            ),
+            encoding="utf-8",
+        )
+        proc = run_cli("validate", path)
+        assert proc.returncode == 2 and "agency_id" in proc.stderr and message in proc.stderr

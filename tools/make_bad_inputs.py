@@ -98,7 +98,7 @@ def base_department() -> dict[str, Any]:
 
 
 def base_third_party() -> dict[str, Any]:
-    return example("wujin_third_party_quality_2023.yaml")
+    return example("wujin_third_party_quality_2023.yaml", drop=("agency_id",))
 
 
 SURVEY_HEADER = ["问卷编号", "镇街道", "社区", "性别", "q1", "q2", "q3", "q_overall", "权重"]

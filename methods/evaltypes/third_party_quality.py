@@ -99,14 +99,50 @@ class ThirdPartyCase(ScoredCase):
     """第三方机构执业质量考评 (evaluation: third_party_quality)."""
 
     agency: str = Field(min_length=1, max_length=200, description="受托第三方机构")
+    agency_id: str | None = Field(
+        None,
+        description="第三方机构库编号（考评结果据以计算以后年度招标评分调整，jixiao registry）",
+    )
+    registry: str | None = Field(
+        None, description="名录目录（相对案例文件）；默认项目的 parameters/registries"
+    )
     engagement: str | None = Field(None, description="委托事项（默认取 title）")
     fee: Fee
     violations: list[Violation] = Field(default_factory=list)
+
+    def registry_agency(self):
+        """(registry, agency) of ``agency_id`` in the 第三方机构库, checked: the agency exists and
+        its name is the case's ``agency``; (None, None) without ``agency_id``."""
+        if self.agency_id is None:
+            return None, None
+        from methods import registry
+
+        folder = (
+            self.resolve(self.registry) if self.registry else registry.locate(start=self.base_dir)
+        )
+        if not (folder / "agencies.yaml").is_file():
+            raise CaseError(
+                f"agency_id 指向第三方机构库，但 {folder} 中没有 agencies.yaml",
+                field=("agency_id",),
+                hint="在 registry 中给出名录目录，或设置环境变量 JIXIAO_REGISTRY",
+            )
+        reg = registry.load(folder)
+        try:
+            agency = reg.agency(self.agency_id)
+        except CaseError as exc:
+            raise CaseError(exc.message, field=("agency_id",), hint=exc.hint) from None
+        if re.sub(r"\s+", "", agency.name) != re.sub(r"\s+", "", self.agency):
+            raise CaseError(
+                f"第三方机构库中 {self.agency_id} 的名称为“{agency.name}”，与 agency 不一致",
+                field=("agency_id",),
+            )
+        return reg, agency
 
 
 def _check_third_party(case: Case) -> list[str]:
     warnings = _scored.check(case)
     if isinstance(case, ThirdPartyCase):
+        case.registry_agency()
         try:
             fee_schedule(case.fee.schedule)
         except ValueError as exc:
@@ -392,6 +428,19 @@ class ThirdPartyResult(ScoredResult):
     def findings(self) -> fnd.Findings:
         """The review's problems and suggestions (:func:`find`)."""
         return find(self.ev, self.quality.violations)
+
+    @cached_property
+    def bid(self):
+        """The agency's 招标评分 adjustment for next year's tenders (``agency_id`` given): its
+        reviews in the 第三方机构库 plus this one (:func:`methods.registry.bid_factor`); None
+        without ``agency_id``."""
+        reg, agency = self.ev.case.registry_agency()
+        if agency is None:
+            return None
+        from methods import registry
+
+        this = {"year": self.ev.case.year, "score": self.ev.total, "source": "本次考评"}
+        return registry.bid_factor(reg, agency.id, self.ev.case.year + 1, extra=[this])
 
 
 def analyse(case: ThirdPartyCase) -> ThirdPartyResult:
@@ -830,6 +879,8 @@ def results(r: ThirdPartyResult) -> dict[str, Any]:
 
     ev, q = r.ev, r.quality
     block = {"agency": ev.case.agency, "engagement": ev.case.engagement, **q.to_dict()}
+    if r.bid is not None:
+        block["bid_factor"] = r.bid.to_dict()
     return report.results(
         ev,
         robustness=r.robustness,
@@ -1067,6 +1118,28 @@ def section_work(r: ThirdPartyResult) -> Section:
     )
 
 
+def bid_paragraph(r: ThirdPartyResult) -> list[Any]:
+    """招标评分挂钩: the agency's adjustment for next year's tenders (武发〔2020〕48号: 执业质量考评
+    结果与以后年度招标评分挂钩), from the 第三方机构库 plus this review; nothing without
+    ``agency_id``."""
+    b = r.bid
+    if b is None:
+        return []
+    from methods import registry
+
+    status = registry.rules()["bid_factor"]["status"]
+    if b.barred is not None:
+        text = b.summary()
+    else:
+        text = (
+            f"按第三方机构库记录，该机构{b.window[0]}—{b.window[1]}年执业质量考评"
+            f"（含本次）{b.reviews}次，平均{fmt.fixed(b.mean_score)}分，"
+            f"{b.year}年参加本区预算绩效管理委托招标时技术评分调整{b.points:+g}分"
+            f"（计算口径为{blocks.status_text(status)}，以本地招标文件为准）。"
+        )
+    return [Paragraph([Span("招标评分挂钩：", strong=True), text])]
+
+
 def section_conclusion(r: ThirdPartyResult) -> Section:
     """三、考评结论"""
     q = r.quality
@@ -1085,7 +1158,7 @@ def section_conclusion(r: ThirdPartyResult) -> Section:
             ),
             Section(
                 "（三）委托费用结算和失信提示",
-                [*outcome(q), fee_table(q), violations_table(q)],
+                [*outcome(q), *bid_paragraph(r), fee_table(q), violations_table(q)],
                 level=2,
             ),
         ],
