@@ -415,6 +415,19 @@ class Responsible(_Model):
         return value
 
 
+class ExpertPanel(_Model):
+    """The 评审专家 of an assessment, review or evaluation, drawn from the 专家库 (``jixiao registry
+    draw``): their ids, the seed of the draw, and the registry folder when it is not the
+    project's ``parameters/registries/``. The evaluation type checks them against the registry
+    (each exists, is active and has no conflict of interest with the evaluated unit)."""
+
+    experts: list[str] = Field(min_length=1, description="专家编号（专家库 id）")
+    seed: int | None = Field(None, description="抽取时的随机种子（记录在案，可复现）")
+    registry: str | None = Field(
+        None, description="名录目录（相对案例文件）；默认项目的 parameters/registries"
+    )
+
+
 class Withhold(_Model):
     """Something the public version (公开版) of the report leaves out: a ``text`` (every
     paragraph, list item, table row or chart containing it) or a ``section`` (a heading
@@ -620,6 +633,9 @@ class ScoredCase(Case):
     )
     weights: list[WeightSpec] | None = Field(
         None, description="由 AHP 判断或德尔菲打分确定权重（代替直接给出分值）"
+    )
+    panel: ExpertPanel | None = Field(
+        None, description="评审专家（从专家库抽取，回避被评价单位和受托机构）"
     )
     payment: Payment | None = Field(
         None, description="按效付费：合同约定的付费公式，由评价得分核定运维绩效付费（PPP 等）"

@@ -51,11 +51,13 @@ __all__ = [
     "Registry",
     "agency_table",
     "bid_factor",
+    "case_panel",
     "check_panel",
     "conflict_of",
     "draw_panel",
     "load",
     "locate",
+    "panel_row",
     "review_history",
     "rules",
 ]
@@ -352,6 +354,53 @@ def check_panel(registry: Registry, ids: Sequence[str], exclude: Iterable[str]) 
     if len(set(ids)) != len(ids):
         raise CaseError("评审专家编号重复", field=("panel", "experts"))
     return out
+
+
+def case_panel(case: Any) -> list[Expert]:
+    """The experts of a case's ``panel`` (none without one), checked against the 专家库 of
+    ``panel.registry`` or the project's ``parameters/registries/``: each exists, is active and has
+    no conflict with the evaluated department, its short name, the responsible unit or the
+    agency under review.
+
+    Raises
+    ------
+    CaseError
+        No 专家库 where the case looks for it, or a panel member who may not sit (naming
+        ``panel.experts[i]``).
+    """
+    panel = getattr(case, "panel", None)
+    if panel is None:
+        return []
+    folder = case.resolve(panel.registry) if panel.registry else locate(start=case.base_dir)
+    if not (Path(folder) / "experts.yaml").is_file():
+        raise CaseError(
+            f"评审专家取自专家库，但 {folder} 中没有 experts.yaml",
+            field=("panel",),
+            hint=f"在 panel.registry 中给出名录目录，或设置环境变量 {ENV_VAR}",
+        )
+    responsible = getattr(case, "responsible", None)
+    exclude = [
+        case.department,
+        getattr(case, "department_short", None) or "",
+        responsible.unit if responsible is not None else "",
+        getattr(case, "agency", None) or "",
+    ]
+    return check_panel(load(folder), panel.experts, exclude)
+
+
+def panel_row(case: Any) -> list[tuple[str, str]]:
+    """评审专家 row of a report's 基本信息 table: names and employers (the 公开版 removes the
+    row; the seed of the draw stays in the case file); none without a panel."""
+    experts = case_panel(case)
+    if not experts:
+        return []
+    names = "、".join(f"{e.name}（{e.affiliation}）" for e in experts)
+    how = (
+        "从区预算绩效管理专家库随机抽取"
+        if case.panel.seed is not None
+        else "从区预算绩效管理专家库选取"
+    )
+    return [("评审专家", f"{names}（{how}，已回避被评价单位）")]
 
 
 def draw_panel(

@@ -205,16 +205,15 @@ def test_the_ex_ante_example_records_its_panel(tmp_path):
     """The flood-pumping 事前评估 names the panel drawn with seed 2025 (no conflict with 区水利局),
     shown in its 基本信息; a panel member tied to the applicant is refused naming the field."""
     from methods import casefile
-    from methods.evaltypes.ex_ante.outline import panel_rows
 
     case = casefile.load_case(EXAMPLES / "wujin_flood_pumping_exante_2025.yaml")
-    assert [e.id for e in case.panel_experts()] == ["E012", "E003", "E007"]
+    assert [e.id for e in registry.case_panel(case)] == ["E012", "E003", "E007"]
     drawn = registry.draw_panel(
         registry.load(REG), 3, seed=2025, fields=["水利工程", "工程造价"],
         unit="常州市武进区水利局", year=2025,
     )  # fmt: skip
     assert list(drawn.experts["id"]) == ["E012", "E003", "E007"]  # what the case records
-    ((label, text),) = panel_rows(case)
+    ((label, text),) = registry.panel_row(case)
     assert label == "评审专家" and text.startswith("孙某（扬州大学水利科学与工程学院）、张某")
     raw = yaml.safe_load((EXAMPLES / "wujin_flood_pumping_exante_2025.yaml").read_text("utf-8"))
     raw["panel"] = {"experts": ["E012", "E002"], "registry": str(REG)}
@@ -255,3 +254,36 @@ def test_third_party_review_links_to_next_years_tender(tmp_path):
         )
         proc = run_cli("validate", path)
         assert proc.returncode == 2 and "agency_id" in proc.stderr and message in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("example", "bad"),
+    [
+        ("wujin_rural_sewage_2023.yaml", "E005"),  # 陈某: tied to the 住建局 (项目评价)
+        ("wujin_rural_sewage_targets_2024.yaml", "E005"),  # the same department's 目标审核
+        ("wujin_third_party_quality_2023.yaml", "E003"),  # 张某: works with the agency reviewed
+    ],
+)
+def test_panels_of_evaluations_and_reviews_are_checked(tmp_path, example, bad):
+    """目标审核 and scored evaluations record their panel too; a member tied to the evaluated
+    unit (or to the agency under review) is refused naming the field, a clean panel is listed
+    in the report's 基本信息."""
+    import shutil
+
+    from methods import casefile
+
+    raw = yaml.safe_load((EXAMPLES / example).read_text("utf-8"))
+    raw["library"] = "lib"
+    shutil.copytree(EXAMPLES / "evidence", tmp_path / "evidence")  # the data files it names
+    (tmp_path / "lib").mkdir()  # an empty library: 历史标准 falls back to the case's target
+    raw["panel"] = {"experts": ["E012", bad], "registry": str(REG)}
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    proc = run_cli("validate", path)
+    assert proc.returncode == 2, proc.stdout
+    assert "panel.experts[1]" in proc.stderr and "应回避" in proc.stderr
+    raw["panel"] = {"experts": ["E012", "E006"], "registry": str(REG)}
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    case = casefile.load_case(path)
+    ((label, text),) = registry.panel_row(case)
+    assert label == "评审专家" and text.startswith("孙某（扬州大学水利科学与工程学院）、杨某")

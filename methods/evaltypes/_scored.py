@@ -19,6 +19,9 @@ def check(case: Case) -> list[str]:
     warnings = list(evaluation.prepare(case).warnings)
     if getattr(case, "payment", None) is not None:
         ppp.check(case.payment)
+    from methods import registry
+
+    registry.case_panel(case)  # the panel against the 专家库 (exists, active, 回避)
     return warnings
 
 

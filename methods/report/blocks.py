@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from methods import _format as fmt
+from methods import registry
 from methods._resources import load_yaml
 from methods.casefile import BUDGET_TYPES, OBJECT_TYPES, Case, ScoredCase
 from methods.documents import STATUS_ZH as STATUS_ZH  # the five statuses in Chinese
@@ -44,6 +45,7 @@ def case_identity(case: Case, name_label: str = "项目名称") -> list[tuple[st
         ("预算类型", BUDGET_TYPES.get(case.budget_type, case.budget_type)),
         ("评价对象", OBJECT_TYPES.get(case.object_type, case.object_type)),
         *responsible_rows(case),
+        *registry.panel_row(case),
     ]
 
 

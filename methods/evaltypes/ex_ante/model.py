@@ -12,7 +12,15 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from methods.casefile import Budget, Case, Conclusions, EvaluationType, _Model, register
+from methods.casefile import (
+    Budget,
+    Case,
+    Conclusions,
+    EvaluationType,
+    ExpertPanel,
+    _Model,
+    register,
+)
 from methods.evaltypes.cost_benefit.model import cba_data_paths
 
 
@@ -76,19 +84,6 @@ class Preparation(_Model):
     note: str | None = Field(None, description="前期工作情况说明（用地预审、环评等）")
 
 
-class ExpertPanel(_Model):
-    """The 评审专家 of the assessment, drawn from the 专家库 (``jixiao registry draw``): their ids,
-    the seed of the draw, and the registry folder when it is not the project's
-    ``parameters/registries/``. Validated against the registry: each expert exists, is active and
-    has no conflict of interest with the applicant department (回避)."""
-
-    experts: list[str] = Field(min_length=1, description="专家编号（专家库 id）")
-    seed: int | None = Field(None, description="抽取时的随机种子（记录在案，可复现）")
-    registry: str | None = Field(
-        None, description="名录目录（相对案例文件）；默认项目的 parameters/registries"
-    )
-
-
 class ExAnteCase(Case):
     """A new project or policy assessed before it is budgeted (事前绩效评估)."""
 
@@ -129,40 +124,15 @@ class ExAnteCase(Case):
     conclusions: Conclusions | None = Field(None, description="评估人补充的意见")
     panel: ExpertPanel | None = Field(None, description="评审专家（从专家库抽取，回避申报单位）")
 
-    def panel_experts(self) -> list[Any]:
-        """The panel's experts from the 专家库 (checked: exist, active, no conflict)."""
-        if self.panel is None:
-            return []
-        from methods import registry
-
-        folder = (
-            self.resolve(self.panel.registry)
-            if self.panel.registry
-            else registry.locate(start=self.base_dir)
-        )
-        if not (folder / "experts.yaml").is_file():
-            from methods.errors import CaseError
-
-            raise CaseError(
-                f"评审专家取自专家库，但 {folder} 中没有 experts.yaml",
-                field=("panel",),
-                hint="在 panel.registry 中给出名录目录，或设置环境变量 JIXIAO_REGISTRY",
-            )
-        reg = registry.load(folder)
-        unit = self.responsible.unit if self.responsible else None
-        return registry.check_panel(
-            reg, self.panel.experts, [self.department, self.department_short or "", unit or ""]
-        )
-
     def data_paths(self) -> list[tuple[tuple, str]]:
         return cba_data_paths(self.cba)
 
 
 def _check_ex_ante(case: Case) -> list[str]:
+    from methods import registry
     from methods.evaltypes.ex_ante.analysis import analyse
 
-    assert isinstance(case, ExAnteCase)
-    case.panel_experts()  # the panel against the 专家库 (exists, active, 回避)
+    registry.case_panel(case)  # the panel against the 专家库 (exists, active, 回避)
 
     return list(analyse(case, simulate=False).warnings)  # no Monte Carlo in validation
 

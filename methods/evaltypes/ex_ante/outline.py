@@ -41,21 +41,6 @@ from methods.report.document import (
 )
 
 
-def panel_rows(case) -> list[tuple[str, str]]:
-    """评审专家 row of the 基本信息 table: the panel drawn from the 专家库 (names and employers;
-    the public version removes the row; the seed of the draw stays in the case file)."""
-    experts = case.panel_experts() if getattr(case, "panel", None) is not None else []
-    if not experts:
-        return []
-    names = "、".join(f"{e.name}（{e.affiliation}）" for e in experts)
-    how = (
-        "从区预算绩效管理专家库随机抽取"
-        if case.panel.seed is not None
-        else "从区预算绩效管理专家库选取"
-    )
-    return [("评审专家", f"{names}（{how}，已回避申报单位）")]
-
-
 def _status(status: str) -> str:
     """A rule's status in Chinese (法规 / 地方规定 / 实务做法 / 待核实; 案例设定)."""
     return "案例设定" if status == "case" else blocks.status_text(status)
@@ -433,9 +418,7 @@ def section_basic(r: ExAnteResult) -> Section:
             Section(
                 f"（一）{obj}概况",
                 [
-                    blocks.unscored_info(
-                        case, evaluator_label="评估机构/人员", extra=panel_rows(case)
-                    ),
+                    blocks.unscored_info(case, evaluator_label="评估机构/人员"),
                     official.overview_paragraph(case, f"{obj}概况"),
                     request_prose(case),
                 ],

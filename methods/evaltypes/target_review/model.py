@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from methods.casefile import Budget, Case, EvaluationType, _Model, register
+from methods.casefile import Budget, Case, EvaluationType, ExpertPanel, _Model, register
 from methods.errors import CaseError
 from methods.evaltypes.monitoring.rules import year_key
 from methods.evaltypes.target_review.analysis import analyse, level1_name, rules_data
@@ -92,11 +92,15 @@ class TargetReviewCase(Case):
     expert: list[ExpertScore] | None = None
     review: ReviewOptions = ReviewOptions()
     adjustments: list[TargetAdjustment] | None = None
+    panel: ExpertPanel | None = Field(None, description="审核专家（从专家库抽取，回避申报单位）")
 
 
 def _check_target_review(case: Case) -> list[str]:
     if not isinstance(case, TargetReviewCase):
         return []
+    from methods import registry
+
+    registry.case_panel(case)  # the panel against the 专家库 (exists, active, 回避)
     seen: dict[str, int] = {}
     allowed = "、".join(rules_data()["level1"])
     for i, ind in enumerate(case.indicators):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from methods import _format as fmt
+from methods import registry
 from methods.evaltypes.target_review import findings as tfind
 from methods.evaltypes.target_review.analysis import (
     DIRECTIONS,
@@ -92,6 +93,7 @@ def section_basic(result: ReviewResult) -> Section:
         ("预算年度", f"{case.year}年"),
         ("申请预算", amount or NOT_GIVEN),
         ("审核组织", case.reviewer or NOT_GIVEN),
+        *registry.panel_row(case),
     ]
     overview = _para(case.overview) if case.overview else Paragraph(f"项目概况：{NOT_GIVEN}")
     goal = case.goal if not _blank(case.goal) else None
