@@ -653,7 +653,7 @@ def section_annex(result: ReviewResult) -> Section:
          blocks.cite(d["quantitative"]["source"]), st(d["quantitative"]["status"])],
         ["历史比对倍数", fmt.num(result.stretch),
          blocks.cite(d["comparison"]["source"]), st(d["comparison"]["status"])],
-        ["目标调整", "原则上不作调整；确需调整的按设立程序报批",
+        ["目标调整", "一般不予调整；因特殊原因确需调整的，按绩效目标管理要求和预算调整流程报批",
          blocks.cite(d["adjustments"]["source"]), st(d["adjustments"]["status"])],
         ["问题归纳与修改意见", "审核要点发现的问题按主题归并为问题，每个问题一条修改意见",
          blocks.cite(" ".join(d["report"]["source"].split())), st(d["report"]["status"])],
