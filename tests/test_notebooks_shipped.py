@@ -45,13 +45,15 @@ def _others() -> list[Path]:
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory) -> Path:
     """What a fresh clone holds for the notebooks: the project marker, the notebooks, the
-    example cases and an empty case_library/ (only its README is tracked)."""
+    example cases, the registries they refer to and an empty case_library/ (only its README is
+    tracked)."""
     root = tmp_path_factory.mktemp("fresh") / "jixiao"
     root.mkdir()
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "*.pyc", "__pycache__")
     shutil.copytree(NOTEBOOKS, root / "notebooks", ignore=ignore)
     shutil.copytree(EXAMPLES, root / "parameters" / "examples", ignore=ignore)
+    shutil.copytree(ROOT / "parameters" / "registries", root / "parameters" / "registries")
     (root / "case_library").mkdir()
     shutil.copy(ROOT / "case_library" / "README.md", root / "case_library" / "README.md")
     return root
