@@ -291,17 +291,7 @@ def cmd_library_show(args: argparse.Namespace) -> int:
     import json
 
     lib = _library(args)
-    rows = (
-        lib.find(args.case)
-        if args.year is None
-        else [r for r in [lib.get(args.year, args.case)] if r]
-    )
-    if not rows:
-        raise CaseError(f"案例库中没有案例 {args.case}", field="CASE")
-    if len(rows) > 1:
-        years = "、".join(str(r["year"]) for r in rows)
-        raise CaseError(f"案例 {args.case} 有多个年度（{years}），请加 --year", field="CASE")
-    row = rows[0]
+    row = lib.one(args.case, args.year)
     folder = lib.root / row["path"]
     results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
     score = "—" if row["total_score"] is None else f"{row['total_score']:.2f}"

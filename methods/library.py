@@ -721,6 +721,24 @@ class Library:
         rows = self.query("SELECT * FROM cases WHERE year = ? AND case_id = ?", (year, case_id))
         return rows[0] if rows else None
 
+    def one(self, case_id: str, year: int | None = None) -> sqlite3.Row:
+        """The index row of one archived case: ``case_id`` (of ``year`` when given).
+
+        Raises
+        ------
+        CaseError
+            The case is not archived, or is archived for several years and ``year`` is None.
+        """
+        from methods.errors import CaseError
+
+        rows = self.find(case_id) if year is None else [r for r in [self.get(year, case_id)] if r]
+        if not rows:
+            raise CaseError(f"案例库中没有案例 {case_id}", field="CASE")
+        if len(rows) > 1:
+            years = "、".join(str(r["year"]) for r in rows)
+            raise CaseError(f"案例 {case_id} 有多个年度（{years}），请加 --year", field="CASE")
+        return rows[0]
+
     def find(self, case_id: str) -> list[sqlite3.Row]:
         """Archived versions of a case id (one per year)."""
         return self.query("SELECT * FROM cases WHERE case_id = ? ORDER BY year", (case_id,))

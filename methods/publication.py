@@ -389,13 +389,7 @@ def publish_case(library: Any, case: str, *, year: int | None = None, out: Path 
     from methods.report.html import render_page
     from methods.runner import extract_document
 
-    rows = library.find(case) if year is None else [r for r in [library.get(year, case)] if r]
-    if not rows:
-        raise CaseError(f"案例库中没有案例 {case}", field="CASE")
-    if len(rows) > 1:
-        years = "、".join(str(r["year"]) for r in rows)
-        raise CaseError(f"案例 {case} 有多个年度（{years}），请加 --year", field="CASE")
-    row = rows[0]
+    row = library.one(case, year)
     folder = library.root / row["path"]
     notebook = folder / "report.ipynb"
     try:
